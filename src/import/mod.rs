@@ -1,0 +1,89 @@
+//! Reading accounts out of other apps' files.
+//!
+//! Every format is one file in this folder exposing a [`Format`]: a cheap
+//! content sniff and a pure parser from bytes (plus a password callback) to
+//! [`Parsed`]. The command layer picks the format (auto-detected or forced
+//! with `--format`), asks for passwords, and merges the result into the
+//! vault with the duplicate and conflict rules of `plan`.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+use crate::model::Entry;
+
+/// What one input yields: accounts, and entries that were deliberately not
+/// imported (with why), so nothing is ever dropped silently.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub entries: Vec<Entry>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// An entry the file holds but `otp` cannot compute (mOTP, Yandex, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// `issuer:name` as the file has it.
+    pub label: String,
+    pub reason: String,
+}
+
+#[derive(Debug)]
+pub enum ImportError {
+    /// The file is encrypted and no password was available.
+    NeedPassword,
+    /// Decryption failed: wrong password (or a damaged file).
+    WrongPassword,
+    /// The file is of this format but broken; the text says where and how.
+    Malformed(String),
+    /// A variant of the format we do not read, and why.
+    Unsupported(String),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::NeedPassword => write!(f, "the file is encrypted and no password was given"),
+            ImportError::WrongPassword => write!(f, "wrong password (or the file is damaged)"),
+            ImportError::Malformed(m) => write!(f, "malformed file: {m}"),
+            ImportError::Unsupported(m) => write!(f, "unsupported: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+impl ImportError {
+    pub fn malformed(m: impl Into<String>) -> Self {
+        ImportError::Malformed(m.into())
+    }
+}
+
+/// Asks for a password when a format needs one. `what` names the file or
+/// slot, for the prompt. Returns `Err(NeedPassword)` when none can be had.
+pub type Passwords<'a> = dyn FnMut(&str) -> Result<Zeroizing<String>, ImportError> + 'a;
+
+/// One importable format.
+pub struct Format {
+    /// The `--format` name (lowercase, dashes).
+    pub name: &'static str,
+    /// What users call it, for messages.
+    pub title: &'static str,
+    /// Cheap check on the content: is this file probably of this format?
+    pub detect: fn(&[u8]) -> bool,
+    /// Pure parse. Never panics, whatever the bytes.
+    pub parse: fn(&[u8], &mut Passwords) -> Result<Parsed, ImportError>,
+}
+
+/// All formats, most specific first: detection tries them in this order.
+pub static FORMATS: &[Format] = &[];
+
+/// The format whose `--format` name is `name`.
+pub fn by_name(name: &str) -> Option<&'static Format> {
+    FORMATS.iter().find(|f| f.name == name)
+}
+
+/// The first format whose sniff accepts `data`.
+pub fn detect(data: &[u8]) -> Option<&'static Format> {
+    FORMATS.iter().find(|f| (f.detect)(data))
+}

@@ -1,0 +1,457 @@
+//! The data model: what an account is, in the vault and on its way in.
+//!
+//! `Entry` is an account as parsers and importers produce it (no id, no
+//! timestamps); `Account` is an entry stored in the vault. `Secret` holds the
+//! key bytes, zeroes them on drop and never prints them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+/// Shared key bytes. Serialized as unpadded RFC 4648 base32; `Debug` is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<Vec<u8>>);
+
+impl Secret {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Secret(Zeroizing::new(bytes))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Unpadded upper-case base32, the form authenticator apps exchange.
+    pub fn to_base32(&self) -> String {
+        data_encoding::BASE32_NOPAD.encode(&self.0)
+    }
+
+    /// Parses base32 the way people paste it: any case, spaces, dashes and
+    /// `=` padding are ignored. Anything else is an error, never a guess.
+    pub fn from_base32(text: &str) -> Result<Self, ModelError> {
+        let mut clean = Zeroizing::new(String::with_capacity(text.len()));
+        for c in text.chars() {
+            match c {
+                ' ' | '\t' | '-' | '=' => {}
+                'a'..='z' | 'A'..='Z' | '2'..='7' => clean.push(c.to_ascii_uppercase()),
+                _ => return Err(ModelError::BadBase32),
+            }
+        }
+        if clean.is_empty() {
+            return Err(ModelError::EmptySecret);
+        }
+        // A base32 length of 1, 3 or 6 (mod 8) cannot come from whole bytes;
+        // decode what can be decoded only when the tail is a valid partial group.
+        let bytes = data_encoding::BASE32_NOPAD
+            .decode(clean.as_bytes())
+            .or_else(|_| {
+                // Some issuers emit non-canonical trailing bits; accept them.
+                let mut spec = data_encoding::BASE32_NOPAD.specification();
+                spec.check_trailing_bits = false;
+                spec.encoding().expect("valid base32 spec").decode(clean.as_bytes())
+            })
+            .map_err(|_| ModelError::BadBase32)?;
+        if bytes.is_empty() {
+            return Err(ModelError::EmptySecret);
+        }
+        Ok(Secret::new(bytes))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_base32())
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Zeroizing::new(String::deserialize(d)?);
+        Secret::from_base32(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Errors in account parameters. Messages never contain secret material.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelError {
+    BadBase32,
+    EmptySecret,
+    UnknownAlgorithm(String),
+    UnknownKind(String),
+    Digits(u32),
+    Period(u64),
+    Steam(&'static str),
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::BadBase32 => write!(
+                f,
+                "the secret is not valid base32 (letters A-Z and digits 2-7; spaces and '=' are ignored)"
+            ),
+            ModelError::EmptySecret => write!(f, "the secret is empty"),
+            ModelError::UnknownAlgorithm(a) => {
+                write!(f, "unknown algorithm '{a}' (use SHA1, SHA256 or SHA512)")
+            }
+            ModelError::UnknownKind(k) => write!(f, "unknown OTP type '{k}' (use totp, hotp or steam)"),
+            ModelError::Digits(d) => write!(f, "{d} digits is out of range (6 to 10)"),
+            ModelError::Period(p) => write!(f, "a period of {p} seconds is invalid (must be at least 1)"),
+            ModelError::Steam(what) => write!(f, "Steam Guard accounts {what}"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Totp,
+    Hotp,
+    Steam,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Totp => "totp",
+            Kind::Hotp => "hotp",
+            Kind::Steam => "steam",
+        }
+    }
+}
+
+impl FromStr for Kind {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, ModelError> {
+        match s.to_ascii_lowercase().as_str() {
+            "totp" => Ok(Kind::Totp),
+            "hotp" => Ok(Kind::Hotp),
+            "steam" => Ok(Kind::Steam),
+            _ => Err(ModelError::UnknownKind(s.to_string())),
+        }
+    }
+}
+
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Algorithm {
+    #[default]
+    SHA1,
+    SHA256,
+    SHA512,
+}
+
+impl Algorithm {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::SHA1 => "SHA1",
+            Algorithm::SHA256 => "SHA256",
+            Algorithm::SHA512 => "SHA512",
+        }
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = ModelError;
+    /// Accepts `SHA1`, `sha-256`, `HmacSHA512` and the like; anything else is an error.
+    fn from_str(s: &str) -> Result<Self, ModelError> {
+        let norm: String = s
+            .trim()
+            .to_ascii_uppercase()
+            .trim_start_matches("HMAC")
+            .trim_start_matches('-')
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .collect();
+        match norm.as_str() {
+            "SHA1" => Ok(Algorithm::SHA1),
+            "SHA256" => Ok(Algorithm::SHA256),
+            "SHA512" => Ok(Algorithm::SHA512),
+            _ => Err(ModelError::UnknownAlgorithm(s.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+pub const STEAM_DIGITS: u8 = 5;
+pub const DEFAULT_PERIOD: u64 = 30;
+pub const DEFAULT_DIGITS: u8 = 6;
+
+/// Everything needed to compute a code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub kind: Kind,
+    pub algorithm: Algorithm,
+    pub digits: u8,
+    /// Seconds per code (TOTP, Steam); ignored by HOTP.
+    pub period: u64,
+    /// Next counter value to use (HOTP); 0 otherwise.
+    pub counter: u64,
+    pub secret: Secret,
+}
+
+impl Token {
+    /// A TOTP token with the usual defaults (SHA1, 6 digits, 30 s).
+    pub fn totp(secret: Secret) -> Self {
+        Token {
+            kind: Kind::Totp,
+            algorithm: Algorithm::SHA1,
+            digits: DEFAULT_DIGITS,
+            period: DEFAULT_PERIOD,
+            counter: 0,
+            secret,
+        }
+    }
+
+    /// Checks that a code can be computed from these parameters without a
+    /// silent default or a panic.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if self.secret.bytes().is_empty() {
+            return Err(ModelError::EmptySecret);
+        }
+        match self.kind {
+            Kind::Steam => {
+                if self.digits != STEAM_DIGITS {
+                    return Err(ModelError::Steam("always have 5 characters"));
+                }
+                if self.algorithm != Algorithm::SHA1 {
+                    return Err(ModelError::Steam("always use SHA1"));
+                }
+                if self.period == 0 {
+                    return Err(ModelError::Period(0));
+                }
+            }
+            Kind::Totp | Kind::Hotp => {
+                if !(6..=10).contains(&self.digits) {
+                    return Err(ModelError::Digits(self.digits.into()));
+                }
+                if self.kind == Kind::Totp && self.period == 0 {
+                    return Err(ModelError::Period(0));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Same key and same way of computing codes (the counter aside).
+    pub fn same_generator(&self, other: &Token) -> bool {
+        self.kind == other.kind
+            && self.algorithm == other.algorithm
+            && self.digits == other.digits
+            && (self.kind == Kind::Hotp || self.period == other.period)
+            && self.secret == other.secret
+    }
+}
+
+/// An account on its way into the vault: what parsers and importers produce.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub issuer: String,
+    pub name: String,
+    pub token: Token,
+    pub note: Option<String>,
+    pub tags: Vec<String>,
+    pub recovery_codes: Vec<RecoveryCode>,
+}
+
+impl Entry {
+    pub fn new(issuer: impl Into<String>, name: impl Into<String>, token: Token) -> Self {
+        Entry {
+            issuer: issuer.into(),
+            name: name.into(),
+            token,
+            note: None,
+            tags: Vec::new(),
+            recovery_codes: Vec::new(),
+        }
+    }
+
+    /// `issuer:name`, or just the name when there is no issuer.
+    pub fn label(&self) -> String {
+        label(&self.issuer, &self.name)
+    }
+}
+
+/// `issuer:name`, or whichever of the two is not empty.
+pub fn label(issuer: &str, name: &str) -> String {
+    match (issuer.is_empty(), name.is_empty()) {
+        (true, _) => name.to_string(),
+        (false, true) => issuer.to_string(),
+        (false, false) => format!("{issuer}:{name}"),
+    }
+}
+
+/// A one-time recovery code a service handed out at 2FA setup.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCode {
+    pub code: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub added: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub used: Option<OffsetDateTime>,
+}
+
+impl fmt::Debug for RecoveryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecoveryCode")
+            .field("code", &"(redacted)")
+            .field("added", &self.added)
+            .field("used", &self.used)
+            .finish()
+    }
+}
+
+/// An account as stored in the vault (schema version 1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub name: String,
+    pub secret: Secret,
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    #[serde(default)]
+    pub algorithm: Algorithm,
+    pub digits: u8,
+    pub period: u64,
+    #[serde(default)]
+    pub counter: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated: OffsetDateTime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_codes: Vec<RecoveryCode>,
+}
+
+impl Account {
+    pub fn from_entry(entry: Entry, id: String, now: OffsetDateTime) -> Self {
+        let Entry { issuer, name, token, note, tags, recovery_codes } = entry;
+        Account {
+            id,
+            issuer,
+            name,
+            secret: token.secret,
+            kind: token.kind,
+            algorithm: token.algorithm,
+            digits: token.digits,
+            period: token.period,
+            counter: token.counter,
+            created: now,
+            updated: now,
+            note,
+            tags,
+            recovery_codes,
+        }
+    }
+
+    pub fn token(&self) -> Token {
+        Token {
+            kind: self.kind,
+            algorithm: self.algorithm,
+            digits: self.digits,
+            period: self.period,
+            counter: self.counter,
+            secret: self.secret.clone(),
+        }
+    }
+
+    pub fn to_entry(&self) -> Entry {
+        Entry {
+            issuer: self.issuer.clone(),
+            name: self.name.clone(),
+            token: self.token(),
+            note: self.note.clone(),
+            tags: self.tags.clone(),
+            recovery_codes: self.recovery_codes.clone(),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        label(&self.issuer, &self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base32_is_forgiving_about_case_spaces_and_padding() {
+        let a = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let b = Secret::from_base32("jbsw y3dp ehpk 3pxp").unwrap();
+        let c = Secret::from_base32("JBSWY3DPEHPK3PXP====").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+        assert_eq!(a.bytes(), b"Hello!\xde\xad\xbe\xef");
+        assert_eq!(a.to_base32(), "JBSWY3DPEHPK3PXP");
+    }
+
+    #[test]
+    fn base32_rejects_garbage_and_empty() {
+        assert_eq!(Secret::from_base32("JBSW1"), Err(ModelError::BadBase32));
+        assert_eq!(Secret::from_base32("  "), Err(ModelError::EmptySecret));
+        assert!(Secret::from_base32("ABC!").is_err());
+    }
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        let s = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        assert_eq!(format!("{s:?}"), "Secret(redacted)");
+        let t = Token::totp(s);
+        assert!(!format!("{t:?}").contains("JBSW"));
+    }
+
+    #[test]
+    fn algorithm_parsing_is_strict() {
+        assert_eq!("sha256".parse(), Ok(Algorithm::SHA256));
+        assert_eq!("SHA-512".parse(), Ok(Algorithm::SHA512));
+        assert_eq!("HmacSHA1".parse(), Ok(Algorithm::SHA1));
+        assert!("MD5".parse::<Algorithm>().is_err());
+        assert!("".parse::<Algorithm>().is_err());
+    }
+
+    #[test]
+    fn validation_rejects_what_would_panic_or_mislead() {
+        let s = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let mut t = Token::totp(s);
+        assert!(t.validate().is_ok());
+        t.digits = 11;
+        assert_eq!(t.validate(), Err(ModelError::Digits(11)));
+        t.digits = 5;
+        assert!(t.validate().is_err());
+        t.digits = 10;
+        t.period = 0;
+        assert_eq!(t.validate(), Err(ModelError::Period(0)));
+        t.kind = Kind::Hotp;
+        assert!(t.validate().is_ok());
+    }
+
+    #[test]
+    fn label_joins_issuer_and_name() {
+        assert_eq!(label("GitHub", "alice"), "GitHub:alice");
+        assert_eq!(label("", "alice"), "alice");
+        assert_eq!(label("GitHub", ""), "GitHub");
+    }
+}
