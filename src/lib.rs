@@ -1,2 +1,15 @@
-pub mod model;
+//! `otp`: a terminal authenticator that keeps TOTP/HOTP/Steam secrets in an
+//! age-encrypted TOML vault.
+//!
+//! Data flows: CLI (`cli`) → command (`cmd`) → vault (`vault`: lock →
+//! decrypt → change → encrypt → atomic save) → pure logic (`model`, `otp`,
+//! `uri`, `import`) → output. Only `cmd` and `term` touch the clock, the
+//! terminal and the disk.
+
+pub mod cli;
+pub mod config;
+pub mod error;
 pub mod import;
+pub mod model;
+pub mod term;
+pub mod vault;

@@ -43,7 +43,9 @@ pub enum ImportError {
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ImportError::NeedPassword => write!(f, "the file is encrypted and no password was given"),
+            ImportError::NeedPassword => {
+                write!(f, "the file is encrypted and no password was given")
+            }
             ImportError::WrongPassword => write!(f, "wrong password (or the file is damaged)"),
             ImportError::Malformed(m) => write!(f, "malformed file: {m}"),
             ImportError::Unsupported(m) => write!(f, "unsupported: {m}"),

@@ -1,0 +1,428 @@
+//! The command line, as fixed by `shared/spec/cli.md`.
+//!
+//! Conventions: one `Args` struct per command; formats are `ValueEnum`s,
+//! never groups of bool flags; every command's help ends with an example;
+//! global options (vault, config, unlock, colour) live on [`Cli`] and can
+//! also come from the environment.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::term::ColorChoice;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "otp",
+    version,
+    about = "A terminal authenticator that never loses your second factors",
+    long_about = "otp keeps TOTP/HOTP/Steam secrets in an age-encrypted TOML vault on your own machine, \
+prints codes for shells and scripts, imports from other authenticator apps and QR images, \
+and makes encrypted, versioned backups that can never silently clobber newer accounts.",
+    after_help = "Examples:\n  otp init\n  otp add GitHub --issuer GitHub --secret-stdin < secret.txt\n  otp code github\n  otp list --codes",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Vault file [default: <data dir>/vault.age]
+    #[arg(long, global = true, env = "OTP_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// Config file [default: <config dir>/config.toml]
+    #[arg(long, global = true, env = "OTP_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Unlock with this age identity file (X25519, passphrase-protected, or SSH key)
+    #[arg(
+        long,
+        short = 'i',
+        global = true,
+        env = "OTP_IDENTITY",
+        value_name = "FILE"
+    )]
+    pub identity: Option<PathBuf>,
+    /// Read the passphrase from the first line of FILE
+    #[arg(long, global = true, env = "OTP_PASSPHRASE_FILE", value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// When to use colour on the terminal
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty vault
+    #[command(
+        after_help = "Examples:\n  otp init                                 # passphrase vault\n  otp init --generate-identity ~/.config/otp/key.txt\n  otp init --identity ~/.ssh/id_ed25519    # reads ~/.ssh/id_ed25519.pub too"
+    )]
+    Init(InitArgs),
+    /// Add one account (or every account in a QR image)
+    #[command(
+        after_help = "Examples:\n  otp add alice@example.com --issuer GitHub --secret-stdin < secret.txt\n  otp add --uri 'otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'\n  otp add --qr screenshot.png\n  otp add bank --hotp --counter 3     # prompts for the secret"
+    )]
+    Add(AddArgs),
+    /// List accounts: issuer:name, one per line
+    #[command(
+        after_help = "Examples:\n  otp list\n  otp list google --codes\n  otp list --json | jq '.[].issuer'"
+    )]
+    List(ListArgs),
+    /// Print the current code of one account
+    #[command(
+        after_help = "Examples:\n  otp code azure\n  otp code github --copy\n  otp code aws --at 2026-01-01T00:00:00Z\n  otp code bank --json"
+    )]
+    Code(CodeArgs),
+    /// Show the details of one account (no secret unless --uri)
+    #[command(
+        after_help = "Examples:\n  otp show github\n  otp show github --uri   # prints the secret\n  otp show github --qr    # scan it with a phone"
+    )]
+    Show(ShowArgs),
+    /// Rename an account
+    #[command(
+        after_help = "Example:\n  otp rename github alice@work.example --issuer 'GitHub Enterprise'"
+    )]
+    Rename(RenameArgs),
+    /// Move an account to the trash
+    #[command(
+        after_help = "Example:\n  otp remove old-bank --yes\n  otp trash restore old-bank   # changed your mind"
+    )]
+    Remove(RemoveArgs),
+    /// Deleted accounts: list, restore or purge them
+    #[command(
+        after_help = "Examples:\n  otp trash\n  otp trash restore github\n  otp trash purge --older-than 90"
+    )]
+    Trash(TrashArgs),
+    /// Export all accounts (default: an encrypted backup)
+    #[command(
+        after_help = "Examples:\n  otp export -o otp-backup.age\n  otp export --format uris --plaintext | qrencode ...\n  otp export --format aegis --password-file pw.txt -o aegis.json"
+    )]
+    Export(ExportArgs),
+    /// Import accounts from files: URI lists, QR images, other apps' exports
+    #[command(
+        after_help = "Examples:\n  otp import uris.txt\n  otp import aegis-export.json --password-file pw.txt\n  otp import screenshot.png --dry-run\n  cat uris.txt | otp import -"
+    )]
+    Import(ImportArgs),
+    /// Restore a backup, refusing to overwrite existing accounts
+    #[command(
+        after_help = "Examples:\n  otp recover otp-backup.age --dry-run\n  otp recover otp-backup.age --skip-existing\n  otp --identity recovery-key.txt recover otp-backup.age   # on a new machine"
+    )]
+    Recover(RecoverArgs),
+    /// Write a timestamped encrypted backup and prune old ones
+    #[command(after_help = "Example:\n  otp backup\n  otp backup --dir /mnt/usb/otp")]
+    Backup(BackupArgs),
+    /// Vault path, account count, unlock method and backup freshness
+    #[command(after_help = "Example:\n  otp status\n  otp status --json")]
+    Status(StatusArgs),
+    /// Print shell completions
+    #[command(
+        after_help = "Examples:\n  otp completions bash > ~/.local/share/bash-completion/completions/otp\n  otp completions zsh > ~/.zfunc/_otp\n  otp completions fish > ~/.config/fish/completions/otp.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Change the passphrase without re-entering accounts
+    #[command(
+        after_help = "Examples:\n  otp passwd\n  otp --identity recovery-key.txt passwd   # forgot the old one"
+    )]
+    Passwd(PasswdArgs),
+    /// Add or revoke a break-glass recovery key
+    #[command(subcommand, name = "recovery-key")]
+    RecoveryKey(RecoveryKeyCommand),
+    /// Also encrypt the vault and its backups to other devices' keys
+    #[command(subcommand)]
+    Recipients(RecipientsCommand),
+    /// A service's one-time recovery codes, kept with the account
+    #[command(subcommand, name = "recovery-codes")]
+    RecoveryCodes(RecoveryCodesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Create a new X25519 identity in FILE and encrypt the vault to it
+    #[arg(long, value_name = "FILE", conflicts_with = "identity")]
+    pub generate_identity: Option<PathBuf>,
+    /// Also create a break-glass recovery key and print it once
+    #[arg(long)]
+    pub recovery_key: bool,
+    /// With --recovery-key: also draw the key as a QR code
+    #[arg(long, requires = "recovery_key")]
+    pub qr: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Account name (e.g. the user name or e-mail)
+    pub name: Option<String>,
+    /// Issuer (the service, e.g. GitHub)
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// An otpauth:// URI
+    #[arg(long, value_name = "URI", group = "source")]
+    pub uri: Option<String>,
+    /// A QR image: screenshot, photo or Google Authenticator export
+    #[arg(long, value_name = "IMAGE", group = "source")]
+    pub qr: Option<PathBuf>,
+    /// Read the base32 secret from stdin
+    #[arg(long, group = "source")]
+    pub secret_stdin: bool,
+    /// The base32 secret (visible in your shell history and `ps`; prefer --secret-stdin)
+    #[arg(long, value_name = "S", group = "source")]
+    pub secret: Option<String>,
+    /// Counter-based (HOTP) instead of time-based
+    #[arg(long, conflicts_with = "steam")]
+    pub hotp: bool,
+    /// Initial HOTP counter
+    #[arg(long, value_name = "N", requires = "hotp")]
+    pub counter: Option<u64>,
+    /// Steam Guard (5 characters)
+    #[arg(long)]
+    pub steam: bool,
+    /// HMAC algorithm
+    #[arg(long, value_enum, value_name = "ALG", ignore_case = true)]
+    pub algorithm: Option<AlgorithmArg>,
+    /// Code length (6 to 10)
+    #[arg(long, value_name = "N")]
+    pub digits: Option<u8>,
+    /// Seconds per code
+    #[arg(long, value_name = "S")]
+    pub period: Option<u64>,
+    /// A note kept with the account
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum AlgorithmArg {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only accounts whose issuer:name contains this (or whose id is this)
+    pub query: Option<String>,
+    /// JSON array of account objects (never secrets)
+    #[arg(long, conflicts_with = "codes")]
+    pub json: bool,
+    /// Show each account's current code and remaining seconds
+    #[arg(long)]
+    pub codes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    /// Account: id, issuer:name, issuer, name, or part of issuer:name
+    pub query: String,
+    /// Copy to the clipboard instead of printing
+    #[arg(long, short = 'c')]
+    pub copy: bool,
+    /// The code of the following period
+    #[arg(long, conflicts_with = "at")]
+    pub next: bool,
+    /// If the period is nearly over, wait for the next one
+    #[arg(long)]
+    pub wait: bool,
+    /// Compute for this time: unix seconds or RFC 3339
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// {"id","issuer","name","code","remaining"}
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    pub query: String,
+    /// Print the otpauth:// URI (contains the secret)
+    #[arg(long)]
+    pub uri: bool,
+    /// Draw the otpauth:// URI as a QR code in the terminal
+    #[arg(long)]
+    pub qr: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    pub query: String,
+    pub new_name: String,
+    /// Also change the issuer
+    #[arg(long)]
+    pub issuer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    pub query: String,
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrashArgs {
+    #[command(subcommand)]
+    pub command: Option<TrashCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrashCommand {
+    /// Deleted accounts, newest first
+    List,
+    /// Bring a deleted account back
+    Restore { query: String },
+    /// Delete for good
+    Purge {
+        /// Only accounts deleted more than DAYS days ago
+        #[arg(long, value_name = "DAYS")]
+        older_than: Option<u64>,
+        /// Do not ask for confirmation
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// age-encrypted, ASCII-armored, readable by `otp recover` and `age`
+    Backup,
+    /// otpauth:// URIs, one per line (plaintext)
+    Uris,
+    /// otp's versioned JSON schema (plaintext)
+    Json,
+    /// Aegis vault JSON (plaintext, or encrypted with --password-file)
+    Aegis,
+    /// Google Authenticator migration QR codes
+    GoogleQr,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = ExportFormat::Backup)]
+    pub format: ExportFormat,
+    /// Allow a format that holds secrets in the clear
+    #[arg(long)]
+    pub plaintext: bool,
+    /// Write to FILE (mode 0600, atomically) instead of stdout; a folder for google-qr PNGs
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Aegis: encrypt the export with this password (visible in `ps`; prefer --password-file)
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Option<String>,
+    /// Aegis: encrypt the export with the password on the first line of F
+    #[arg(long, value_name = "F", conflicts_with = "password")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files to read (`-` is stdin)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The format, when auto-detection cannot tell
+    #[arg(long, default_value = "auto", value_name = "NAME")]
+    pub format: String,
+    /// The export's password, from the first line of F
+    #[arg(long, value_name = "F")]
+    pub password_file: Option<PathBuf>,
+    /// Print what would be added, skipped or in conflict; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// A backup from `otp export`/`otp backup`, an otp JSON export or a URI list
+    pub backup: PathBuf,
+    /// Print the plan; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Restore only accounts that do not exist yet
+    #[arg(long)]
+    pub skip_existing: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Folder for backups [default: backup_dir from config]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Allow pruning older backups even though the vault shrank by more than half
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct PasswdArgs {}
+
+#[derive(Debug, Subcommand)]
+pub enum RecoveryKeyCommand {
+    /// Create a recovery key, add it to the vault and print it once
+    Add {
+        /// Also draw the key as a QR code
+        #[arg(long)]
+        qr: bool,
+    },
+    /// Revoke the recovery key (older backups stay readable with it)
+    Remove,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecipientsCommand {
+    /// The keys the vault is encrypted to
+    List,
+    /// Add an age recipient (age1…), SSH public key, or plugin recipient
+    Add { recipient: String },
+    /// Stop encrypting to a recipient
+    Remove { recipient: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecoveryCodesCommand {
+    /// Store recovery codes (one per line, from stdin or --from)
+    Add {
+        query: String,
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+    },
+    /// Print an account's recovery codes
+    Show { query: String },
+    /// Mark a recovery code as used
+    Use { query: String, code: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

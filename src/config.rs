@@ -1,0 +1,100 @@
+//! The user's settings (`config.toml`). Unknown keys are an error, so a typo
+//! never silently leaves a safety setting at its default.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Command whose first line of output is the passphrase, e.g. `["pass", "show", "otp"]`.
+    pub passphrase_command: Option<Vec<String>>,
+    /// Where `otp backup` writes (default `<data dir>/backups`).
+    pub backup_dir: Option<PathBuf>,
+    /// How many timestamped backups `otp backup` keeps.
+    pub backup_keep: usize,
+    /// Write a backup after every change.
+    pub auto_backup: bool,
+    /// Warn on stderr when changes are not backed up.
+    pub backup_warning: bool,
+    /// Seconds before a copied code is cleared from the clipboard.
+    pub clipboard_clear_seconds: u64,
+    /// Wait for the next code when fewer seconds than this remain.
+    pub min_remaining_seconds: u64,
+    /// `auto`, `system`, `osc52` or `none`.
+    pub clipboard: ClipboardMode,
+    /// How long to wait for another otp to release the vault lock.
+    pub lock_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipboardMode {
+    #[default]
+    Auto,
+    System,
+    Osc52,
+    None,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            passphrase_command: None,
+            backup_dir: None,
+            backup_keep: 30,
+            auto_backup: false,
+            backup_warning: true,
+            clipboard_clear_seconds: 20,
+            min_remaining_seconds: 5,
+            clipboard: ClipboardMode::Auto,
+            lock_timeout_seconds: 10,
+        }
+    }
+}
+
+impl Config {
+    /// Parses config text; the error names the problem (never a value).
+    pub fn parse(text: &str) -> Result<Config, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    /// Loads `path`; a missing file means defaults.
+    pub fn load(path: &Path) -> Result<Config> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text).with_context(|| {
+                format!(
+                    "cannot read the config file {}: fix or remove it",
+                    path.display()
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => {
+                Err(e).with_context(|| format!("cannot read the config file {}", path.display()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c, Config::default());
+        let c = Config::parse("backup_keep = 5\nclipboard = \"osc52\"\npassphrase_command = [\"pass\", \"show\", \"otp\"]").unwrap();
+        assert_eq!(c.backup_keep, 5);
+        assert_eq!(c.clipboard, ClipboardMode::Osc52);
+        assert_eq!(c.passphrase_command.unwrap().len(), 3);
+    }
+
+    #[test]
+    fn typos_are_errors() {
+        assert!(Config::parse("backup_kep = 5").is_err());
+        assert!(Config::parse("clipboard = \"sometimes\"").is_err());
+    }
+}

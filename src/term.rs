@@ -1,0 +1,152 @@
+//! The terminal: TTY checks, colour, no-echo prompts, confirmations, and
+//! sanitising names that came from files before they reach a screen.
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use zeroize::Zeroizing;
+
+static COLOR_STDERR: AtomicBool = AtomicBool::new(false);
+static COLOR_STDOUT: AtomicBool = AtomicBool::new(false);
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Decides colour once per process: `never` and `NO_COLOR` win, then
+/// `always`, else only on a terminal.
+pub fn init_color(choice: ColorChoice) {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (out, err) = match choice {
+        ColorChoice::Never => (false, false),
+        ColorChoice::Always => (true, true),
+        ColorChoice::Auto if no_color => (false, false),
+        ColorChoice::Auto => (io::stdout().is_terminal(), io::stderr().is_terminal()),
+    };
+    COLOR_STDOUT.store(out, Ordering::Relaxed);
+    COLOR_STDERR.store(err, Ordering::Relaxed);
+}
+
+fn paint(on: bool, code: &str, text: &str) -> String {
+    if on {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Styles for stderr.
+pub fn err_red(text: &str) -> String {
+    paint(COLOR_STDERR.load(Ordering::Relaxed), "1;31", text)
+}
+pub fn err_yellow(text: &str) -> String {
+    paint(COLOR_STDERR.load(Ordering::Relaxed), "1;33", text)
+}
+pub fn err_bold(text: &str) -> String {
+    paint(COLOR_STDERR.load(Ordering::Relaxed), "1", text)
+}
+/// Styles for stdout.
+pub fn out_bold(text: &str) -> String {
+    paint(COLOR_STDOUT.load(Ordering::Relaxed), "1", text)
+}
+pub fn out_dim(text: &str) -> String {
+    paint(COLOR_STDOUT.load(Ordering::Relaxed), "2", text)
+}
+
+/// One warning line on stderr.
+pub fn warn(text: &str) {
+    eprintln!("{} {text}", err_yellow("warning:"));
+}
+
+/// One informational line on stderr.
+pub fn note(text: &str) {
+    eprintln!("{text}");
+}
+
+pub fn stdin_is_tty() -> bool {
+    io::stdin().is_terminal()
+}
+
+pub fn stdout_is_tty() -> bool {
+    io::stdout().is_terminal()
+}
+
+pub fn stderr_is_tty() -> bool {
+    io::stderr().is_terminal()
+}
+
+/// Reads a secret from the terminal without echo. Only call when stdin is a TTY.
+pub fn prompt_hidden(prompt: &str) -> io::Result<Zeroizing<String>> {
+    let line = rpassword::prompt_password(prompt)?;
+    Ok(Zeroizing::new(line))
+}
+
+/// Asks a yes/no question on the terminal; anything but y/yes is no.
+pub fn confirm(question: &str) -> io::Result<bool> {
+    let mut err = io::stderr();
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    io::stdin().read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// Makes text from a file safe to print: control characters, bidi overrides
+/// and zero-width characters are shown as `\u{…}` escapes, so a crafted
+/// account name cannot rewrite the terminal or disguise itself.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200b}'..='\u{200f}'   // zero-width space/joiners, LRM, RLM
+            | '\u{202a}'..='\u{202e}' // bidi embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // bidi isolates
+            | '\u{061c}'              // Arabic letter mark
+            | '\u{feff}'              // BOM / zero-width no-break space
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn sanitize_escapes_controls_and_bidi() {
+        assert_eq!(sanitize("GitHub"), "GitHub");
+        assert_eq!(sanitize("Zürich ✓"), "Zürich ✓");
+        assert_eq!(sanitize("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(
+            sanitize("evil\u{202e}moc.elgoog"),
+            "evil\\u{202e}moc.elgoog"
+        );
+        assert_eq!(sanitize("x\ny"), "x\\u{a}y");
+        assert_eq!(sanitize("zero\u{200b}width"), "zero\\u{200b}width");
+    }
+
+    proptest! {
+        #[test]
+        fn sanitized_text_has_no_control_or_bidi(s in any::<String>()) {
+            let out = sanitize(&s);
+            prop_assert!(!out.chars().any(is_unsafe));
+        }
+    }
+}

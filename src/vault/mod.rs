@@ -1,0 +1,325 @@
+//! The vault: its TOML document (schema version 1), how a QUERY picks an
+//! account, and the layers below it — `keys` (unlocking, age encryption),
+//! `store` (lock and atomic save) and `index` (the fast read path of
+//! `otp code`).
+
+pub mod index;
+pub mod keys;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::error::{Code, Fail};
+use crate::model::Account;
+use crate::term::sanitize;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The plaintext of `vault.age`.
+///
+/// Field order is the file's layout: the fast path in [`index`] relies on
+/// `[[accounts]]` tables starting with `id`, `issuer` and `name`, and falls
+/// back to a full parse whenever the file looks any different.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vault {
+    pub version: u32,
+    /// Bumped by every change; backups record it so staleness is a subtraction.
+    #[serde(default)]
+    pub changes: u64,
+    /// Everyone the vault is encrypted to (age, SSH or plugin recipients).
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    #[serde(default)]
+    pub trash: Vec<Trashed>,
+}
+
+/// A deleted account, kept until purged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trashed {
+    #[serde(with = "time::serde::rfc3339")]
+    pub deleted: OffsetDateTime,
+    pub account: Account,
+}
+
+impl Vault {
+    pub fn new(recipients: Vec<String>) -> Self {
+        Vault {
+            version: SCHEMA_VERSION,
+            changes: 0,
+            recipients,
+            accounts: Vec::new(),
+            trash: Vec::new(),
+        }
+    }
+
+    /// Parses vault plaintext, checking the schema version.
+    pub fn parse(text: &str) -> anyhow::Result<Vault> {
+        #[derive(Deserialize)]
+        struct Probe {
+            version: u32,
+        }
+        let probe: Probe = toml::from_str(text).map_err(|e| {
+            Fail::error(format!(
+                "the vault decrypted but its contents are not a valid otp vault: {}",
+                e.message()
+            ))
+            .hint("restore it from a backup with `otp recover BACKUP`")
+        })?;
+        if probe.version != SCHEMA_VERSION {
+            return Err(Fail::error(format!(
+                "the vault uses schema version {}, but this otp reads version {SCHEMA_VERSION}",
+                probe.version
+            ))
+            .hint("upgrade otp")
+            .into());
+        }
+        toml::from_str(text).map_err(|e| {
+            Fail::error(format!("the vault's contents are invalid: {}", e.message()))
+                .hint("restore it from a backup with `otp recover BACKUP`")
+                .into()
+        })
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("the vault model always serializes")
+    }
+
+    /// The one account QUERY selects (see [`resolve`]).
+    pub fn find(&self, query: &str) -> Result<usize, Fail> {
+        resolve(&self.accounts, query)
+    }
+
+    /// A fresh id that no account (live or trashed) uses; `random` supplies bytes.
+    pub fn new_id(&self, mut random: impl FnMut() -> [u8; 8]) -> String {
+        loop {
+            let id = id_from_bytes(random());
+            let taken = self.accounts.iter().any(|a| a.id == id)
+                || self.trash.iter().any(|t| t.account.id == id);
+            if !taken {
+                return id;
+            }
+        }
+    }
+
+    /// Index of an account with the same `issuer:name` (case-insensitive).
+    pub fn find_label(&self, issuer: &str, name: &str) -> Option<usize> {
+        self.accounts
+            .iter()
+            .position(|a| same_label(&a.issuer, &a.name, issuer, name))
+    }
+}
+
+/// Two labels that name the same account: same issuer and name, ignoring case.
+pub fn same_label(issuer_a: &str, name_a: &str, issuer_b: &str, name_b: &str) -> bool {
+    issuer_a.to_lowercase() == issuer_b.to_lowercase()
+        && name_a.to_lowercase() == name_b.to_lowercase()
+}
+
+/// Eight lowercase base32 characters: short enough to type, 40 bits of randomness.
+pub fn id_from_bytes(bytes: [u8; 8]) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    bytes
+        .iter()
+        .map(|b| ALPHABET[(b % 32) as usize] as char)
+        .collect()
+}
+
+/// What QUERY resolution needs to know about an account.
+pub trait Named {
+    fn id(&self) -> &str;
+    fn issuer(&self) -> &str;
+    fn name(&self) -> &str;
+    fn label(&self) -> String {
+        crate::model::label(self.issuer(), self.name())
+    }
+}
+
+impl Named for Account {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn issuer(&self) -> &str {
+        &self.issuer
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for Trashed {
+    fn id(&self) -> &str {
+        &self.account.id
+    }
+    fn issuer(&self) -> &str {
+        &self.account.issuer
+    }
+    fn name(&self) -> &str {
+        &self.account.name
+    }
+}
+
+/// Picks one item by QUERY, as the contract fixes it: an exact id; else a
+/// case-insensitive exact match of `issuer:name`, `issuer` or `name`; else a
+/// case-insensitive substring of `issuer:name`. None: exit 3 with "did you
+/// mean" suggestions. Several: exit 4 with the candidates.
+pub fn resolve<T: Named>(items: &[T], query: &str) -> Result<usize, Fail> {
+    if let Some(i) = items.iter().position(|a| a.id() == query) {
+        return Ok(i);
+    }
+    let q = query.to_lowercase();
+    let exact: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            let a = &items[i];
+            a.label().to_lowercase() == q
+                || a.issuer().to_lowercase() == q
+                || a.name().to_lowercase() == q
+        })
+        .collect();
+    let hits = if exact.is_empty() {
+        (0..items.len())
+            .filter(|&i| items[i].label().to_lowercase().contains(&q))
+            .collect()
+    } else {
+        exact
+    };
+    match hits.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(no_match(items, query)),
+        many => Err(ambiguous(items, query, many)),
+    }
+}
+
+fn no_match<T: Named>(items: &[T], query: &str) -> Fail {
+    let q = query.to_lowercase();
+    let mut scored: Vec<(f64, String)> = items
+        .iter()
+        .map(|a| {
+            let label = a.label();
+            let l = label.to_lowercase();
+            let best = [
+                l.as_str(),
+                &a.issuer().to_lowercase(),
+                &a.name().to_lowercase(),
+            ]
+            .iter()
+            .map(|s| strsim::jaro_winkler(&q, s))
+            .fold(0.0, f64::max);
+            (best, label)
+        })
+        .filter(|(score, _)| *score >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut fail = Fail::new(
+        Code::NoMatch,
+        format!("no account matches '{}'", sanitize(query)),
+    );
+    if scored.is_empty() {
+        fail = fail.hint("`otp list` shows all accounts");
+    } else {
+        let names: Vec<String> = scored.iter().take(3).map(|(_, l)| sanitize(l)).collect();
+        fail = fail.hint(format!("did you mean: {}?", names.join(", ")));
+    }
+    fail
+}
+
+fn ambiguous<T: Named>(items: &[T], query: &str, hits: &[usize]) -> Fail {
+    let mut message = format!("'{}' matches {} accounts:", sanitize(query), hits.len());
+    for &i in hits {
+        let a = &items[i];
+        message.push_str(&format!("\n  {} ({})", sanitize(&a.label()), a.id()));
+    }
+    Fail::new(Code::Ambiguous, message)
+        .hint("give more of the name, `issuer:name`, or the id in brackets")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, Secret, Token};
+
+    fn account(id: &str, issuer: &str, name: &str) -> Account {
+        let token = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+        Account::from_entry(
+            Entry::new(issuer, name, token),
+            id.into(),
+            OffsetDateTime::UNIX_EPOCH,
+        )
+    }
+
+    fn sample() -> Vec<Account> {
+        vec![
+            account("aaaa1111", "Microsoft Azure", "me@work.example"),
+            account("bbbb2222", "GitHub", "alice"),
+            account("cccc3333", "GitHub", "bob"),
+            account("dddd4444", "", "github"),
+        ]
+    }
+
+    #[test]
+    fn substring_finds_issuer() {
+        assert_eq!(resolve(&sample(), "azure").unwrap(), 0);
+        assert_eq!(resolve(&sample(), "AZURE").unwrap(), 0);
+    }
+
+    #[test]
+    fn exact_id_wins() {
+        assert_eq!(resolve(&sample(), "cccc3333").unwrap(), 2);
+    }
+
+    #[test]
+    fn exact_label_beats_substring() {
+        assert_eq!(resolve(&sample(), "github:alice").unwrap(), 1);
+        assert_eq!(resolve(&sample(), "bob").unwrap(), 2);
+    }
+
+    #[test]
+    fn exact_issuer_or_name_matches_are_ambiguous_together() {
+        // "github" is the issuer of two accounts and the name of a third.
+        let err = resolve(&sample(), "github").unwrap_err();
+        assert_eq!(err.code, Code::Ambiguous);
+        assert!(err.message.contains("GitHub:alice (bbbb2222)"));
+        assert!(err.message.contains("github (dddd4444)"));
+    }
+
+    #[test]
+    fn no_match_suggests_close_names() {
+        let err = resolve(&sample(), "githib").unwrap_err();
+        assert_eq!(err.code, Code::NoMatch);
+        assert!(err.hint.unwrap().contains("GitHub"));
+        let err = resolve(&sample(), "zzzzzzzz").unwrap_err();
+        assert_eq!(err.code, Code::NoMatch);
+    }
+
+    #[test]
+    fn ids_are_unique_and_short() {
+        let v = Vault::new(vec![]);
+        let id = v.new_id(|| [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(id.len(), 8);
+        assert!(
+            id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        );
+    }
+
+    #[test]
+    fn vault_round_trips_through_toml() {
+        let mut v = Vault::new(vec!["age1xyz".into()]);
+        v.accounts = sample();
+        v.trash.push(Trashed {
+            deleted: OffsetDateTime::UNIX_EPOCH,
+            account: account("eeee5555", "Old", "x"),
+        });
+        let text = v.to_toml();
+        assert!(text.starts_with("version = 1\n"));
+        assert_eq!(Vault::parse(&text).unwrap(), v);
+    }
+
+    #[test]
+    fn future_schema_is_refused() {
+        let err = Vault::parse("version = 2\n").unwrap_err();
+        assert!(err.to_string().contains("schema version 2"));
+    }
+}

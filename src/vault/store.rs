@@ -1,0 +1,210 @@
+//! Files on disk: the exclusive lock around every read-modify-write, and
+//! atomic replacement (temp file in the same directory, fsync, rename,
+//! fsync the directory), with 0600 files and 0700 directories.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::error::Fail;
+
+/// Held while a command reads, changes and writes the vault.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+/// `<vault>.lock`. The lock file is never removed: removing it would let two
+/// processes hold "the" lock on different inodes.
+pub fn lock_path(vault: &Path) -> PathBuf {
+    let mut name = vault
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".lock");
+    vault.with_file_name(name)
+}
+
+/// Takes the exclusive lock, waiting at most `timeout`.
+pub fn lock(vault: &Path, timeout: Duration) -> Result<Lock> {
+    let path = lock_path(vault);
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir)?;
+    }
+    let file = open_private(&path, false)?;
+    let start = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < timeout => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Fail::error(format!(
+                    "the vault is locked by another otp process (waited {} s for {})",
+                    timeout.as_secs(),
+                    path.display()
+                ))
+                .hint("wait for the other otp to finish and try again")
+                .into());
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+            }
+        }
+    }
+}
+
+fn open_private(path: &Path, truncate: bool) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(truncate);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}
+
+/// Creates `dir` (and parents) with mode 0700 where it does not exist.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.as_os_str().is_empty() || dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create the folder {}", dir.display()))
+}
+
+/// Replaces `path` with `data` atomically: readers see the old file or the
+/// new one, never a mix, and a crash at any moment leaves one of the two.
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    create_private_dir(&dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".otp-tmp-")
+        .permissions(private_permissions())
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(data)
+        .with_context(|| format!("cannot write to {}", dir.display()))?;
+    tmp.as_file()
+        .sync_all()
+        .context("cannot flush the new file to disk")?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    sync_dir(&dir)
+}
+
+/// Writes a new file, refusing to replace an existing one.
+pub fn write_new(path: &Path, data: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    create_private_dir(&dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".otp-tmp-")
+        .permissions(private_permissions())
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(data)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::Error::from(Fail::error(format!(
+                "{} already exists; it was not overwritten",
+                path.display()
+            )))
+        } else {
+            anyhow::Error::from(e.error).context(format!("cannot create {}", path.display()))
+        }
+    })?;
+    sync_dir(&dir)
+}
+
+fn private_permissions() -> std::fs::Permissions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::Permissions::from_mode(0o600)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(".")
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| unreachable!())
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("cannot flush the folder {}", dir.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/vault.age");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+            let d = std::fs::metadata(dir.path().join("sub")).unwrap();
+            assert_eq!(d.permissions().mode() & 0o777, 0o700);
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn write_new_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k");
+        write_new(&p, b"a").unwrap();
+        assert!(write_new(&p, b"b").is_err());
+        assert_eq!(std::fs::read(&p).unwrap(), b"a");
+    }
+
+    #[test]
+    fn second_lock_times_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = dir.path().join("vault.age");
+        let _held = lock(&v, Duration::from_millis(10)).unwrap();
+        let err = lock(&v, Duration::from_millis(50)).unwrap_err();
+        assert!(err.to_string().contains("locked by another otp"));
+    }
+}
