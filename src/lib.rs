@@ -13,3 +13,5 @@ pub mod import;
 pub mod model;
 pub mod term;
 pub mod vault;
+pub mod cmd;
+pub mod docs;

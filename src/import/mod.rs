@@ -10,6 +10,8 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
+pub mod plan;
+
 use crate::model::Entry;
 
 /// What one input yields: accounts, and entries that were deliberately not

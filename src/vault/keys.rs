@@ -191,7 +191,8 @@ pub fn load_identity_file(path: &Path, passphrases: &PassphraseSources) -> Resul
     Ok(unlocked)
 }
 
-fn parse_identity_text(data: &[u8], path: &Path) -> Result<Unlocked> {
+/// Reads an identity file's text (X25519 or plugin identities).
+pub fn parse_identity_text(data: &[u8], path: &Path) -> Result<Unlocked> {
     let file = age::IdentityFile::from_buffer(BufReader::new(data)).map_err(|_| {
         Fail::error(format!("{} is not an age identity file", path.display()))
             .hint("use a file made by `age-keygen` or `otp init --generate-identity`, or an SSH private key")

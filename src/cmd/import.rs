@@ -1,0 +1,175 @@
+//! `otp import`: files in, the merge rules applied, one summary line out.
+//!
+//! All files are parsed first; then, under the lock, every entry is planned
+//! against the vault. Any conflict refuses the whole import (exit 5) and
+//! nothing is written; otherwise new accounts are added in one save.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use zeroize::Zeroizing;
+
+use crate::cli::ImportArgs;
+use crate::cmd::{Ctx, now, out, random8};
+use crate::error::{Code, Fail};
+use crate::import::plan::{Action, plan};
+use crate::import::{self, Format, ImportError, Parsed, Skipped};
+use crate::model::{Account, Entry};
+use crate::term::{self, sanitize};
+
+/// Largest input file read (exports are kilobytes; photos a few megabytes).
+const MAX_INPUT: u64 = 64 << 20;
+
+pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    let forced = (args.format != "auto").then_some(args.format.as_str());
+    import_paths(ctx, &args.files, forced, args.password_file.as_deref(), args.dry_run)
+}
+
+/// Imports `paths` (`-` is stdin) with the given or detected format.
+pub fn import_paths(ctx: &Ctx, paths: &[PathBuf], forced: Option<&str>, password_file: Option<&Path>, dry_run: bool) -> Result<()> {
+    let format = forced.map(format_by_name).transpose()?;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
+    for path in paths {
+        let parsed = read_one(path, format, password_file)?;
+        entries.extend(parsed.entries);
+        skipped.extend(parsed.skipped);
+    }
+    let (valid, invalid): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| e.token.validate().is_ok());
+    skipped.extend(invalid.iter().map(|e| Skipped {
+        label: e.label(),
+        reason: e.token.validate().err().map(|err| err.to_string()).unwrap_or_default(),
+    }));
+    apply(ctx, valid, &skipped, dry_run)
+}
+
+/// Plans `entries` against the vault and adds them (unless `dry_run`).
+pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool) -> Result<()> {
+    for s in skipped {
+        term::warn(&format!("skipped {}: {}", sanitize(&s.label), s.reason));
+    }
+    let (added, duplicates) = ctx.update(|vault, _| {
+        let actions = plan(&vault.accounts, &entries);
+        if dry_run {
+            let mut text = String::new();
+            for (e, a) in entries.iter().zip(&actions) {
+                text.push_str(&plan_line(e, a));
+                text.push('\n');
+            }
+            out(&text)?;
+        }
+        let conflicts: Vec<String> = entries
+            .iter()
+            .zip(&actions)
+            .filter_map(|(e, a)| match a {
+                Action::Conflict { existing, existing_id } => Some(format!(
+                    "  {} conflicts with {}{}",
+                    sanitize(&e.label()),
+                    sanitize(existing),
+                    existing_id.as_ref().map(|id| format!(" ({id})")).unwrap_or_default()
+                )),
+                _ => None,
+            })
+            .collect();
+        if !conflicts.is_empty() {
+            return Err(Fail::new(
+                Code::Conflict,
+                format!(
+                    "{} account(s) have the name of an existing account but a different secret; nothing was imported:\n{}",
+                    conflicts.len(),
+                    conflicts.join("\n")
+                ),
+            )
+            .hint("rename or remove the existing accounts (`otp rename`, `otp remove`), or fix the names in the file, then import again")
+            .into());
+        }
+        let duplicates = actions.iter().filter(|a| matches!(a, Action::Duplicate { .. })).count();
+        let mut added = 0;
+        for (e, a) in entries.into_iter().zip(actions) {
+            if a == Action::Add {
+                added += 1;
+                if !dry_run {
+                    let id = vault.new_id(random8);
+                    vault.accounts.push(Account::from_entry(e, id, now()));
+                }
+            }
+        }
+        Ok((added, duplicates))
+    })?;
+    let verb = if dry_run { "would be added" } else { "added" };
+    term::note(&format!("{added} {verb}, {duplicates} duplicates, {} skipped", skipped.len()));
+    Ok(())
+}
+
+fn plan_line(e: &Entry, a: &Action) -> String {
+    let label = sanitize(&e.label());
+    match a {
+        Action::Add => format!("add\t{label}"),
+        Action::Duplicate { existing } => format!("skip\t{label}\t(duplicate of {})", sanitize(existing)),
+        Action::Conflict { existing, .. } => format!("conflict\t{label}\t(with {})", sanitize(existing)),
+    }
+}
+
+fn format_by_name(name: &str) -> Result<&'static Format> {
+    import::by_name(name).ok_or_else(|| {
+        let names: Vec<&str> = import::FORMATS.iter().map(|f| f.name).collect();
+        Fail::new(Code::Usage, format!("unknown import format '{name}'"))
+            .hint(format!("use one of: auto, {}", names.join(", ")))
+            .into()
+    })
+}
+
+fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    let mut data = Zeroizing::new(Vec::new());
+    if path == Path::new("-") {
+        std::io::stdin().take(MAX_INPUT + 1).read_to_end(&mut data).context("cannot read stdin")?;
+    } else {
+        let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        file.take(MAX_INPUT + 1).read_to_end(&mut data).with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    if data.len() as u64 > MAX_INPUT {
+        return Err(Fail::error(format!("{} is larger than {} MiB; not an export otp can read", path.display(), MAX_INPUT >> 20)).into());
+    }
+    Ok(data)
+}
+
+fn read_one(path: &Path, forced: Option<&'static Format>, password_file: Option<&Path>) -> Result<Parsed> {
+    let data = read_input(path)?;
+    let shown = if path == Path::new("-") { "stdin".to_string() } else { path.display().to_string() };
+    let format = match forced.or_else(|| import::detect(&data)) {
+        Some(f) => f,
+        None => {
+            let names: Vec<&str> = import::FORMATS.iter().map(|f| f.name).collect();
+            return Err(Fail::error(format!("cannot tell what kind of file {shown} is"))
+                .hint(format!("if it is an export from another app, name its format with --format (one of: {})", names.join(", ")))
+                .into());
+        }
+    };
+    let interactive = term::stdin_is_tty() && path != Path::new("-");
+    let mut passwords = |what: &str| -> Result<Zeroizing<String>, ImportError> {
+        if let Some(f) = password_file {
+            let text = Zeroizing::new(std::fs::read_to_string(f).map_err(|_| ImportError::NeedPassword)?);
+            return Ok(Zeroizing::new(text.lines().next().unwrap_or("").to_string()));
+        }
+        if interactive {
+            let prompt = if what.is_empty() { format!("Password for {shown}: ") } else { format!("Password for {shown} ({what}): ") };
+            return term::prompt_hidden(&prompt).map_err(|_| ImportError::NeedPassword);
+        }
+        Err(ImportError::NeedPassword)
+    };
+    if let Some(f) = password_file {
+        std::fs::metadata(f).with_context(|| format!("cannot read the password file {}", f.display()))?;
+    }
+    (format.parse)(&data, &mut passwords).map_err(|e| {
+        let fail = match e {
+            ImportError::NeedPassword => Fail::error(format!("{shown} ({}) is encrypted and no password was given", format.title))
+                .hint("pass --password-file F (or run on a terminal to be asked)"),
+            ImportError::WrongPassword => Fail::error(format!("wrong password for {shown} ({}); nothing was imported", format.title)),
+            ImportError::Malformed(m) => Fail::error(format!("{shown} is not a valid {} file: {m}", format.title))
+                .hint("if it is another kind of file, name its format with --format"),
+            ImportError::Unsupported(m) => Fail::error(format!("{shown} ({}): {m}", format.title)),
+        };
+        anyhow::Error::from(fail)
+    })
+}

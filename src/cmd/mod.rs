@@ -1,0 +1,211 @@
+//! The command layer: one file per subcommand, each a short `run`. This is
+//! the only layer that reads the clock, the terminal, the environment and
+//! the disk; it hands pure modules plain values.
+
+pub mod add;
+pub mod code;
+pub mod completions;
+pub mod import;
+pub mod init;
+pub mod list;
+pub mod remove;
+pub mod rename;
+pub mod show;
+pub mod status;
+pub mod trash;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::cli::{Cli, Command, Global};
+use crate::config::Config;
+use crate::error::Fail;
+use crate::vault::keys::{self, PassphraseSources, Unlocked};
+use crate::vault::{Vault, store};
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx::new(cli.global)?;
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, args),
+        Command::Add(args) => add::run(&ctx, args),
+        Command::List(args) => list::run(&ctx, args),
+        Command::Code(args) => code::run(&ctx, args),
+        Command::Show(args) => show::run(&ctx, args),
+        Command::Rename(args) => rename::run(&ctx, args),
+        Command::Remove(args) => remove::run(&ctx, args),
+        Command::Trash(args) => trash::run(&ctx, args),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Status(args) => status::run(&ctx, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Export(_)
+        | Command::Recover(_)
+        | Command::Backup(_)
+        | Command::Passwd(_)
+        | Command::RecoveryKey(_)
+        | Command::Recipients(_)
+        | Command::RecoveryCodes(_) => Err(Fail::error("this command is not available in this build").into()),
+    }
+}
+
+/// What every command needs: resolved paths, the config, unlock options.
+pub struct Ctx {
+    pub global: Global,
+    pub config: Config,
+    pub vault_path: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl Ctx {
+    pub fn new(global: Global) -> Result<Ctx> {
+        let dirs = directories::ProjectDirs::from("", "", "otp");
+        let data_dir = dirs.as_ref().map(|d| d.data_dir().to_path_buf());
+        let config_path = match (&global.config, &dirs) {
+            (Some(p), _) => Some(p.clone()),
+            (None, Some(d)) => Some(d.config_dir().join("config.toml")),
+            (None, None) => None,
+        };
+        let config = match &config_path {
+            Some(p) => Config::load(p)?,
+            None => Config::default(),
+        };
+        let vault_path = match (&global.vault, &data_dir) {
+            (Some(p), _) => p.clone(),
+            (None, Some(d)) => d.join("vault.age"),
+            (None, None) => {
+                return Err(Fail::error("cannot find a home directory for the vault")
+                    .hint("pass --vault PATH or set OTP_VAULT")
+                    .into());
+            }
+        };
+        let data_dir = data_dir.unwrap_or_else(|| vault_path.parent().unwrap_or(Path::new(".")).to_path_buf());
+        Ok(Ctx { global, config, vault_path, data_dir })
+    }
+
+    /// Passphrase sources 2 to 5 of the contract.
+    pub fn passphrases(&self) -> PassphraseSources {
+        PassphraseSources {
+            file: self.global.passphrase_file.clone(),
+            env: std::env::var("OTP_PASSPHRASE").ok().filter(|p| !p.is_empty()).map(Zeroizing::new),
+            command: self.config.passphrase_command.clone(),
+            interactive: crate::term::stdin_is_tty(),
+        }
+    }
+
+    pub fn key_file(&self) -> PathBuf {
+        keys::key_file_path(&self.vault_path)
+    }
+
+    /// Finds the keys that open the vault, first source that applies wins.
+    pub fn unlock(&self) -> Result<Unlocked> {
+        if let Some(identity) = &self.global.identity {
+            return keys::load_identity_file(identity, &self.passphrases());
+        }
+        let key_file = self.key_file();
+        let data = match std::fs::read(&key_file) {
+            Ok(d) => Zeroizing::new(d),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Fail::error(format!(
+                    "this vault is opened with an identity file, and none was given ({} does not exist)",
+                    key_file.display()
+                ))
+                .hint("pass --identity FILE or set OTP_IDENTITY")
+                .into());
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", key_file.display())),
+        };
+        let (pass, source) = self.passphrases().get("vault passphrase")?;
+        let inner = keys::decrypt_with_passphrase(&data, pass)?;
+        let mut unlocked = keys::parse_identity_text(&inner, &key_file)?;
+        unlocked.method = keys::Method::Passphrase(source);
+        Ok(unlocked)
+    }
+
+    /// The vault file's bytes, or a clear error when there is none.
+    pub fn read_vault_file(&self) -> Result<Vec<u8>> {
+        match std::fs::read(&self.vault_path) {
+            Ok(d) => Ok(d),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Fail::error(format!(
+                "no vault at {}",
+                self.vault_path.display()
+            ))
+            .hint("create one with `otp init`, or restore a backup with `otp recover BACKUP`")
+            .into()),
+            Err(e) => Err(e).with_context(|| format!("cannot read the vault {}", self.vault_path.display())),
+        }
+    }
+
+    /// Decrypted vault text, without the lock (saves are atomic renames, so
+    /// a reader always sees a whole vault).
+    pub fn read_plaintext(&self) -> Result<(Zeroizing<String>, Unlocked)> {
+        let data = self.read_vault_file()?;
+        let unlocked = self.unlock()?;
+        let plain = keys::decrypt(&data, &unlocked.identities)?;
+        let text = String::from_utf8(plain.to_vec())
+            .map_err(|_| Fail::error("the vault decrypted but is not UTF-8 text").hint("restore it with `otp recover BACKUP`"))?;
+        Ok((Zeroizing::new(text), unlocked))
+    }
+
+    /// The whole vault, read-only.
+    pub fn load(&self) -> Result<(Vault, Unlocked)> {
+        let (text, unlocked) = self.read_plaintext()?;
+        Ok((Vault::parse(&text)?, unlocked))
+    }
+
+    /// One read-modify-write under the exclusive lock. `change` edits the
+    /// vault; if anything changed, the change counter is bumped and the vault
+    /// re-encrypted and replaced atomically. An error leaves the file as it was.
+    pub fn update<T>(&self, change: impl FnOnce(&mut Vault, &Unlocked) -> Result<T>) -> Result<T> {
+        let _lock = store::lock(&self.vault_path, Duration::from_secs(self.config.lock_timeout_seconds))?;
+        let (mut vault, unlocked) = self.load()?;
+        let before = vault.to_toml();
+        let out = change(&mut vault, &unlocked)?;
+        if vault.to_toml() != before {
+            vault.changes += 1;
+            self.save(&vault)?;
+            self.after_change(&vault);
+        }
+        Ok(out)
+    }
+
+    /// Encrypts to the vault's recipients and replaces the file. Call only
+    /// under the lock.
+    pub fn save(&self, vault: &Vault) -> Result<()> {
+        let recipients = keys::parse_recipients(&vault.recipients)?;
+        if recipients.is_empty() {
+            return Err(Fail::error("the vault lists no recipients to encrypt to; nothing was changed").into());
+        }
+        let plain = Zeroizing::new(vault.to_toml());
+        let data = keys::encrypt(plain.as_bytes(), &recipients, false)?;
+        store::write_atomic(&self.vault_path, &data)
+    }
+
+    /// Runs after every saved change (backup reminders and auto-backups hook in here).
+    fn after_change(&self, _vault: &Vault) {}
+}
+
+/// The current time: the one clock read of a command.
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// Eight random bytes for account ids.
+pub fn random8() -> [u8; 8] {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).expect("the OS random source is available");
+    b
+}
+
+/// Writes to stdout, treating a closed pipe (`otp list | head`) as success.
+pub fn out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to stdout"),
+    }
+}

@@ -1,0 +1,32 @@
+//! `otp remove`: move an account to the trash, after saying plainly what
+//! deleting a second factor can cost.
+
+use anyhow::Result;
+
+use crate::cli::RemoveArgs;
+use crate::cmd::{Ctx, now};
+use crate::error::Fail;
+use crate::term::{self, sanitize};
+use crate::vault::Trashed;
+
+pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<()> {
+    // Resolve first, so the question names the account about to go.
+    let (vault, _) = ctx.load()?;
+    let a = &vault.accounts[vault.find(&args.query)?];
+    let (id, label) = (a.id.clone(), sanitize(&a.label()));
+    term::warn(&format!(
+        "removing {label} deletes its second factor from this vault: without another copy (the service's recovery codes, \
+         a backup, another device) you can be locked out of that account"
+    ));
+    if !args.yes && term::stdin_is_tty() && !term::confirm(&format!("Move {label} to the trash?"))? {
+        return Err(Fail::error("nothing was removed").into());
+    }
+    ctx.update(|vault, _| {
+        let i = vault.find(&id)?;
+        let account = vault.accounts.remove(i);
+        vault.trash.push(Trashed { deleted: now(), account });
+        Ok(())
+    })?;
+    term::note(&format!("Moved {label} to the trash; `otp trash restore {id}` brings it back"));
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! `otp trash`: deleted accounts stay recoverable until purged.
+
+use anyhow::Result;
+use time::Duration;
+use time::format_description::well_known::Rfc3339;
+
+use crate::cli::{TrashArgs, TrashCommand};
+use crate::cmd::{Ctx, now, out};
+use crate::error::{Code, Fail};
+use crate::term::{self, sanitize};
+use crate::vault::resolve;
+
+pub fn run(ctx: &Ctx, args: TrashArgs) -> Result<()> {
+    match args.command.unwrap_or(TrashCommand::List) {
+        TrashCommand::List => list(ctx),
+        TrashCommand::Restore { query } => restore(ctx, &query),
+        TrashCommand::Purge { older_than, yes } => purge(ctx, older_than, yes),
+    }
+}
+
+fn list(ctx: &Ctx) -> Result<()> {
+    let (vault, _) = ctx.load()?;
+    let mut text = String::new();
+    for t in vault.trash.iter().rev() {
+        let when = t.deleted.format(&Rfc3339).unwrap_or_default();
+        text.push_str(&format!("{when}  {} ({})\n", sanitize(&t.account.label()), t.account.id));
+    }
+    if vault.trash.is_empty() {
+        term::note("The trash is empty.");
+    }
+    out(&text)
+}
+
+fn restore(ctx: &Ctx, query: &str) -> Result<()> {
+    ctx.update(|vault, _| {
+        let i = resolve(&vault.trash, query)?;
+        let a = &vault.trash[i].account;
+        if let Some(j) = vault.find_label(&a.issuer, &a.name) {
+            return Err(Fail::new(
+                Code::Conflict,
+                format!(
+                    "an account called {} ({}) exists again; nothing was restored",
+                    sanitize(&vault.accounts[j].label()),
+                    vault.accounts[j].id
+                ),
+            )
+            .hint("rename the existing account first (`otp rename`)")
+            .into());
+        }
+        let t = vault.trash.remove(i);
+        term::note(&format!("Restored {}", sanitize(&t.account.label())));
+        vault.accounts.push(t.account);
+        Ok(())
+    })
+}
+
+fn purge(ctx: &Ctx, older_than: Option<u64>, yes: bool) -> Result<()> {
+    let cutoff = older_than.map(|days| now() - Duration::days(days.min(1_000_000) as i64));
+    let doomed = |deleted: time::OffsetDateTime| cutoff.is_none_or(|c| deleted < c);
+    let (vault, _) = ctx.load()?;
+    let count = vault.trash.iter().filter(|t| doomed(t.deleted)).count();
+    if count == 0 {
+        term::note("Nothing to purge.");
+        return Ok(());
+    }
+    if !yes && term::stdin_is_tty() && !term::confirm(&format!("Delete {count} account(s) from the trash for good?"))? {
+        return Err(Fail::error("nothing was purged").into());
+    }
+    ctx.update(|vault, _| {
+        vault.trash.retain(|t| !doomed(t.deleted));
+        Ok(())
+    })?;
+    term::note(&format!("Purged {count} account(s) from the trash"));
+    Ok(())
+}

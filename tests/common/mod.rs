@@ -1,0 +1,113 @@
+//! A temporary world for CLI tests: HOME, XDG dirs and the vault live in a
+//! temp dir, the vault opens with a generated identity file, and nothing the
+//! user has (config, vault, environment) leaks in.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+pub struct TestEnv {
+    pub dir: TempDir,
+}
+
+pub const SECRET: &str = "JBSWY3DPEHPK3PXP";
+/// TOTP of SECRET at 1257894000 (2009-11-10 23:00:00 UTC), from dim13/otpauth.
+pub const SECRET_CODE_AT: (&str, &str) = ("1257894000", "528064");
+
+impl TestEnv {
+    /// An empty world with no vault.
+    pub fn new() -> Self {
+        TestEnv { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// A world with an identity vault, initialised.
+    pub fn with_vault() -> Self {
+        let env = TestEnv::new();
+        env.otp().args(["init", "--generate-identity"]).arg(env.identity()).assert().success();
+        env
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn vault(&self) -> PathBuf {
+        self.path("data/otp/vault.age")
+    }
+
+    pub fn identity(&self) -> PathBuf {
+        self.path("key.txt")
+    }
+
+    /// `otp` with an isolated environment; unlocks with the identity file
+    /// once it exists.
+    pub fn otp(&self) -> Command {
+        let mut cmd = self.bare();
+        if self.identity().exists() {
+            cmd.env("OTP_IDENTITY", self.identity());
+        }
+        cmd
+    }
+
+    /// `otp` with an isolated environment and no unlock method at all.
+    pub fn bare(&self) -> Command {
+        let mut cmd = Command::cargo_bin("otp").expect("binary");
+        for var in ["OTP_VAULT", "OTP_CONFIG", "OTP_IDENTITY", "OTP_PASSPHRASE", "OTP_PASSPHRASE_FILE", "DISPLAY", "WAYLAND_DISPLAY"] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_CACHE_HOME", self.path("cache"))
+            .env("NO_COLOR", "1")
+            .env("OTP_VAULT", self.vault());
+        cmd
+    }
+
+    /// Adds a TOTP account with the given secret.
+    pub fn add(&self, issuer: &str, name: &str, secret: &str) {
+        self.otp().args(["add", name, "--issuer", issuer, "--secret-stdin"]).write_stdin(secret).assert().success();
+    }
+
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let out = self.otp().args(args).output().expect("run");
+        assert!(out.status.success(), "otp {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    pub fn vault_bytes(&self) -> Vec<u8> {
+        std::fs::read(self.vault()).expect("vault exists")
+    }
+
+    pub fn write(&self, rel: &str, data: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::write(&p, data).unwrap();
+        p
+    }
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}
+
+/// True when a command-line tool is on PATH.
+pub fn have(tool: &str) -> bool {
+    std::process::Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success())
+}
+
+/// Interop tools must exist in CI (.ci/run installs them); locally a missing
+/// tool skips the test with a note.
+pub fn require(tool: &str) -> bool {
+    if have(tool) {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "{tool} must be installed in CI (see .ci/run)");
+    eprintln!("skipping: {tool} is not installed");
+    false
+}
