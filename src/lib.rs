@@ -7,11 +7,13 @@
 //! terminal and the disk.
 
 pub mod cli;
+pub mod cmd;
 pub mod config;
+pub mod docs;
 pub mod error;
 pub mod import;
 pub mod model;
+pub mod otp;
 pub mod term;
+pub mod uri;
 pub mod vault;
-pub mod cmd;
-pub mod docs;
