@@ -1,0 +1,84 @@
+//! The vault is a standard age file: the Debian `age` CLI must read it with
+//! the same identity, or with the same passphrase through the key file.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn age_cli_decrypts_an_identity_vault() {
+    if !require("age") {
+        return;
+    }
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    let out = std::process::Command::new("age").arg("-d").arg("-i").arg(env.identity()).arg(env.vault()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("version = 1\n"), "{text}");
+    assert!(text.contains(&format!("secret = \"{SECRET}\"")));
+    let parsed: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(parsed["accounts"][0]["issuer"].as_str(), Some("GitHub"));
+}
+
+#[test]
+fn age_cli_decrypts_a_passphrase_vault_through_its_key_file() {
+    if !require("age") || !require("python3") {
+        return;
+    }
+    let env = TestEnv::new();
+    env.bare().arg("init").env("OTP_PASSPHRASE", "hunter2 hunter2").assert().success();
+    env.bare().args(["add", "bob", "--issuer", "Bank", "--secret", SECRET]).env("OTP_PASSPHRASE", "hunter2 hunter2").assert().success();
+    // age reads passphrases only from a terminal: drive it through a pty.
+    let script = r#"
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("age", ["age", "-d", "-i", sys.argv[1], sys.argv[2]])
+out = b""
+sent = False
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+    if not sent and b"assphrase" in out:
+        os.write(fd, sys.argv[3].encode() + b"\n")
+        sent = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(env.path("data/otp/vault.identity.age"))
+        .arg(env.vault())
+        .arg("hunter2 hunter2")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("issuer = \"Bank\""), "{text}");
+}
+
+#[test]
+fn ssh_ed25519_identity_vault() {
+    if !require("ssh-keygen") {
+        return;
+    }
+    let env = TestEnv::new();
+    let key = env.path("id_ed25519");
+    let ok = std::process::Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(&key).status().unwrap();
+    assert!(ok.success());
+    env.bare().arg("init").env("OTP_IDENTITY", &key).assert().success();
+    env.bare().args(["add", "x", "--secret", SECRET]).env("OTP_IDENTITY", &key).assert().success();
+    let (at, code) = SECRET_CODE_AT;
+    env.bare().args(["code", "x", "--at", at]).env("OTP_IDENTITY", &key).assert().success().stdout(format!("{code}\n"));
+    if require("age") {
+        let out = std::process::Command::new("age").arg("-d").arg("-i").arg(&key).arg(env.vault()).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
