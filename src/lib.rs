@@ -1,3 +1,4 @@
 pub mod model;
 pub mod import;
 pub mod uri;
+pub mod otp;
