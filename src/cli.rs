@@ -142,7 +142,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Create a new X25519 identity in FILE and encrypt the vault to it
-    #[arg(long, value_name = "FILE", conflicts_with = "identity")]
+    #[arg(long, value_name = "FILE")]
     pub generate_identity: Option<PathBuf>,
     /// Also create a break-glass recovery key and print it once
     #[arg(long)]
@@ -221,8 +221,8 @@ pub struct CodeArgs {
     /// Copy to the clipboard instead of printing
     #[arg(long, short = 'c')]
     pub copy: bool,
-    /// The code of the following period
-    #[arg(long, conflicts_with = "at")]
+    /// The code of the following period (after --at, if given)
+    #[arg(long)]
     pub next: bool,
     /// If the period is nearly over, wait for the next one
     #[arg(long)]

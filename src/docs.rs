@@ -44,9 +44,14 @@ pub fn man_pages() -> Vec<(String, Vec<u8>)> {
 fn collect(cmd: &clap::Command, name: &str, pages: &mut Vec<(String, Vec<u8>)>) {
     let page_cmd = cmd.clone().name(name.to_string());
     let mut buf = Vec::new();
-    clap_mangen::Man::new(page_cmd).render(&mut buf).expect("rendering to memory cannot fail");
+    clap_mangen::Man::new(page_cmd)
+        .render(&mut buf)
+        .expect("rendering to memory cannot fail");
     pages.push((format!("{name}.1"), buf));
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
         collect(sub, &format!("{name}-{}", sub.get_name()), pages);
     }
 }

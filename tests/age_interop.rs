@@ -12,8 +12,18 @@ fn age_cli_decrypts_an_identity_vault() {
     }
     let env = TestEnv::with_vault();
     env.add("GitHub", "alice", SECRET);
-    let out = std::process::Command::new("age").arg("-d").arg("-i").arg(env.identity()).arg(env.vault()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(env.identity())
+        .arg(env.vault())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("version = 1\n"), "{text}");
     assert!(text.contains(&format!("secret = \"{SECRET}\"")));
@@ -27,8 +37,16 @@ fn age_cli_decrypts_a_passphrase_vault_through_its_key_file() {
         return;
     }
     let env = TestEnv::new();
-    env.bare().arg("init").env("OTP_PASSPHRASE", "hunter2 hunter2").assert().success();
-    env.bare().args(["add", "bob", "--issuer", "Bank", "--secret", SECRET]).env("OTP_PASSPHRASE", "hunter2 hunter2").assert().success();
+    env.bare()
+        .arg("init")
+        .env("OTP_PASSPHRASE", "hunter2 hunter2")
+        .assert()
+        .success();
+    env.bare()
+        .args(["add", "bob", "--issuer", "Bank", "--secret", SECRET])
+        .env("OTP_PASSPHRASE", "hunter2 hunter2")
+        .assert()
+        .success();
     // age reads passphrases only from a terminal: drive it through a pty.
     let script = r#"
 import os, pty, sys
@@ -71,14 +89,41 @@ fn ssh_ed25519_identity_vault() {
     }
     let env = TestEnv::new();
     let key = env.path("id_ed25519");
-    let ok = std::process::Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(&key).status().unwrap();
+    let ok = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
     assert!(ok.success());
-    env.bare().arg("init").env("OTP_IDENTITY", &key).assert().success();
-    env.bare().args(["add", "x", "--secret", SECRET]).env("OTP_IDENTITY", &key).assert().success();
+    env.bare()
+        .arg("init")
+        .env("OTP_IDENTITY", &key)
+        .assert()
+        .success();
+    env.bare()
+        .args(["add", "x", "--secret", SECRET])
+        .env("OTP_IDENTITY", &key)
+        .assert()
+        .success();
     let (at, code) = SECRET_CODE_AT;
-    env.bare().args(["code", "x", "--at", at]).env("OTP_IDENTITY", &key).assert().success().stdout(format!("{code}\n"));
+    env.bare()
+        .args(["code", "x", "--at", at])
+        .env("OTP_IDENTITY", &key)
+        .assert()
+        .success()
+        .stdout(format!("{code}\n"));
     if require("age") {
-        let out = std::process::Command::new("age").arg("-d").arg("-i").arg(&key).arg(env.vault()).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = std::process::Command::new("age")
+            .arg("-d")
+            .arg("-i")
+            .arg(&key)
+            .arg(env.vault())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

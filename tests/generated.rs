@@ -20,7 +20,13 @@ fn check(path: &Path, expected: &[u8], stale: &mut Vec<String>) {
 fn completions_and_man_pages_are_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut stale = Vec::new();
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::Powershell] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::Powershell,
+    ] {
         let path = root.join("completions").join(docs::completion_file(shell));
         check(&path, docs::completions(shell).as_bytes(), &mut stale);
     }
@@ -36,13 +42,22 @@ fn completions_and_man_pages_are_up_to_date() {
             stale.push(format!("man/{name} (no such command)"));
         }
     }
-    assert!(stale.is_empty(), "generated files are stale: {stale:?}\nrun: OTP_UPDATE_GENERATED=1 cargo test --test generated");
+    assert!(
+        stale.is_empty(),
+        "generated files are stale: {stale:?}\nrun: OTP_UPDATE_GENERATED=1 cargo test --test generated"
+    );
 }
 
 #[test]
 fn one_man_page_per_subcommand() {
     let names: Vec<String> = docs::man_pages().into_iter().map(|(n, _)| n).collect();
-    for sub in ["otp.1", "otp-code.1", "otp-import.1", "otp-trash-restore.1", "otp-recovery-key-add.1"] {
+    for sub in [
+        "otp.1",
+        "otp-code.1",
+        "otp-import.1",
+        "otp-trash-restore.1",
+        "otp-recovery-key-add.1",
+    ] {
         assert!(names.iter().any(|n| n == sub), "missing {sub} in {names:?}");
     }
 }

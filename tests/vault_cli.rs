@@ -11,8 +11,14 @@ fn init_add_code_list() {
     let env = TestEnv::with_vault();
     env.add("GitHub", "alice", SECRET);
     let (at, code) = SECRET_CODE_AT;
-    assert_eq!(env.stdout(&["code", "github", "--at", at]), format!("{code}\n"));
-    assert_eq!(env.stdout(&["code", "github", "--at", "2009-11-10T23:00:00Z"]), format!("{code}\n"));
+    assert_eq!(
+        env.stdout(&["code", "github", "--at", at]),
+        format!("{code}\n")
+    );
+    assert_eq!(
+        env.stdout(&["code", "github", "--at", "2009-11-10T23:00:00Z"]),
+        format!("{code}\n")
+    );
     assert_eq!(env.stdout(&["list"]), "GitHub:alice\n");
 }
 
@@ -20,7 +26,12 @@ fn init_add_code_list() {
 fn init_refuses_to_overwrite() {
     let env = TestEnv::with_vault();
     let before = env.vault_bytes();
-    env.otp().args(["init", "--generate-identity"]).arg(env.path("other.txt")).assert().code(1).stderr(predicate::str::contains("already exists"));
+    env.otp()
+        .args(["init", "--generate-identity"])
+        .arg(env.path("other.txt"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
     assert_eq!(env.vault_bytes(), before);
     assert!(!env.path("other.txt").exists());
 }
@@ -39,23 +50,58 @@ fn files_are_private() {
 #[test]
 fn passphrase_vault_opens_with_every_passphrase_source() {
     let env = TestEnv::new();
-    env.bare().arg("init").env("OTP_PASSPHRASE", "correct horse").assert().success();
+    env.bare()
+        .arg("init")
+        .env("OTP_PASSPHRASE", "correct horse")
+        .assert()
+        .success();
     assert!(env.path("data/otp/vault.identity.age").exists());
-    env.bare().args(["add", "me", "--issuer", "Bank", "--secret", SECRET]).env("OTP_PASSPHRASE", "correct horse").assert().success();
+    env.bare()
+        .args(["add", "me", "--issuer", "Bank", "--secret", SECRET])
+        .env("OTP_PASSPHRASE", "correct horse")
+        .assert()
+        .success();
     let pw = env.write("pw.txt", "correct horse\nignored second line\n");
     let (at, code) = SECRET_CODE_AT;
-    env.bare().args(["code", "bank", "--at", at]).env("OTP_PASSPHRASE_FILE", &pw).assert().success().stdout(format!("{code}\n"));
-    env.bare().args(["code", "bank", "--at", at, "--passphrase-file"]).arg(&pw).assert().success().stdout(format!("{code}\n"));
-    let cfg = env.write("config/otp/config.toml", "passphrase_command = [\"printf\", \"correct horse\"]\n");
+    env.bare()
+        .args(["code", "bank", "--at", at])
+        .env("OTP_PASSPHRASE_FILE", &pw)
+        .assert()
+        .success()
+        .stdout(format!("{code}\n"));
+    env.bare()
+        .args(["code", "bank", "--at", at, "--passphrase-file"])
+        .arg(&pw)
+        .assert()
+        .success()
+        .stdout(format!("{code}\n"));
+    let cfg = env.write(
+        "config/otp/config.toml",
+        "passphrase_command = [\"printf\", \"correct horse\"]\n",
+    );
     assert!(cfg.exists());
-    env.bare().args(["code", "bank", "--at", at]).assert().success().stdout(format!("{code}\n"));
-    env.bare().args(["status"]).assert().success().stdout(predicate::str::contains("passphrase (from passphrase_command)"));
+    env.bare()
+        .args(["code", "bank", "--at", at])
+        .assert()
+        .success()
+        .stdout(format!("{code}\n"));
+    env.bare()
+        .args(["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "passphrase (from passphrase_command)",
+        ));
 }
 
 #[test]
 fn no_passphrase_in_a_script_fails_fast_and_names_the_ways() {
     let env = TestEnv::new();
-    env.bare().arg("init").env("OTP_PASSPHRASE", "pw").assert().success();
+    env.bare()
+        .arg("init")
+        .env("OTP_PASSPHRASE", "pw")
+        .assert()
+        .success();
     env.bare()
         .arg("list")
         .assert()
@@ -68,8 +114,16 @@ fn no_passphrase_in_a_script_fails_fast_and_names_the_ways() {
 #[test]
 fn wrong_passphrase_or_identity_exits_1_and_changes_nothing() {
     let env = TestEnv::new();
-    env.bare().arg("init").env("OTP_PASSPHRASE", "right").assert().success();
-    env.bare().args(["add", "x", "--secret", SECRET]).env("OTP_PASSPHRASE", "right").assert().success();
+    env.bare()
+        .arg("init")
+        .env("OTP_PASSPHRASE", "right")
+        .assert()
+        .success();
+    env.bare()
+        .args(["add", "x", "--secret", SECRET])
+        .env("OTP_PASSPHRASE", "right")
+        .assert()
+        .success();
     let before = env.vault_bytes();
     env.bare()
         .args(["add", "y", "--secret", SECRET])
@@ -82,8 +136,19 @@ fn wrong_passphrase_or_identity_exits_1_and_changes_nothing() {
     let env = TestEnv::with_vault();
     let before = env.vault_bytes();
     let other = env.path("other.txt");
-    env.otp().args(["init", "--vault"]).arg(env.path("v2.age")).arg("--generate-identity").arg(&other).assert().success();
-    env.otp().args(["add", "z", "--secret", SECRET]).env("OTP_IDENTITY", &other).assert().code(1).stderr(predicate::str::contains("wrong passphrase or identity"));
+    env.otp()
+        .args(["init", "--vault"])
+        .arg(env.path("v2.age"))
+        .arg("--generate-identity")
+        .arg(&other)
+        .assert()
+        .success();
+    env.otp()
+        .args(["add", "z", "--secret", SECRET])
+        .env("OTP_IDENTITY", &other)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("wrong passphrase or identity"));
     assert_eq!(env.vault_bytes(), before);
 }
 
@@ -92,9 +157,17 @@ fn corrupt_or_truncated_vault_is_reported_never_overwritten() {
     let env = TestEnv::with_vault();
     env.add("A", "a", SECRET);
     let good = env.vault_bytes();
-    for bad in [good[..good.len() - 20].to_vec(), b"garbage".to_vec(), Vec::new()] {
+    for bad in [
+        good[..good.len() - 20].to_vec(),
+        b"garbage".to_vec(),
+        Vec::new(),
+    ] {
         std::fs::write(env.vault(), &bad).unwrap();
-        env.otp().args(["add", "b", "--secret", SECRET]).assert().code(1).stderr(predicate::str::contains("damaged"));
+        env.otp()
+            .args(["add", "b", "--secret", SECRET])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("damaged"));
         assert_eq!(env.vault_bytes(), bad);
     }
 }
@@ -102,7 +175,11 @@ fn corrupt_or_truncated_vault_is_reported_never_overwritten() {
 #[test]
 fn missing_vault_says_how_to_start() {
     let env = TestEnv::new();
-    env.bare().args(["list"]).assert().code(1).stderr(predicate::str::contains("otp init"));
+    env.bare()
+        .args(["list"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("otp init"));
 }
 
 #[test]
@@ -119,7 +196,11 @@ fn query_exit_codes_and_candidates() {
         .code(4)
         .stderr(predicate::str::contains("Google:alice ("))
         .stderr(predicate::str::contains("Google:bob ("));
-    env.otp().args(["code", "gogle"]).assert().code(3).stderr(predicate::str::contains("did you mean"));
+    env.otp()
+        .args(["code", "gogle"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("did you mean"));
     env.otp().args(["code", "google:bob"]).assert().success();
 }
 
@@ -127,10 +208,22 @@ fn query_exit_codes_and_candidates() {
 fn hotp_counter_is_saved_before_the_code_is_printed() {
     let env = TestEnv::with_vault();
     // RFC 4226 secret, starting at counter 0.
-    env.otp().args(["add", "rfc", "--hotp", "--secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"]).assert().success();
+    env.otp()
+        .args([
+            "add",
+            "rfc",
+            "--hotp",
+            "--secret",
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        ])
+        .assert()
+        .success();
     assert_eq!(env.stdout(&["code", "rfc"]), "755224\n");
     assert_eq!(env.stdout(&["code", "rfc"]), "287082\n");
-    assert_eq!(env.stdout(&["code", "rfc", "--json"]).contains("\"code\":\"359152\""), true);
+    assert!(
+        env.stdout(&["code", "rfc", "--json"])
+            .contains("\"code\":\"359152\"")
+    );
     let json = env.stdout(&["list", "--json"]);
     assert!(json.contains("\"counter\": 3"), "{json}");
 }
@@ -138,16 +231,44 @@ fn hotp_counter_is_saved_before_the_code_is_printed() {
 #[test]
 fn code_json_next_and_steam() {
     let env = TestEnv::with_vault();
-    env.otp().args(["add", "alice", "--issuer", "Example", "--secret", SECRET, "--period", "60", "--digits", "8", "--algorithm", "sha256"]).assert().success();
-    let json: serde_json::Value = serde_json::from_str(&env.stdout(&["code", "example", "--json", "--at", "100"])).unwrap();
+    env.otp()
+        .args([
+            "add",
+            "alice",
+            "--issuer",
+            "Example",
+            "--secret",
+            SECRET,
+            "--period",
+            "60",
+            "--digits",
+            "8",
+            "--algorithm",
+            "sha256",
+        ])
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&env.stdout(&["code", "example", "--json", "--at", "100"])).unwrap();
     assert_eq!(json["issuer"], "Example");
     assert_eq!(json["remaining"], 20);
     assert_eq!(json["code"].as_str().unwrap().len(), 8);
-    assert_eq!(env.stdout(&["code", "example", "--at", "160"]), env.stdout(&["code", "example", "--at", "100", "--next"]));
-    env.otp().args(["add", "gaben", "--steam", "--secret", SECRET]).assert().success();
+    assert_eq!(
+        env.stdout(&["code", "example", "--at", "160"]),
+        env.stdout(&["code", "example", "--at", "100", "--next"])
+    );
+    env.otp()
+        .args(["add", "gaben", "--steam", "--secret", SECRET])
+        .assert()
+        .success();
     let steam = env.stdout(&["code", "gaben"]);
     assert_eq!(steam.trim().len(), 5);
-    assert!(steam.trim().chars().all(|c| "23456789BCDFGHJKMNPQRTVWXY".contains(c)));
+    assert!(
+        steam
+            .trim()
+            .chars()
+            .all(|c| "23456789BCDFGHJKMNPQRTVWXY".contains(c))
+    );
 }
 
 #[test]
@@ -155,12 +276,40 @@ fn strict_validation_of_added_accounts() {
     let env = TestEnv::with_vault();
     let before = env.vault_bytes();
     for (args, msg) in [
-        (vec!["add", "x", "--secret", "not base32!"], "not valid base32"),
-        (vec!["add", "x", "--secret", SECRET, "--digits", "11"], "out of range"),
-        (vec!["add", "x", "--secret", SECRET, "--digits", "5"], "out of range"),
-        (vec!["add", "x", "--secret", SECRET, "--period", "0"], "period"),
-        (vec!["add", "x", "--uri", "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=MD5"], "algorithm"),
-        (vec!["add", "x", "--uri", "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=12"], "digits"),
+        (
+            vec!["add", "x", "--secret", "not base32!"],
+            "not valid base32",
+        ),
+        (
+            vec!["add", "x", "--secret", SECRET, "--digits", "11"],
+            "out of range",
+        ),
+        (
+            vec!["add", "x", "--secret", SECRET, "--digits", "5"],
+            "out of range",
+        ),
+        (
+            vec!["add", "x", "--secret", SECRET, "--period", "0"],
+            "period",
+        ),
+        (
+            vec![
+                "add",
+                "x",
+                "--uri",
+                "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=MD5",
+            ],
+            "algorithm",
+        ),
+        (
+            vec![
+                "add",
+                "x",
+                "--uri",
+                "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=12",
+            ],
+            "digits",
+        ),
         (vec!["add", "x", "--uri", "https://example.com"], "otpauth"),
     ] {
         let out = env.otp().args(&args).output().unwrap();
@@ -169,24 +318,46 @@ fn strict_validation_of_added_accounts() {
         assert!(err.contains(msg), "{args:?}: {err}");
         assert!(!err.contains("jbswy3dp"), "secret leaked in error: {err}");
     }
-    env.otp().args(["add", "x", "--secret", SECRET, "--algorithm", "MD5"]).assert().code(2);
+    env.otp()
+        .args(["add", "x", "--secret", SECRET, "--algorithm", "MD5"])
+        .assert()
+        .code(2);
     assert_eq!(env.vault_bytes(), before);
 }
 
 #[test]
 fn add_from_uri_and_conflicts() {
     let env = TestEnv::with_vault();
-    let uri = format!("otpauth://totp/ACME%20Co:john.doe@email.com?secret={SECRET}&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30");
+    let uri = format!(
+        "otpauth://totp/ACME%20Co:john.doe@email.com?secret={SECRET}&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
+    );
     env.otp().args(["add", "--uri", &uri]).assert().success();
     assert_eq!(env.stdout(&["list"]), "ACME Co:john.doe@email.com\n");
     // The same account again: a duplicate, nothing added.
-    env.otp().args(["add", "--uri", &uri]).assert().success().stderr(predicate::str::contains("Already in the vault"));
+    env.otp()
+        .args(["add", "--uri", &uri])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Already in the vault"));
     // Same name, other secret: refused with exit 5.
     let before = env.vault_bytes();
-    env.otp().args(["add", "john.doe@email.com", "--issuer", "ACME Co", "--secret", "GEZDGNBVGY3TQOJQ"]).assert().code(5);
+    env.otp()
+        .args([
+            "add",
+            "john.doe@email.com",
+            "--issuer",
+            "ACME Co",
+            "--secret",
+            "GEZDGNBVGY3TQOJQ",
+        ])
+        .assert()
+        .code(5);
     assert_eq!(env.vault_bytes(), before);
     // --digits with --uri would be silently ignored: an error instead.
-    env.otp().args(["add", "--uri", &uri, "--digits", "8"]).assert().code(2);
+    env.otp()
+        .args(["add", "--uri", &uri, "--digits", "8"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -195,19 +366,48 @@ fn show_rename_remove_trash() {
     env.add("GitHub", "alice", SECRET);
     env.add("GitLab", "alice", "GEZDGNBVGY3TQOJQ");
     let show = env.stdout(&["show", "github"]);
-    assert!(show.contains("issuer:    GitHub") && !show.contains(SECRET), "{show}");
-    assert!(env.stdout(&["show", "github", "--uri"]).contains(&format!("secret={SECRET}")));
+    assert!(
+        show.contains("issuer:    GitHub") && !show.contains(SECRET),
+        "{show}"
+    );
+    assert!(
+        env.stdout(&["show", "github", "--uri"])
+            .contains(&format!("secret={SECRET}"))
+    );
 
-    env.otp().args(["rename", "github", "bob"]).assert().success();
-    env.otp().args(["rename", "github", "alice", "--issuer", "GitLab"]).assert().code(5);
-    env.otp().args(["remove", "gitlab", "--yes"]).assert().success().stderr(predicate::str::contains("locked out"));
+    env.otp()
+        .args(["rename", "github", "bob"])
+        .assert()
+        .success();
+    env.otp()
+        .args(["rename", "github", "alice", "--issuer", "GitLab"])
+        .assert()
+        .code(5);
+    env.otp()
+        .args(["remove", "gitlab", "--yes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("locked out"));
     assert_eq!(env.stdout(&["list"]), "GitHub:bob\n");
     assert!(env.stdout(&["trash"]).contains("GitLab:alice"));
-    env.otp().args(["trash", "restore", "gitlab"]).assert().success();
+    env.otp()
+        .args(["trash", "restore", "gitlab"])
+        .assert()
+        .success();
     assert_eq!(env.stdout(&["list"]), "GitHub:bob\nGitLab:alice\n");
-    env.otp().args(["remove", "gitlab", "--yes"]).assert().success();
-    env.otp().args(["trash", "purge", "--older-than", "1"]).assert().success().stderr(predicate::str::contains("Nothing to purge"));
-    env.otp().args(["trash", "purge", "--yes"]).assert().success();
+    env.otp()
+        .args(["remove", "gitlab", "--yes"])
+        .assert()
+        .success();
+    env.otp()
+        .args(["trash", "purge", "--older-than", "1"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Nothing to purge"));
+    env.otp()
+        .args(["trash", "purge", "--yes"])
+        .assert()
+        .success();
     assert_eq!(env.stdout(&["trash", "list"]), "");
 }
 
@@ -215,12 +415,24 @@ fn show_rename_remove_trash() {
 fn list_codes_and_json_never_show_secrets() {
     let env = TestEnv::with_vault();
     env.add("GitHub", "alice", SECRET);
-    env.otp().args(["add", "slow", "--secret", SECRET, "--period", "90"]).assert().success();
+    env.otp()
+        .args(["add", "slow", "--secret", SECRET, "--period", "90"])
+        .assert()
+        .success();
     let codes = env.stdout(&["list", "--codes"]);
     assert_eq!(codes.lines().count(), 2);
     let json = env.stdout(&["list", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    for key in ["id", "issuer", "name", "type", "algorithm", "digits", "period", "counter"] {
+    for key in [
+        "id",
+        "issuer",
+        "name",
+        "type",
+        "algorithm",
+        "digits",
+        "period",
+        "counter",
+    ] {
         assert!(v[0].get(key).is_some(), "missing {key}");
     }
     assert!(!json.contains(SECRET) && !codes.contains(SECRET));
@@ -230,9 +442,22 @@ fn list_codes_and_json_never_show_secrets() {
 #[test]
 fn names_from_files_are_sanitised_on_the_terminal() {
     let env = TestEnv::with_vault();
-    env.otp().args(["add", "evil\u{202e}gpj.exe", "--issuer", "X\x1b[2J", "--secret", SECRET]).assert().success();
+    env.otp()
+        .args([
+            "add",
+            "evil\u{202e}gpj.exe",
+            "--issuer",
+            "X\x1b[2J",
+            "--secret",
+            SECRET,
+        ])
+        .assert()
+        .success();
     let list = env.stdout(&["list"]);
-    assert!(!list.contains('\u{202e}') && !list.contains('\x1b'), "{list:?}");
+    assert!(
+        !list.contains('\u{202e}') && !list.contains('\x1b'),
+        "{list:?}"
+    );
     assert!(list.contains("\\u{202e}"));
 }
 
@@ -242,31 +467,48 @@ fn parallel_adds_all_land() {
     let children: Vec<_> = (0..16)
         .map(|i| {
             let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("otp"));
-            cmd.args(["add", &format!("user{i}"), "--issuer", "Par", "--secret-stdin"])
-                .env("HOME", env.dir.path())
-                .env("OTP_VAULT", env.vault())
-                .env("OTP_IDENTITY", env.identity())
-                .env("OTP_CONFIG", env.path("none.toml"))
-                .stdin(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped());
+            cmd.args([
+                "add",
+                &format!("user{i}"),
+                "--issuer",
+                "Par",
+                "--secret-stdin",
+            ])
+            .env("HOME", env.dir.path())
+            .env("OTP_VAULT", env.vault())
+            .env("OTP_IDENTITY", env.identity())
+            .env("OTP_CONFIG", env.path("none.toml"))
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
             let mut child = cmd.spawn().unwrap();
             use std::io::Write;
             // Distinct secrets so none is a duplicate of another.
             let secret = data_encoding_secret(i);
-            child.stdin.take().unwrap().write_all(secret.as_bytes()).unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(secret.as_bytes())
+                .unwrap();
             child
         })
         .collect();
     for c in children {
         let out = c.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert_eq!(env.stdout(&["list"]).lines().count(), 16);
 }
 
 fn data_encoding_secret(i: usize) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    (0..16).map(|k| A[(i * 7 + k * 3 + i * k) % 32] as char).collect()
+    (0..16)
+        .map(|k| A[(i * 7 + k * 3 + i * k) % 32] as char)
+        .collect()
 }
 
 #[test]
@@ -276,7 +518,12 @@ fn sigkilled_writers_never_corrupt_or_lose_acknowledged_accounts() {
     for round in 0..24u64 {
         let name = format!("k{round}");
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("otp"))
-            .args(["add", &name, "--secret", &data_encoding_secret(round as usize + 100)])
+            .args([
+                "add",
+                &name,
+                "--secret",
+                &data_encoding_secret(round as usize + 100),
+            ])
             .env("HOME", env.dir.path())
             .env("OTP_VAULT", env.vault())
             .env("OTP_IDENTITY", env.identity())
@@ -293,7 +540,10 @@ fn sigkilled_writers_never_corrupt_or_lose_acknowledged_accounts() {
         }
         let list = env.stdout(&["list"]);
         for a in &acknowledged {
-            assert!(list.lines().any(|l| l == a), "lost acknowledged account {a}");
+            assert!(
+                list.lines().any(|l| l == a),
+                "lost acknowledged account {a}"
+            );
         }
     }
     // No temp files are mistaken for vaults, and the vault still reads.
@@ -316,15 +566,31 @@ fn status_reports_path_count_and_method() {
 fn broken_pipe_is_not_an_error() {
     let env = TestEnv::with_vault();
     for i in 0..50 {
-        env.otp().args(["add", &format!("n{i}"), "--secret", &data_encoding_secret(i + 300)]).assert().success();
+        env.otp()
+            .args([
+                "add",
+                &format!("n{i}"),
+                "--secret",
+                &data_encoding_secret(i + 300),
+            ])
+            .assert()
+            .success();
     }
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("{} completions bash | head -1; {} list | head -1", assert_cmd::cargo::cargo_bin("otp").display(), assert_cmd::cargo::cargo_bin("otp").display()))
+        .arg(format!(
+            "{} completions bash | head -1; {} list | head -1",
+            assert_cmd::cargo::cargo_bin("otp").display(),
+            assert_cmd::cargo::cargo_bin("otp").display()
+        ))
         .env("HOME", env.dir.path())
         .env("OTP_VAULT", env.vault())
         .env("OTP_IDENTITY", env.identity())
         .output()
         .unwrap();
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

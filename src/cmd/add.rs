@@ -16,11 +16,18 @@ use crate::term::{self, sanitize};
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
     if let Some(image) = &args.qr {
         reject_parameters(&args, "--qr")?;
-        return import::import_paths(ctx, std::slice::from_ref(image), Some("qr-image"), None, false);
+        return import::import_paths(
+            ctx,
+            std::slice::from_ref(image),
+            Some("qr-image"),
+            None,
+            false,
+        );
     }
     let entry = if let Some(uri) = &args.uri {
         reject_parameters(&args, "--uri")?;
-        let mut e = crate::uri::parse(uri).map_err(|e| Fail::error(format!("invalid otpauth URI: {e}")))?;
+        let mut e =
+            crate::uri::parse(uri).map_err(|e| Fail::error(format!("invalid otpauth URI: {e}")))?;
         if let Some(name) = &args.name {
             e.name = name.clone();
         }
@@ -71,11 +78,21 @@ fn reject_parameters(args: &AddArgs, source: &str) -> Result<()> {
         (args.period.is_some(), "--period"),
     ];
     if let Some((_, flag)) = given.iter().find(|(on, _)| *on) {
-        return Err(Fail::new(Code::Usage, format!("{flag} cannot be combined with {source}: the {} carries the parameters", &source[2..]))
-            .into());
+        return Err(Fail::new(
+            Code::Usage,
+            format!(
+                "{flag} cannot be combined with {source}: the {} carries the parameters",
+                &source[2..]
+            ),
+        )
+        .into());
     }
     if source == "--qr" && (args.name.is_some() || args.issuer.is_some()) {
-        return Err(Fail::new(Code::Usage, "NAME and --issuer cannot be combined with --qr (an image may hold many accounts)").into());
+        return Err(Fail::new(
+            Code::Usage,
+            "NAME and --issuer cannot be combined with --qr (an image may hold many accounts)",
+        )
+        .into());
     }
     Ok(())
 }
@@ -85,7 +102,9 @@ fn read_secret(args: &AddArgs) -> Result<Secret> {
         Zeroizing::new(s.clone())
     } else if args.secret_stdin {
         let mut buf = Zeroizing::new(String::new());
-        std::io::stdin().read_to_string(&mut buf).context("cannot read the secret from stdin")?;
+        std::io::stdin()
+            .read_to_string(&mut buf)
+            .context("cannot read the secret from stdin")?;
         buf
     } else if term::stdin_is_tty() {
         term::prompt_hidden("Secret (base32): ")?
@@ -100,7 +119,11 @@ fn read_secret(args: &AddArgs) -> Result<Secret> {
 /// Builds an entry from the command-line flags. Pure.
 pub fn entry_from_flags(args: &AddArgs, secret: Secret) -> Result<Entry> {
     if args.name.is_none() && args.issuer.is_none() {
-        return Err(Fail::new(Code::Usage, "give the account a NAME (and usually --issuer)").into());
+        return Err(Fail::new(
+            Code::Usage,
+            "give the account a NAME (and usually --issuer)",
+        )
+        .into());
     }
     let kind = match (args.hotp, args.steam) {
         (true, _) => Kind::Hotp,
@@ -118,7 +141,9 @@ pub fn entry_from_flags(args: &AddArgs, secret: Secret) -> Result<Entry> {
     token.counter = args.counter.unwrap_or(0);
     if kind == Kind::Steam {
         if args.digits.is_some_and(|d| d != STEAM_DIGITS) {
-            return Err(Fail::error("Steam Guard codes always have 5 characters; drop --digits").into());
+            return Err(
+                Fail::error("Steam Guard codes always have 5 characters; drop --digits").into(),
+            );
         }
         token.digits = STEAM_DIGITS;
     } else if let Some(d) = args.digits {

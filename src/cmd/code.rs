@@ -19,7 +19,11 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
     let account = find(ctx, &args.query)?;
     if account.kind == Kind::Hotp {
         if args.at.is_some() || args.next || args.wait {
-            return Err(Fail::new(Code::Usage, "--at, --next and --wait apply to time-based accounts; this one is HOTP").into());
+            return Err(Fail::new(
+                Code::Usage,
+                "--at, --next and --wait apply to time-based accounts; this one is HOTP",
+            )
+            .into());
         }
         if args.copy {
             return Err(Fail::error("--copy is not available in this build").into());
@@ -68,7 +72,10 @@ fn next_hotp(ctx: &Ctx, id: &str) -> Result<(Account, String)> {
         let i = vault.find(id)?;
         let a = &mut vault.accounts[i];
         let code = crate::otp::generate(&a.token(), 0);
-        a.counter = a.counter.checked_add(1).ok_or_else(|| Fail::error("the HOTP counter is at its maximum"))?;
+        a.counter = a
+            .counter
+            .checked_add(1)
+            .ok_or_else(|| Fail::error("the HOTP counter is at its maximum"))?;
         a.updated = now();
         Ok((a.clone(), code))
     })
@@ -93,7 +100,8 @@ pub fn parse_time(text: &str) -> Result<u64> {
         Fail::new(Code::Usage, format!("'{text}' is not a time"))
             .hint("use unix seconds (1700000000) or RFC 3339 (2026-01-01T12:00:00Z)")
     })?;
-    u64::try_from(t.unix_timestamp()).map_err(|_| Fail::new(Code::Usage, "times before 1970 have no TOTP code").into())
+    u64::try_from(t.unix_timestamp())
+        .map_err(|_| Fail::new(Code::Usage, "times before 1970 have no TOTP code").into())
 }
 
 #[cfg(test)]
@@ -104,7 +112,10 @@ mod tests {
     fn times() {
         assert_eq!(parse_time("59").unwrap(), 59);
         assert_eq!(parse_time("2009-11-10T23:00:00Z").unwrap(), 1_257_894_000);
-        assert_eq!(parse_time("2009-11-11T00:00:00+01:00").unwrap(), 1_257_894_000);
+        assert_eq!(
+            parse_time("2009-11-11T00:00:00+01:00").unwrap(),
+            1_257_894_000
+        );
         assert!(parse_time("yesterday").is_err());
         assert!(parse_time("1969-12-31T23:59:59Z").is_err());
     }

@@ -23,11 +23,23 @@ const MAX_INPUT: u64 = 64 << 20;
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let forced = (args.format != "auto").then_some(args.format.as_str());
-    import_paths(ctx, &args.files, forced, args.password_file.as_deref(), args.dry_run)
+    import_paths(
+        ctx,
+        &args.files,
+        forced,
+        args.password_file.as_deref(),
+        args.dry_run,
+    )
 }
 
 /// Imports `paths` (`-` is stdin) with the given or detected format.
-pub fn import_paths(ctx: &Ctx, paths: &[PathBuf], forced: Option<&str>, password_file: Option<&Path>, dry_run: bool) -> Result<()> {
+pub fn import_paths(
+    ctx: &Ctx,
+    paths: &[PathBuf],
+    forced: Option<&str>,
+    password_file: Option<&Path>,
+    dry_run: bool,
+) -> Result<()> {
     let format = forced.map(format_by_name).transpose()?;
     let mut entries: Vec<Entry> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
@@ -36,10 +48,19 @@ pub fn import_paths(ctx: &Ctx, paths: &[PathBuf], forced: Option<&str>, password
         entries.extend(parsed.entries);
         skipped.extend(parsed.skipped);
     }
-    let (valid, invalid): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| e.token.validate().is_ok());
-    skipped.extend(invalid.iter().map(|e| Skipped {
-        label: e.label(),
-        reason: e.token.validate().err().map(|err| err.to_string()).unwrap_or_default(),
+    let (valid, invalid): (Vec<Entry>, Vec<Entry>) = entries
+        .into_iter()
+        .partition(|e| e.token.validate().is_ok());
+    skipped.extend(invalid.iter().map(|e| {
+        Skipped {
+            label: e.label(),
+            reason: e
+                .token
+                .validate()
+                .err()
+                .map(|err| err.to_string())
+                .unwrap_or_default(),
+        }
     }));
     apply(ctx, valid, &skipped, dry_run)
 }
@@ -98,7 +119,10 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
         Ok((added, duplicates))
     })?;
     let verb = if dry_run { "would be added" } else { "added" };
-    term::note(&format!("{added} {verb}, {duplicates} duplicates, {} skipped", skipped.len()));
+    term::note(&format!(
+        "{added} {verb}, {duplicates} duplicates, {} skipped",
+        skipped.len()
+    ));
     Ok(())
 }
 
@@ -106,8 +130,12 @@ fn plan_line(e: &Entry, a: &Action) -> String {
     let label = sanitize(&e.label());
     match a {
         Action::Add => format!("add\t{label}"),
-        Action::Duplicate { existing } => format!("skip\t{label}\t(duplicate of {})", sanitize(existing)),
-        Action::Conflict { existing, .. } => format!("conflict\t{label}\t(with {})", sanitize(existing)),
+        Action::Duplicate { existing } => {
+            format!("skip\t{label}\t(duplicate of {})", sanitize(existing))
+        }
+        Action::Conflict { existing, .. } => {
+            format!("conflict\t{label}\t(with {})", sanitize(existing))
+        }
     }
 }
 
@@ -123,20 +151,39 @@ fn format_by_name(name: &str) -> Result<&'static Format> {
 fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     let mut data = Zeroizing::new(Vec::new());
     if path == Path::new("-") {
-        std::io::stdin().take(MAX_INPUT + 1).read_to_end(&mut data).context("cannot read stdin")?;
+        std::io::stdin()
+            .take(MAX_INPUT + 1)
+            .read_to_end(&mut data)
+            .context("cannot read stdin")?;
     } else {
-        let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        file.take(MAX_INPUT + 1).read_to_end(&mut data).with_context(|| format!("cannot read {}", path.display()))?;
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        file.take(MAX_INPUT + 1)
+            .read_to_end(&mut data)
+            .with_context(|| format!("cannot read {}", path.display()))?;
     }
     if data.len() as u64 > MAX_INPUT {
-        return Err(Fail::error(format!("{} is larger than {} MiB; not an export otp can read", path.display(), MAX_INPUT >> 20)).into());
+        return Err(Fail::error(format!(
+            "{} is larger than {} MiB; not an export otp can read",
+            path.display(),
+            MAX_INPUT >> 20
+        ))
+        .into());
     }
     Ok(data)
 }
 
-fn read_one(path: &Path, forced: Option<&'static Format>, password_file: Option<&Path>) -> Result<Parsed> {
+fn read_one(
+    path: &Path,
+    forced: Option<&'static Format>,
+    password_file: Option<&Path>,
+) -> Result<Parsed> {
     let data = read_input(path)?;
-    let shown = if path == Path::new("-") { "stdin".to_string() } else { path.display().to_string() };
+    let shown = if path == Path::new("-") {
+        "stdin".to_string()
+    } else {
+        path.display().to_string()
+    };
     let format = match forced.or_else(|| import::detect(&data)) {
         Some(f) => f,
         None => {
@@ -149,25 +196,41 @@ fn read_one(path: &Path, forced: Option<&'static Format>, password_file: Option<
     let interactive = term::stdin_is_tty() && path != Path::new("-");
     let mut passwords = |what: &str| -> Result<Zeroizing<String>, ImportError> {
         if let Some(f) = password_file {
-            let text = Zeroizing::new(std::fs::read_to_string(f).map_err(|_| ImportError::NeedPassword)?);
-            return Ok(Zeroizing::new(text.lines().next().unwrap_or("").to_string()));
+            let text =
+                Zeroizing::new(std::fs::read_to_string(f).map_err(|_| ImportError::NeedPassword)?);
+            return Ok(Zeroizing::new(
+                text.lines().next().unwrap_or("").to_string(),
+            ));
         }
         if interactive {
-            let prompt = if what.is_empty() { format!("Password for {shown}: ") } else { format!("Password for {shown} ({what}): ") };
+            let prompt = if what.is_empty() {
+                format!("Password for {shown}: ")
+            } else {
+                format!("Password for {shown} ({what}): ")
+            };
             return term::prompt_hidden(&prompt).map_err(|_| ImportError::NeedPassword);
         }
         Err(ImportError::NeedPassword)
     };
     if let Some(f) = password_file {
-        std::fs::metadata(f).with_context(|| format!("cannot read the password file {}", f.display()))?;
+        std::fs::metadata(f)
+            .with_context(|| format!("cannot read the password file {}", f.display()))?;
     }
     (format.parse)(&data, &mut passwords).map_err(|e| {
         let fail = match e {
-            ImportError::NeedPassword => Fail::error(format!("{shown} ({}) is encrypted and no password was given", format.title))
-                .hint("pass --password-file F (or run on a terminal to be asked)"),
-            ImportError::WrongPassword => Fail::error(format!("wrong password for {shown} ({}); nothing was imported", format.title)),
-            ImportError::Malformed(m) => Fail::error(format!("{shown} is not a valid {} file: {m}", format.title))
-                .hint("if it is another kind of file, name its format with --format"),
+            ImportError::NeedPassword => Fail::error(format!(
+                "{shown} ({}) is encrypted and no password was given",
+                format.title
+            ))
+            .hint("pass --password-file F (or run on a terminal to be asked)"),
+            ImportError::WrongPassword => Fail::error(format!(
+                "wrong password for {shown} ({}); nothing was imported",
+                format.title
+            )),
+            ImportError::Malformed(m) => {
+                Fail::error(format!("{shown} is not a valid {} file: {m}", format.title))
+                    .hint("if it is another kind of file, name its format with --format")
+            }
             ImportError::Unsupported(m) => Fail::error(format!("{shown} ({}): {m}", format.title)),
         };
         anyhow::Error::from(fail)

@@ -11,46 +11,82 @@ use crate::vault::{Vault, store};
 
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
     if ctx.vault_path.exists() {
-        return Err(Fail::error(format!("a vault already exists at {}; nothing was changed", ctx.vault_path.display()))
-            .hint("use --vault PATH (or OTP_VAULT) for a second vault")
-            .into());
+        return Err(Fail::error(format!(
+            "a vault already exists at {}; nothing was changed",
+            ctx.vault_path.display()
+        ))
+        .hint("use --vault PATH (or OTP_VAULT) for a second vault")
+        .into());
     }
     if args.recovery_key {
         return Err(Fail::error("--recovery-key is not available in this build").into());
     }
     let created = now().format(&time::format_description::well_known::Rfc3339)?;
-    let _lock = store::lock(&ctx.vault_path, std::time::Duration::from_secs(ctx.config.lock_timeout_seconds))?;
+    let _lock = store::lock(
+        &ctx.vault_path,
+        std::time::Duration::from_secs(ctx.config.lock_timeout_seconds),
+    )?;
     let (recipients, how) = if let Some(path) = &args.generate_identity {
         let (secret, recipient) = keys::generate_identity();
-        store::write_new(path, keys::identity_file_text(&secret, &recipient, &created).as_bytes())?;
-        (vec![recipient], format!("identity file {} (keep a copy somewhere safe)", path.display()))
+        store::write_new(
+            path,
+            keys::identity_file_text(&secret, &recipient, &created).as_bytes(),
+        )?;
+        (
+            vec![recipient],
+            format!(
+                "identity file {} (keep a copy somewhere safe)",
+                path.display()
+            ),
+        )
     } else if let Some(path) = &ctx.global.identity {
         let unlocked = keys::load_identity_file(path, &ctx.passphrases())?;
         if unlocked.recipients.is_empty() {
-            return Err(Fail::error(format!("cannot work out the public key of {}", path.display()))
-                .hint("for an SSH key, put its public key beside it as FILE.pub")
-                .into());
+            return Err(Fail::error(format!(
+                "cannot work out the public key of {}",
+                path.display()
+            ))
+            .hint("for an SSH key, put its public key beside it as FILE.pub")
+            .into());
         }
-        (unlocked.recipients, Method::Identity(path.clone()).to_string())
+        (
+            unlocked.recipients,
+            Method::Identity(path.clone()).to_string(),
+        )
     } else {
         let key_file = ctx.key_file();
         if key_file.exists() {
-            return Err(Fail::error(format!("{} already exists; nothing was changed", key_file.display()))
-                .hint("remove it if it belongs to no vault, or use another --vault path")
-                .into());
+            return Err(Fail::error(format!(
+                "{} already exists; nothing was changed",
+                key_file.display()
+            ))
+            .hint("remove it if it belongs to no vault, or use another --vault path")
+            .into());
         }
         let (pass, _) = ctx.passphrases().get_new("new vault passphrase")?;
         let (secret, recipient) = keys::generate_identity();
         let text = keys::identity_file_text(&secret, &recipient, &created);
         let sealed = keys::encrypt_with_passphrase(text.as_bytes(), pass)?;
         store::write_new(&key_file, &sealed)?;
-        (vec![recipient], format!("passphrase (key file {})", key_file.display()))
+        (
+            vec![recipient],
+            format!("passphrase (key file {})", key_file.display()),
+        )
     };
     let vault = Vault::new(recipients);
-    let sealed = keys::encrypt(vault.to_toml().as_bytes(), &keys::parse_recipients(&vault.recipients)?, false)?;
+    let sealed = keys::encrypt(
+        vault.to_toml().as_bytes(),
+        &keys::parse_recipients(&vault.recipients)?,
+        false,
+    )?;
     store::write_new(&ctx.vault_path, &sealed)?;
-    term::note(&format!("Created an empty vault at {}", ctx.vault_path.display()));
+    term::note(&format!(
+        "Created an empty vault at {}",
+        ctx.vault_path.display()
+    ));
     term::note(&format!("Unlock: {how}"));
-    term::note("Next: `otp add` or `otp import`, then `otp backup` — a second factor with no backup is one lost phone away from a lockout.");
+    term::note(
+        "Next: `otp add` or `otp import`, then `otp backup` — a second factor with no backup is one lost phone away from a lockout.",
+    );
     Ok(())
 }

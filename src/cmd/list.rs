@@ -28,7 +28,10 @@ pub struct AccountJson<'a> {
 
 impl<'a> AccountJson<'a> {
     pub fn new(a: &'a Account) -> Self {
-        let rfc = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        let rfc = |t: time::OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        };
         AccountJson {
             id: &a.id,
             issuer: &a.issuer,
@@ -65,16 +68,30 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let mut text = String::new();
     if args.codes {
         let unix = now().unix_timestamp().max(0) as u64;
-        let width = shown.iter().map(|a| sanitize(&a.label()).chars().count()).max().unwrap_or(0);
+        let width = shown
+            .iter()
+            .map(|a| sanitize(&a.label()).chars().count())
+            .max()
+            .unwrap_or(0);
         for a in shown {
             let label = sanitize(&a.label());
             let pad = " ".repeat(width - label.chars().count());
             let token = a.token();
             let (code, left) = match a.kind {
-                Kind::Hotp => ("(hotp)".to_string(), "use `otp code` to advance".to_string()),
-                _ => (crate::otp::generate(&token, unix), format!("{:>2}s", crate::otp::remaining(&token, unix))),
+                Kind::Hotp => (
+                    "(hotp)".to_string(),
+                    "use `otp code` to advance".to_string(),
+                ),
+                _ => (
+                    crate::otp::generate(&token, unix),
+                    format!("{:>2}s", crate::otp::remaining(&token, unix)),
+                ),
             };
-            text.push_str(&format!("{label}{pad}  {}  {}\n", out_bold(&code), out_dim(&left)));
+            text.push_str(&format!(
+                "{label}{pad}  {}  {}\n",
+                out_bold(&code),
+                out_dim(&left)
+            ));
         }
     } else {
         for a in shown {

@@ -48,7 +48,9 @@ pub fn run(cli: Cli) -> Result<()> {
         | Command::Passwd(_)
         | Command::RecoveryKey(_)
         | Command::Recipients(_)
-        | Command::RecoveryCodes(_) => Err(Fail::error("this command is not available in this build").into()),
+        | Command::RecoveryCodes(_) => {
+            Err(Fail::error("this command is not available in this build").into())
+        }
     }
 }
 
@@ -82,15 +84,24 @@ impl Ctx {
                     .into());
             }
         };
-        let data_dir = data_dir.unwrap_or_else(|| vault_path.parent().unwrap_or(Path::new(".")).to_path_buf());
-        Ok(Ctx { global, config, vault_path, data_dir })
+        let data_dir =
+            data_dir.unwrap_or_else(|| vault_path.parent().unwrap_or(Path::new(".")).to_path_buf());
+        Ok(Ctx {
+            global,
+            config,
+            vault_path,
+            data_dir,
+        })
     }
 
     /// Passphrase sources 2 to 5 of the contract.
     pub fn passphrases(&self) -> PassphraseSources {
         PassphraseSources {
             file: self.global.passphrase_file.clone(),
-            env: std::env::var("OTP_PASSPHRASE").ok().filter(|p| !p.is_empty()).map(Zeroizing::new),
+            env: std::env::var("OTP_PASSPHRASE")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .map(Zeroizing::new),
             command: self.config.passphrase_command.clone(),
             interactive: crate::term::stdin_is_tty(),
         }
@@ -135,7 +146,8 @@ impl Ctx {
             ))
             .hint("create one with `otp init`, or restore a backup with `otp recover BACKUP`")
             .into()),
-            Err(e) => Err(e).with_context(|| format!("cannot read the vault {}", self.vault_path.display())),
+            Err(e) => Err(e)
+                .with_context(|| format!("cannot read the vault {}", self.vault_path.display())),
         }
     }
 
@@ -145,8 +157,10 @@ impl Ctx {
         let data = self.read_vault_file()?;
         let unlocked = self.unlock()?;
         let plain = keys::decrypt(&data, &unlocked.identities)?;
-        let text = String::from_utf8(plain.to_vec())
-            .map_err(|_| Fail::error("the vault decrypted but is not UTF-8 text").hint("restore it with `otp recover BACKUP`"))?;
+        let text = String::from_utf8(plain.to_vec()).map_err(|_| {
+            Fail::error("the vault decrypted but is not UTF-8 text")
+                .hint("restore it with `otp recover BACKUP`")
+        })?;
         Ok((Zeroizing::new(text), unlocked))
     }
 
@@ -160,7 +174,10 @@ impl Ctx {
     /// vault; if anything changed, the change counter is bumped and the vault
     /// re-encrypted and replaced atomically. An error leaves the file as it was.
     pub fn update<T>(&self, change: impl FnOnce(&mut Vault, &Unlocked) -> Result<T>) -> Result<T> {
-        let _lock = store::lock(&self.vault_path, Duration::from_secs(self.config.lock_timeout_seconds))?;
+        let _lock = store::lock(
+            &self.vault_path,
+            Duration::from_secs(self.config.lock_timeout_seconds),
+        )?;
         let (mut vault, unlocked) = self.load()?;
         let before = vault.to_toml();
         let out = change(&mut vault, &unlocked)?;
@@ -177,7 +194,10 @@ impl Ctx {
     pub fn save(&self, vault: &Vault) -> Result<()> {
         let recipients = keys::parse_recipients(&vault.recipients)?;
         if recipients.is_empty() {
-            return Err(Fail::error("the vault lists no recipients to encrypt to; nothing was changed").into());
+            return Err(Fail::error(
+                "the vault lists no recipients to encrypt to; nothing was changed",
+            )
+            .into());
         }
         let plain = Zeroizing::new(vault.to_toml());
         let data = keys::encrypt(plain.as_bytes(), &recipients, false)?;
@@ -204,7 +224,10 @@ pub fn random8() -> [u8; 8] {
 pub fn out(text: &str) -> Result<()> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("cannot write to stdout"),
     }

@@ -18,15 +18,21 @@ pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<()> {
         "removing {label} deletes its second factor from this vault: without another copy (the service's recovery codes, \
          a backup, another device) you can be locked out of that account"
     ));
-    if !args.yes && term::stdin_is_tty() && !term::confirm(&format!("Move {label} to the trash?"))? {
+    if !args.yes && term::stdin_is_tty() && !term::confirm(&format!("Move {label} to the trash?"))?
+    {
         return Err(Fail::error("nothing was removed").into());
     }
     ctx.update(|vault, _| {
         let i = vault.find(&id)?;
         let account = vault.accounts.remove(i);
-        vault.trash.push(Trashed { deleted: now(), account });
+        vault.trash.push(Trashed {
+            deleted: now(),
+            account,
+        });
         Ok(())
     })?;
-    term::note(&format!("Moved {label} to the trash; `otp trash restore {id}` brings it back"));
+    term::note(&format!(
+        "Moved {label} to the trash; `otp trash restore {id}` brings it back"
+    ));
     Ok(())
 }

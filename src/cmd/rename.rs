@@ -10,15 +10,25 @@ use crate::term::{self, sanitize};
 pub fn run(ctx: &Ctx, args: RenameArgs) -> Result<()> {
     ctx.update(|vault, _| {
         let i = vault.find(&args.query)?;
-        let issuer = args.issuer.clone().unwrap_or_else(|| vault.accounts[i].issuer.clone());
+        let issuer = args
+            .issuer
+            .clone()
+            .unwrap_or_else(|| vault.accounts[i].issuer.clone());
         if issuer.is_empty() && args.new_name.is_empty() {
             return Err(Fail::new(Code::Usage, "an account needs a name or an issuer").into());
         }
-        if let Some(j) = vault.find_label(&issuer, &args.new_name).filter(|&j| j != i) {
+        if let Some(j) = vault
+            .find_label(&issuer, &args.new_name)
+            .filter(|&j| j != i)
+        {
             let other = &vault.accounts[j];
             return Err(Fail::new(
                 Code::Conflict,
-                format!("another account is already called {} ({}); nothing was changed", sanitize(&other.label()), other.id),
+                format!(
+                    "another account is already called {} ({}); nothing was changed",
+                    sanitize(&other.label()),
+                    other.id
+                ),
             )
             .into());
         }
@@ -27,7 +37,11 @@ pub fn run(ctx: &Ctx, args: RenameArgs) -> Result<()> {
         a.issuer = issuer;
         a.name = args.new_name.clone();
         a.updated = now();
-        term::note(&format!("Renamed {} to {}", sanitize(&old), sanitize(&a.label())));
+        term::note(&format!(
+            "Renamed {} to {}",
+            sanitize(&old),
+            sanitize(&a.label())
+        ));
         Ok(())
     })
 }

@@ -41,7 +41,13 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     }
     if !a.recovery_codes.is_empty() {
         let unused = a.recovery_codes.iter().filter(|c| c.used.is_none()).count();
-        row("recovery:", &format!("{} codes, {unused} unused (`otp recovery-codes show`)", a.recovery_codes.len()));
+        row(
+            "recovery:",
+            &format!(
+                "{} codes, {unused} unused (`otp recovery-codes show`)",
+                a.recovery_codes.len()
+            ),
+        );
     }
     out(&text)
 }

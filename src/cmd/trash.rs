@@ -23,7 +23,11 @@ fn list(ctx: &Ctx) -> Result<()> {
     let mut text = String::new();
     for t in vault.trash.iter().rev() {
         let when = t.deleted.format(&Rfc3339).unwrap_or_default();
-        text.push_str(&format!("{when}  {} ({})\n", sanitize(&t.account.label()), t.account.id));
+        text.push_str(&format!(
+            "{when}  {} ({})\n",
+            sanitize(&t.account.label()),
+            t.account.id
+        ));
     }
     if vault.trash.is_empty() {
         term::note("The trash is empty.");
@@ -63,7 +67,12 @@ fn purge(ctx: &Ctx, older_than: Option<u64>, yes: bool) -> Result<()> {
         term::note("Nothing to purge.");
         return Ok(());
     }
-    if !yes && term::stdin_is_tty() && !term::confirm(&format!("Delete {count} account(s) from the trash for good?"))? {
+    if !yes
+        && term::stdin_is_tty()
+        && !term::confirm(&format!(
+            "Delete {count} account(s) from the trash for good?"
+        ))?
+    {
         return Err(Fail::error("nothing was purged").into());
     }
     ctx.update(|vault, _| {

@@ -13,7 +13,10 @@ pub enum Action {
     /// skipped and counted.
     Duplicate { existing: String },
     /// Same `issuer:name` as `existing` but another secret: refused.
-    Conflict { existing: String, existing_id: Option<String> },
+    Conflict {
+        existing: String,
+        existing_id: Option<String>,
+    },
 }
 
 /// Decides, for each incoming entry in order, against the vault's accounts
@@ -22,13 +25,32 @@ pub fn plan(vault: &[Account], incoming: &[Entry]) -> Vec<Action> {
     let mut actions = Vec::with_capacity(incoming.len());
     for (i, e) in incoming.iter().enumerate() {
         let action = if let Some(a) = vault.iter().find(|a| a.token().same_generator(&e.token)) {
-            Action::Duplicate { existing: a.label() }
-        } else if let Some(a) = vault.iter().find(|a| same_label(&a.issuer, &a.name, &e.issuer, &e.name)) {
-            Action::Conflict { existing: a.label(), existing_id: Some(a.id.clone()) }
-        } else if let Some(prev) = incoming[..i].iter().find(|p| p.token.same_generator(&e.token)) {
-            Action::Duplicate { existing: prev.label() }
-        } else if let Some(prev) = incoming[..i].iter().find(|p| same_label(&p.issuer, &p.name, &e.issuer, &e.name)) {
-            Action::Conflict { existing: format!("{} (earlier in the same import)", prev.label()), existing_id: None }
+            Action::Duplicate {
+                existing: a.label(),
+            }
+        } else if let Some(a) = vault
+            .iter()
+            .find(|a| same_label(&a.issuer, &a.name, &e.issuer, &e.name))
+        {
+            Action::Conflict {
+                existing: a.label(),
+                existing_id: Some(a.id.clone()),
+            }
+        } else if let Some(prev) = incoming[..i]
+            .iter()
+            .find(|p| p.token.same_generator(&e.token))
+        {
+            Action::Duplicate {
+                existing: prev.label(),
+            }
+        } else if let Some(prev) = incoming[..i]
+            .iter()
+            .find(|p| same_label(&p.issuer, &p.name, &e.issuer, &e.name))
+        {
+            Action::Conflict {
+                existing: format!("{} (earlier in the same import)", prev.label()),
+                existing_id: None,
+            }
         } else {
             Action::Add
         };
@@ -49,26 +71,45 @@ mod tests {
 
     #[test]
     fn add_duplicate_conflict() {
-        let vault = vec![Account::from_entry(entry("GitHub", "alice", 1), "id1".into(), OffsetDateTime::UNIX_EPOCH)];
+        let vault = vec![Account::from_entry(
+            entry("GitHub", "alice", 1),
+            "id1".into(),
+            OffsetDateTime::UNIX_EPOCH,
+        )];
         let incoming = vec![
-            entry("GitHub", "alice", 1),  // same secret: duplicate
-            entry("github", "ALICE", 2),  // same label, other secret: conflict
-            entry("GitLab", "alice", 3),  // new
-            entry("Other", "name", 1),    // same secret under another name: duplicate
-            entry("GitLab", "alice", 4),  // conflicts with the entry two above
+            entry("GitHub", "alice", 1), // same secret: duplicate
+            entry("github", "ALICE", 2), // same label, other secret: conflict
+            entry("GitLab", "alice", 3), // new
+            entry("Other", "name", 1),   // same secret under another name: duplicate
+            entry("GitLab", "alice", 4), // conflicts with the entry two above
         ];
         let p = plan(&vault, &incoming);
-        assert_eq!(p[0], Action::Duplicate { existing: "GitHub:alice".into() });
+        assert_eq!(
+            p[0],
+            Action::Duplicate {
+                existing: "GitHub:alice".into()
+            }
+        );
         assert!(matches!(p[1], Action::Conflict { existing_id: Some(ref id), .. } if id == "id1"));
         assert_eq!(p[2], Action::Add);
         assert!(matches!(p[3], Action::Duplicate { .. }));
-        assert!(matches!(p[4], Action::Conflict { existing_id: None, .. }));
+        assert!(matches!(
+            p[4],
+            Action::Conflict {
+                existing_id: None,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn different_parameters_are_not_duplicates() {
         let mut e = entry("A", "b", 1);
-        let vault = vec![Account::from_entry(e.clone(), "x".into(), OffsetDateTime::UNIX_EPOCH)];
+        let vault = vec![Account::from_entry(
+            e.clone(),
+            "x".into(),
+            OffsetDateTime::UNIX_EPOCH,
+        )];
         e.token.digits = 8;
         e.name = "c".into();
         assert_eq!(plan(&vault, &[e]), vec![Action::Add]);

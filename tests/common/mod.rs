@@ -20,13 +20,19 @@ pub const SECRET_CODE_AT: (&str, &str) = ("1257894000", "528064");
 impl TestEnv {
     /// An empty world with no vault.
     pub fn new() -> Self {
-        TestEnv { dir: tempfile::tempdir().expect("temp dir") }
+        TestEnv {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     /// A world with an identity vault, initialised.
     pub fn with_vault() -> Self {
         let env = TestEnv::new();
-        env.otp().args(["init", "--generate-identity"]).arg(env.identity()).assert().success();
+        env.otp()
+            .args(["init", "--generate-identity"])
+            .arg(env.identity())
+            .assert()
+            .success();
         env
     }
 
@@ -55,7 +61,15 @@ impl TestEnv {
     /// `otp` with an isolated environment and no unlock method at all.
     pub fn bare(&self) -> Command {
         let mut cmd = Command::cargo_bin("otp").expect("binary");
-        for var in ["OTP_VAULT", "OTP_CONFIG", "OTP_IDENTITY", "OTP_PASSPHRASE", "OTP_PASSPHRASE_FILE", "DISPLAY", "WAYLAND_DISPLAY"] {
+        for var in [
+            "OTP_VAULT",
+            "OTP_CONFIG",
+            "OTP_IDENTITY",
+            "OTP_PASSPHRASE",
+            "OTP_PASSPHRASE_FILE",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+        ] {
             cmd.env_remove(var);
         }
         cmd.env("HOME", self.dir.path())
@@ -69,12 +83,20 @@ impl TestEnv {
 
     /// Adds a TOTP account with the given secret.
     pub fn add(&self, issuer: &str, name: &str, secret: &str) {
-        self.otp().args(["add", name, "--issuer", issuer, "--secret-stdin"]).write_stdin(secret).assert().success();
+        self.otp()
+            .args(["add", name, "--issuer", issuer, "--secret-stdin"])
+            .write_stdin(secret)
+            .assert()
+            .success();
     }
 
     pub fn stdout(&self, args: &[&str]) -> String {
         let out = self.otp().args(args).output().expect("run");
-        assert!(out.status.success(), "otp {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "otp {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).expect("utf-8")
     }
 
@@ -93,12 +115,18 @@ impl TestEnv {
 }
 
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 /// True when a command-line tool is on PATH.
 pub fn have(tool: &str) -> bool {
-    std::process::Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success())
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// Interop tools must exist in CI (.ci/run installs them); locally a missing
@@ -107,7 +135,10 @@ pub fn require(tool: &str) -> bool {
     if have(tool) {
         return true;
     }
-    assert!(std::env::var_os("CI").is_none(), "{tool} must be installed in CI (see .ci/run)");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{tool} must be installed in CI (see .ci/run)"
+    );
     eprintln!("skipping: {tool} is not installed");
     false
 }
