@@ -106,7 +106,7 @@ complete -c otp -n "__fish_otp_using_subcommand code" -l passphrase-file -d 'Rea
 complete -c otp -n "__fish_otp_using_subcommand code" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c otp -n "__fish_otp_using_subcommand code" -s c -l copy -d 'Copy to the clipboard instead of printing'
+complete -c otp -n "__fish_otp_using_subcommand code" -s c -l copy -d 'Copy to the clipboard instead of printing (cleared after clipboard_clear_seconds)'
 complete -c otp -n "__fish_otp_using_subcommand code" -l next -d 'The code of the following period (after --at, if given)'
 complete -c otp -n "__fish_otp_using_subcommand code" -l wait -d 'If the period is nearly over, wait for the next one'
 complete -c otp -n "__fish_otp_using_subcommand code" -l json -d '{"id","issuer","name","code","remaining"}'

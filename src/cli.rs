@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 use crate::term::ColorChoice;
 
@@ -129,13 +130,24 @@ pub enum Command {
     )]
     Passwd(PasswdArgs),
     /// Add or revoke a break-glass recovery key
-    #[command(subcommand, name = "recovery-key")]
+    #[command(
+        subcommand,
+        name = "recovery-key",
+        after_help = "Examples:\n  otp recovery-key add --qr\n  otp recovery-key remove"
+    )]
     RecoveryKey(RecoveryKeyCommand),
     /// Also encrypt the vault and its backups to other devices' keys
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  otp recipients list\n  otp recipients add age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n  otp recipients add \"$(cat ~/.ssh/id_ed25519.pub)\""
+    )]
     Recipients(RecipientsCommand),
     /// A service's one-time recovery codes, kept with the account
-    #[command(subcommand, name = "recovery-codes")]
+    #[command(
+        subcommand,
+        name = "recovery-codes",
+        after_help = "Examples:\n  otp recovery-codes add github --from github-recovery-codes.txt\n  otp recovery-codes show github\n  otp recovery-codes use github 1a2b3-c4d5e"
+    )]
     RecoveryCodes(RecoveryCodesCommand),
 }
 
@@ -205,6 +217,7 @@ pub enum AlgorithmArg {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only accounts whose issuer:name contains this (or whose id is this)
+    #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
     pub query: Option<String>,
     /// JSON array of account objects (never secrets)
     #[arg(long, conflicts_with = "codes")]
@@ -217,9 +230,10 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct CodeArgs {
     /// Account: id, issuer:name, issuer, name, or part of issuer:name
+    #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
     pub query: String,
-    /// Copy to the clipboard instead of printing
-    #[arg(long, short = 'c')]
+    /// Copy to the clipboard instead of printing (cleared after clipboard_clear_seconds)
+    #[arg(long, short = 'c', conflicts_with = "json")]
     pub copy: bool,
     /// The code of the following period (after --at, if given)
     #[arg(long)]
@@ -237,6 +251,7 @@ pub struct CodeArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
     pub query: String,
     /// Print the otpauth:// URI (contains the secret)
     #[arg(long)]
@@ -248,6 +263,7 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct RenameArgs {
+    #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
     pub query: String,
     pub new_name: String,
     /// Also change the issuer
@@ -257,6 +273,7 @@ pub struct RenameArgs {
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
+    #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
     pub query: String,
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
@@ -272,10 +289,18 @@ pub struct TrashArgs {
 #[derive(Debug, Subcommand)]
 pub enum TrashCommand {
     /// Deleted accounts, newest first
+    #[command(after_help = "Example:\n  otp trash list")]
     List,
     /// Bring a deleted account back
-    Restore { query: String },
+    #[command(after_help = "Example:\n  otp trash restore github")]
+    Restore {
+        #[arg(add = ArgValueCompleter::new(crate::complete::trashed))]
+        query: String,
+    },
     /// Delete for good
+    #[command(
+        after_help = "Examples:\n  otp trash purge --older-than 90\n  otp trash purge --yes   # everything in the trash"
+    )]
     Purge {
         /// Only accounts deleted more than DAYS days ago
         #[arg(long, value_name = "DAYS")]
@@ -383,37 +408,61 @@ pub struct PasswdArgs {}
 #[derive(Debug, Subcommand)]
 pub enum RecoveryKeyCommand {
     /// Create a recovery key, add it to the vault and print it once
+    #[command(
+        after_help = "Example:\n  otp recovery-key add --qr   # print it, and draw it to photograph"
+    )]
     Add {
         /// Also draw the key as a QR code
         #[arg(long)]
         qr: bool,
     },
     /// Revoke the recovery key (older backups stay readable with it)
+    #[command(after_help = "Example:\n  otp recovery-key remove")]
     Remove,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RecipientsCommand {
     /// The keys the vault is encrypted to
+    #[command(after_help = "Example:\n  otp recipients list")]
     List,
     /// Add an age recipient (age1…), SSH public key, or plugin recipient
+    #[command(
+        after_help = "Examples:\n  otp recipients add age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n  otp recipients add \"$(cat ~/.ssh/id_ed25519.pub)\""
+    )]
     Add { recipient: String },
     /// Stop encrypting to a recipient
+    #[command(
+        after_help = "Example:\n  otp recipients remove age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+    )]
     Remove { recipient: String },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RecoveryCodesCommand {
     /// Store recovery codes (one per line, from stdin or --from)
+    #[command(
+        after_help = "Examples:\n  otp recovery-codes add github --from github-recovery-codes.txt\n  pbpaste | otp recovery-codes add github"
+    )]
     Add {
+        #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
         query: String,
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
     },
     /// Print an account's recovery codes
-    Show { query: String },
+    #[command(after_help = "Example:\n  otp recovery-codes show github")]
+    Show {
+        #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
+        query: String,
+    },
     /// Mark a recovery code as used
-    Use { query: String, code: String },
+    #[command(after_help = "Example:\n  otp recovery-codes use github 1a2b3-c4d5e")]
+    Use {
+        #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
+        query: String,
+        code: String,
+    },
 }
 
 #[cfg(test)]
@@ -424,5 +473,31 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    /// Every command, nested ones included, shows an example in its help.
+    #[test]
+    fn every_command_has_an_example() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for sub in cmd
+                .get_subcommands()
+                .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+            {
+                let path = format!("{path} {}", sub.get_name());
+                let help = sub.clone().render_long_help().to_string();
+                let example = help
+                    .split_once("Example")
+                    .is_some_and(|(_, rest)| rest.contains("otp "));
+                if !example {
+                    missing.push(path.clone());
+                }
+                walk(sub, &path, missing);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "otp", &mut missing);
+        assert!(missing.is_empty(), "no example in the help of: {missing:?}");
     }
 }

@@ -7,7 +7,9 @@
 //! terminal and the disk.
 
 pub mod cli;
+pub mod clipboard;
 pub mod cmd;
+pub mod complete;
 pub mod config;
 pub mod docs;
 pub mod error;

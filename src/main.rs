@@ -3,9 +3,17 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use otp::{cli::Cli, error, term};
+use otp::{cli::Cli, clipboard, complete, error, term};
 
 fn main() -> ExitCode {
+    // The detached process that serves a copied code (see `clipboard`).
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_some_and(|a| a == clipboard::SERVE_ARG) {
+        let rest: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+        return ExitCode::from(clipboard::serve(&rest));
+    }
+    // Shell completion requests (`COMPLETE=bash otp -- ...`) end here.
+    complete::handle_env();
     let cli = Cli::parse();
     term::init_color(cli.global.color);
     match otp::cmd::run(cli) {

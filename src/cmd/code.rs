@@ -7,15 +7,26 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::cli::CodeArgs;
+use crate::clipboard::{self, Copier};
 use crate::cmd::{Ctx, now, out};
 use crate::error::{Code, Fail};
-use crate::model::{Account, Kind};
+use crate::model::{Account, Kind, Token};
 use crate::term;
 use crate::vault::Vault;
 use crate::vault::index::{self, Lookup};
 
 pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
     let at = args.at.as_deref().map(parse_time).transpose()?;
+    // Decided (and the serving child started) before the vault is read, so a
+    // missing clipboard fails before a HOTP counter moves.
+    let copier = if args.copy {
+        Some(Copier::prepare(
+            ctx.config.clipboard,
+            ctx.config.clipboard_clear_seconds,
+        )?)
+    } else {
+        None
+    };
     let account = find(ctx, &args.query)?;
     if account.kind == Kind::Hotp {
         if args.at.is_some() || args.next || args.wait {
@@ -25,21 +36,29 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
             )
             .into());
         }
-        if args.copy {
-            return Err(Fail::error("--copy is not available in this build").into());
-        }
+        // The counter is saved before the code leaves the process.
         let (account, code) = next_hotp(ctx, &account.id)?;
+        if let Some(copier) = copier {
+            return copy(ctx, copier, &account, &code).map_err(|e| {
+                e.context(
+                    "the HOTP counter was already advanced; the next `otp code` gives a new code",
+                )
+            });
+        }
         return print(&account, &code, None, args.json);
-    }
-    if args.copy {
-        return Err(Fail::error("--copy is not available in this build").into());
     }
     let token = account.token();
     let mut unix = at.unwrap_or_else(|| now().unix_timestamp().max(0) as u64);
-    if args.wait && at.is_none() {
-        let left = crate::otp::remaining(&token, unix);
-        if left < ctx.config.min_remaining_seconds.min(token.period) {
-            term::note(&format!("waiting {left} s for a fresh code"));
+    // A copied code must survive the paste: --copy waits like --wait.
+    if (args.wait || (args.copy && !args.next))
+        && let Some(left) = wait_for_fresh(&token, unix, ctx.config.min_remaining_seconds)
+    {
+        if at.is_some() {
+            unix += left; // a given time: the fresh code is the next period's
+        } else {
+            term::note(&format!(
+                "only {left} s left for this code; waiting for the next one"
+            ));
             std::thread::sleep(std::time::Duration::from_secs(left));
             unix = now().unix_timestamp().max(0) as u64;
         }
@@ -49,7 +68,27 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
     }
     let code = crate::otp::generate(&token, unix);
     let remaining = crate::otp::remaining(&token, unix);
+    if let Some(copier) = copier {
+        return copy(ctx, copier, &account, &code);
+    }
     print(&account, &code, Some(remaining), args.json)
+}
+
+/// Seconds to wait for a code that lives at least `min_remaining` seconds
+/// (capped at one period), or None when the current one does.
+pub fn wait_for_fresh(token: &Token, unix: u64, min_remaining: u64) -> Option<u64> {
+    let left = crate::otp::remaining(token, unix);
+    (left < min_remaining.min(token.period)).then_some(left)
+}
+
+fn copy(ctx: &Ctx, copier: Copier, account: &Account, code: &str) -> Result<()> {
+    let how = copier.copy(code)?;
+    term::note(&clipboard::copied_message(
+        &term::sanitize(&account.label()),
+        how,
+        ctx.config.clipboard_clear_seconds,
+    ));
+    Ok(())
 }
 
 /// The account QUERY selects, by the fast path when the vault allows it.
@@ -106,7 +145,22 @@ pub fn parse_time(text: &str) -> Result<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_time;
+    use super::{parse_time, wait_for_fresh};
+    use crate::model::{Secret, Token};
+
+    #[test]
+    fn waits_only_when_nearly_over() {
+        let token = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+        // Period 30: at ...000 a new period starts (30 s left); at ...028, 2 s left.
+        assert_eq!(wait_for_fresh(&token, 1_257_894_000, 5), None);
+        assert_eq!(wait_for_fresh(&token, 1_257_894_025, 5), None);
+        assert_eq!(wait_for_fresh(&token, 1_257_894_026, 5), Some(4));
+        assert_eq!(wait_for_fresh(&token, 1_257_894_029, 5), Some(1));
+        assert_eq!(wait_for_fresh(&token, 1_257_894_029, 0), None);
+        // A minimum beyond the period means "a whole fresh period".
+        assert_eq!(wait_for_fresh(&token, 1_257_894_000, 99), None);
+        assert_eq!(wait_for_fresh(&token, 1_257_894_001, 99), Some(29));
+    }
 
     #[test]
     fn times() {

@@ -1,0 +1,293 @@
+//! `otp code --copy` for real: an Xvfb server per test, the clipboard read
+//! back with xclip, cleared (or not) after a short `clipboard_clear_seconds`;
+//! OSC 52 on a pseudo-terminal; clear errors where there is no clipboard.
+
+mod common;
+mod tty;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use predicates::prelude::*;
+
+/// RFC 4226's secret; its HOTP code at counter 0.
+const HOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+const HOTP_CODE_0: &str = "755224";
+
+/// A private X server, killed when dropped.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    /// None (test skipped) when Xvfb or xclip is missing outside CI.
+    fn start() -> Option<Xvfb> {
+        if !require("Xvfb") || !require("xclip") {
+            return None;
+        }
+        // -displayfd 1: Xvfb picks a free display and prints its number.
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-nolisten",
+                "tcp",
+                "-screen",
+                "0",
+                "320x240x8",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let number = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("Xvfb reports its display");
+        let number = number.trim();
+        assert!(!number.is_empty(), "Xvfb did not start");
+        Some(Xvfb {
+            child,
+            display: format!(":{number}"),
+        })
+    }
+
+    /// The CLIPBOARD selection's text, or None when it is empty.
+    fn clipboard(&self) -> Option<String> {
+        let out = Command::new("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .env("DISPLAY", &self.display)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run xclip");
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Copies `text` as another program would (xclip keeps serving it in
+    /// the background until the server goes away).
+    fn copy_other(&self, text: &str) {
+        let mut xclip = Command::new("xclip")
+            .args(["-i", "-selection", "clipboard"])
+            .env("DISPLAY", &self.display)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run xclip -i");
+        xclip
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        assert!(xclip.wait().unwrap().success());
+    }
+
+    /// Waits until the clipboard holds `want` (None: is empty), up to `limit`.
+    fn wait_for(&self, want: Option<&str>, limit: Duration) -> Option<String> {
+        let start = Instant::now();
+        loop {
+            let now = self.clipboard();
+            if now.as_deref() == want || start.elapsed() > limit {
+                return now;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A vault with GitHub:alice (TOTP) and Bank:me (HOTP), and a config that
+/// clears after 2 s and (unless `extra_config` says otherwise) never waits
+/// for a fresh code.
+fn world(extra_config: &str) -> TestEnv {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.otp()
+        .args([
+            "add",
+            "me",
+            "--issuer",
+            "Bank",
+            "--hotp",
+            "--secret",
+            HOTP_SECRET,
+        ])
+        .assert()
+        .success();
+    env.write(
+        "config/otp/config.toml",
+        if extra_config.contains("min_remaining_seconds") {
+            format!("clipboard_clear_seconds = 2\n{extra_config}")
+        } else {
+            format!("clipboard_clear_seconds = 2\nmin_remaining_seconds = 0\n{extra_config}")
+        },
+    );
+    env
+}
+
+#[test]
+fn copy_reaches_the_x11_clipboard_and_is_cleared_after_the_delay() {
+    let Some(x) = Xvfb::start() else { return };
+    let env = world("");
+    let (at, code) = SECRET_CODE_AT;
+    let started = Instant::now();
+    env.otp()
+        .env("DISPLAY", &x.display)
+        .args(["code", "github", "--copy", "--at", at])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "copied the code for GitHub:alice; clears in 2 s",
+        ))
+        .stderr(predicate::str::contains(code).not());
+    // On the clipboard as soon as otp has exited.
+    assert_eq!(x.clipboard().as_deref(), Some(code));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "too slow to check"
+    );
+    // Still there while the delay runs, gone after it.
+    assert_eq!(
+        x.wait_for(None, Duration::from_secs(8)),
+        None,
+        "not cleared"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "cleared too early"
+    );
+}
+
+#[test]
+fn a_clipboard_changed_meanwhile_is_left_alone() {
+    let Some(x) = Xvfb::start() else { return };
+    let env = world("");
+    let (at, code) = SECRET_CODE_AT;
+    env.otp()
+        .env("DISPLAY", &x.display)
+        .args(["code", "github", "-c", "--at", at])
+        .assert()
+        .success();
+    assert_eq!(x.clipboard().as_deref(), Some(code));
+    x.copy_other("something else");
+    // Past the 2 s delay (and its check), the user's copy is still there.
+    std::thread::sleep(Duration::from_millis(3500));
+    assert_eq!(x.clipboard().as_deref(), Some("something else"));
+}
+
+#[test]
+fn hotp_copy_saves_the_counter_first_and_marks_the_data_secret() {
+    let Some(x) = Xvfb::start() else { return };
+    let env = world("");
+    env.otp()
+        .env("DISPLAY", &x.display)
+        .args(["code", "bank", "--copy"])
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(x.clipboard().as_deref(), Some(HOTP_CODE_0));
+    let json: serde_json::Value =
+        serde_json::from_str(&env.stdout(&["list", "bank", "--json"])).unwrap();
+    assert_eq!(json[0]["counter"], 1);
+    // Clipboard managers are told it is a secret.
+    let targets = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard", "-t", "TARGETS"])
+        .env("DISPLAY", &x.display)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&targets.stdout).contains("x-kde-passwordManagerHint"));
+}
+
+#[test]
+fn copy_waits_for_a_fresh_code_near_the_end_of_a_period() {
+    let Some(x) = Xvfb::start() else { return };
+    let env = world("min_remaining_seconds = 5\n");
+    // 1257894028: 2 s left in its period, so the next period's code is copied.
+    let next = env.stdout(&["code", "github", "--at", "1257894030"]);
+    env.otp()
+        .env("DISPLAY", &x.display)
+        .args(["code", "github", "--copy", "--at", "1257894028"])
+        .assert()
+        .success();
+    assert_eq!(x.clipboard().as_deref(), Some(next.trim()));
+}
+
+#[test]
+fn without_a_display_osc52_goes_to_the_terminal() {
+    let env = world("");
+    let (at, code) = SECRET_CODE_AT;
+    let Some((status, out)) = tty::otp_on_tty(&env, &["code", "github", "-c", "--at", at], &[])
+    else {
+        return;
+    };
+    assert_eq!(status, 0, "{out}");
+    let b64 = "NTI4MDY0"; // base64 of 528064
+    assert_eq!(code, "528064");
+    assert!(out.contains(&format!("\x1b]52;c;{b64}\x07")), "{out:?}");
+    assert!(out.contains("OSC 52"), "{out:?}");
+    assert!(!out.contains(code), "the code itself is never printed");
+}
+
+#[test]
+fn without_display_or_terminal_the_error_names_the_alternatives() {
+    let env = world("");
+    let Some(out) = tty::otp_without_tty(&env, &["code", "github", "--copy"]) else {
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    for part in ["no clipboard", "clipboard = \"osc52\"", "without --copy"] {
+        assert!(stderr.contains(part), "{part} not in {stderr}");
+    }
+    // A HOTP counter does not move when the copy cannot happen.
+    let out = tty::otp_without_tty(&env, &["code", "bank", "-c"]).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value =
+        serde_json::from_str(&env.stdout(&["list", "bank", "--json"])).unwrap();
+    assert_eq!(json[0]["counter"], 0);
+}
+
+#[test]
+fn clipboard_modes_from_the_config() {
+    let env = world("clipboard = \"none\"\n");
+    env.otp()
+        .args(["code", "github", "-c"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("clipboard = \"none\""));
+    let env = world("clipboard = \"system\"\n");
+    env.otp()
+        .args(["code", "github", "-c"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no display"))
+        .stderr(predicate::str::contains("osc52"));
+    // --copy puts nothing on stdout, so it cannot be combined with --json.
+    env.otp()
+        .args(["code", "github", "-c", "--json"])
+        .assert()
+        .code(2);
+}

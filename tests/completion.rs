@@ -1,0 +1,230 @@
+//! Dynamic completion of account names through clap_complete's environment
+//! protocol (`COMPLETE=<shell> otp -- WORDS`), including a real bash
+//! running the registered completion function.
+
+mod common;
+mod tty;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn world() -> TestEnv {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.add("GitHub", "bob", "GEZDGNBVGY3TQOJQ");
+    env.add("Microsoft Azure", "me@work.example", "MFRGGZDFMZTWQ2LK");
+    env
+}
+
+/// The bash answers for `words`, completing the last one.
+fn bash_answers(cmd: &mut assert_cmd::Command, words: &[&str]) -> Vec<String> {
+    let out = cmd
+        .env("COMPLETE", "bash")
+        .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+        .env("_CLAP_IFS", "\n")
+        .arg("--")
+        .args(words)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('-'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn code_offers_account_labels() {
+    let env = world();
+    assert_eq!(
+        bash_answers(&mut env.otp(), &["otp", "code", ""]),
+        [
+            "GitHub:alice",
+            "GitHub:bob",
+            r"Microsoft\ Azure:me@work.example"
+        ]
+    );
+    // Ignoring case, then by substring; after a colon, bash wants the rest.
+    assert_eq!(
+        bash_answers(&mut env.otp(), &["otp", "code", "git"]),
+        ["GitHub:alice", "GitHub:bob"]
+    );
+    assert_eq!(
+        bash_answers(&mut env.otp(), &["otp", "code", "azure"]),
+        [r"Microsoft\ Azure:me@work.example"]
+    );
+    assert_eq!(
+        bash_answers(&mut env.otp(), &["otp", "code", "GitHub:b"]),
+        ["bob"]
+    );
+    // The other QUERY arguments too.
+    for words in [
+        &["otp", "show", "git"][..],
+        &["otp", "rename", "git"],
+        &["otp", "remove", "git"],
+        &["otp", "list", "git"],
+        &["otp", "recovery-codes", "show", "git"],
+    ] {
+        assert_eq!(bash_answers(&mut env.otp(), words).len(), 2, "{words:?}");
+    }
+}
+
+#[test]
+fn unlock_options_on_the_line_are_used() {
+    let env = world();
+    let key = env.identity().display().to_string();
+    // No OTP_IDENTITY in the environment: only the typed --identity opens it.
+    assert!(bash_answers(&mut env.bare(), &["otp", "code", "git"]).is_empty());
+    assert_eq!(
+        bash_answers(&mut env.bare(), &["otp", "--identity", &key, "code", "git"]).len(),
+        2
+    );
+    assert_eq!(
+        bash_answers(&mut env.bare(), &["otp", "code", "-i", &key, "git"]).len(),
+        2
+    );
+}
+
+#[test]
+fn trash_restore_offers_trashed_accounts() {
+    let env = world();
+    env.otp()
+        .args(["remove", "bob", "--yes"])
+        .assert()
+        .success();
+    assert_eq!(
+        bash_answers(&mut env.otp(), &["otp", "trash", "restore", ""]),
+        ["GitHub:bob"]
+    );
+    assert_eq!(
+        bash_answers(&mut env.otp(), &["otp", "code", "git"]),
+        ["GitHub:alice"]
+    );
+}
+
+#[test]
+fn zsh_and_fish_get_labels_with_ids() {
+    let env = world();
+    let out = env
+        .otp()
+        .env("COMPLETE", "zsh")
+        .env("_CLAP_COMPLETE_INDEX", "2")
+        .args(["--", "otp", "code", "GitHub:a"])
+        .output()
+        .unwrap();
+    let zsh = String::from_utf8(out.stdout).unwrap();
+    assert!(zsh.starts_with(r"GitHub\:alice:"), "{zsh}");
+    let out = env
+        .otp()
+        .env("COMPLETE", "fish")
+        .args(["--", "otp", "code", "micro"])
+        .output()
+        .unwrap();
+    let fish = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        fish.starts_with("Microsoft Azure:me@work.example\t"),
+        "{fish}"
+    );
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = env.otp().env("COMPLETE", shell).output().unwrap();
+        assert!(out.status.success() && !out.stdout.is_empty(), "{shell}");
+    }
+}
+
+#[test]
+fn without_an_unlock_method_nothing_is_offered_and_nothing_prompts() {
+    let env = TestEnv::new();
+    env.bare()
+        .arg("init")
+        .env("OTP_PASSPHRASE", "correct horse")
+        .assert()
+        .success();
+    env.bare()
+        .args(["add", "alice", "--issuer", "GitHub", "--secret", SECRET])
+        .env("OTP_PASSPHRASE", "correct horse")
+        .assert()
+        .success();
+    let start = Instant::now();
+    assert!(bash_answers(&mut env.bare(), &["otp", "code", "git"]).is_empty());
+    assert!(start.elapsed() < Duration::from_secs(2));
+    // On a terminal, where a normal run would prompt, completion does not.
+    if let Some((status, out)) = tty::otp_on_tty(
+        &env,
+        &["--", "otp", "code", "git"],
+        &[
+            ("COMPLETE", "bash"),
+            ("_CLAP_COMPLETE_INDEX", "2"),
+            ("PTY_TIMEOUT", "8"),
+        ],
+    ) {
+        assert_eq!(status, 0, "completion blocked or failed: {out:?}");
+        assert!(
+            !out.contains("GitHub") && !out.contains("assphrase"),
+            "{out:?}"
+        );
+    }
+    // A passphrase file is an unlock method that needs no prompt.
+    let file = env.write("pass.txt", "correct horse\n");
+    assert_eq!(
+        bash_answers(
+            env.bare().env("OTP_PASSPHRASE_FILE", &file),
+            &["otp", "code", "git"]
+        ),
+        ["GitHub:alice"]
+    );
+}
+
+#[test]
+fn real_bash_completes_through_colons_and_spaces() {
+    if !require("bash") {
+        return;
+    }
+    let env = world();
+    let bin = assert_cmd::cargo::cargo_bin("otp");
+    // COMP_WORDS as bash splits them: at spaces, and at ':' and '='.
+    let script = format!(
+        r#"
+source <(COMPLETE=bash '{bin}')
+try() {{
+    COMP_LINE=$1; COMP_POINT=${{#COMP_LINE}}; shift
+    COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=()
+    _otp_complete otp "${{COMP_WORDS[COMP_CWORD]}}" ""
+    printf '%s|' "${{COMPREPLY[@]}}"; echo
+}}
+try 'otp code gi' otp code gi
+try 'otp code GitHub:' otp code GitHub :
+try 'otp code GitHub:a' otp code GitHub : a
+try 'otp code micro' otp code micro
+try 'otp code Microsoft\ Azure:m' otp code 'Microsoft\ Azure' : m
+"#,
+        bin = bin.display()
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("HOME", env.dir.path())
+        .env("XDG_CONFIG_HOME", env.path("config"))
+        .env("OTP_VAULT", env.vault())
+        .env("OTP_IDENTITY", env.identity())
+        .env_remove("OTP_CONFIG")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "GitHub:alice|GitHub:bob|",
+            "alice|bob|",
+            "alice|",
+            r"Microsoft\ Azure:me@work.example|",
+            "me@work.example|",
+        ],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
