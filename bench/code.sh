@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Whole-process timings of `otp code` (identity unlock) at 1, 1,000 and
+# 10,000 accounts against `oathtool --totp -b`, peak memory, and the time of
+# `otp code --copy` until the code is on an X11 clipboard (under Xvfb).
+#
+# Usage: bench/code.sh [path/to/otp]   (default: target/release/otp;
+#        build it first with `cargo build --release`)
+# Needs: hyperfine, oathtool, python3, /usr/bin/time, Xvfb, xclip.
+# Writes markdown tables to bench/results/ and a summary to stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OTP=$(realpath "${1:-target/release/otp}")
+[ -x "$OTP" ] || { echo "no otp binary at $OTP (cargo build --release)" >&2; exit 1; }
+for tool in hyperfine oathtool python3 Xvfb xclip; do
+  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
+done
+[ -x /usr/bin/time ] || { echo "missing /usr/bin/time (apt-get install time)" >&2; exit 1; }
+
+RESULTS=bench/results
+mkdir -p "$RESULTS"
+WORK=$(mktemp -d)
+XVFB_PID=""
+cleanup() {
+  [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# An isolated world: nothing from the user's own otp setup leaks in.
+export HOME="$WORK/home" XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config"
+unset OTP_CONFIG OTP_PASSPHRASE OTP_PASSPHRASE_FILE DISPLAY WAYLAND_DISPLAY
+mkdir -p "$HOME" "$XDG_CONFIG_HOME/otp"
+# Never wait for a fresh code (that would measure the clock); clear fast.
+printf 'min_remaining_seconds = 0\nclipboard_clear_seconds = 1\n' > "$XDG_CONFIG_HOME/otp/config.toml"
+
+SECRET=JBSWY3DPEHPK3PXP    # the account we ask for, in every vault
+QUERY=svc00001             # a unique substring of its label
+
+# N otpauth URIs with random secrets; account 1 gets $SECRET.
+uris() {
+  python3 - "$1" "$SECRET" <<'EOF'
+import base64, os, sys
+n, secret = int(sys.argv[1]), sys.argv[2]
+for i in range(1, n + 1):
+    s = secret if i == 1 else base64.b32encode(os.urandom(20)).decode().rstrip("=")
+    print(f"otpauth://totp/svc{i:05d}:user{i:05d}%40example.com?secret={s}&issuer=svc{i:05d}")
+EOF
+}
+
+make_vault() { # N -> vault path (all vaults share the identity $WORK/key.txt)
+  local n=$1 vault="$WORK/vault-$1.age"
+  uris "$n" > "$WORK/uris-$n.txt"
+  if [ -f "$WORK/key.txt" ]; then
+    OTP_VAULT="$vault" "$OTP" --identity "$WORK/key.txt" init >/dev/null 2>&1
+  else
+    OTP_VAULT="$vault" "$OTP" init --generate-identity "$WORK/key.txt" >/dev/null 2>&1
+  fi
+  OTP_VAULT="$vault" OTP_IDENTITY="$WORK/key.txt" "$OTP" import "$WORK/uris-$n.txt" >/dev/null
+  echo "$vault"
+}
+
+peak_kib() { # command... -> peak RSS in KiB
+  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'
+}
+
+echo "otp: $OTP ($("$OTP" --version))"
+echo "oathtool: $(oathtool --version | head -1)"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+echo
+
+summary="| accounts | vault size | otp code (mean ± σ) | oathtool (mean ± σ) | ratio | otp peak RSS |
+|---:|---:|---:|---:|---:|---:|"
+for n in 1 1000 10000; do
+  vault=$(make_vault "$n")
+  export OTP_VAULT="$vault" OTP_IDENTITY="$WORK/key.txt"
+  # Sanity: otp and oathtool agree.
+  want=$(oathtool --totp -b "$SECRET" --now "@1700000000" 2>/dev/null || true)
+  got=$("$OTP" code "$QUERY" --at 1700000000)
+  [ -z "$want" ] || [ "$want" = "$got" ] || { echo "otp ($got) and oathtool ($want) disagree" >&2; exit 1; }
+  hyperfine -N --warmup 10 --min-runs 100 \
+    --export-json "$WORK/h-$n.json" --export-markdown "$RESULTS/code-$n.md" \
+    -n "otp code ($n accounts)" "$OTP code $QUERY" \
+    -n "oathtool --totp -b" "oathtool --totp -b $SECRET" >/dev/null
+  row=$(python3 - "$WORK/h-$n.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+o, a = r[0], r[1]
+f = lambda x: f"{x['mean']*1000:.2f} ± {x['stddev']*1000:.2f} ms"
+print(f"{f(o)} | {f(a)} | {o['mean']/a['mean']:.2f}×")
+EOF
+)
+  rss=$(peak_kib "$OTP" code "$QUERY")
+  size=$(stat -c %s "$vault")
+  summary+=$'\n'"| $n | $((size / 1024)) KiB | $row | $((rss / 1024)) MiB |"
+done
+echo "$summary" | tee "$RESULTS/code-summary.md"
+echo
+
+# --copy until the code is on the clipboard: otp exits only after its
+# serving child owns the X11 clipboard, so the process time is that time.
+Xvfb -displayfd 3 -nolisten tcp -screen 0 320x240x8 3>"$WORK/display" 2>/dev/null &
+XVFB_PID=$!
+for _ in $(seq 100); do [ -s "$WORK/display" ] && break; sleep 0.05; done
+export DISPLAY=":$(head -1 "$WORK/display")"
+export OTP_VAULT="$WORK/vault-1000.age"
+"$OTP" code "$QUERY" --copy 2>/dev/null
+[ "$(xclip -o -selection clipboard)" = "$("$OTP" code "$QUERY")" ] ||
+  [ "$(xclip -o -selection clipboard)" = "$("$OTP" code "$QUERY" --next)" ] ||
+  { echo "the clipboard does not hold the code" >&2; exit 1; }
+hyperfine -N --warmup 5 --min-runs 50 --export-markdown "$RESULTS/copy.md" \
+  -n "otp code --copy (1000 accounts, Xvfb)" "$OTP code $QUERY --copy" \
+  -n "otp code (1000 accounts)" "$OTP code $QUERY" | grep -E "Time|±|Benchmark" || true
+echo "peak RSS of otp code --copy: $(( $(peak_kib "$OTP" code "$QUERY" --copy) / 1024 )) MiB"
+sleep 1.5 # let the serving children clear and exit before Xvfb goes
