@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod config;
 pub mod docs;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod otp;

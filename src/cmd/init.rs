@@ -1,5 +1,7 @@
 //! `otp init`: create an empty vault and the key that opens it.
 
+use std::path::Path;
+
 use anyhow::Result;
 
 use crate::cli::InitArgs;
@@ -10,23 +12,42 @@ use crate::vault::keys::{self, Method};
 use crate::vault::{Vault, store};
 
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
-    if ctx.vault_path.exists() {
-        return Err(Fail::error(format!(
-            "a vault already exists at {}; nothing was changed",
-            ctx.vault_path.display()
-        ))
-        .hint("use --vault PATH (or OTP_VAULT) for a second vault")
-        .into());
-    }
     if args.recovery_key {
+        if ctx.vault_path.exists() {
+            return Err(refuse_existing(ctx));
+        }
         return Err(Fail::error("--recovery-key is not available in this build").into());
+    }
+    create_vault(ctx, args.generate_identity.as_deref())?;
+    term::note(
+        "Next: `otp add` or `otp import`, then `otp backup` — a second factor with no backup is one lost phone away from a lockout.",
+    );
+    Ok(())
+}
+
+fn refuse_existing(ctx: &Ctx) -> anyhow::Error {
+    Fail::error(format!(
+        "a vault already exists at {}; nothing was changed",
+        ctx.vault_path.display()
+    ))
+    .hint("use --vault PATH (or OTP_VAULT) for a second vault")
+    .into()
+}
+
+/// Creates an empty vault and the key that opens it: a new identity file
+/// at `generate_identity`, else the `--identity` given, else a new
+/// passphrase (and key file). Refuses if a vault exists. `recover` uses it
+/// on a machine that has no vault yet.
+pub fn create_vault(ctx: &Ctx, generate_identity: Option<&Path>) -> Result<()> {
+    if ctx.vault_path.exists() {
+        return Err(refuse_existing(ctx));
     }
     let created = now().format(&time::format_description::well_known::Rfc3339)?;
     let _lock = store::lock(
         &ctx.vault_path,
         std::time::Duration::from_secs(ctx.config.lock_timeout_seconds),
     )?;
-    let (recipients, how) = if let Some(path) = &args.generate_identity {
+    let (recipients, how) = if let Some(path) = generate_identity {
         let (secret, recipient) = keys::generate_identity();
         store::write_new(
             path,
@@ -85,8 +106,5 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
         ctx.vault_path.display()
     ));
     term::note(&format!("Unlock: {how}"));
-    term::note(
-        "Next: `otp add` or `otp import`, then `otp backup` — a second factor with no backup is one lost phone away from a lockout.",
-    );
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod plan;
 
 use crate::model::Entry;
 
+pub mod otp_json;
 pub mod uri_list;
 
 /// What one input yields: accounts, and entries that were deliberately not
@@ -82,7 +83,7 @@ pub struct Format {
 }
 
 /// All formats, most specific first: detection tries them in this order.
-pub static FORMATS: &[Format] = &[uri_list::FORMAT];
+pub static FORMATS: &[Format] = &[otp_json::FORMAT, uri_list::FORMAT];
 
 /// The format whose `--format` name is `name`.
 pub fn by_name(name: &str) -> Option<&'static Format> {
