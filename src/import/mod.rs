@@ -12,6 +12,15 @@ use zeroize::Zeroizing;
 
 use crate::model::Entry;
 
+pub mod aegis;
+pub mod andotp;
+mod common_crypt;
+mod common_fields;
+#[cfg(test)]
+mod common_testkit;
+mod common_uri;
+pub mod proton;
+pub mod twofas;
 pub mod uri_list;
 
 /// What one input yields: accounts, and entries that were deliberately not
@@ -78,7 +87,13 @@ pub struct Format {
 }
 
 /// All formats, most specific first: detection tries them in this order.
-pub static FORMATS: &[Format] = &[uri_list::FORMAT];
+pub static FORMATS: &[Format] = &[
+    aegis::FORMAT,
+    twofas::FORMAT,
+    andotp::FORMAT,
+    proton::FORMAT,
+    uri_list::FORMAT,
+];
 
 /// The format whose `--format` name is `name`.
 pub fn by_name(name: &str) -> Option<&'static Format> {
