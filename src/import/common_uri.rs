@@ -6,6 +6,11 @@
 //! URI without an issuer (or without an account) takes them as fallbacks.
 //! A label written with an empty issuer prefix (`otpauth://totp/:alice`
 //! with an `issuer=` parameter, as Proton writes them) loses that `:`.
+//!
+//! `+` in the query is read as a space here, unlike in `uri::parse`: the
+//! apps these fields come from (ente, Bitwarden, Proton) decode their
+//! queries as HTML forms do and write a literal plus as `%2B`, so for their
+//! files `issuer=Air+Canada` means "Air Canada".
 
 use super::Skipped;
 use super::common_fields as fields;
@@ -20,12 +25,17 @@ pub(crate) fn entry(field: &str, issuer: &str, name: &str) -> Result<Entry, Skip
         reason,
     };
     if starts_with_ignore_case(field, "otpauth://") || starts_with_ignore_case(field, "motp://") {
-        return match uri::parse(field) {
+        let field = plus_as_space(field);
+        return match uri::parse(&field) {
             Ok(mut entry) => {
                 if entry.issuer.is_empty() {
                     entry.issuer = issuer.to_string();
                 }
-                if let Some(rest) = entry.name.strip_prefix(':').filter(|_| empty_prefix(field)) {
+                if let Some(rest) = entry
+                    .name
+                    .strip_prefix(':')
+                    .filter(|_| empty_prefix(&field))
+                {
                     entry.name = rest.to_string();
                 }
                 if entry.name.is_empty() {
@@ -56,6 +66,16 @@ pub(crate) fn entry(field: &str, issuer: &str, name: &str) -> Result<Entry, Skip
         ))
     })?;
     Ok(Entry::new(issuer, name, Token::totp(secret)))
+}
+
+/// The URI with each `+` of its query written as `%20`.
+fn plus_as_space(uri: &str) -> std::borrow::Cow<'_, str> {
+    match uri.split_once('?') {
+        Some((path, query)) if query.contains('+') => {
+            format!("{path}?{}", query.replace('+', "%20")).into()
+        }
+        _ => uri.into(),
+    }
 }
 
 /// Whether the URI's label starts with `:` (an empty issuer part).
@@ -100,6 +120,22 @@ mod tests {
         );
         let e = entry(" jbsw y3dp ehpk 3pxp ", "Item", "user").unwrap();
         assert_eq!((e.issuer.as_str(), e.token.kind), ("Item", Kind::Totp));
+    }
+
+    #[test]
+    fn plus_in_the_query_is_a_space_and_percent_2b_a_plus() {
+        let e = entry("otpauth://hotp/Air%20Canada:Benjamin?secret=KUVJJOM753IHTNDSZVCNKL7GII&issuer=Air+Canada&counter=50", "", "").unwrap();
+        assert_eq!(
+            (e.issuer.as_str(), e.name.as_str()),
+            ("Air Canada", "Benjamin")
+        );
+        let e = entry(
+            "otpauth://totp/C++:me?secret=KUVJJOM753IHTNDSZVCNKL7GII&issuer=C%2B%2B",
+            "",
+            "",
+        )
+        .unwrap();
+        assert_eq!((e.issuer.as_str(), e.name.as_str()), ("C++", "me"));
     }
 
     #[test]

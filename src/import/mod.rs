@@ -14,11 +14,14 @@ use crate::model::Entry;
 
 pub mod aegis;
 pub mod andotp;
+pub mod bitwarden;
 mod common_crypt;
+mod common_csv;
 mod common_fields;
 #[cfg(test)]
 mod common_testkit;
 mod common_uri;
+pub mod ente;
 pub mod proton;
 pub mod twofas;
 pub mod uri_list;
@@ -90,8 +93,10 @@ pub struct Format {
 pub static FORMATS: &[Format] = &[
     aegis::FORMAT,
     twofas::FORMAT,
-    andotp::FORMAT,
+    bitwarden::FORMAT,
     proton::FORMAT,
+    ente::FORMAT,
+    andotp::FORMAT,
     uri_list::FORMAT,
 ];
 
