@@ -353,3 +353,65 @@ pub(crate) fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
         ]
     })
 }
+
+mod detection {
+    use super::fixture;
+    use crate::import;
+
+    /// Every fixture of this set is claimed by its own format when all
+    /// formats are tried in `FORMATS` order.
+    #[test]
+    fn each_fixture_is_detected_as_its_format() {
+        let cases = [
+            ("aegis_plain.json", Some("aegis")),
+            ("aegis_encrypted.json", Some("aegis")),
+            ("aegis_plain_grouped_v2.json", Some("aegis")),
+            ("stratum/aegis.unencrypted.json", Some("aegis")),
+            ("stratum/aegis.encrypted.json", Some("aegis")),
+            ("2fas_authenticator.json", Some("2fas")),
+            ("2fas_authenticator_plain.2fas", Some("2fas")),
+            ("2fas_authenticator_encrypted.2fas", Some("2fas")),
+            ("2fas_authenticator_plain_v3.2fas", Some("2fas")),
+            ("2fas_authenticator_encrypted_v3.2fas", Some("2fas")),
+            ("2fas_authenticator_plain_v4.2fas", Some("2fas")),
+            ("2fas_authenticator_encrypted_v4.2fas", Some("2fas")),
+            ("2fas-demo-nopass.2fas", Some("2fas")),
+            ("2fas-demo-pass.2fas", Some("2fas")),
+            ("stratum/twofas.unencrypted.2fas", Some("2fas")),
+            ("stratum/twofas.encrypted.2fas", Some("2fas")),
+            ("andotp_plain.json", Some("andotp")),
+            ("andotp_encrypted.bin", Some("andotp")),
+            ("stratum/andotp.unencrypted.json", Some("andotp")),
+            ("stratum/andotp.encrypted.bin", Some("andotp")),
+            // The old andOTP layout has nothing to recognise: --format andotp.
+            ("andotp_encrypted_old.bin", None),
+            ("bitwarden.json", Some("bitwarden")),
+            ("bitwarden.csv", Some("bitwarden")),
+            ("stratum/bitwarden.unencrypted.json", Some("bitwarden")),
+            ("stratum/bitwardenauthenticator.json", Some("bitwarden")),
+            ("stratum/bitwarden.encrypted.pbkdf2.json", Some("bitwarden")),
+            (
+                "stratum/bitwarden.encrypted.argon2id.json",
+                Some("bitwarden"),
+            ),
+            (
+                "stratum/bitwarden.encrypted.accountrestricted.json",
+                Some("bitwarden"),
+            ),
+            ("ente_auth.txt", Some("ente")),
+            ("stratum/ente.encrypted.json", Some("ente")),
+            // A plain URI list: the generic format reads it.
+            ("stratum/ente.unencrypted.txt", Some("uris")),
+            ("proton_authenticator.json", Some("proton")),
+            ("proton_authenticator_backup.json", Some("proton")),
+            (
+                "proton_authenticator_backup_encrypted_1231246.json",
+                Some("proton"),
+            ),
+        ];
+        for (file, want) in cases {
+            let got = import::detect(&fixture(file)).map(|f| f.name);
+            assert_eq!(got, want, "{file}");
+        }
+    }
+}
