@@ -386,6 +386,51 @@ mod tests {
         assert!(!detect(b"otpauth://totp/a?secret=JBSWY3DPEHPK3PXP"));
     }
 
+    /// An encrypted vault with a cheap scrypt (N = 1024), for wrong
+    /// passwords and mutations.
+    fn cheap_vault(password: &str) -> Vec<u8> {
+        use aes_gcm::aead::Aead;
+        use aes_gcm::{Aes256Gcm, KeyInit};
+        let seal = |key: &[u8; 32], nonce: &[u8; 12], plain: &[u8]| {
+            let mut sealed = Aes256Gcm::new(key.into())
+                .encrypt(nonce.into(), plain)
+                .unwrap();
+            let tag = sealed.split_off(sealed.len() - 16);
+            (sealed, tag)
+        };
+        let hex = |b: &[u8]| data_encoding::HEXLOWER.encode(b);
+        let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b);
+        let plain: Value = serde_json::from_slice(&fixture("aegis_plain.json")).unwrap();
+        let master = [1u8; 32];
+        let (db, db_tag) = seal(&master, &[2; 12], plain["db"].to_string().as_bytes());
+        let slot_key = crypt::scrypt(password.as_bytes(), &[3; 32], 1024, 8, 1).unwrap();
+        let (key, key_tag) = seal(&slot_key, &[4; 12], &master);
+        serde_json::json!({
+            "version": 1,
+            "header": {
+                "slots": [
+                    {"type": 2, "uuid": "x", "key": hex(&[0; 32]), "key_params": {"nonce": "", "tag": ""}},
+                    {"type": 1, "uuid": "y", "key": hex(&key), "n": 1024, "r": 8, "p": 1,
+                     "salt": hex(&[3; 32]), "key_params": {"nonce": hex(&[4; 12]), "tag": hex(&key_tag)}}
+                ],
+                "params": {"nonce": hex(&[2; 12]), "tag": hex(&db_tag)}
+            },
+            "db": b64(&db)
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn biometric_slots_are_passed_over_and_wrong_passwords_refused() {
+        let data = cheap_vault("right");
+        assert_entries(&parse(&data, &mut pw("right")).unwrap(), &AEGIS);
+        assert!(matches!(
+            parse(&data, &mut pw("wrong")),
+            Err(ImportError::WrongPassword)
+        ));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -398,6 +443,19 @@ mod tests {
         #[test]
         fn mutated_encrypted_vaults_never_panic(data in mutated(fixture("aegis_encrypted.json"))) {
             let _ = parse(&data, &mut no_pw);
+        }
+
+        #[test]
+        fn mutated_cheap_vaults_never_panic(data in mutated(cheap_vault("pw"))) {
+            // Mutations may raise scrypt's cost; only cheap ones get the password.
+            let cheap = serde_json::from_slice::<Value>(&data).is_ok_and(|v| {
+                v["header"]["slots"].as_array().is_some_and(|slots| {
+                    slots.iter().all(|s| s["n"].as_u64().is_none_or(|n| n <= 2048))
+                })
+            });
+            if cheap {
+                let _ = parse(&data, &mut pw("pw"));
+            }
         }
 
         #[test]

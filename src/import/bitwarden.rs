@@ -331,7 +331,7 @@ mod tests {
             issuer: "Secret",
             name: "Only",
             secret: "JOR2VZXMNHACFNLRAOACFFRDRYAOFMLB",
-            code: None,
+            code: Some("022267"),
             ..s[5]
         });
         want.push(Want {
@@ -340,7 +340,7 @@ mod tests {
             kind: Kind::Steam,
             digits: 5,
             secret: "GJD4ZX3RQMLCAXKCT7GGQ4U27VN4FPK6",
-            code: None,
+            code: Some("XQ9MR"),
             ..s[5]
         });
         want

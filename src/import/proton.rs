@@ -153,24 +153,28 @@ mod tests {
                 issuer: ".env",
                 name: "example@ente.io",
                 secret: "MI4GCOJSGIZTKLJSGMZWKLJUGEZDQLJYG5STILJSMUYDIYTCMQ3TSOJRGI",
+                code: Some("042982"),
                 ..base
             },
             Want {
                 issuer: "/e/",
                 name: "cool@ente.com",
                 secret: "554VBDOGJRLDG2JV",
+                code: Some("968933"),
                 ..base
             },
             Want {
                 issuer: "ente",
                 name: "simple@ente.sh",
                 secret: "PIBTGMBYQYVSLN5PVZYQUTKYHOBRYYT7",
+                code: Some("331616"),
                 ..base
             },
             Want {
                 issuer: "reddit",
                 name: "r@ente.com",
                 secret: "J4YFC3TZKVYWCVCNIVBWIV2GHFAXUNDF",
+                code: Some("166599"),
                 ..base
             },
         ]

@@ -262,28 +262,28 @@ mod tests {
                 issuer: "Example 1",
                 name: "Additional Info",
                 secret: "N5LVC5JZNVVDSUZPJFIWUZSHGFDGMZJU",
-                code: None,
+                code: Some("421835"),
                 ..STRATUM[5]
             },
             Want {
                 issuer: "Example 1",
                 name: "Other Additional Info",
                 secret: "JBSWY3DPEHPK3PXP",
-                code: None,
+                code: Some("742275"),
                 ..STRATUM[5]
             },
             Want {
                 issuer: "Example 2",
                 name: "alice@google",
                 secret: "JBSWY3DPEHPK3PXW",
-                code: None,
+                code: Some("832536"),
                 ..STRATUM[5]
             },
             Want {
                 issuer: "Example 3",
                 name: "Example in Folder",
                 secret: "XBSWY3DPEHPK3PXW",
-                code: None,
+                code: Some("272781"),
                 ..STRATUM[5]
             },
         ];
