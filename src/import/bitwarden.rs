@@ -67,8 +67,7 @@ struct Export {
     data: Option<String>,
     #[serde(default)]
     folders: Vec<Folder>,
-    #[serde(default)]
-    items: Vec<Value>,
+    items: Option<Vec<Value>>,
 }
 
 #[derive(Deserialize)]
@@ -98,7 +97,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
     }
     let export: Export = fields::json_document("Bitwarden export", data)?;
     if !export.encrypted {
-        return Ok(items(export.items, &export.folders));
+        return items_of(export);
     }
     if !export.password_protected {
         return Err(ImportError::Unsupported(
@@ -114,7 +113,14 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
             "the decrypted export is itself encrypted",
         ));
     }
-    Ok(items(inner.items, &inner.folders))
+    items_of(inner)
+}
+
+fn items_of(export: Export) -> Result<Parsed, ImportError> {
+    let raw = export
+        .items
+        .ok_or_else(|| ImportError::malformed("a Bitwarden export without 'items'"))?;
+    Ok(items(raw, &export.folders))
 }
 
 fn items(raw: Vec<Value>, folders: &[Folder]) -> Parsed {
@@ -421,6 +427,19 @@ mod tests {
             Err(ImportError::Unsupported(m)) => assert!(m.contains("account key"), "{m}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn other_json_is_not_an_empty_export() {
+        assert!(matches!(
+            parse(b"{}", &mut no_pw),
+            Err(ImportError::Malformed(_))
+        ));
+        let aegis = fixture("aegis_plain.json");
+        assert!(matches!(
+            parse(&aegis, &mut no_pw),
+            Err(ImportError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub(crate) fn json_document<T: serde::de::DeserializeOwned>(
     what: &str,
     data: &[u8],
 ) -> Result<T, ImportError> {
-    serde_json::from_slice(data)
+    serde_json::from_slice(trim_start(data))
         .map_err(|e| ImportError::malformed(format!("{what}: {}", json_reason(&e))))
 }
 
@@ -158,6 +158,13 @@ mod tests {
             ..Params::default()
         };
         assert!(token(Kind::Totp, &bad, secret()).is_err());
+    }
+
+    #[test]
+    fn documents_may_start_with_a_byte_order_mark() {
+        let v: Value = json_document("x", b"\xEF\xBB\xBF {\"a\":1}").unwrap();
+        assert_eq!(v["a"], 1);
+        assert!(json_object(b"\xEF\xBB\xBF{}").is_some());
     }
 
     #[test]

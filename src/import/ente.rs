@@ -125,6 +125,16 @@ fn plain_export(data: &[u8]) -> Result<Parsed, ImportError> {
         .map_err(|_| ImportError::malformed("the export is not UTF-8 text"))?;
     let mut parsed = Parsed::default();
     for (number, line) in content_lines(text) {
+        let uri_like = ["otpauth://", "motp://"].iter().any(|p| {
+            line.get(..p.len())
+                .is_some_and(|l| l.eq_ignore_ascii_case(p))
+        });
+        if !uri_like {
+            // Never quote the line: it may hold a secret.
+            return Err(ImportError::malformed(format!(
+                "line {number} is not an otpauth:// URI"
+            )));
+        }
         let display = code_display(line);
         match common_uri::entry(line, "", "") {
             Ok(entry) if display.trashed => parsed.skipped.push(Skipped {
@@ -208,6 +218,25 @@ mod tests {
         assert_eq!(parsed.entries[0].tags, ["work"]);
         assert_eq!(parsed.entries[0].note.as_deref(), Some("n"));
         assert_eq!(parsed.skipped[0].label, "C:d");
+    }
+
+    #[test]
+    fn lines_that_are_not_uris_fail_the_file_and_bad_uris_are_skipped() {
+        let err = parse(
+            b"otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\nJBSWY3DPEHPK3PXP\n",
+            &mut no_pw,
+        );
+        match err {
+            Err(ImportError::Malformed(m)) => assert!(m.contains("line 2") && !m.contains("JBSW")),
+            other => panic!("{other:?}"),
+        }
+        let parsed = parse(
+            b"otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=12\n",
+            &mut no_pw,
+        )
+        .unwrap();
+        assert_eq!(parsed.skipped.len(), 1);
+        assert!(!parsed.skipped[0].reason.contains("JBSW"));
     }
 
     #[test]

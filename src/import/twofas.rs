@@ -39,8 +39,7 @@ fn detect(data: &[u8]) -> bool {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Backup {
-    #[serde(default)]
-    services: Vec<Value>,
+    services: Option<Vec<Value>>,
     services_encrypted: Option<String>,
     #[serde(default)]
     groups: Vec<Group>,
@@ -77,9 +76,10 @@ struct Otp {
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
     let backup: Backup = fields::json_document("2FAS backup", data)?;
-    let services = match backup.services_encrypted.as_deref() {
-        Some(sealed) if !sealed.is_empty() => decrypt(sealed, passwords)?,
-        _ => backup.services,
+    let services = match (backup.services_encrypted.as_deref(), backup.services) {
+        (Some(sealed), _) if !sealed.is_empty() => decrypt(sealed, passwords)?,
+        (_, Some(services)) => services,
+        (_, None) => return Err(ImportError::malformed("a 2FAS backup without 'services'")),
     };
     Ok(entries(services, &backup.groups))
 }
@@ -318,6 +318,19 @@ mod tests {
         assert!(parsed.entries.is_empty());
         assert_eq!(parsed.skipped.len(), 2);
         assert!(parsed.skipped[0].reason.contains("YAOTP"));
+    }
+
+    #[test]
+    fn other_json_is_not_an_empty_backup() {
+        assert!(matches!(
+            parse(b"{}", &mut no_pw),
+            Err(ImportError::Malformed(_))
+        ));
+        let aegis = fixture("aegis_plain.json");
+        assert!(matches!(
+            parse(&aegis, &mut no_pw),
+            Err(ImportError::Malformed(_))
+        ));
     }
 
     #[test]
