@@ -90,8 +90,16 @@ struct RawEntry {
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    if fields::trim_start(data).first() == Some(&b'[') {
-        return entries(fields::json_document("andOTP backup", data)?);
+    // Ciphertext is never valid UTF-8 for long, so text is the plain
+    // format (or not andOTP at all) even when a nonce happens to start
+    // with '['.
+    if std::str::from_utf8(data).is_ok() {
+        return match fields::trim_start(data).first() {
+            Some(b'[') => entries(fields::json_document("andOTP backup", data)?),
+            _ => Err(ImportError::malformed(
+                "text that is not an andOTP JSON array",
+            )),
+        };
     }
     if data.len() < 12 + TAG {
         return Err(ImportError::malformed("too short for an andOTP backup"));
@@ -280,6 +288,22 @@ mod tests {
                 .collect();
             assert_eq!(tagged, ["NoIssuer", "Steam:Steam"]);
         }
+    }
+
+    #[test]
+    fn text_is_never_taken_for_ciphertext_and_vice_versa() {
+        let aegis = fixture("aegis_plain.json");
+        assert!(matches!(
+            parse(&aegis, &mut no_pw),
+            Err(ImportError::Malformed(_))
+        ));
+        // An old-layout file whose nonce starts with '[' is still ciphertext.
+        let mut old = fixture("andotp_encrypted_old.bin");
+        old[0] = b'[';
+        assert!(matches!(
+            parse(&old, &mut pw("test")),
+            Err(ImportError::WrongPassword)
+        ));
     }
 
     #[test]
