@@ -14,6 +14,18 @@ pub mod plan;
 
 use crate::model::Entry;
 
+pub mod aegis;
+pub mod andotp;
+pub mod bitwarden;
+mod common_crypt;
+mod common_csv;
+mod common_fields;
+#[cfg(test)]
+mod common_testkit;
+mod common_uri;
+pub mod ente;
+pub mod proton;
+pub mod twofas;
 pub mod uri_list;
 
 /// What one input yields: accounts, and entries that were deliberately not
@@ -82,7 +94,15 @@ pub struct Format {
 }
 
 /// All formats, most specific first: detection tries them in this order.
-pub static FORMATS: &[Format] = &[uri_list::FORMAT];
+pub static FORMATS: &[Format] = &[
+    aegis::FORMAT,
+    twofas::FORMAT,
+    bitwarden::FORMAT,
+    proton::FORMAT,
+    ente::FORMAT,
+    andotp::FORMAT,
+    uri_list::FORMAT,
+];
 
 /// The format whose `--format` name is `name`.
 pub fn by_name(name: &str) -> Option<&'static Format> {
