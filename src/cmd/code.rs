@@ -44,11 +44,14 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
             unix = now().unix_timestamp().max(0) as u64;
         }
     }
+    let mut remaining = crate::otp::remaining(&token, unix);
+    let mut step = crate::otp::counter_at(&token, unix);
     if args.next {
-        unix = unix.saturating_add(token.period);
+        // The next code becomes valid when this one expires, and lasts a period more.
+        step = step.saturating_add(1);
+        remaining = remaining.saturating_add(token.period);
     }
-    let code = crate::otp::generate(&token, unix);
-    let remaining = crate::otp::remaining(&token, unix);
+    let code = crate::otp::generate_at_counter(&token, step);
     print(&account, &code, Some(remaining), args.json)
 }
 

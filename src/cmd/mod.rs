@@ -210,9 +210,10 @@ impl Ctx {
     fn after_change(&self, _vault: &Vault) {}
 }
 
-/// The current time: the one clock read of a command.
+/// The current time, to the second: the one clock read of a command.
 pub fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(0).unwrap_or(t)
 }
 
 /// Eight random bytes for account ids.
