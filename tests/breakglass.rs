@@ -418,12 +418,12 @@ fn recovery_codes_add_show_use() {
         .args(["remove", "bank", "--yes"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("locks you out"));
+        .stderr(predicate::str::contains("only copy"));
     env.otp()
         .args(["remove", "github", "--yes"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("locks you out").not());
+        .stderr(predicate::str::contains("only copy").not());
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<()> {
     if recovery_codes::at_risk(&vault).iter().any(|r| r.id == id) {
         term::warn(&term::err_red(&format!(
             "{label} has no recovery codes stored here and this vault opens on one device only: \
-             if this is your only copy of its second factor, removing it locks you out of that account. \
+             if this is your only copy of its second factor, removing it leaves you locked out of that account. \
              Sign in to the service first and turn 2FA off or move it elsewhere."
         )));
     } else {
