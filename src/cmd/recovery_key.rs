@@ -179,6 +179,36 @@ mod tests {
     }
 
     #[test]
+    fn qr_decodes_back_to_the_secret() {
+        let secret = keys::generate_identity().0;
+        let drawn = draw_qr(secret.expose_secret()).unwrap();
+        // Back to modules: each character is two stacked modules.
+        let rows: Vec<Vec<char>> = drawn
+            .lines()
+            .map(|l| l.replace("\x1b[30;107m", "").replace("\x1b[0m", ""))
+            .map(|l| l.chars().collect())
+            .collect();
+        let (w, h) = (rows[0].len(), rows.len() * 2);
+        let scale = 4;
+        let img = image::GrayImage::from_fn((w * scale) as u32, (h * scale) as u32, |x, y| {
+            let (mx, my) = (x as usize / scale, y as usize / scale);
+            let c = rows[my / 2][mx];
+            let dark = match c {
+                '█' => true,
+                '▀' => my % 2 == 0,
+                '▄' => my % 2 == 1,
+                _ => false,
+            };
+            image::Luma([if dark { 0 } else { 255 }])
+        });
+        let mut prepared = rqrr::PreparedImage::prepare(img);
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let (_, text) = grids[0].decode().unwrap();
+        assert_eq!(text, secret.expose_secret());
+    }
+
+    #[test]
     fn qr_has_a_quiet_zone_and_even_rows() {
         let qr =
             draw_qr("AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ")
