@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::InitArgs;
-use crate::cmd::{Ctx, now};
+use crate::cmd::{Ctx, now, recovery_key};
 use crate::error::Fail;
 use crate::term;
 use crate::vault::keys::{self, Method};
@@ -17,9 +17,6 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
         ))
         .hint("use --vault PATH (or OTP_VAULT) for a second vault")
         .into());
-    }
-    if args.recovery_key {
-        return Err(Fail::error("--recovery-key is not available in this build").into());
     }
     let created = now().format(&time::format_description::well_known::Rfc3339)?;
     let _lock = store::lock(
@@ -73,7 +70,14 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
             format!("passphrase (key file {})", key_file.display()),
         )
     };
-    let vault = Vault::new(recipients);
+    let mut vault = Vault::new(recipients);
+    if args.generate_identity.is_none() && ctx.global.identity.is_none() {
+        vault.key_file_recipient = vault.recipients.first().cloned();
+    }
+    let recovery = match args.recovery_key {
+        true => Some(recovery_key::attach(&mut vault)?),
+        false => None,
+    };
     let sealed = keys::encrypt(
         vault.to_toml().as_bytes(),
         &keys::parse_recipients(&vault.recipients)?,
@@ -85,6 +89,9 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
         ctx.vault_path.display()
     ));
     term::note(&format!("Unlock: {how}"));
+    if let Some(key) = recovery {
+        recovery_key::reveal(&key, &ctx.vault_path, args.qr)?;
+    }
     term::note(
         "Next: `otp add` or `otp import`, then `otp backup` — a second factor with no backup is one lost phone away from a lockout.",
     );

@@ -8,6 +8,10 @@ pub mod completions;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod passwd;
+pub mod recipients;
+pub mod recovery_codes;
+pub mod recovery_key;
 pub mod remove;
 pub mod rename;
 pub mod show;
@@ -42,13 +46,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Completions(args) => completions::run(args),
-        Command::Export(_)
-        | Command::Recover(_)
-        | Command::Backup(_)
-        | Command::Passwd(_)
-        | Command::RecoveryKey(_)
-        | Command::Recipients(_)
-        | Command::RecoveryCodes(_) => {
+        Command::Passwd(args) => passwd::run(&ctx, args),
+        Command::RecoveryKey(cmd) => recovery_key::run(&ctx, cmd),
+        Command::Recipients(cmd) => recipients::run(&ctx, cmd),
+        Command::RecoveryCodes(cmd) => recovery_codes::run(&ctx, cmd),
+        Command::Export(_) | Command::Recover(_) | Command::Backup(_) => {
             Err(Fail::error("this command is not available in this build").into())
         }
     }
