@@ -51,7 +51,9 @@ impl Secret {
                 // Some issuers emit non-canonical trailing bits; accept them.
                 let mut spec = data_encoding::BASE32_NOPAD.specification();
                 spec.check_trailing_bits = false;
-                spec.encoding().expect("valid base32 spec").decode(clean.as_bytes())
+                spec.encoding()
+                    .expect("valid base32 spec")
+                    .decode(clean.as_bytes())
             })
             .map_err(|_| ModelError::BadBase32)?;
         if bytes.is_empty() {
@@ -103,9 +105,13 @@ impl fmt::Display for ModelError {
             ModelError::UnknownAlgorithm(a) => {
                 write!(f, "unknown algorithm '{a}' (use SHA1, SHA256 or SHA512)")
             }
-            ModelError::UnknownKind(k) => write!(f, "unknown OTP type '{k}' (use totp, hotp or steam)"),
+            ModelError::UnknownKind(k) => {
+                write!(f, "unknown OTP type '{k}' (use totp, hotp or steam)")
+            }
             ModelError::Digits(d) => write!(f, "{d} digits is out of range (6 to 10)"),
-            ModelError::Period(p) => write!(f, "a period of {p} seconds is invalid (must be at least 1)"),
+            ModelError::Period(p) => {
+                write!(f, "a period of {p} seconds is invalid (must be at least 1)")
+            }
             ModelError::Steam(what) => write!(f, "Steam Guard accounts {what}"),
         }
     }
@@ -302,7 +308,11 @@ pub struct RecoveryCode {
     pub code: String,
     #[serde(with = "time::serde::rfc3339")]
     pub added: OffsetDateTime,
-    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used: Option<OffsetDateTime>,
 }
 
@@ -347,7 +357,14 @@ pub struct Account {
 
 impl Account {
     pub fn from_entry(entry: Entry, id: String, now: OffsetDateTime) -> Self {
-        let Entry { issuer, name, token, note, tags, recovery_codes } = entry;
+        let Entry {
+            issuer,
+            name,
+            token,
+            note,
+            tags,
+            recovery_codes,
+        } = entry;
         Account {
             id,
             issuer,

@@ -12,6 +12,25 @@ use zeroize::Zeroizing;
 
 use crate::model::Entry;
 
+// Importers for app files and databases (FreeOTP, Stratum, Authy, Steam, …).
+pub mod authy;
+pub mod battlenet;
+pub mod duo;
+pub mod freeotp;
+pub mod freeotp_plus;
+pub mod steam;
+pub mod stratum;
+pub mod totp_authenticator;
+mod util_crypto;
+mod util_entry;
+mod util_freeotp;
+mod util_javaser;
+mod util_json;
+mod util_prefs;
+mod util_sqlite;
+#[cfg(test)]
+mod util_test;
+
 /// What one input yields: accounts, and entries that were deliberately not
 /// imported (with why), so nothing is ever dropped silently.
 #[derive(Debug, Default)]
@@ -43,7 +62,9 @@ pub enum ImportError {
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ImportError::NeedPassword => write!(f, "the file is encrypted and no password was given"),
+            ImportError::NeedPassword => {
+                write!(f, "the file is encrypted and no password was given")
+            }
             ImportError::WrongPassword => write!(f, "wrong password (or the file is damaged)"),
             ImportError::Malformed(m) => write!(f, "malformed file: {m}"),
             ImportError::Unsupported(m) => write!(f, "unsupported: {m}"),
@@ -76,14 +97,24 @@ pub struct Format {
 }
 
 /// All formats, most specific first: detection tries them in this order.
-pub static FORMATS: &[Format] = &[];
+pub static FORMATS: &[&Format] = &[
+    // App files and databases, each recognised by its own structure.
+    &stratum::FORMAT,
+    &freeotp::FORMAT,
+    &freeotp_plus::FORMAT,
+    &authy::FORMAT,
+    &battlenet::FORMAT,
+    &steam::FORMAT,
+    &duo::FORMAT,
+    &totp_authenticator::FORMAT,
+];
 
 /// The format whose `--format` name is `name`.
 pub fn by_name(name: &str) -> Option<&'static Format> {
-    FORMATS.iter().find(|f| f.name == name)
+    FORMATS.iter().find(|f| f.name == name).copied()
 }
 
 /// The first format whose sniff accepts `data`.
 pub fn detect(data: &[u8]) -> Option<&'static Format> {
-    FORMATS.iter().find(|f| (f.detect)(data))
+    FORMATS.iter().find(|f| (f.detect)(data)).copied()
 }
