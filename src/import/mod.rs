@@ -18,6 +18,8 @@ pub mod battlenet;
 pub mod duo;
 pub mod freeotp;
 pub mod freeotp_plus;
+pub mod google_authenticator;
+pub mod microsoft_authenticator;
 pub mod steam;
 pub mod stratum;
 pub mod totp_authenticator;
@@ -99,6 +101,8 @@ pub struct Format {
 /// All formats, most specific first: detection tries them in this order.
 pub static FORMATS: &[&Format] = &[
     // App files and databases, each recognised by its own structure.
+    &google_authenticator::FORMAT,
+    &microsoft_authenticator::FORMAT,
     &stratum::FORMAT,
     &freeotp::FORMAT,
     &freeotp_plus::FORMAT,
