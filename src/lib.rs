@@ -1,2 +1,4 @@
 pub mod import;
 pub mod model;
+pub mod otp;
+pub mod uri;

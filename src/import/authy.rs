@@ -17,7 +17,7 @@ use super::util_prefs::{self, looks_like_prefs};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::label;
 
-pub static FORMAT: Format = Format {
+pub const FORMAT: Format = Format {
     name: "authy",
     title: "Authy (Android shared preferences)",
     detect,

@@ -10,7 +10,7 @@ use super::util_entry::{Collector, Params, hex};
 use super::util_prefs::{self, looks_like_prefs};
 use super::{Format, ImportError, Parsed, Passwords};
 
-pub static FORMAT: Format = Format {
+pub const FORMAT: Format = Format {
     name: "battle-net",
     title: "Battle.net Authenticator",
     detect,

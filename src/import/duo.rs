@@ -12,7 +12,7 @@ use super::util_json::{self, array, object, opt_str, opt_uint, req_str};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::Kind;
 
-pub static FORMAT: Format = Format {
+pub const FORMAT: Format = Format {
     name: "duo",
     title: "Duo Mobile export",
     detect,

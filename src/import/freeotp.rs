@@ -19,7 +19,7 @@ use super::util_json::{Object, object, opt_uint, parse_str, req_str, signed_byte
 use super::util_prefs::{self, looks_like_prefs};
 use super::{Format, ImportError, Parsed, Passwords};
 
-pub static FORMAT: Format = Format {
+pub const FORMAT: Format = Format {
     name: "freeotp",
     title: "FreeOTP (1.x tokens.xml or 2.x backup)",
     detect,

@@ -10,7 +10,7 @@ use super::util_freeotp::token_entry;
 use super::util_json::{self, array, object};
 use super::{Format, ImportError, Parsed, Passwords};
 
-pub static FORMAT: Format = Format {
+pub const FORMAT: Format = Format {
     name: "freeotp-plus",
     title: "FreeOTP+ JSON export",
     detect,

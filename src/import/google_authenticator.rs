@@ -11,7 +11,7 @@ use super::util_sqlite::{self, damaged, int, text};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::{Kind, label};
 
-pub static FORMAT: Format = Format {
+pub const FORMAT: Format = Format {
     name: "google-authenticator-db",
     title: "Google Authenticator database",
     detect,

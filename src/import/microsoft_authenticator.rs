@@ -14,7 +14,7 @@ use super::util_sqlite::{self, damaged, int, text};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::label;
 
-pub static FORMAT: Format = Format {
+pub const FORMAT: Format = Format {
     name: "microsoft-authenticator",
     title: "Microsoft Authenticator database",
     detect,

@@ -33,6 +33,8 @@ mod util_sqlite;
 #[cfg(test)]
 mod util_test;
 
+pub mod uri_list;
+
 /// What one input yields: accounts, and entries that were deliberately not
 /// imported (with why), so nothing is ever dropped silently.
 #[derive(Debug, Default)]
@@ -99,26 +101,28 @@ pub struct Format {
 }
 
 /// All formats, most specific first: detection tries them in this order.
-pub static FORMATS: &[&Format] = &[
+pub static FORMATS: &[Format] = &[
     // App files and databases, each recognised by its own structure.
-    &google_authenticator::FORMAT,
-    &microsoft_authenticator::FORMAT,
-    &stratum::FORMAT,
-    &freeotp::FORMAT,
-    &freeotp_plus::FORMAT,
-    &authy::FORMAT,
-    &battlenet::FORMAT,
-    &steam::FORMAT,
-    &duo::FORMAT,
-    &totp_authenticator::FORMAT,
+    google_authenticator::FORMAT,
+    microsoft_authenticator::FORMAT,
+    stratum::FORMAT,
+    freeotp::FORMAT,
+    freeotp_plus::FORMAT,
+    authy::FORMAT,
+    battlenet::FORMAT,
+    steam::FORMAT,
+    duo::FORMAT,
+    totp_authenticator::FORMAT,
+    // Generic text formats last.
+    uri_list::FORMAT,
 ];
 
 /// The format whose `--format` name is `name`.
 pub fn by_name(name: &str) -> Option<&'static Format> {
-    FORMATS.iter().find(|f| f.name == name).copied()
+    FORMATS.iter().find(|f| f.name == name)
 }
 
 /// The first format whose sniff accepts `data`.
 pub fn detect(data: &[u8]) -> Option<&'static Format> {
-    FORMATS.iter().find(|f| (f.detect)(data)).copied()
+    FORMATS.iter().find(|f| (f.detect)(data))
 }

@@ -12,7 +12,7 @@ use super::util_entry::{Collector, Params, base64};
 use super::util_json::{self, object, opt_str};
 use super::{Format, ImportError, Parsed, Passwords};
 
-pub static FORMAT: Format = Format {
+pub const FORMAT: Format = Format {
     name: "steam",
     title: "Steam Guard maFile",
     detect,

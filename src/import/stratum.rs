@@ -18,7 +18,7 @@ use super::util_sqlite::{self, damaged, int, text};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::{Algorithm, Kind, label};
 
-pub static FORMAT: Format = Format {
+pub const FORMAT: Format = Format {
     name: "stratum",
     title: "Stratum / Authenticator Pro backup or database",
     detect,

@@ -16,7 +16,7 @@ use super::util_prefs::{self, looks_like_prefs};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::{Entry, label};
 
-pub static FORMAT: Format = Format {
+pub const FORMAT: Format = Format {
     name: "totp-authenticator",
     title: "TOTP Authenticator backup or preferences",
     detect,
