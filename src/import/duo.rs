@@ -91,6 +91,7 @@ mod tests {
         }
         want[1].token.counter = 3;
         assert_same(&p.entries, &want);
+        assert_eq!(check_canonical_codes(&p.entries), 1);
     }
 
     #[test]

@@ -261,6 +261,7 @@ mod tests {
             let p = parse_ok(&FORMAT, &format!("aegis/freeotp_v2_{f}.xml"), &["test"]);
             assert!(p.skipped.is_empty(), "{f}");
             assert_same(&p.entries, &v2_expected());
+            assert_eq!(check_canonical_codes(&p.entries), 6);
         }
     }
 
@@ -268,6 +269,7 @@ mod tests {
     fn v2_missing_fields_take_defaults() {
         let p = parse_ok(&FORMAT, "aegis/freeotp_v2_null_algo.xml", &["test"]);
         assert_same(&p.entries, &canonical(&[1]));
+        assert_eq!(check_canonical_codes(&p.entries), 1);
     }
 
     #[test]

@@ -118,6 +118,8 @@ mod tests {
             e.token.period = 30;
         }
         assert_same(&p.entries, &want);
+        // Deno (TOTP) and Issuu (HOTP, counter 1) are SHA1/6 originally too.
+        assert_eq!(check_canonical_codes(&p.entries), 2);
     }
 
     #[test]

@@ -110,6 +110,7 @@ mod tests {
             e.token.counter = 0;
         }
         assert_same(&p.entries, &want);
+        assert_eq!(check_canonical_codes(&p.entries), 1);
     }
 
     #[test]

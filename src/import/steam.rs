@@ -85,11 +85,11 @@ mod tests {
     fn both_layouts() {
         let mut want = canonical(&[7]);
         want[0].issuer = "Steam".into();
-        assert_same(&parse_ok(&FORMAT, "aegis/steam.json", &[]).entries, &want);
-        assert_same(
-            &parse_ok(&FORMAT, "aegis/steam_old.json", &[]).entries,
-            &want,
-        );
+        for f in ["aegis/steam.json", "aegis/steam_old.json"] {
+            let p = parse_ok(&FORMAT, f, &[]);
+            assert_same(&p.entries, &want);
+            assert_eq!(check_canonical_codes(&p.entries), 1);
+        }
     }
 
     #[test]

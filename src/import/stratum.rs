@@ -233,22 +233,16 @@ mod tests {
     #[test]
     fn aegis_plain_encrypted_and_database() {
         let want = canonical(&[1, 2, 3, 4, 5, 6, 7]);
-        assert_same(
-            &parse_ok(&FORMAT, "aegis/stratum_plain.json", &[]).entries,
-            &want,
-        );
-        assert_same(
-            &parse_ok(&FORMAT, "aegis/stratum_encrypted.bin", &["test"]).entries,
-            &want,
-        );
-        assert_same(
-            &parse_ok(&FORMAT, "aegis/stratum_encrypted_legacy.bin", &["test"]).entries,
-            &want,
-        );
-        assert_same(
-            &parse_ok(&FORMAT, "aegis/stratum_internal.db", &[]).entries,
-            &want,
-        );
+        for (f, pw) in [
+            ("aegis/stratum_plain.json", None),
+            ("aegis/stratum_encrypted.bin", Some("test")),
+            ("aegis/stratum_encrypted_legacy.bin", Some("test")),
+            ("aegis/stratum_internal.db", None),
+        ] {
+            let p = parse_ok(&FORMAT, f, pw.as_slice());
+            assert_same(&p.entries, &want);
+            assert_eq!(check_canonical_codes(&p.entries), 7, "{f}");
+        }
     }
 
     #[test]

@@ -138,14 +138,14 @@ mod tests {
 
     #[test]
     fn backup_and_preferences() {
-        assert_same(
-            &parse_ok(&FORMAT, "aegis/totp_authenticator.bin", &["Testtest1"]).entries,
-            &expected(),
-        );
-        assert_same(
-            &parse_ok(&FORMAT, "aegis/totp_authenticator_internal.xml", &[]).entries,
-            &expected(),
-        );
+        for (f, pw) in [
+            ("aegis/totp_authenticator.bin", Some("Testtest1")),
+            ("aegis/totp_authenticator_internal.xml", None),
+        ] {
+            let p = parse_ok(&FORMAT, f, pw.as_slice());
+            assert_same(&p.entries, &expected());
+            assert_eq!(check_canonical_codes(&p.entries), 1);
+        }
     }
 
     #[test]

@@ -241,3 +241,47 @@ pub(crate) fn mutation() -> impl Strategy<Value = Mutation> {
     ];
     proptest::collection::vec(edit, 1..4).prop_map(Mutation)
 }
+
+/// Checks codes against `canonical_entries.json` (computed independently)
+/// for every entry whose secret and parameters are exactly a canonical
+/// entry's: TOTP/Steam at the three fixed times, HOTP at the stored counter
+/// and the one after. Returns how many entries were checked.
+pub(crate) fn check_canonical_codes(entries: &[Entry]) -> usize {
+    let v: Value = serde_json::from_slice(&fixture("aegis/canonical_entries.json")).unwrap();
+    let all = v["entries"].as_array().unwrap();
+    let mut checked = 0;
+    for (n, c) in all.iter().enumerate() {
+        let want = &canonical(&[n + 1])[0];
+        let Some(got) = entries.iter().find(|e| e.token.same_generator(&want.token)) else {
+            continue;
+        };
+        if got.token.kind == Kind::Hotp {
+            if got.token.counter != want.token.counter {
+                continue;
+            }
+            assert_eq!(
+                crate::otp::generate_at_counter(&got.token, got.token.counter),
+                c["code_at_counter"],
+                "{}",
+                got.label()
+            );
+            assert_eq!(
+                crate::otp::generate_at_counter(&got.token, got.token.counter + 1),
+                c["code_at_counter_plus_1"],
+                "{}",
+                got.label()
+            );
+        } else {
+            for (t, code) in c["codes"].as_object().unwrap() {
+                assert_eq!(
+                    crate::otp::generate(&got.token, t.parse().unwrap()),
+                    *code,
+                    "{} at {t}",
+                    got.label()
+                );
+            }
+        }
+        checked += 1;
+    }
+    checked
+}
