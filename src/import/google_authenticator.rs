@@ -89,7 +89,7 @@ fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError>
 
 /// `email` is the label; with an issuer column the label's `Issuer:` prefix
 /// repeats it, without one the prefix is the only issuer there is.
-fn names(email: &str, issuer: &str) -> (String, String) {
+pub(crate) fn names(email: &str, issuer: &str) -> (String, String) {
     let issuer = issuer.trim();
     if issuer.is_empty() {
         let (i, n) = split_label(email);

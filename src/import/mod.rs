@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use crate::model::Entry;
 
 // Importers for app files and databases (FreeOTP, Stratum, Authy, Steam, …).
+pub mod authenticator_plus;
 pub mod authy;
 pub mod battlenet;
 pub mod duo;
@@ -29,9 +30,13 @@ mod util_freeotp;
 mod util_javaser;
 mod util_json;
 mod util_prefs;
+mod util_sqlcipher;
 mod util_sqlite;
 #[cfg(test)]
 mod util_test;
+mod util_urilines;
+mod util_zip;
+pub mod winauth;
 
 pub mod uri_list;
 
@@ -112,6 +117,8 @@ pub static FORMATS: &[Format] = &[
     battlenet::FORMAT,
     steam::FORMAT,
     duo::FORMAT,
+    authenticator_plus::FORMAT,
+    winauth::FORMAT,
     totp_authenticator::FORMAT,
     // Generic text formats last.
     uri_list::FORMAT,

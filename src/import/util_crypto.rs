@@ -60,7 +60,6 @@ pub(crate) fn aes_cbc_pkcs7(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroiz
 }
 
 /// AES-256-CBC without padding (whole blocks only).
-#[allow(dead_code)] // used by the SQLCipher reader, next commit
 pub(crate) fn aes256_cbc_raw(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
     if !data.len().is_multiple_of(16) || iv.len() != 16 || key.len() != 32 {
         return None;

@@ -285,3 +285,68 @@ pub(crate) fn check_canonical_codes(entries: &[Entry]) -> usize {
     }
     checked
 }
+
+/// Auto-detection over the whole format list picks the right importer for
+/// every fixture here (order and sniffs together), and claims no file wrongly.
+#[test]
+fn detection_picks_the_right_format_for_every_fixture() {
+    let cases: &[(&str, Option<&str>)] = &[
+        ("aegis/authenticator_plus.zip", Some("authenticator-plus")),
+        ("aegis/authy_encrypted.xml", Some("authy")),
+        ("aegis/authy_plain.xml", Some("authy")),
+        ("aegis/battle_net_authenticator.xml", Some("battle-net")),
+        ("aegis/duo.json", Some("duo")),
+        ("aegis/freeotp.xml", Some("freeotp")),
+        ("aegis/freeotp_plus.json", Some("freeotp-plus")),
+        ("aegis/freeotp_plus_internal.xml", Some("freeotp")),
+        ("aegis/freeotp_v2_api23.xml", Some("freeotp")),
+        ("aegis/freeotp_v2_api25.xml", Some("freeotp")),
+        ("aegis/freeotp_v2_api27.xml", Some("freeotp")),
+        ("aegis/freeotp_v2_api34.xml", Some("freeotp")),
+        ("aegis/freeotp_v2_null_algo.xml", Some("freeotp")),
+        (
+            "aegis/google_authenticator.sqlite",
+            Some("google-authenticator-db"),
+        ),
+        (
+            "aegis/microsoft_authenticator.sqlite",
+            Some("microsoft-authenticator"),
+        ),
+        ("aegis/plain.txt", Some("uris")),
+        ("aegis/steam.json", Some("steam")),
+        ("aegis/steam_old.json", Some("steam")),
+        ("aegis/stratum_encrypted.bin", Some("stratum")),
+        ("aegis/stratum_encrypted_legacy.bin", Some("stratum")),
+        ("aegis/stratum_internal.db", Some("stratum")),
+        ("aegis/stratum_plain.json", Some("stratum")),
+        ("aegis/totp_authenticator.bin", Some("totp-authenticator")),
+        (
+            "aegis/totp_authenticator_internal.xml",
+            Some("totp-authenticator"),
+        ),
+        ("cotp/PhoneFactor", Some("microsoft-authenticator")),
+        ("cotp/authy.xml", Some("authy")),
+        ("cotp/freeotp.xml", Some("freeotp")),
+        ("cotp/freeotp_plus.json", Some("freeotp-plus")),
+        ("cotp/freeotp_plus_example1.json", Some("freeotp-plus")),
+        ("cotp/gauth.sqlite3", Some("google-authenticator-db")),
+        ("stratum/authplus.db", None),
+        ("stratum/backup.legacy.authpro", Some("stratum")),
+        ("stratum/backup.strong.authpro", Some("stratum")),
+        ("stratum/backup.unencrypted.authpro", Some("stratum")),
+        ("stratum/demo.authpro", Some("stratum")),
+        ("stratum/demo.encrypted.authpro", Some("stratum")),
+        ("stratum/freeotp.bin", Some("freeotp")),
+        ("stratum/freeotpplus.json", Some("freeotp-plus")),
+        (
+            "stratum/totpauthenticator.encrypted.bin",
+            Some("totp-authenticator"),
+        ),
+        ("stratum/winauth.invalid.zip", None),
+        ("stratum/winauth.zip", Some("winauth")),
+    ];
+    for (file, want) in cases {
+        let got = super::detect(&fixture(file)).map(|f| f.name);
+        assert_eq!(got, *want, "{file}");
+    }
+}
