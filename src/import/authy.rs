@@ -55,7 +55,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
             Ok(Some(s)) if !s.trim().is_empty() => base32(s),
             Ok(_) => {
                 if password.is_none() {
-                    password = Some(passwords("Authy backup password")?);
+                    password = Some(passwords("Authy backup")?);
                 }
                 let pw = password
                     .as_deref()
