@@ -220,7 +220,7 @@ mod tests {
         use aes_gcm::{Aes256Gcm, KeyInit};
         let (iterations, salt, nonce) = (1u32, [5u8; 12], [9u8; 12]);
         let key = crypt::pbkdf2_sha1(password.as_bytes(), &salt, iterations).unwrap();
-        let sealed = Aes256Gcm::new(key.as_ref().into())
+        let sealed = Aes256Gcm::new((&*key).into())
             .encrypt((&nonce).into(), plain)
             .unwrap();
         [&iterations.to_be_bytes()[..], &salt, &nonce, &sealed].concat()
