@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::cli::BackupArgs;
 use crate::cmd::{Ctx, now, out};
@@ -318,6 +319,60 @@ pub fn reminder(f: &Freshness) -> Option<String> {
             format!("the last backup recorded is not of this vault's history; {fix}")
         }
     })
+}
+
+/// `otp status --json` fields: `backup_dir`, `last_backup` (or null),
+/// `changes_since_backup`, `backup_out_of_date`.
+pub fn status_json(ctx: &Ctx, vault: &Vault) -> serde_json::Map<String, serde_json::Value> {
+    let fresh = freshness(ctx, vault);
+    let last = fresh.last.as_ref().map(|l| {
+        serde_json::json!({
+            "time": l.time.format(&Rfc3339).unwrap_or_default(),
+            "age_seconds": (now() - l.time).whole_seconds().max(0),
+            "path": l.path,
+            "exists": !fresh.missing,
+            "changes": l.changes,
+            "accounts": l.accounts,
+        })
+    });
+    let mut map = serde_json::Map::new();
+    map.insert("backup_dir".into(), serde_json::json!(backup_dir(ctx)));
+    map.insert("last_backup".into(), serde_json::json!(last));
+    map.insert(
+        "changes_since_backup".into(),
+        serde_json::json!(fresh.changes_since),
+    );
+    map.insert(
+        "backup_out_of_date".into(),
+        serde_json::json!(fresh.out_of_date),
+    );
+    map
+}
+
+/// `otp status` lines on the last backup and whether it is out of date.
+pub fn status_text(ctx: &Ctx, vault: &Vault) -> String {
+    let fresh = freshness(ctx, vault);
+    let last = match &fresh.last {
+        None => "never".to_string(),
+        Some(l) => format!(
+            "{} ({} ago) {}{}",
+            l.time.format(&Rfc3339).unwrap_or_default(),
+            age(l.time, now()),
+            l.path,
+            if fresh.missing { " (missing!)" } else { "" }
+        ),
+    };
+    let state = match (reminder(&fresh), fresh.changes_since) {
+        (None, _) => "up to date".to_string(),
+        (Some(_), Some(n)) if !fresh.missing => {
+            format!("OUT OF DATE: {n} change(s) since; run `otp backup`")
+        }
+        (Some(_), _) => "OUT OF DATE: run `otp backup`".to_string(),
+    };
+    format!(
+        "backup:     {last}\nfreshness:  {state}\nbackup dir: {}\n",
+        backup_dir(ctx).display()
+    )
 }
 
 /// Runs after every saved change: an automatic backup when `auto_backup`

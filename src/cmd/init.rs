@@ -5,33 +5,21 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::InitArgs;
-use crate::cmd::{Ctx, now};
+use crate::cmd::{Ctx, now, recovery_key};
 use crate::error::Fail;
 use crate::term;
 use crate::vault::keys::{self, Method};
 use crate::vault::{Vault, store};
 
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
-    if args.recovery_key {
-        if ctx.vault_path.exists() {
-            return Err(refuse_existing(ctx));
-        }
-        return Err(Fail::error("--recovery-key is not available in this build").into());
+    let recovery = create(ctx, args.generate_identity.as_deref(), args.recovery_key)?;
+    if let Some(key) = recovery {
+        recovery_key::reveal(&key, &ctx.vault_path, args.qr)?;
     }
-    create_vault(ctx, args.generate_identity.as_deref())?;
     term::note(
         "Next: `otp add` or `otp import`, then `otp backup` — a second factor with no backup is one lost phone away from a lockout.",
     );
     Ok(())
-}
-
-fn refuse_existing(ctx: &Ctx) -> anyhow::Error {
-    Fail::error(format!(
-        "a vault already exists at {}; nothing was changed",
-        ctx.vault_path.display()
-    ))
-    .hint("use --vault PATH (or OTP_VAULT) for a second vault")
-    .into()
 }
 
 /// Creates an empty vault and the key that opens it: a new identity file
@@ -39,8 +27,21 @@ fn refuse_existing(ctx: &Ctx) -> anyhow::Error {
 /// passphrase (and key file). Refuses if a vault exists. `recover` uses it
 /// on a machine that has no vault yet.
 pub fn create_vault(ctx: &Ctx, generate_identity: Option<&Path>) -> Result<()> {
+    create(ctx, generate_identity, false).map(|_| ())
+}
+
+fn create(
+    ctx: &Ctx,
+    generate_identity: Option<&Path>,
+    recovery_key: bool,
+) -> Result<Option<recovery_key::NewKey>> {
     if ctx.vault_path.exists() {
-        return Err(refuse_existing(ctx));
+        return Err(Fail::error(format!(
+            "a vault already exists at {}; nothing was changed",
+            ctx.vault_path.display()
+        ))
+        .hint("use --vault PATH (or OTP_VAULT) for a second vault")
+        .into());
     }
     let created = now().format(&time::format_description::well_known::Rfc3339)?;
     let _lock = store::lock(
@@ -94,7 +95,14 @@ pub fn create_vault(ctx: &Ctx, generate_identity: Option<&Path>) -> Result<()> {
             format!("passphrase (key file {})", key_file.display()),
         )
     };
-    let vault = Vault::new(recipients);
+    let mut vault = Vault::new(recipients);
+    if generate_identity.is_none() && ctx.global.identity.is_none() {
+        vault.key_file_recipient = vault.recipients.first().cloned();
+    }
+    let recovery = match recovery_key {
+        true => Some(recovery_key::attach(&mut vault)?),
+        false => None,
+    };
     let sealed = keys::encrypt(
         vault.to_toml().as_bytes(),
         &keys::parse_recipients(&vault.recipients)?,
@@ -106,5 +114,5 @@ pub fn create_vault(ctx: &Ctx, generate_identity: Option<&Path>) -> Result<()> {
         ctx.vault_path.display()
     ));
     term::note(&format!("Unlock: {how}"));
-    Ok(())
+    Ok(recovery)
 }

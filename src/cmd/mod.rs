@@ -10,7 +10,11 @@ pub mod export;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod passwd;
+pub mod recipients;
 pub mod recover;
+pub mod recovery_codes;
+pub mod recovery_key;
 pub mod remove;
 pub mod rename;
 pub mod show;
@@ -45,15 +49,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Completions(args) => completions::run(args),
+        Command::Passwd(args) => passwd::run(&ctx, args),
+        Command::RecoveryKey(cmd) => recovery_key::run(&ctx, cmd),
+        Command::Recipients(cmd) => recipients::run(&ctx, cmd),
+        Command::RecoveryCodes(cmd) => recovery_codes::run(&ctx, cmd),
         Command::Export(args) => export::run(&ctx, args),
         Command::Recover(args) => recover::run(&ctx, args),
         Command::Backup(args) => backup::run(&ctx, args),
-        Command::Passwd(_)
-        | Command::RecoveryKey(_)
-        | Command::Recipients(_)
-        | Command::RecoveryCodes(_) => {
-            Err(Fail::error("this command is not available in this build").into())
-        }
     }
 }
 

@@ -3,39 +3,36 @@
 use anyhow::Result;
 
 use crate::cli::StatusArgs;
-use crate::cmd::backup::{age, backup_dir, freshness, reminder};
-use crate::cmd::{Ctx, now, out};
+use crate::cmd::{Ctx, backup, out, recipients, recovery_codes};
+use crate::term::sanitize;
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
     let (vault, unlocked) = ctx.load()?;
     let method = unlocked.method.to_string();
-    let fresh = freshness(ctx, &vault);
+    let at_risk: Vec<String> = recovery_codes::at_risk(&vault)
+        .iter()
+        .map(|a| a.label())
+        .collect();
+    let revoked = vault.recovery_revoked.map(|t| t.date().to_string());
     if args.json {
-        let last = fresh.last.as_ref().map(|l| {
-            serde_json::json!({
-                "time": l.time.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-                "age_seconds": (now() - l.time).whole_seconds().max(0),
-                "path": l.path,
-                "exists": !fresh.missing,
-                "changes": l.changes,
-                "accounts": l.accounts,
-            })
-        });
-        let value = serde_json::json!({
+        let mut value = serde_json::json!({
             "vault": ctx.vault_path,
             "accounts": vault.accounts.len(),
             "trash": vault.trash.len(),
             "unlock": method,
             "changes": vault.changes,
             "recipients": vault.recipients.len(),
-            "backup_dir": backup_dir(ctx),
-            "last_backup": last,
-            "changes_since_backup": fresh.changes_since,
-            "backup_out_of_date": fresh.out_of_date,
+            "devices": recipients::device_count(&vault),
+            "recovery_key": vault.recovery.is_some(),
+            "recovery_key_revoked": revoked,
+            "at_risk": at_risk,
         });
+        if let Some(map) = value.as_object_mut() {
+            map.extend(backup::status_json(ctx, &vault));
+        }
         return out(&format!("{}\n", serde_json::to_string_pretty(&value)?));
     }
-    let text = format!(
+    let mut text = format!(
         "vault:      {}\naccounts:   {}\ntrash:      {}\nunlock:     {method}\nrecipients: {}\nchanges:    {}\n",
         ctx.vault_path.display(),
         vault.accounts.len(),
@@ -43,27 +40,25 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         vault.recipients.len(),
         vault.changes,
     );
-    let last = match &fresh.last {
-        None => "never".to_string(),
-        Some(l) => format!(
-            "{} ({} ago) {}{}",
-            l.time
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
-            age(l.time, now()),
-            l.path,
-            if fresh.missing { " (missing!)" } else { "" }
-        ),
-    };
-    let state = match (reminder(&fresh), fresh.changes_since) {
-        (None, _) => "up to date".to_string(),
-        (Some(_), Some(n)) if !fresh.missing => {
-            format!("OUT OF DATE: {n} change(s) since; run `otp backup`")
+    text.push_str(&backup::status_text(ctx, &vault));
+    if vault.recovery.is_some() {
+        text.push_str("recovery key: yes\n");
+    } else {
+        text.push_str("recovery key: none (`otp recovery-key add` makes one)\n");
+        if let Some(day) = &revoked {
+            text.push_str(&format!(
+                "  one was revoked on {day}: backups made before then still open with it\n"
+            ));
         }
-        (Some(_), _) => "OUT OF DATE: run `otp backup`".to_string(),
-    };
-    out(&format!(
-        "{text}backup:     {last}\nfreshness:  {state}\nbackup dir: {}\n",
-        backup_dir(ctx).display()
-    ))
+    }
+    if !at_risk.is_empty() {
+        text.push_str(&format!(
+            "at risk of lockout: {} (no recovery codes, and the vault opens on one device only)\n",
+            at_risk.len()
+        ));
+        for label in &at_risk {
+            text.push_str(&format!("  {}\n", sanitize(label)));
+        }
+    }
+    out(&text)
 }

@@ -60,6 +60,34 @@ pub struct Meta {
     /// Set on safety-net snapshots: the command it was taken before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<String>,
+    /// The vault's key roles, so a restore on a new machine rebuilds them.
+    #[serde(flatten)]
+    pub roles: Roles,
+}
+
+/// Which recipients are the recovery key and the key file's (see `Vault`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roles {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<String>,
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recovery_revoked: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file_recipient: Option<String>,
+}
+
+impl Roles {
+    pub fn of(vault: &Vault) -> Roles {
+        Roles {
+            recovery: vault.recovery.clone(),
+            recovery_revoked: vault.recovery_revoked,
+            key_file_recipient: vault.key_file_recipient.clone(),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -79,6 +107,7 @@ pub struct Contents {
     pub accounts: Vec<Account>,
     pub trash: Vec<Trashed>,
     pub recipients: Vec<String>,
+    pub roles: Roles,
     pub changes: u64,
 }
 
@@ -94,6 +123,7 @@ pub fn meta_for(vault: &Vault, now: OffsetDateTime, snapshot: Option<&str>) -> M
         vault_schema: SCHEMA_VERSION,
         recipients: vault.recipients.clone(),
         snapshot: snapshot.map(str::to_string),
+        roles: Roles::of(vault),
     }
 }
 
@@ -126,6 +156,7 @@ pub fn parse(text: &str) -> Result<Contents, Fail> {
             let vault = Vault::parse(text).map_err(|e| not_ours(e.to_string()))?;
             return Ok(Contents {
                 meta: None,
+                roles: Roles::of(&vault),
                 accounts: vault.accounts,
                 trash: vault.trash,
                 recipients: vault.recipients,
@@ -157,6 +188,7 @@ pub fn parse(text: &str) -> Result<Contents, Fail> {
         .map_err(|e| not_ours(format!("its contents are invalid: {}", e.message())))?;
     Ok(Contents {
         recipients: doc.backup.recipients.clone(),
+        roles: doc.backup.roles.clone(),
         changes: doc.backup.changes,
         meta: Some(doc.backup),
         accounts: doc.accounts,
@@ -205,6 +237,18 @@ mod tests {
         assert_eq!(c.recipients, v.recipients);
         let m = c.meta.unwrap();
         assert_eq!((m.accounts, m.trashed, m.snapshot), (1, 1, None));
+    }
+
+    #[test]
+    fn key_roles_travel_with_the_backup() {
+        let mut v = vault();
+        v.recipients.push("age1recovery".into());
+        v.recovery = Some("age1recovery".into());
+        v.key_file_recipient = Some("age1example".into());
+        let text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None));
+        let c = parse(&text).unwrap();
+        assert_eq!(c.roles, Roles::of(&v));
+        assert_eq!(parse(&v.to_toml()).unwrap().roles, Roles::of(&v));
     }
 
     #[test]

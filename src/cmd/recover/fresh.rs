@@ -127,6 +127,15 @@ fn write_new_vault(
     }
     let mut vault = Vault::new(recipients);
     vault.changes = source.changes;
+    // The key roles come back as the backup had them, for the keys that are
+    // still recipients; a key file installed here is the key file's.
+    let kept = |r: &Option<String>| r.clone().filter(|r| vault.recipients.contains(r));
+    vault.recovery = kept(&source.roles.recovery);
+    vault.recovery_revoked = source.roles.recovery_revoked;
+    vault.key_file_recipient = match key_file {
+        Some(_) => own.first().cloned(),
+        None => kept(&source.roles.key_file_recipient),
+    };
     for t in &source.trash {
         vault.trash.push(t.clone());
     }

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use crate::cmd::{Ctx, now};
 use crate::error::Fail;
-use crate::export::backup::{Meta, parse as parse_backup};
+use crate::export::backup::{Meta, Roles, parse as parse_backup};
 use crate::import::{self, ImportError, otp_json, uri_list};
 use crate::model::Account;
 use crate::term::{self, sanitize};
@@ -21,6 +21,7 @@ pub struct Source {
     pub accounts: Vec<Account>,
     pub trash: Vec<Trashed>,
     pub recipients: Vec<String>,
+    pub roles: Roles,
     pub changes: u64,
     pub key: Key,
 }
@@ -51,6 +52,7 @@ pub fn read_source(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<
             accounts: c.accounts,
             trash: c.trash,
             recipients: c.recipients,
+            roles: c.roles,
             changes: c.changes,
             key,
         }
@@ -61,6 +63,7 @@ pub fn read_source(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<
             accounts,
             trash: Vec::new(),
             recipients: Vec::new(),
+            roles: Roles::default(),
             changes: 0,
             key: Key::Plain,
         }
