@@ -387,3 +387,41 @@ fn garbage_is_not_a_backup() {
         .stderr(predicate::str::contains("not an otp backup"));
     assert_eq!(env.vault_bytes(), before);
 }
+
+#[test]
+fn lost_machine_with_only_the_recovery_key() {
+    let old = TestEnv::new();
+    let out = old
+        .bare()
+        .args(["init", "--recovery-key", "--generate-identity"])
+        .arg(old.identity())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    old.write("recovery.txt", out.stdout);
+    old.add("GitHub", "alice", SECRET);
+    let file = backup(&old);
+
+    let new = TestEnv::new();
+    let copy = new.write("b.age", std::fs::read(&file).unwrap());
+    let rk = new.write("rk.txt", std::fs::read(old.path("recovery.txt")).unwrap());
+    new.bare()
+        .env("OTP_IDENTITY", &rk)
+        .arg("recover")
+        .arg(&copy)
+        .assert()
+        .success();
+    let (at, want) = SECRET_CODE_AT;
+    for key in [&rk, &old.identity()] {
+        new.bare()
+            .env("OTP_IDENTITY", key)
+            .args(["code", "github", "--at", at])
+            .assert()
+            .success()
+            .stdout(format!("{want}\n"));
+    }
+    // The recovery key is still known as the recovery key.
+    let out = new.bare().env("OTP_IDENTITY", &rk).args(["status", "--json"]).output().unwrap();
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["recovery_key"], true);
+}
