@@ -38,6 +38,7 @@ pub mod steam;
 pub mod stratum;
 pub mod totp_authenticator;
 pub mod twofas;
+pub mod uri_list;
 mod util_crypto;
 mod util_entry;
 mod util_freeotp;
@@ -51,7 +52,6 @@ mod util_test;
 mod util_urilines;
 mod util_zip;
 pub mod winauth;
-pub mod uri_list;
 
 /// What one input yields: accounts, and entries that were deliberately not
 /// imported (with why), so nothing is ever dropped silently.
