@@ -421,7 +421,12 @@ fn lost_machine_with_only_the_recovery_key() {
             .stdout(format!("{want}\n"));
     }
     // The recovery key is still known as the recovery key.
-    let out = new.bare().env("OTP_IDENTITY", &rk).args(["status", "--json"]).output().unwrap();
+    let out = new
+        .bare()
+        .env("OTP_IDENTITY", &rk)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(s["recovery_key"], true);
 }
