@@ -195,9 +195,11 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
             }
         }
         Outcome::Undone { op, snapshot } => {
-            term::note(&format!(
-                "Undid `{op}`: the vault is {would}back as it was before it."
-            ));
+            term::note(&if args.dry_run {
+                format!("Would undo `{op}`: the vault would be back as it was before it.")
+            } else {
+                format!("Undid `{op}`: the vault is back as it was before it.")
+            });
             if let Some(p) = snapshot {
                 undo_note(&p);
             }
