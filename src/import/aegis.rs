@@ -279,15 +279,7 @@ mod tests {
 
     #[test]
     fn wrong_or_missing_password_is_reported() {
-        let data = fixture("imp1/stratum/aegis.encrypted.json");
-        assert!(matches!(
-            parse(&data, &mut pw("test1")),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse(&data, &mut no_password),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(&FORMAT, "imp1/stratum/aegis.encrypted.json", "test1");
     }
 
     #[test]

@@ -173,15 +173,7 @@ mod tests {
 
     #[test]
     fn wrong_or_missing_password() {
-        let data = fixture("imp2/aegis/authy_encrypted.xml");
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &["test"]),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &[]),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(&FORMAT, "imp2/aegis/authy_encrypted.xml", "test");
     }
 
     #[test]

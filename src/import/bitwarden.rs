@@ -438,15 +438,8 @@ mod tests {
 
     #[test]
     fn other_json_is_not_an_empty_export() {
-        assert!(matches!(
-            parse(b"{}", &mut no_password),
-            Err(ImportError::Malformed(_))
-        ));
-        let aegis = fixture("imp1/aegis_plain.json");
-        assert!(matches!(
-            parse(&aegis, &mut no_password),
-            Err(ImportError::Malformed(_))
-        ));
+        assert_malformed(&FORMAT, b"{}");
+        assert_malformed(&FORMAT, &fixture("imp1/aegis_plain.json"));
     }
 
     #[test]

@@ -282,15 +282,7 @@ mod tests {
 
     #[test]
     fn v2_wrong_or_no_password() {
-        let data = fixture("imp2/stratum/freeotp.bin");
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &["test1"]),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &[]),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(&FORMAT, "imp2/stratum/freeotp.bin", "test1");
     }
 
     #[test]

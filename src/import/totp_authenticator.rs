@@ -188,15 +188,11 @@ mod tests {
 
     #[test]
     fn wrong_password() {
-        let data = fixture("imp2/stratum/totpauthenticator.encrypted.bin");
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &["test"]),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &[]),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(
+            &FORMAT,
+            "imp2/stratum/totpauthenticator.encrypted.bin",
+            "test",
+        );
     }
 
     #[test]

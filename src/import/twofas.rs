@@ -307,15 +307,7 @@ mod tests {
 
     #[test]
     fn wrong_or_missing_password_is_reported() {
-        let data = fixture("imp1/stratum/twofas.encrypted.2fas");
-        assert!(matches!(
-            parse(&data, &mut pw("test1")),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse(&data, &mut no_password),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(&FORMAT, "imp1/stratum/twofas.encrypted.2fas", "test1");
     }
 
     #[test]
@@ -330,15 +322,8 @@ mod tests {
 
     #[test]
     fn other_json_is_not_an_empty_backup() {
-        assert!(matches!(
-            parse(b"{}", &mut no_password),
-            Err(ImportError::Malformed(_))
-        ));
-        let aegis = fixture("imp1/aegis_plain.json");
-        assert!(matches!(
-            parse(&aegis, &mut no_password),
-            Err(ImportError::Malformed(_))
-        ));
+        assert_malformed(&FORMAT, b"{}");
+        assert_malformed(&FORMAT, &fixture("imp1/aegis_plain.json"));
     }
 
     #[test]

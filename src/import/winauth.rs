@@ -102,15 +102,7 @@ mod tests {
                 "TESTTESTTESTTESTTESQ".to_string()
             )]
         );
-        let data = fixture("imp2/stratum/winauth.zip");
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &["test1"]),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &[]),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(&FORMAT, "imp2/stratum/winauth.zip", "test1");
     }
 
     #[test]

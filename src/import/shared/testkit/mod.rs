@@ -92,3 +92,25 @@ pub(crate) fn assert_same(got: &[Entry], want: &[Entry]) {
     w.sort();
     assert_eq!(g, w);
 }
+
+/// An encrypted fixture: the `wrong` password is refused as wrong, and no
+/// password at all as missing.
+pub(crate) fn assert_password_errors(format: &Format, rel: &str, wrong: &str) {
+    let data = fixture(rel);
+    assert!(matches!(
+        parse_with(format, &data, &[wrong]),
+        Err(ImportError::WrongPassword)
+    ));
+    assert!(matches!(
+        parse_with(format, &data, &[]),
+        Err(ImportError::NeedPassword)
+    ));
+}
+
+/// `data` is refused as malformed (not taken for an empty file).
+pub(crate) fn assert_malformed(format: &Format, data: &[u8]) {
+    assert!(matches!(
+        parse_with(format, data, &[]),
+        Err(ImportError::Malformed(_))
+    ));
+}
