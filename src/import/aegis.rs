@@ -10,8 +10,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::common_crypt as crypt;
-use super::common_fields::{self as fields, Params};
+use super::shared::crypto;
+use super::shared::entry::{self, RawParams};
+use super::shared::json;
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::{Entry, Kind};
 
@@ -26,7 +27,7 @@ pub const FORMAT: Format = Format {
 const PASSWORD_SLOT: u64 = 1;
 
 fn detect(data: &[u8]) -> bool {
-    fields::json_object(data).is_some_and(|map| {
+    json::sniff_object(data).is_some_and(|map| {
         map.contains_key("db")
             && map
                 .get("header")
@@ -96,7 +97,7 @@ struct RawEntry {
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    let vault: Vault = fields::json_document("Aegis vault", data)?;
+    let vault: Vault = json::document("Aegis vault", data)?;
     if vault.version != 1 {
         return Err(ImportError::Unsupported(format!(
             "Aegis vault version {} (this reader knows version 1)",
@@ -131,9 +132,8 @@ fn decrypt(
         .iter()
         .filter(|s| s.get("type").and_then(Value::as_u64) == Some(PASSWORD_SLOT))
         .map(|s| {
-            Slot::deserialize(s).map_err(|e| {
-                ImportError::malformed(format!("password slot: {}", fields::json_reason(&e)))
-            })
+            Slot::deserialize(s)
+                .map_err(|e| ImportError::malformed(format!("password slot: {}", json::reason(&e))))
         })
         .collect::<Result<_, _>>()?;
     if slots.is_empty() {
@@ -141,10 +141,10 @@ fn decrypt(
             "this Aegis vault has no password slot (only biometric or raw keys)".into(),
         ));
     }
-    let ciphertext = crypt::base64("db", sealed)?;
-    let nonce = crypt::hex("header.params.nonce", &params.nonce)?;
-    let tag = crypt::hex("header.params.tag", &params.tag)?;
-    crypt::exact_len("header.params.tag", &tag, 16)?;
+    let ciphertext = crypto::base64("db", sealed)?;
+    let nonce = crypto::hex("header.params.nonce", &params.nonce)?;
+    let tag = crypto::hex("header.params.tag", &params.tag)?;
+    crypto::exact_len("header.params.tag", &tag, 16)?;
     let password = passwords("Aegis vault")?;
     let master = slots
         .iter()
@@ -155,39 +155,38 @@ fn decrypt(
         .ok_or(ImportError::WrongPassword)?;
     let mut sealed = ciphertext;
     sealed.extend_from_slice(&tag);
-    let plain = crypt::aes256_gcm_open(&master, &nonce, b"", &sealed)?.ok_or_else(|| {
+    let plain = crypto::aes256_gcm_open(&master, &nonce, b"", &sealed)?.ok_or_else(|| {
         ImportError::malformed(
             "the vault key opens but the database does not decrypt: damaged file",
         )
     })?;
-    fields::json_document("decrypted Aegis database", &plain)
+    json::document("decrypted Aegis database", &plain)
 }
 
-fn open_slot(slot: &Slot, password: &[u8]) -> Result<Option<crypt::Key32>, ImportError> {
+fn open_slot(slot: &Slot, password: &[u8]) -> Result<Option<crypto::Key32>, ImportError> {
     let (Some(n), Some(r), Some(p), Some(salt)) = (slot.n, slot.r, slot.p, slot.salt.as_deref())
     else {
         return Err(ImportError::malformed(
             "password slot without scrypt parameters",
         ));
     };
-    let salt = crypt::hex("slot salt", salt)?;
-    let mut wrapped = crypt::hex("slot key", &slot.key)?;
-    let nonce = crypt::hex("slot nonce", &slot.key_params.nonce)?;
-    let tag = crypt::hex("slot tag", &slot.key_params.tag)?;
-    crypt::exact_len("slot tag", &tag, 16)?;
+    let salt = crypto::hex("slot salt", salt)?;
+    let mut wrapped = crypto::hex("slot key", &slot.key)?;
+    let nonce = crypto::hex("slot nonce", &slot.key_params.nonce)?;
+    let tag = crypto::hex("slot tag", &slot.key_params.tag)?;
+    crypto::exact_len("slot tag", &tag, 16)?;
     wrapped.extend_from_slice(&tag);
-    let slot_key = crypt::scrypt(password, &salt, n, r, p)?;
-    match crypt::aes256_gcm_open(&slot_key, &nonce, b"", &wrapped)? {
-        Some(master) => Ok(Some(crypt::key32("the master key", &master)?)),
+    let slot_key = crypto::scrypt(password, &salt, n, r, p)?;
+    match crypto::aes256_gcm_open(&slot_key, &nonce, b"", &wrapped)? {
+        Some(master) => Ok(Some(crypto::key32("the master key", &master)?)),
         None => Ok(None),
     }
 }
 
 /// Reads the (decrypted) database object.
 fn entries(db: Value) -> Result<Parsed, ImportError> {
-    let db = Db::deserialize(db).map_err(|e| {
-        ImportError::malformed(format!("Aegis database: {}", fields::json_reason(&e)))
-    })?;
+    let db = Db::deserialize(db)
+        .map_err(|e| ImportError::malformed(format!("Aegis database: {}", json::reason(&e))))?;
     if !(1..=3).contains(&db.version) {
         return Err(ImportError::Unsupported(format!(
             "Aegis database version {} (this reader knows versions 1 to 3)",
@@ -200,12 +199,12 @@ fn entries(db: Value) -> Result<Parsed, ImportError> {
             Ok(raw) => raw,
             Err(e) => {
                 let label = format!("entry {}", index + 1);
-                fields::push(&mut parsed, "", &label, Err(fields::json_reason(&e)));
+                entry::push(&mut parsed, "", &label, Err(json::reason(&e)));
                 continue;
             }
         };
         let result = entry(&raw, &db.groups);
-        fields::push(&mut parsed, &raw.issuer, &raw.name, result);
+        entry::push(&mut parsed, &raw.issuer, &raw.name, result);
     }
     Ok(parsed)
 }
@@ -215,9 +214,9 @@ fn entry(raw: &RawEntry, groups: &[Group]) -> Result<Entry, String> {
         "totp" => Kind::Totp,
         "hotp" => Kind::Hotp,
         "steam" => Kind::Steam,
-        "motp" => return Err(fields::unsupported_kind("mOTP")),
-        "yandex" => return Err(fields::unsupported_kind("Yandex")),
-        other => return Err(fields::unsupported_kind(&format!("'{other}'"))),
+        "motp" => return Err(entry::unsupported_kind("mOTP")),
+        "yandex" => return Err(entry::unsupported_kind("Yandex")),
+        other => return Err(entry::unsupported_kind(&format!("'{other}'"))),
     };
     let info = &raw.info;
     let number = |key: &str| -> Result<Option<u64>, String> {
@@ -234,14 +233,14 @@ fn entry(raw: &RawEntry, groups: &[Group]) -> Result<Entry, String> {
         Some(Value::String(s)) => Some(s.as_str()),
         Some(_) => return Err("'algo' is not a string".into()),
     };
-    let params = Params {
+    let params = RawParams {
         algorithm,
         digits: number("digits")?,
         period: number("period")?,
         counter: number("counter")?,
     };
-    let secret = fields::secret_value(info.get("secret"))?;
-    let token = fields::token(kind, &params, secret)?;
+    let secret = entry::secret_value(info.get("secret"))?;
+    let token = entry::token(kind, &params, secret)?;
     let mut entry = Entry::new(raw.issuer.clone(), raw.name.clone(), token);
     entry.note = raw.note.clone().filter(|n| !n.is_empty());
     if let Some(group) = raw.group.as_ref().filter(|g| !g.is_empty()) {
@@ -261,18 +260,18 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::import::common_testkit::*;
+    use crate::import::shared::testkit::*;
 
     #[test]
     fn plain_vault_imports_the_canonical_entries() {
-        let parsed = parse(&fixture("aegis_plain.json"), &mut no_pw).unwrap();
+        let parsed = parse(&fixture("imp1/aegis_plain.json"), &mut no_password).unwrap();
         assert_entries(&parsed, &AEGIS);
         assert!(parsed.skipped.is_empty());
     }
 
     #[test]
     fn encrypted_vault_opens_with_its_password() {
-        let data = fixture("aegis_encrypted.json");
+        let data = fixture("imp1/aegis_encrypted.json");
         assert!(detect(&data));
         let parsed = parse(&data, &mut pw("test")).unwrap();
         assert_entries(&parsed, &AEGIS);
@@ -280,20 +279,16 @@ mod tests {
 
     #[test]
     fn wrong_or_missing_password_is_reported() {
-        let data = fixture("stratum/aegis.encrypted.json");
-        assert!(matches!(
-            parse(&data, &mut pw("test1")),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse(&data, &mut no_pw),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(&FORMAT, "imp1/stratum/aegis.encrypted.json", "test1");
     }
 
     #[test]
     fn grouped_v2_vault_turns_groups_into_tags() {
-        let parsed = parse(&fixture("aegis_plain_grouped_v2.json"), &mut no_pw).unwrap();
+        let parsed = parse(
+            &fixture("imp1/aegis_plain_grouped_v2.json"),
+            &mut no_password,
+        )
+        .unwrap();
         assert_entries(&parsed, &AEGIS);
         let tags = |issuer: &str| {
             parsed
@@ -333,8 +328,16 @@ mod tests {
 
     #[test]
     fn stratum_vaults_skip_motp_and_yandex_with_a_reason() {
-        let plain = parse(&fixture("stratum/aegis.unencrypted.json"), &mut no_pw).unwrap();
-        let encrypted = parse(&fixture("stratum/aegis.encrypted.json"), &mut pw("test")).unwrap();
+        let plain = parse(
+            &fixture("imp1/stratum/aegis.unencrypted.json"),
+            &mut no_password,
+        )
+        .unwrap();
+        let encrypted = parse(
+            &fixture("imp1/stratum/aegis.encrypted.json"),
+            &mut pw("test"),
+        )
+        .unwrap();
         for parsed in [plain, encrypted] {
             // CCCC… is 29 base32 characters: 18 bytes, with non-zero trailing bits.
             let mut want = stratum_expected();
@@ -361,28 +364,28 @@ mod tests {
             {"type":"totp","name":"c","issuer":"d","info":{"secret":"JBSWY3DPEHPK3PXP","digits":6,"period":0}},
             {"type":"hotp","name":"e","issuer":"f","info":{"secret":"not base32!","digits":6,"counter":3}},
             {"type":"totp","name":"g","issuer":"h","info":{"secret":"JBSWY3DPEHPK3PXP","digits":12,"period":30}}]}}"#;
-        let parsed = parse(doc, &mut no_pw).unwrap();
+        let parsed = parse(doc, &mut no_password).unwrap();
         assert!(parsed.entries.is_empty());
         assert_eq!(parsed.skipped.len(), 4);
         for s in &parsed.skipped {
             assert!(!s.reason.contains("JBSW"), "{}", s.reason);
         }
         assert!(matches!(
-            parse(b"{}", &mut no_pw),
+            parse(b"{}", &mut no_password),
             Err(ImportError::Malformed(_))
         ));
         let v9 = br#"{"version":1,"header":{"slots":null},"db":{"version":9,"entries":[]}}"#;
         assert!(matches!(
-            parse(v9, &mut no_pw),
+            parse(v9, &mut no_password),
             Err(ImportError::Unsupported(_))
         ));
     }
 
     #[test]
     fn detection_is_specific() {
-        assert!(detect(&fixture("aegis_plain.json")));
-        assert!(!detect(&fixture("andotp_plain.json")));
-        assert!(!detect(&fixture("2fas_authenticator_plain.2fas")));
+        assert!(detect(&fixture("imp1/aegis_plain.json")));
+        assert!(!detect(&fixture("imp1/andotp_plain.json")));
+        assert!(!detect(&fixture("imp1/2fas_authenticator_plain.2fas")));
         assert!(!detect(b"otpauth://totp/a?secret=JBSWY3DPEHPK3PXP"));
     }
 
@@ -400,10 +403,10 @@ mod tests {
         };
         let hex = |b: &[u8]| data_encoding::HEXLOWER.encode(b);
         let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b);
-        let plain: Value = serde_json::from_slice(&fixture("aegis_plain.json")).unwrap();
+        let plain: Value = serde_json::from_slice(&fixture("imp1/aegis_plain.json")).unwrap();
         let master = [1u8; 32];
         let (db, db_tag) = seal(&master, &[2; 12], plain["db"].to_string().as_bytes());
-        let slot_key = crypt::scrypt(password.as_bytes(), &[3; 32], 1024, 8, 1).unwrap();
+        let slot_key = crypto::scrypt(password.as_bytes(), &[3; 32], 1024, 8, 1).unwrap();
         let (key, key_tag) = seal(&slot_key, &[4; 12], &master);
         serde_json::json!({
             "version": 1,
@@ -435,14 +438,14 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn mutated_vaults_never_panic(data in mutated(fixture("aegis_plain.json"))) {
+        fn mutated_vaults_never_panic(data in mutated(fixture("imp1/aegis_plain.json"))) {
             let _ = detect(&data);
-            let _ = parse(&data, &mut no_pw);
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]
-        fn mutated_encrypted_vaults_never_panic(data in mutated(fixture("aegis_encrypted.json"))) {
-            let _ = parse(&data, &mut no_pw);
+        fn mutated_encrypted_vaults_never_panic(data in mutated(fixture("imp1/aegis_encrypted.json"))) {
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]

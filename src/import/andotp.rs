@@ -21,8 +21,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::common_crypt as crypt;
-use super::common_fields::{self as fields, Params};
+use super::shared::crypto;
+use super::shared::entry::{self, RawParams};
+use super::shared::json;
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::{Entry, Kind};
 
@@ -54,7 +55,7 @@ fn iterations(data: &[u8]) -> Option<u32> {
 }
 
 fn detect_json(data: &[u8]) -> bool {
-    let data = fields::trim_start(data);
+    let data = json::trim_start(data);
     if data.first() != Some(&b'[') {
         return false;
     }
@@ -94,8 +95,8 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
     // format (or not andOTP at all) even when a nonce happens to start
     // with '['.
     if std::str::from_utf8(data).is_ok() {
-        return match fields::trim_start(data).first() {
-            Some(b'[') => entries(fields::json_document("andOTP backup", data)?),
+        return match json::trim_start(data).first() {
+            Some(b'[') => entries(json::document("andOTP backup", data)?),
             _ => Err(ImportError::malformed(
                 "text that is not an andOTP JSON array",
             )),
@@ -109,7 +110,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
         Some(plain) => plain,
         None => decrypt_old(data, password.as_bytes())?.ok_or(ImportError::WrongPassword)?,
     };
-    entries(fields::json_document("decrypted andOTP backup", &plain)?)
+    entries(json::document("decrypted andOTP backup", &plain)?)
 }
 
 fn decrypt_current(
@@ -127,16 +128,16 @@ fn decrypt_current(
     if sealed.len() < TAG {
         return Ok(None);
     }
-    let key = crypt::pbkdf2_sha1(password, salt, iterations)?;
-    crypt::aes256_gcm_open(&key, nonce, b"", sealed)
+    let key = crypto::pbkdf2_sha1(password, salt, iterations)?;
+    crypto::aes256_gcm_open(&key, nonce, b"", sealed)
 }
 
 fn decrypt_old(data: &[u8], password: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>>, ImportError> {
     let (Some(nonce), Some(sealed)) = (data.get(..12), data.get(12..)) else {
         return Ok(None);
     };
-    let key: crypt::Key32 = Zeroizing::new(Sha256::digest(password).into());
-    crypt::aes256_gcm_open(&key, nonce, b"", sealed)
+    let key: crypto::Key32 = Zeroizing::new(Sha256::digest(password).into());
+    crypto::aes256_gcm_open(&key, nonce, b"", sealed)
 }
 
 fn entries(items: Vec<Value>) -> Result<Parsed, ImportError> {
@@ -146,11 +147,11 @@ fn entries(items: Vec<Value>) -> Result<Parsed, ImportError> {
             Ok(raw) => {
                 let (issuer, name) = names(&raw);
                 let result = entry(&raw, issuer.clone(), name.clone());
-                fields::push(&mut parsed, &issuer, &name, result);
+                entry::push(&mut parsed, &issuer, &name, result);
             }
             Err(e) => {
                 let label = format!("entry {}", index + 1);
-                fields::push(&mut parsed, "", &label, Err(fields::json_reason(&e)));
+                entry::push(&mut parsed, "", &label, Err(json::reason(&e)));
             }
         }
     }
@@ -172,17 +173,17 @@ fn entry(raw: &RawEntry, issuer: String, name: String) -> Result<Entry, String> 
         "TOTP" => Kind::Totp,
         "HOTP" => Kind::Hotp,
         "STEAM" => Kind::Steam,
-        "MOTP" => return Err(fields::unsupported_kind("mOTP")),
-        other => return Err(fields::unsupported_kind(&format!("'{other}'"))),
+        "MOTP" => return Err(entry::unsupported_kind("mOTP")),
+        other => return Err(entry::unsupported_kind(&format!("'{other}'"))),
     };
-    let params = Params {
+    let params = RawParams {
         algorithm: raw.algorithm.as_deref(),
         digits: raw.digits,
         period: raw.period,
         counter: raw.counter,
     };
-    let secret = fields::secret_value(Some(&raw.secret))?;
-    let mut entry = Entry::new(issuer, name, fields::token(kind, &params, secret)?);
+    let secret = entry::secret_value(Some(&raw.secret))?;
+    let mut entry = Entry::new(issuer, name, entry::token(kind, &params, secret)?);
     entry.tags = raw.tags.clone();
     Ok(entry)
 }
@@ -192,23 +193,23 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::import::common_testkit::*;
+    use crate::import::shared::testkit::*;
 
     #[test]
     fn plain_backup_imports_padded_secrets() {
-        let data = fixture("andotp_plain.json");
+        let data = fixture("imp1/andotp_plain.json");
         assert!((FORMAT.detect)(&data));
-        let parsed = parse(&data, &mut no_pw).unwrap();
+        let parsed = parse(&data, &mut no_password).unwrap();
         assert_entries(&parsed, &AEGIS);
     }
 
     #[test]
     fn current_layout_decrypts_and_is_detected() {
-        let data = fixture("andotp_encrypted.bin");
+        let data = fixture("imp1/andotp_encrypted.bin");
         assert!((FORMAT.detect)(&data));
         assert_entries(&parse(&data, &mut pw("test")).unwrap(), &AEGIS);
         assert!(matches!(
-            parse(&data, &mut no_pw),
+            parse(&data, &mut no_password),
             Err(ImportError::NeedPassword)
         ));
     }
@@ -219,7 +220,7 @@ mod tests {
         use aes_gcm::aead::Aead;
         use aes_gcm::{Aes256Gcm, KeyInit};
         let (iterations, salt, nonce) = (1u32, [5u8; 12], [9u8; 12]);
-        let key = crypt::pbkdf2_sha1(password.as_bytes(), &salt, iterations).unwrap();
+        let key = crypto::pbkdf2_sha1(password.as_bytes(), &salt, iterations).unwrap();
         let sealed = Aes256Gcm::new((&*key).into())
             .encrypt((&nonce).into(), plain)
             .unwrap();
@@ -228,7 +229,7 @@ mod tests {
 
     #[test]
     fn wrong_password_on_the_current_layout() {
-        let data = cheap_current_layout("right", &fixture("andotp_plain.json"));
+        let data = cheap_current_layout("right", &fixture("imp1/andotp_plain.json"));
         assert_entries(&parse(&data, &mut pw("right")).unwrap(), &AEGIS);
         assert!(matches!(
             parse(&data, &mut pw("wrong")),
@@ -238,7 +239,7 @@ mod tests {
 
     #[test]
     fn old_layout_decrypts_and_takes_the_issuer_from_the_label() {
-        let data = fixture("andotp_encrypted_old.bin");
+        let data = fixture("imp1/andotp_encrypted_old.bin");
         assert!(
             !(FORMAT.detect)(&data),
             "the old layout has nothing to recognise"
@@ -270,8 +271,12 @@ mod tests {
             code: None,
             ..STRATUM[5]
         });
-        let plain = parse(&fixture("stratum/andotp.unencrypted.json"), &mut no_pw).unwrap();
-        let data = fixture("stratum/andotp.encrypted.bin");
+        let plain = parse(
+            &fixture("imp1/stratum/andotp.unencrypted.json"),
+            &mut no_password,
+        )
+        .unwrap();
+        let data = fixture("imp1/stratum/andotp.encrypted.bin");
         assert!((FORMAT.detect)(&data));
         let encrypted = parse(&data, &mut pw("testtest")).unwrap();
         // (A wrong password costs another 3 s of PBKDF2 in debug builds: see
@@ -292,13 +297,13 @@ mod tests {
 
     #[test]
     fn text_is_never_taken_for_ciphertext_and_vice_versa() {
-        let aegis = fixture("aegis_plain.json");
+        let aegis = fixture("imp1/aegis_plain.json");
         assert!(matches!(
-            parse(&aegis, &mut no_pw),
+            parse(&aegis, &mut no_password),
             Err(ImportError::Malformed(_))
         ));
         // An old-layout file whose nonce starts with '[' is still ciphertext.
-        let mut old = fixture("andotp_encrypted_old.bin");
+        let mut old = fixture("imp1/andotp_encrypted_old.bin");
         old[0] = b'[';
         assert!(matches!(
             parse(&old, &mut pw("test")),
@@ -308,8 +313,8 @@ mod tests {
 
     #[test]
     fn detection_is_specific() {
-        assert!(!(FORMAT.detect)(&fixture("aegis_plain.json")));
-        assert!(!(FORMAT.detect)(&fixture("bitwarden.json")));
+        assert!(!(FORMAT.detect)(&fixture("imp1/aegis_plain.json")));
+        assert!(!(FORMAT.detect)(&fixture("imp1/bitwarden.json")));
         assert!(!(FORMAT.detect)(b"[]"));
         assert!(!(FORMAT.detect)(b"[{\"name\":\"x\"}]"));
         assert!(!(FORMAT.detect)(&[0, 2, 0x39, 0x70]));
@@ -319,13 +324,13 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn mutated_plain_backups_never_panic(data in mutated(fixture("andotp_plain.json"))) {
+        fn mutated_plain_backups_never_panic(data in mutated(fixture("imp1/andotp_plain.json"))) {
             let _ = (FORMAT.detect)(&data);
-            let _ = parse(&data, &mut no_pw);
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]
-        fn mutated_binary_backups_never_panic(data in mutated(fixture("andotp_encrypted_old.bin"))) {
+        fn mutated_binary_backups_never_panic(data in mutated(fixture("imp1/andotp_encrypted_old.bin"))) {
             let _ = (FORMAT.detect)(&data);
             // The old layout costs one SHA-256; the current one is tried only
             // for plausible iteration counts, so this stays fast.
@@ -334,7 +339,7 @@ mod tests {
 
         #[test]
         fn mutated_cheap_current_layout_never_panics(
-            body in mutated(cheap_current_layout("pw", &fixture("andotp_plain.json"))[4..].to_vec())
+            body in mutated(cheap_current_layout("pw", &fixture("imp1/andotp_plain.json"))[4..].to_vec())
         ) {
             // The iteration count stays fixed so that no case costs seconds.
             let data = [&1u32.to_be_bytes()[..], &body].concat();

@@ -3,7 +3,7 @@
 //! The export is a zip (ZipCrypto, with the app's password) holding
 //! `Accounts.txt`, one form-encoded `otpauth://` URI per line. The backup
 //! (`authplus.db`) is a SQLCipher 3 database, decrypted here with the
-//! RustCrypto primitives (see `util_sqlcipher`) and read like Google
+//! RustCrypto primitives (see `sqlcipher`) and read like Google
 //! Authenticator's: `accounts(email, secret, counter, type, issuer,
 //! original_name, …)` with type 0 TOTP, 1 HOTP, 2 Battle.net (hex secret,
 //! 8 digits). The database stores no algorithm, digits or period: SHA1,
@@ -11,11 +11,11 @@
 //! the backup is never auto-detected: it needs `--format authenticator-plus`.
 
 use super::google_authenticator::names;
-use super::util_entry::{Collector, Params, base32, hex};
-use super::util_sqlcipher::{self, CipherError};
-use super::util_sqlite::{self, damaged, int, text};
-use super::util_urilines::form_encoded_lines;
-use super::util_zip;
+use super::shared::entry::{Collector, Params, base32, hex};
+use super::shared::otpauth::form_encoded_lines;
+use super::shared::sqlcipher::{self, CipherError};
+use super::shared::sqlite::{self, damaged, int, text};
+use super::shared::zipfile;
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::{Kind, label};
 
@@ -35,13 +35,13 @@ fn is_accounts_txt(name: &str) -> bool {
 }
 
 fn detect(data: &[u8]) -> bool {
-    util_zip::is_zip(data)
-        && util_zip::names(data).is_some_and(|n| n.iter().any(|n| is_accounts_txt(n)))
+    zipfile::is_zip(data)
+        && zipfile::names(data).is_some_and(|n| n.iter().any(|n| is_accounts_txt(n)))
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    if util_zip::is_zip(data) {
-        let text = util_zip::read_file(
+    if zipfile::is_zip(data) {
+        let text = zipfile::read_file(
             data,
             is_accounts_txt,
             "Authenticator Plus export",
@@ -49,13 +49,13 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
         )?;
         return form_encoded_lines(&text, "Authenticator Plus export");
     }
-    if !util_sqlcipher::plausible(data) {
+    if !sqlcipher::plausible(data) {
         return Err(ImportError::malformed(format!(
             "{WHAT}: neither an export zip nor an encrypted (SQLCipher 3) database"
         )));
     }
     let password = passwords(WHAT)?;
-    let plain = util_sqlcipher::decrypt(data, password.as_bytes()).map_err(|e| match e {
+    let plain = sqlcipher::decrypt(data, password.as_bytes()).map_err(|e| match e {
         CipherError::WrongPassword => ImportError::WrongPassword,
         CipherError::NotSqlcipher => {
             ImportError::Unsupported(format!("{WHAT}: not a SQLCipher 3 database"))
@@ -66,8 +66,8 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
 }
 
 fn from_db(plain: &[u8]) -> Result<Parsed, ImportError> {
-    let conn = util_sqlite::open(plain, WHAT)?;
-    let cols = util_sqlite::columns(&conn, "accounts")
+    let conn = sqlite::open(plain, WHAT)?;
+    let cols = sqlite::columns(&conn, "accounts")
         .map_err(damaged(WHAT))?
         .unwrap_or_default();
     if !["email", "secret", "type"]
@@ -131,16 +131,20 @@ fn from_db(plain: &[u8]) -> Result<Parsed, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
     use crate::model::Algorithm;
 
     #[test]
     fn export_zip() {
-        let p = parse_ok(&FORMAT, "aegis/authenticator_plus.zip", &["testtesttest"]);
+        let p = parse_ok(
+            &FORMAT,
+            "imp2/aegis/authenticator_plus.zip",
+            &["testtesttest"],
+        );
         let want = canonical(&[1, 2, 3, 4, 5, 6, 7]);
         assert_same(&p.entries, &want);
         assert_eq!(check_canonical_codes(&p.entries), 7);
-        let data = fixture("aegis/authenticator_plus.zip");
+        let data = fixture("imp2/aegis/authenticator_plus.zip");
         assert!(matches!(
             parse_with(&FORMAT, &data, &["test"]),
             Err(ImportError::WrongPassword)
@@ -149,7 +153,7 @@ mod tests {
 
     #[test]
     fn sqlcipher_backup() {
-        let data = fixture("stratum/authplus.db");
+        let data = fixture("imp2/stratum/authplus.db");
         assert!(!detect(&data), "SQLCipher files carry no marker");
         let p = parse_with(&FORMAT, &data, &["testtesttest"]).unwrap();
         // The database keeps no algorithm, digits or period.
@@ -175,8 +179,8 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert!(detect(&fixture("aegis/authenticator_plus.zip")));
-        assert!(!detect(&fixture("stratum/winauth.zip")));
+        assert!(detect(&fixture("imp2/aegis/authenticator_plus.zip")));
+        assert!(!detect(&fixture("imp2/stratum/winauth.zip")));
     }
 
     /// The fixture database decrypted once (the key derivation is slow in
@@ -184,7 +188,7 @@ mod tests {
     fn decrypted_db() -> &'static [u8] {
         static DB: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
         DB.get_or_init(|| {
-            util_sqlcipher::decrypt(&fixture("stratum/authplus.db"), b"testtesttest")
+            sqlcipher::decrypt(&fixture("imp2/stratum/authplus.db"), b"testtesttest")
                 .unwrap()
                 .to_vec()
         })
@@ -194,7 +198,7 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("aegis/authenticator_plus.zip"));
+            let data = m.apply(&fixture("imp2/aegis/authenticator_plus.zip"));
             let _ = detect(&data);
             let _ = parse_with(&FORMAT, &data, &["testtesttest"]);
             let _ = from_db(&m.apply(decrypted_db()));

@@ -10,10 +10,10 @@
 
 use zeroize::Zeroizing;
 
-use super::util_crypto::{Hash, MAX_PBKDF2_ROUNDS, aes_cbc_pkcs7, pbkdf2};
-use super::util_entry::{Collector, Params, base32, base64, digits, split_label};
-use super::util_json::{Object, array, object, opt_i64, opt_str, opt_uint, parse_str, req_str};
-use super::util_prefs::{self, looks_like_prefs};
+use super::shared::crypto::{Hash, aes_cbc_pkcs7, check_rounds, pbkdf2};
+use super::shared::entry::{Collector, Params, base32, base64, digits, split_label};
+use super::shared::json::{Object, array, object, opt_i64, opt_str, opt_uint, parse_str, req_str};
+use super::shared::prefs::{self, looks_like_prefs};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::label;
 
@@ -29,15 +29,14 @@ const AUTHY_KEY: &str = "com.authy.storage.tokens.authy.key";
 const WHAT: &str = "Authy tokens file";
 
 fn detect(data: &[u8]) -> bool {
-    looks_like_prefs(data)
-        && util_prefs::parse(data).is_ok_and(|p| util_prefs::get(&p, TOKENS_KEY).is_some())
+    looks_like_prefs(data) && prefs::parse(data).is_ok_and(|p| prefs::get(&p, TOKENS_KEY).is_some())
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
     let bad = |m: String| ImportError::malformed(format!("{WHAT}: {m}"));
-    let prefs = util_prefs::parse(data).map_err(bad)?;
-    let json = util_prefs::get(&prefs, TOKENS_KEY)
-        .ok_or_else(|| bad(format!("no '{TOKENS_KEY}' entry")))?;
+    let prefs = prefs::parse(data).map_err(bad)?;
+    let json =
+        prefs::get(&prefs, TOKENS_KEY).ok_or_else(|| bad(format!("no '{TOKENS_KEY}' entry")))?;
     let tokens = parse_str(json, "the token list").map_err(bad)?;
     let tokens = array(&tokens, "the token list").map_err(bad)?;
 
@@ -115,9 +114,7 @@ fn decrypt(o: &Object, password: &[u8]) -> Result<Option<Vec<u8>>, String> {
     let ct = base64(req_str(o, "encryptedSecret")?)?;
     let salt = req_str(o, "salt")?;
     let rounds: u32 = opt_uint(o, "key_derivation_iterations")?.unwrap_or(1000);
-    if rounds == 0 || rounds > MAX_PBKDF2_ROUNDS {
-        return Err(format!("{rounds} key derivation rounds is out of range"));
-    }
+    check_rounds(rounds)?;
     let key = pbkdf2(Hash::Sha1, password, salt.as_bytes(), rounds, 32);
     let Some(plain) = aes_cbc_pkcs7(&key, &[0; 16], &ct) else {
         return Ok(None);
@@ -129,8 +126,8 @@ fn decrypt(o: &Object, password: &[u8]) -> Result<Option<Vec<u8>>, String> {
         .and_then(|t| base32(t).ok()))
 }
 
-fn skip_authy_managed(prefs: &[util_prefs::Pref], out: &mut Collector) {
-    let Some(json) = util_prefs::get(prefs, AUTHY_KEY) else {
+fn skip_authy_managed(prefs: &[prefs::Pref], out: &mut Collector) {
+    let Some(json) = prefs::get(prefs, AUTHY_KEY) else {
         return;
     };
     let Ok(v) = parse_str(json, "") else { return };
@@ -149,7 +146,7 @@ fn skip_authy_managed(prefs: &[util_prefs::Pref], out: &mut Collector) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     /// Authy keeps digits only: SHA1 and 30 s whatever the original said.
     fn expected() -> Vec<crate::model::Entry> {
@@ -164,8 +161,8 @@ mod tests {
     #[test]
     fn plain_and_encrypted() {
         for (f, pw) in [
-            ("aegis/authy_plain.xml", None),
-            ("aegis/authy_encrypted.xml", Some("testtest")),
+            ("imp2/aegis/authy_plain.xml", None),
+            ("imp2/aegis/authy_encrypted.xml", Some("testtest")),
         ] {
             let p = parse_ok(&FORMAT, f, pw.as_slice());
             assert_same(&p.entries, &expected());
@@ -176,20 +173,12 @@ mod tests {
 
     #[test]
     fn wrong_or_missing_password() {
-        let data = fixture("aegis/authy_encrypted.xml");
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &["test"]),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &[]),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(&FORMAT, "imp2/aegis/authy_encrypted.xml", "test");
     }
 
     #[test]
     fn cotp_sample_uses_the_clear_secret() {
-        let p = parse_ok(&FORMAT, "cotp/authy.xml", &[]);
+        let p = parse_ok(&FORMAT, "imp2/cotp/authy.xml", &[]);
         assert_eq!(p.entries.len(), 1);
         let e = &p.entries[0];
         assert_eq!(
@@ -204,19 +193,19 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert!(detect(&fixture("aegis/authy_plain.xml")));
-        assert!(!detect(&fixture("aegis/freeotp.xml")));
-        assert!(!detect(&fixture("aegis/battle_net_authenticator.xml")));
+        assert!(detect(&fixture("imp2/aegis/authy_plain.xml")));
+        assert!(!detect(&fixture("imp2/aegis/freeotp.xml")));
+        assert!(!detect(&fixture("imp2/aegis/battle_net_authenticator.xml")));
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("aegis/authy_encrypted.xml"));
+            let data = m.apply(&fixture("imp2/aegis/authy_encrypted.xml"));
             let _ = detect(&data);
             let _ = parse_with(&FORMAT, &data, &["testtest"]);
-            let data = m.apply(&fixture("aegis/authy_plain.xml"));
+            let data = m.apply(&fixture("imp2/aegis/authy_plain.xml"));
             let _ = parse(&data, &mut no_password);
         }
     }

@@ -6,8 +6,8 @@
 //! (`US-2211-2050-3346`, used as the account name) and the device secret is
 //! the hex of the TOTP key. Blizzard codes are 8 digits, SHA1, 30 s.
 
-use super::util_entry::{Collector, Params, hex};
-use super::util_prefs::{self, looks_like_prefs};
+use super::shared::entry::{Collector, Params, hex};
+use super::shared::prefs::{self, looks_like_prefs};
 use super::{Format, ImportError, Parsed, Passwords};
 
 pub const FORMAT: Format = Format {
@@ -28,17 +28,16 @@ const MASK: &str = "398e27fc50276a656065b0e525f4c06c04c61075286b8e7aeda59da9813b
                     c80d2fb38068773fa59ba47c17ca6c6479015c1d5b8b8f6b9a";
 
 fn detect(data: &[u8]) -> bool {
-    looks_like_prefs(data)
-        && util_prefs::parse(data).is_ok_and(|p| util_prefs::get(&p, SECRET).is_some())
+    looks_like_prefs(data) && prefs::parse(data).is_ok_and(|p| prefs::get(&p, SECRET).is_some())
 }
 
 fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
     let bad = |m: String| ImportError::malformed(format!("{WHAT}: {m}"));
-    let prefs = util_prefs::parse(data).map_err(bad)?;
+    let prefs = prefs::parse(data).map_err(bad)?;
     if !prefs.iter().any(|p| p.name.starts_with(PREFIX)) {
         return Err(bad("no Battle.net authenticator settings".into()));
     }
-    match util_prefs::get(&prefs, KIND) {
+    match prefs::get(&prefs, KIND) {
         None | Some("MASK") => {}
         Some(other) => {
             return Err(ImportError::Unsupported(format!(
@@ -46,12 +45,12 @@ fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError>
             )));
         }
     }
-    let serial = util_prefs::get(&prefs, SERIAL)
+    let serial = prefs::get(&prefs, SERIAL)
         .ok_or_else(|| bad("no serial".into()))
         .and_then(|s| unmask(s).map_err(|e| bad(format!("serial: {e}"))))?;
     let serial = String::from_utf8(serial).map_err(|_| bad("serial: not text".into()))?;
     let mut out = Collector::new();
-    let entry = util_prefs::get(&prefs, SECRET)
+    let entry = prefs::get(&prefs, SECRET)
         .ok_or_else(|| "no device secret".to_string())
         .and_then(unmask)
         .and_then(|s| {
@@ -83,18 +82,18 @@ fn unmask(masked: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     #[test]
     fn aegis_fixture() {
-        let p = parse_ok(&FORMAT, "aegis/battle_net_authenticator.xml", &[]);
+        let p = parse_ok(&FORMAT, "imp2/aegis/battle_net_authenticator.xml", &[]);
         assert_same(&p.entries, &canonical(&[8]));
         assert_eq!(check_canonical_codes(&p.entries), 1);
     }
 
     #[test]
     fn other_protection_is_unsupported() {
-        let x = String::from_utf8(fixture("aegis/battle_net_authenticator.xml"))
+        let x = String::from_utf8(fixture("imp2/aegis/battle_net_authenticator.xml"))
             .unwrap()
             .replace(">MASK<", ">KEYSTORE<");
         assert!(matches!(
@@ -105,15 +104,15 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert!(detect(&fixture("aegis/battle_net_authenticator.xml")));
-        assert!(!detect(&fixture("aegis/authy_plain.xml")));
+        assert!(detect(&fixture("imp2/aegis/battle_net_authenticator.xml")));
+        assert!(!detect(&fixture("imp2/aegis/authy_plain.xml")));
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("aegis/battle_net_authenticator.xml"));
+            let data = m.apply(&fixture("imp2/aegis/battle_net_authenticator.xml"));
             let _ = detect(&data);
             let _ = parse(&data, &mut no_password);
         }

@@ -3,7 +3,7 @@
 //! cards, notes and logins without one are not second factors.
 //!
 //! The TOTP field is an otpauth URI, `steam://SECRET` or a bare secret
-//! (see `common_uri`); the item name and user name fill in the issuer and
+//! (see `otpauth`); the item name and user name fill in the issuer and
 //! account. Folders become tags.
 //!
 //! Password-protected exports: master key = PBKDF2-SHA256(password, salt
@@ -20,10 +20,11 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::common_crypt as crypt;
-use super::common_csv;
-use super::common_fields as fields;
-use super::common_uri;
+use super::shared::crypto;
+use super::shared::csv;
+use super::shared::entry;
+use super::shared::json;
+use super::shared::otpauth;
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::Entry;
 
@@ -35,7 +36,7 @@ pub const FORMAT: Format = Format {
 };
 
 fn detect(data: &[u8]) -> bool {
-    if let Some(map) = fields::json_object(data) {
+    if let Some(map) = json::sniff_object(data) {
         return map.get("encrypted").is_some_and(Value::is_boolean)
             && (map.get("items").is_some_and(Value::is_array)
                 || map.get("data").is_some_and(Value::is_string));
@@ -47,7 +48,7 @@ fn csv_header(data: &[u8]) -> Option<Vec<String>> {
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     let line = data.split(|&b| b == b'\n').next()?;
     let line = std::str::from_utf8(line).ok()?;
-    common_csv::rows(line).ok()?.into_iter().next()
+    csv::rows(line).ok()?.into_iter().next()
 }
 
 #[derive(Deserialize)]
@@ -92,10 +93,10 @@ struct Login {
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    if fields::json_object(data).is_none() && csv_header(data).is_some() {
+    if json::sniff_object(data).is_none() && csv_header(data).is_some() {
         return parse_csv(data);
     }
-    let export: Export = fields::json_document("Bitwarden export", data)?;
+    let export: Export = json::document("Bitwarden export", data)?;
     if !export.encrypted {
         return items_of(export);
     }
@@ -107,7 +108,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
         ));
     }
     let plain = decrypt(&export, passwords)?;
-    let inner: Export = fields::json_document("decrypted Bitwarden export", &plain)?;
+    let inner: Export = json::document("decrypted Bitwarden export", &plain)?;
     if inner.encrypted {
         return Err(ImportError::malformed(
             "the decrypted export is itself encrypted",
@@ -130,7 +131,7 @@ fn items(raw: Vec<Value>, folders: &[Folder]) -> Parsed {
             Ok(item) => item,
             Err(e) => {
                 let label = format!("item {}", index + 1);
-                fields::push(&mut parsed, "", &label, Err(fields::json_reason(&e)));
+                entry::push(&mut parsed, "", &label, Err(json::reason(&e)));
                 continue;
             }
         };
@@ -154,7 +155,7 @@ fn items(raw: Vec<Value>, folders: &[Folder]) -> Parsed {
 }
 
 fn add(parsed: &mut Parsed, totp: &str, item: &str, username: &str, folder: Option<&str>) {
-    match common_uri::entry(totp, item, username) {
+    match otpauth::totp_field(totp, item, username) {
         Ok(mut entry) => {
             tag(&mut entry, folder);
             parsed.entries.push(entry);
@@ -172,7 +173,7 @@ fn tag(entry: &mut Entry, folder: Option<&str>) {
 fn parse_csv(data: &[u8]) -> Result<Parsed, ImportError> {
     let text = std::str::from_utf8(data)
         .map_err(|_| ImportError::malformed("the Bitwarden CSV export is not UTF-8 text"))?;
-    let rows = common_csv::rows(text).map_err(ImportError::malformed)?;
+    let rows = csv::rows(text).map_err(ImportError::malformed)?;
     let mut rows = rows.into_iter();
     let header = rows.next().unwrap_or_default();
     let column = |name: &str| header.iter().position(|h| h == name);
@@ -202,8 +203,8 @@ fn parse_csv(data: &[u8]) -> Result<Parsed, ImportError> {
 
 /// The two keys stretched from the master key.
 struct Keys {
-    enc: crypt::Key32,
-    mac: crypt::Key32,
+    enc: crypto::Key32,
+    mac: crypto::Key32,
 }
 
 fn decrypt(export: &Export, passwords: &mut Passwords) -> Result<Zeroizing<Vec<u8>>, ImportError> {
@@ -224,7 +225,7 @@ fn decrypt(export: &Export, passwords: &mut Passwords) -> Result<Zeroizing<Vec<u
         .ok_or_else(|| missing("kdfIterations"))?;
     let password = passwords("Bitwarden export")?;
     let master = match export.kdf_type {
-        Some(0) => crypt::pbkdf2_sha256(password.as_bytes(), salt.as_bytes(), iterations)?,
+        Some(0) => crypto::pbkdf2_sha256(password.as_bytes(), salt.as_bytes(), iterations)?,
         Some(1) => {
             let memory_mib = export.kdf_memory.ok_or_else(|| missing("kdfMemory"))?;
             let lanes = export
@@ -234,7 +235,7 @@ fn decrypt(export: &Export, passwords: &mut Passwords) -> Result<Zeroizing<Vec<u
                 ImportError::Unsupported(format!("Argon2 with {memory_mib} MiB of memory"))
             })?;
             let salt = Sha256::digest(salt.as_bytes());
-            crypt::argon2id(password.as_bytes(), &salt, iterations, memory_kib, lanes)?
+            crypto::argon2id(password.as_bytes(), &salt, iterations, memory_kib, lanes)?
         }
         Some(other) => {
             return Err(ImportError::Unsupported(format!(
@@ -255,7 +256,7 @@ fn decrypt(export: &Export, passwords: &mut Passwords) -> Result<Zeroizing<Vec<u
     data.decrypt(&keys)
 }
 
-fn stretch(master: &crypt::Key32) -> Result<Keys, ImportError> {
+fn stretch(master: &crypto::Key32) -> Result<Keys, ImportError> {
     let hkdf = hkdf::Hkdf::<Sha256>::from_prk(master.as_ref())
         .map_err(|_| ImportError::malformed("master key too short"))?;
     let mut keys = Keys {
@@ -290,13 +291,13 @@ impl EncString {
                 "{field} is not 'iv|data|mac'"
             )));
         };
-        let iv = crypt::base64(field, iv)?;
-        let mac = crypt::base64(field, mac)?;
-        crypt::exact_len(&format!("{field} iv"), &iv, 16)?;
-        crypt::exact_len(&format!("{field} mac"), &mac, 32)?;
+        let iv = crypto::base64(field, iv)?;
+        let mac = crypto::base64(field, mac)?;
+        crypto::exact_len(&format!("{field} iv"), &iv, 16)?;
+        crypto::exact_len(&format!("{field} mac"), &mac, 32)?;
         Ok(EncString {
             iv,
-            ciphertext: crypt::base64(field, ct)?,
+            ciphertext: crypto::base64(field, ct)?,
             mac,
         })
     }
@@ -325,7 +326,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::import::common_testkit::*;
+    use crate::import::shared::testkit::*;
     use crate::model::Kind;
 
     const PASSWORD: &str = "rud9^5S6$^Ewmr%d";
@@ -372,41 +373,47 @@ mod tests {
             ..AEGIS[6]
         };
         for (file, item) in [
-            ("bitwarden.json", "Test Steam"),
-            ("bitwarden.csv", "Test 4"),
+            ("imp1/bitwarden.json", "Test Steam"),
+            ("imp1/bitwarden.csv", "Test 4"),
         ] {
             let data = fixture(file);
             assert!(detect(&data), "{file}");
-            let parsed = parse(&data, &mut no_pw).unwrap();
+            let parsed = parse(&data, &mut no_password).unwrap();
             assert_entries(&parsed, &[AEGIS[0], AEGIS[1], AEGIS[2], steam(item)]);
         }
     }
 
     #[test]
     fn stratum_export_reads_bare_secrets_and_folders_and_skips_cards() {
-        check_stratum(&parse(&fixture("stratum/bitwarden.unencrypted.json"), &mut no_pw).unwrap());
+        check_stratum(
+            &parse(
+                &fixture("imp1/stratum/bitwarden.unencrypted.json"),
+                &mut no_password,
+            )
+            .unwrap(),
+        );
     }
 
     #[test]
     fn bitwarden_authenticator_export() {
-        let data = fixture("stratum/bitwardenauthenticator.json");
+        let data = fixture("imp1/stratum/bitwardenauthenticator.json");
         assert!(detect(&data));
         let s = STRATUM;
         let want = [s[5], s[6], s[2], s[3], s[1], s[0]];
-        assert_entries(&parse(&data, &mut no_pw).unwrap(), &want);
+        assert_entries(&parse(&data, &mut no_password).unwrap(), &want);
     }
 
     #[test]
     fn password_protected_pbkdf2_export() {
         // 600,000 PBKDF2 rounds: about 10 s in a debug build.
-        let data = fixture("stratum/bitwarden.encrypted.pbkdf2.json");
+        let data = fixture("imp1/stratum/bitwarden.encrypted.pbkdf2.json");
         assert!(detect(&data));
         check_stratum(&parse(&data, &mut pw(PASSWORD)).unwrap());
     }
 
     #[test]
     fn password_protected_argon2id_export() {
-        let data = fixture("stratum/bitwarden.encrypted.argon2id.json");
+        let data = fixture("imp1/stratum/bitwarden.encrypted.argon2id.json");
         assert!(detect(&data));
         check_stratum(&parse(&data, &mut pw(PASSWORD)).unwrap());
         assert!(matches!(
@@ -414,14 +421,14 @@ mod tests {
             Err(ImportError::WrongPassword)
         ));
         assert!(matches!(
-            parse(&data, &mut no_pw),
+            parse(&data, &mut no_password),
             Err(ImportError::NeedPassword)
         ));
     }
 
     #[test]
     fn account_restricted_export_is_refused_clearly() {
-        let data = fixture("stratum/bitwarden.encrypted.accountrestricted.json");
+        let data = fixture("imp1/stratum/bitwarden.encrypted.accountrestricted.json");
         assert!(detect(&data));
         match parse(&data, &mut pw(PASSWORD)) {
             Err(ImportError::Unsupported(m)) => assert!(m.contains("account key"), "{m}"),
@@ -431,21 +438,14 @@ mod tests {
 
     #[test]
     fn other_json_is_not_an_empty_export() {
-        assert!(matches!(
-            parse(b"{}", &mut no_pw),
-            Err(ImportError::Malformed(_))
-        ));
-        let aegis = fixture("aegis_plain.json");
-        assert!(matches!(
-            parse(&aegis, &mut no_pw),
-            Err(ImportError::Malformed(_))
-        ));
+        assert_malformed(&FORMAT, b"{}");
+        assert_malformed(&FORMAT, &fixture("imp1/aegis_plain.json"));
     }
 
     #[test]
     fn detection_is_specific() {
-        assert!(!detect(&fixture("aegis_plain.json")));
-        assert!(!detect(&fixture("proton_authenticator.json")));
+        assert!(!detect(&fixture("imp1/aegis_plain.json")));
+        assert!(!detect(&fixture("imp1/proton_authenticator.json")));
         assert!(!detect(b"name,login_uri\nx,y\n"));
         assert!(!detect(b"otpauth://totp/a?secret=JBSWY3DPEHPK3PXP"));
     }
@@ -454,22 +454,22 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn mutated_json_never_panics(data in mutated(fixture("stratum/bitwarden.unencrypted.json"))) {
+        fn mutated_json_never_panics(data in mutated(fixture("imp1/stratum/bitwarden.unencrypted.json"))) {
             let _ = detect(&data);
-            let _ = parse(&data, &mut no_pw);
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]
-        fn mutated_csv_never_panics(data in mutated(fixture("bitwarden.csv"))) {
+        fn mutated_csv_never_panics(data in mutated(fixture("imp1/bitwarden.csv"))) {
             let _ = detect(&data);
-            let _ = parse(&data, &mut no_pw);
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]
         fn mutated_protected_exports_never_panic(
-            data in mutated(fixture("stratum/bitwarden.encrypted.argon2id.json"))
+            data in mutated(fixture("imp1/stratum/bitwarden.encrypted.argon2id.json"))
         ) {
-            let _ = parse(&data, &mut no_pw);
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]

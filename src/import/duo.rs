@@ -7,8 +7,8 @@
 
 use serde_json::Value;
 
-use super::util_entry::{Collector, Params, base32};
-use super::util_json::{self, array, object, opt_str, opt_uint, req_str};
+use super::shared::entry::{Collector, Params, base32};
+use super::shared::json::{self, array, object, opt_str, opt_uint, req_str};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::Kind;
 
@@ -22,7 +22,7 @@ pub const FORMAT: Format = Format {
 const WHAT: &str = "Duo export";
 
 fn detect(data: &[u8]) -> bool {
-    let Some(Value::Array(a)) = util_json::sniff(data) else {
+    let Some(Value::Array(a)) = json::sniff(data) else {
         return false;
     };
     !a.is_empty()
@@ -33,7 +33,7 @@ fn detect(data: &[u8]) -> bool {
 }
 
 fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    let root = util_json::parse(data, WHAT)?;
+    let root = json::parse(data, WHAT)?;
     let list =
         array(&root, "the export").map_err(|m| ImportError::malformed(format!("{WHAT}: {m}")))?;
     let mut out = Collector::new();
@@ -79,11 +79,11 @@ fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     #[test]
     fn aegis_fixture() {
-        let p = parse_ok(&FORMAT, "aegis/duo.json", &[]);
+        let p = parse_ok(&FORMAT, "imp2/aegis/duo.json", &[]);
         // Duo keeps names only; the HOTP account is stored with counter 3.
         let mut want = canonical(&[1, 4]);
         for e in &mut want {
@@ -108,8 +108,8 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert!(detect(&fixture("aegis/duo.json")));
-        assert!(!detect(&fixture("aegis/steam.json")));
+        assert!(detect(&fixture("imp2/aegis/duo.json")));
+        assert!(!detect(&fixture("imp2/aegis/steam.json")));
         assert!(!detect(b"[]"));
     }
 
@@ -117,7 +117,7 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("aegis/duo.json"));
+            let data = m.apply(&fixture("imp2/aegis/duo.json"));
             let _ = detect(&data);
             let _ = parse(&data, &mut no_password);
         }

@@ -19,9 +19,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::common_crypt as crypt;
-use super::common_fields as fields;
-use super::common_uri;
+use super::shared::crypto;
+use super::shared::json;
+use super::shared::otpauth;
 use super::{Format, ImportError, Parsed, Passwords, Skipped};
 
 pub const FORMAT: Format = Format {
@@ -32,7 +32,7 @@ pub const FORMAT: Format = Format {
 };
 
 fn detect(data: &[u8]) -> bool {
-    if let Some(map) = fields::json_object(data) {
+    if let Some(map) = json::sniff_object(data) {
         return map.contains_key("kdfParams")
             && map.contains_key("encryptedData")
             && map.contains_key("encryptionNonce");
@@ -85,8 +85,8 @@ struct Display {
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    if fields::json_object(data).is_some() {
-        let file: Encrypted = fields::json_document("ente encrypted export", data)?;
+    if json::sniff_object(data).is_some() {
+        let file: Encrypted = json::document("ente encrypted export", data)?;
         let plain = decrypt(&file, passwords)?;
         return plain_export(&plain);
     }
@@ -102,17 +102,17 @@ fn decrypt(file: &Encrypted, passwords: &mut Passwords) -> Result<Zeroizing<Vec<
         )));
     }
     let params = &file.kdf_params;
-    let salt = crypt::base64("kdfParams.salt", &params.salt)?;
-    crypt::exact_len("kdfParams.salt", &salt, 16)?;
-    let header = crypt::base64("encryptionNonce", &file.encryption_nonce)?;
+    let salt = crypto::base64("kdfParams.salt", &params.salt)?;
+    crypto::exact_len("kdfParams.salt", &salt, 16)?;
+    let header = crypto::base64("encryptionNonce", &file.encryption_nonce)?;
     let header = Header::try_from(header.as_slice())
         .map_err(|_| ImportError::malformed("encryptionNonce is not a 24-byte stream header"))?;
-    let mut buffer = crypt::base64("encryptedData", &file.encrypted_data)?;
+    let mut buffer = crypto::base64("encryptedData", &file.encrypted_data)?;
     let too_big = |what: &str| ImportError::Unsupported(format!("ente {what} out of range"));
     let memory_kib = u32::try_from(params.mem_limit / 1024).map_err(|_| too_big("memLimit"))?;
     let passes = u32::try_from(params.ops_limit).map_err(|_| too_big("opsLimit"))?;
     let password = passwords("ente Auth export")?;
-    let key = crypt::argon2id(password.as_bytes(), &salt, passes, memory_kib, 1)?;
+    let key = crypto::argon2id(password.as_bytes(), &salt, passes, memory_kib, 1)?;
     let mut stream = PullStream::init(header, &Key::from(*key));
     let pulled = stream.pull(&mut buffer, b"");
     let plain = Zeroizing::new(buffer);
@@ -136,7 +136,7 @@ fn plain_export(data: &[u8]) -> Result<Parsed, ImportError> {
             )));
         }
         let display = code_display(line);
-        match common_uri::entry(line, "", "") {
+        match otpauth::totp_field(line, "", "") {
             Ok(entry) if display.trashed => parsed.skipped.push(Skipped {
                 label: entry.label(),
                 reason: "in ente's trash (deleted there)".into(),
@@ -175,14 +175,14 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::import::common_testkit::*;
+    use crate::import::shared::testkit::*;
     use crate::model::Kind;
 
     /// An encrypted export with a cheap KDF (64 KiB, 1 pass), for the
     /// wrong-password and mutation cases.
     fn cheap_export(password: &str, plain: &[u8]) -> Vec<u8> {
         let salt = [3u8; 16];
-        let key = crypt::argon2id(password.as_bytes(), &salt, 1, 64, 1).unwrap();
+        let key = crypto::argon2id(password.as_bytes(), &salt, 1, 64, 1).unwrap();
         let (header, mut stream) =
             PushStream::init(crypto_secretstream::aead::OsRng, &Key::from(*key));
         let mut data = plain.to_vec();
@@ -206,14 +206,14 @@ mod tests {
 
     #[test]
     fn plain_export_keeps_odd_uris_and_tags() {
-        let data = fixture("ente_auth.txt");
+        let data = fixture("imp1/ente_auth.txt");
         assert!(detect(&data));
-        let parsed = parse(&data, &mut no_pw).unwrap();
+        let parsed = parse(&data, &mut no_password).unwrap();
         assert_entries(&parsed, &AEGIS);
         assert!(parsed.skipped.is_empty());
         let tagged = b"otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&codeDisplay=%7B%22tags%22%3A%5B%22work%22%5D%2C%22note%22%3A%22n%22%7D\n\
             otpauth://totp/C:d?secret=JBSWY3DPEHPK3PXQ&codeDisplay=%7B%22trashed%22%3Atrue%7D\n";
-        let parsed = parse(tagged, &mut no_pw).unwrap();
+        let parsed = parse(tagged, &mut no_password).unwrap();
         assert_eq!(parsed.entries.len(), 1);
         assert_eq!(parsed.entries[0].tags, ["work"]);
         assert_eq!(parsed.entries[0].note.as_deref(), Some("n"));
@@ -224,7 +224,7 @@ mod tests {
     fn lines_that_are_not_uris_fail_the_file_and_bad_uris_are_skipped() {
         let err = parse(
             b"otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\nJBSWY3DPEHPK3PXP\n",
-            &mut no_pw,
+            &mut no_password,
         );
         match err {
             Err(ImportError::Malformed(m)) => assert!(m.contains("line 2") && !m.contains("JBSW")),
@@ -232,7 +232,7 @@ mod tests {
         }
         let parsed = parse(
             b"otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=12\n",
-            &mut no_pw,
+            &mut no_password,
         )
         .unwrap();
         assert_eq!(parsed.skipped.len(), 1);
@@ -241,32 +241,35 @@ mod tests {
 
     #[test]
     fn a_uri_list_without_code_display_is_left_to_the_uri_format() {
-        let data = fixture("stratum/ente.unencrypted.txt");
+        let data = fixture("imp1/stratum/ente.unencrypted.txt");
         assert!(!detect(&data));
         // Forced with --format ente, it still reads.
-        assert_entries(&parse(&data, &mut no_pw).unwrap(), &stratum_expected());
+        assert_entries(
+            &parse(&data, &mut no_password).unwrap(),
+            &stratum_expected(),
+        );
     }
 
     /// The real file: Argon2id with 1 GiB and 4 passes. About 3–5 s with
     /// argon2 built at opt-level 3 (see Cargo.toml), and 1 GiB of memory.
     #[test]
     fn encrypted_export_with_libsodium_sensitive_limits() {
-        let data = fixture("stratum/ente.encrypted.json");
+        let data = fixture("imp1/stratum/ente.encrypted.json");
         assert!(detect(&data));
         assert_entries(&parse(&data, &mut pw("test")).unwrap(), &stratum_expected());
     }
 
     #[test]
     fn wrong_or_missing_password_is_reported() {
-        let data = cheap_export("right", &fixture("ente_auth.txt"));
+        let data = cheap_export("right", &fixture("imp1/ente_auth.txt"));
         assert_entries(&parse(&data, &mut pw("right")).unwrap(), &AEGIS);
         assert!(matches!(
             parse(&data, &mut pw("wrong")),
             Err(ImportError::WrongPassword)
         ));
-        let real = fixture("stratum/ente.encrypted.json");
+        let real = fixture("imp1/stratum/ente.encrypted.json");
         assert!(matches!(
-            parse(&real, &mut no_pw),
+            parse(&real, &mut no_password),
             Err(ImportError::NeedPassword)
         ));
     }
@@ -283,10 +286,10 @@ mod tests {
 
     #[test]
     fn detection_is_specific() {
-        assert!(!detect(&fixture("bitwarden.json")));
+        assert!(!detect(&fixture("imp1/bitwarden.json")));
         assert!(!detect(b"otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\n"));
         assert!(!detect(b""));
-        let steam = parse(&fixture("ente_auth.txt"), &mut no_pw).unwrap();
+        let steam = parse(&fixture("imp1/ente_auth.txt"), &mut no_password).unwrap();
         assert!(steam.entries.iter().any(|e| e.token.kind == Kind::Steam));
     }
 
@@ -294,25 +297,25 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn mutated_plain_exports_never_panic(data in mutated(fixture("ente_auth.txt"))) {
+        fn mutated_plain_exports_never_panic(data in mutated(fixture("imp1/ente_auth.txt"))) {
             let _ = detect(&data);
-            let _ = parse(&data, &mut no_pw);
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]
-        fn mutated_encrypted_exports_never_panic(data in mutated(fixture("stratum/ente.encrypted.json"))) {
-            let _ = parse(&data, &mut no_pw);
+        fn mutated_encrypted_exports_never_panic(data in mutated(fixture("imp1/stratum/ente.encrypted.json"))) {
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]
         fn mutated_cheap_exports_never_panic(
-            data in mutated(cheap_export("pw", &fixture("ente_auth.txt")))
+            data in mutated(cheap_export("pw", &fixture("imp1/ente_auth.txt")))
         ) {
             // A mutation can raise memLimit or opsLimit: stay cheap by refusing
             // any file that asks for more than the original.
             let cheap = serde_json::from_slice::<Encrypted>(&data)
                 .is_ok_and(|f| f.kdf_params.mem_limit <= 65536 * 2 && f.kdf_params.ops_limit <= 2);
-            let _ = parse(&data, &mut if cheap { Box::new(pw("pw")) as Box<Passwords> } else { Box::new(no_pw) });
+            let _ = parse(&data, &mut if cheap { Box::new(pw("pw")) as Box<Passwords> } else { Box::new(no_password) });
         }
     }
 }

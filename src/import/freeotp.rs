@@ -11,12 +11,12 @@
 
 use zeroize::Zeroizing;
 
-use super::util_crypto::{Hash, MAX_PBKDF2_ROUNDS, aes_gcm, pbkdf2};
-use super::util_entry::Collector;
-use super::util_freeotp::token_entry;
-use super::util_javaser::{is_java_serialized, read_string_map};
-use super::util_json::{Object, object, opt_uint, parse_str, req_str, signed_bytes};
-use super::util_prefs::{self, looks_like_prefs};
+use super::shared::crypto::{Hash, aes_gcm, check_rounds, pbkdf2};
+use super::shared::entry::Collector;
+use super::shared::freeotp_token::token_entry;
+use super::shared::javaser::{is_java_serialized, read_string_map};
+use super::shared::json::{Object, object, opt_uint, parse_str, req_str, signed_bytes};
+use super::shared::prefs::{self, looks_like_prefs};
 use super::{Format, ImportError, Parsed, Passwords};
 
 pub const FORMAT: Format = Format {
@@ -31,7 +31,7 @@ fn detect(data: &[u8]) -> bool {
         return read_string_map(data).is_ok_and(|m| m.iter().any(|(k, _)| k == "masterKey"));
     }
     looks_like_prefs(data)
-        && util_prefs::parse(data).is_ok_and(|p| util_prefs::get(&p, "tokenOrder").is_some())
+        && prefs::parse(data).is_ok_and(|p| prefs::get(&p, "tokenOrder").is_some())
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
@@ -43,7 +43,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
 }
 
 fn parse_xml(data: &[u8]) -> Result<Parsed, ImportError> {
-    let prefs = util_prefs::parse(data)
+    let prefs = prefs::parse(data)
         .map_err(|m| ImportError::malformed(format!("FreeOTP tokens.xml: {m}")))?;
     let mut out = Collector::new();
     for p in prefs
@@ -113,7 +113,7 @@ fn read_tokens(map: &Map, key: &[u8]) -> Parsed {
                 out.push(label, entry);
             }
             Err(e) => {
-                let (issuer, name) = super::util_freeotp::display_label(&meta);
+                let (issuer, name) = super::shared::freeotp_token::display_label(&meta);
                 out.skip(crate::model::label(&issuer, &name), e);
             }
         }
@@ -160,9 +160,7 @@ fn master_params(o: &Object) -> Result<(Hash, u32, Vec<u8>, Sealed), String> {
         _ => return Err(format!("key derivation '{alg}' is not supported")),
     };
     let rounds: u32 = opt_uint(o, "mIterations")?.ok_or("mIterations is missing")?;
-    if rounds == 0 || rounds > MAX_PBKDF2_ROUNDS {
-        return Err(format!("{rounds} key derivation rounds is out of range"));
-    }
+    check_rounds(rounds)?;
     let wrapped = o.get("mEncryptedKey").ok_or("mEncryptedKey is missing")?;
     Ok((
         hash,
@@ -200,7 +198,7 @@ fn gcm_nonce(p: &[u8]) -> Result<&[u8], String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     fn v2_expected() -> Vec<crate::model::Entry> {
         canonical(&[1, 2, 3, 4, 5, 6])
@@ -208,13 +206,13 @@ mod tests {
 
     #[test]
     fn v1_xml_aegis() {
-        let p = parse_ok(&FORMAT, "aegis/freeotp.xml", &[]);
+        let p = parse_ok(&FORMAT, "imp2/aegis/freeotp.xml", &[]);
         let mut want = canonical(&[1, 3, 4, 6]);
         set_counter(&mut want, "WWE", 10299);
         set_counter(&mut want, "Issuu", 0);
         assert_same(&p.entries, &want);
 
-        let p = parse_ok(&FORMAT, "aegis/freeotp_plus_internal.xml", &[]);
+        let p = parse_ok(&FORMAT, "imp2/aegis/freeotp_plus_internal.xml", &[]);
         let mut want = canonical(&[1, 2, 3, 4, 5, 6]);
         set_counter(&mut want, "WWE", 10299);
         set_counter(&mut want, "Air Canada", 49);
@@ -225,7 +223,7 @@ mod tests {
     #[test]
     fn v1_xml_cotp() {
         use crate::model::{Algorithm::*, Kind::*};
-        let p = parse_ok(&FORMAT, "cotp/freeotp.xml", &[]);
+        let p = parse_ok(&FORMAT, "imp2/cotp/freeotp.xml", &[]);
         let got: Vec<_> = p
             .entries
             .iter()
@@ -258,7 +256,11 @@ mod tests {
     #[test]
     fn v2_backups_all_android_versions() {
         for f in ["api23", "api25", "api27", "api34"] {
-            let p = parse_ok(&FORMAT, &format!("aegis/freeotp_v2_{f}.xml"), &["test"]);
+            let p = parse_ok(
+                &FORMAT,
+                &format!("imp2/aegis/freeotp_v2_{f}.xml"),
+                &["test"],
+            );
             assert!(p.skipped.is_empty(), "{f}");
             assert_same(&p.entries, &v2_expected());
             assert_eq!(check_canonical_codes(&p.entries), 6);
@@ -267,28 +269,20 @@ mod tests {
 
     #[test]
     fn v2_missing_fields_take_defaults() {
-        let p = parse_ok(&FORMAT, "aegis/freeotp_v2_null_algo.xml", &["test"]);
+        let p = parse_ok(&FORMAT, "imp2/aegis/freeotp_v2_null_algo.xml", &["test"]);
         assert_same(&p.entries, &canonical(&[1]));
         assert_eq!(check_canonical_codes(&p.entries), 1);
     }
 
     #[test]
     fn v2_stratum_has_nine_digits_and_sixty_seconds() {
-        let p = parse_ok(&FORMAT, "stratum/freeotp.bin", &["test"]);
+        let p = parse_ok(&FORMAT, "imp2/stratum/freeotp.bin", &["test"]);
         assert_same(&p.entries, &stratum(&[1, 2, 3, 4, 5, 6, 7]));
     }
 
     #[test]
     fn v2_wrong_or_no_password() {
-        let data = fixture("stratum/freeotp.bin");
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &["test1"]),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &[]),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(&FORMAT, "imp2/stratum/freeotp.bin", "test1");
     }
 
     #[test]
@@ -306,17 +300,17 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert!(detect(&fixture("aegis/freeotp_v2_api23.xml")));
-        assert!(detect(&fixture("aegis/freeotp.xml")));
-        assert!(!detect(&fixture("aegis/authy_plain.xml")));
-        assert!(!detect(&fixture("aegis/freeotp_plus.json")));
+        assert!(detect(&fixture("imp2/aegis/freeotp_v2_api23.xml")));
+        assert!(detect(&fixture("imp2/aegis/freeotp.xml")));
+        assert!(!detect(&fixture("imp2/aegis/authy_plain.xml")));
+        assert!(!detect(&fixture("imp2/aegis/freeotp_plus.json")));
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics_on_xml(m in mutation()) {
-            let data = m.apply(&fixture("aegis/freeotp.xml"));
+            let data = m.apply(&fixture("imp2/aegis/freeotp.xml"));
             let _ = detect(&data);
             let _ = parse(&data, &mut no_password);
         }
@@ -325,7 +319,7 @@ mod tests {
         fn never_panics_on_backups(m in mutation()) {
             // Without a password the parse stops before the slow key
             // derivation, after the Java stream and JSON have been read.
-            let data = m.apply(&fixture("aegis/freeotp_v2_api23.xml"));
+            let data = m.apply(&fixture("imp2/aegis/freeotp_v2_api23.xml"));
             let _ = detect(&data);
             let _ = parse(&data, &mut no_password);
         }
@@ -335,7 +329,7 @@ mod tests {
     fn api23_key() -> &'static [u8] {
         static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
         KEY.get_or_init(|| {
-            let map = read_string_map(&fixture("aegis/freeotp_v2_api23.xml")).unwrap();
+            let map = read_string_map(&fixture("imp2/aegis/freeotp_v2_api23.xml")).unwrap();
             let mut pw = |_: &str| Ok(Zeroizing::new("test".to_string()));
             master_key(&map, &mut pw).unwrap().to_vec()
         })
@@ -345,7 +339,7 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics_on_decrypted_tokens(m in mutation()) {
-            let data = m.apply(&fixture("aegis/freeotp_v2_api23.xml"));
+            let data = m.apply(&fixture("imp2/aegis/freeotp_v2_api23.xml"));
             if let Ok(map) = read_string_map(&data) {
                 let _ = read_tokens(&map, api23_key());
             }

@@ -1,13 +1,13 @@
 //! FreeOTP+ JSON export: `{"tokenOrder": [...], "tokens": [token, ...]}`.
 //!
 //! Each token is FreeOTP's token JSON with the secret as a signed byte
-//! array (see `util_freeotp`). `tokenOrder` is only display order and is not
+//! array (see `freeotp_token`). `tokenOrder` is only display order and is not
 //! relied on (cotp's sample has one that does not match its tokens). The
 //! HOTP counter is kept as stored: FreeOTP computes its next code from it.
 
-use super::util_entry::Collector;
-use super::util_freeotp::token_entry;
-use super::util_json::{self, array, object};
+use super::shared::entry::Collector;
+use super::shared::freeotp_token::token_entry;
+use super::shared::json::{self, array, object};
 use super::{Format, ImportError, Parsed, Passwords};
 
 pub const FORMAT: Format = Format {
@@ -18,7 +18,7 @@ pub const FORMAT: Format = Format {
 };
 
 fn detect(data: &[u8]) -> bool {
-    let Some(v) = util_json::sniff(data) else {
+    let Some(v) = json::sniff(data) else {
         return false;
     };
     v.get("tokens").is_some_and(|t| t.is_array())
@@ -28,7 +28,7 @@ fn detect(data: &[u8]) -> bool {
 fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
     let what = "FreeOTP+ export";
     let bad = |m: String| ImportError::malformed(format!("{what}: {m}"));
-    let root = util_json::parse(data, what)?;
+    let root = json::parse(data, what)?;
     let tokens = object(&root, "the file").and_then(|o| {
         array(
             o.get("tokens").ok_or("it has no 'tokens' list")?,
@@ -51,11 +51,11 @@ fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     #[test]
     fn aegis_fixture_keeps_stored_counters() {
-        let p = parse_ok(&FORMAT, "aegis/freeotp_plus.json", &[]);
+        let p = parse_ok(&FORMAT, "imp2/aegis/freeotp_plus.json", &[]);
         assert!(p.skipped.is_empty());
         // FreeOTP stores counter - 1 and counts on from the stored value.
         let mut want = canonical(&[1, 2, 3, 4, 5, 6]);
@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn stratum_fixture() {
-        let p = parse_ok(&FORMAT, "stratum/freeotpplus.json", &[]);
+        let p = parse_ok(&FORMAT, "imp2/stratum/freeotpplus.json", &[]);
         let mut want = stratum(&[1, 2, 3, 4, 5, 6, 7]);
         // FreeOTP+ cannot store 9 digits and wrote 8; counter 10 stored as 9.
         want[1].token.digits = 8;
@@ -80,7 +80,7 @@ mod tests {
 
     #[test]
     fn cotp_fixtures() {
-        let p = parse_ok(&FORMAT, "cotp/freeotp_plus.json", &[]);
+        let p = parse_ok(&FORMAT, "imp2/cotp/freeotp_plus.json", &[]);
         let got: Vec<_> = p
             .entries
             .iter()
@@ -112,7 +112,7 @@ mod tests {
                 .all(|e| e.name == "{token.label}" && e.issuer.is_empty())
         );
 
-        let p = parse_ok(&FORMAT, "cotp/freeotp_plus_example1.json", &[]);
+        let p = parse_ok(&FORMAT, "imp2/cotp/freeotp_plus_example1.json", &[]);
         let got: Vec<_> = p
             .entries
             .iter()
@@ -129,8 +129,8 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert!(detect(&fixture("aegis/freeotp_plus.json")));
-        assert!(!detect(&fixture("aegis/stratum_plain.json")));
+        assert!(detect(&fixture("imp2/aegis/freeotp_plus.json")));
+        assert!(!detect(&fixture("imp2/aegis/stratum_plain.json")));
         assert!(!detect(b"{}"));
     }
 
@@ -138,7 +138,7 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("aegis/freeotp_plus.json"));
+            let data = m.apply(&fixture("imp2/aegis/freeotp_plus.json"));
             let _ = detect(&data);
             let _ = parse(&data, &mut no_password);
         }

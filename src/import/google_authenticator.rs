@@ -6,8 +6,8 @@
 //! the label, often `Issuer:Name`. The app stores no algorithm, digits or
 //! period, so every account is SHA1, 6 digits, 30 s. HOTP counters are kept.
 
-use super::util_entry::{Collector, Params, base32, split_label};
-use super::util_sqlite::{self, damaged, int, text};
+use super::shared::entry::{Collector, Params, base32, split_label};
+use super::shared::sqlite::{self, damaged, int, text};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::{Kind, label};
 
@@ -22,12 +22,12 @@ const WHAT: &str = "Google Authenticator database";
 const COLUMNS: &[&str] = &["email", "secret", "counter", "type"];
 
 fn detect(data: &[u8]) -> bool {
-    util_sqlite::has_table(data, "accounts", COLUMNS)
+    sqlite::has_table(data, "accounts", COLUMNS)
 }
 
 fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    let conn = util_sqlite::open(data, WHAT)?;
-    let cols = util_sqlite::columns(&conn, "accounts")
+    let conn = sqlite::open(data, WHAT)?;
+    let cols = sqlite::columns(&conn, "accounts")
         .map_err(damaged(WHAT))?
         .unwrap_or_default();
     if !COLUMNS
@@ -106,11 +106,11 @@ pub(crate) fn names(email: &str, issuer: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     #[test]
     fn aegis_fixture_is_all_sha1_six_digits() {
-        let p = parse_ok(&FORMAT, "aegis/google_authenticator.sqlite", &[]);
+        let p = parse_ok(&FORMAT, "imp2/aegis/google_authenticator.sqlite", &[]);
         let mut want = canonical(&[1, 2, 3, 4, 5, 6]);
         for e in &mut want {
             e.token.algorithm = crate::model::Algorithm::SHA1;
@@ -124,7 +124,7 @@ mod tests {
 
     #[test]
     fn cotp_fixture_without_issuers() {
-        let p = parse_ok(&FORMAT, "cotp/gauth.sqlite3", &[]);
+        let p = parse_ok(&FORMAT, "imp2/cotp/gauth.sqlite3", &[]);
         let got: Vec<_> = p
             .entries
             .iter()
@@ -152,16 +152,18 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert!(detect(&fixture("aegis/google_authenticator.sqlite")));
-        assert!(!detect(&fixture("aegis/microsoft_authenticator.sqlite")));
-        assert!(!detect(&fixture("aegis/stratum_internal.db")));
+        assert!(detect(&fixture("imp2/aegis/google_authenticator.sqlite")));
+        assert!(!detect(&fixture(
+            "imp2/aegis/microsoft_authenticator.sqlite"
+        )));
+        assert!(!detect(&fixture("imp2/aegis/stratum_internal.db")));
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("aegis/google_authenticator.sqlite"));
+            let data = m.apply(&fixture("imp2/aegis/google_authenticator.sqlite"));
             let _ = detect(&data);
             let _ = parse(&data, &mut no_password);
         }

@@ -9,8 +9,8 @@
 //! push) and rows whose key only exists encrypted by the phone's keystore
 //! (`encrypted_oath_secret_key`) are listed as skipped with the reason.
 
-use super::util_entry::{Collector, Params, base32, base64};
-use super::util_sqlite::{self, damaged, int, text};
+use super::shared::entry::{Collector, Params, base32, base64};
+use super::shared::sqlite::{self, damaged, int, text};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::label;
 
@@ -25,12 +25,12 @@ const WHAT: &str = "Microsoft Authenticator database";
 const COLUMNS: &[&str] = &["name", "username", "oath_secret_key", "account_type"];
 
 fn detect(data: &[u8]) -> bool {
-    util_sqlite::has_table(data, "accounts", COLUMNS)
+    sqlite::has_table(data, "accounts", COLUMNS)
 }
 
 fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    let conn = util_sqlite::open(data, WHAT)?;
-    let cols = util_sqlite::columns(&conn, "accounts")
+    let conn = sqlite::open(data, WHAT)?;
+    let cols = sqlite::columns(&conn, "accounts")
         .map_err(damaged(WHAT))?
         .unwrap_or_default();
     let has = |c: &str| cols.iter().any(|k| k.eq_ignore_ascii_case(c));
@@ -96,11 +96,11 @@ fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     #[test]
     fn aegis_fixture_is_all_plain_totp() {
-        let p = parse_ok(&FORMAT, "aegis/microsoft_authenticator.sqlite", &[]);
+        let p = parse_ok(&FORMAT, "imp2/aegis/microsoft_authenticator.sqlite", &[]);
         let mut want = canonical(&[1, 2, 3, 4, 5, 6, 7]);
         for e in &mut want {
             e.token.kind = crate::model::Kind::Totp;
@@ -115,7 +115,7 @@ mod tests {
 
     #[test]
     fn cotp_phonefactor_lowercase_secrets() {
-        let p = parse_ok(&FORMAT, "cotp/PhoneFactor", &[]);
+        let p = parse_ok(&FORMAT, "imp2/cotp/PhoneFactor", &[]);
         let got: Vec<_> = p
             .entries
             .iter()
@@ -166,16 +166,18 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert!(detect(&fixture("aegis/microsoft_authenticator.sqlite")));
-        assert!(detect(&fixture("cotp/PhoneFactor")));
-        assert!(!detect(&fixture("aegis/google_authenticator.sqlite")));
+        assert!(detect(&fixture(
+            "imp2/aegis/microsoft_authenticator.sqlite"
+        )));
+        assert!(detect(&fixture("imp2/cotp/PhoneFactor")));
+        assert!(!detect(&fixture("imp2/aegis/google_authenticator.sqlite")));
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("aegis/microsoft_authenticator.sqlite"));
+            let data = m.apply(&fixture("imp2/aegis/microsoft_authenticator.sqlite"));
             let _ = detect(&data);
             let _ = parse(&data, &mut no_password);
         }

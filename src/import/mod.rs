@@ -21,12 +21,6 @@ pub mod authenticator_plus;
 pub mod authy;
 pub mod battlenet;
 pub mod bitwarden;
-mod common_crypt;
-mod common_csv;
-mod common_fields;
-#[cfg(test)]
-mod common_testkit;
-mod common_uri;
 pub mod duo;
 pub mod ente;
 pub mod freeotp;
@@ -35,23 +29,12 @@ pub mod google_authenticator;
 pub mod microsoft_authenticator;
 pub mod otp_json;
 pub mod proton;
+mod shared;
 pub mod steam;
 pub mod stratum;
 pub mod totp_authenticator;
 pub mod twofas;
 pub mod uri_list;
-mod util_crypto;
-mod util_entry;
-mod util_freeotp;
-mod util_javaser;
-mod util_json;
-mod util_prefs;
-mod util_sqlcipher;
-mod util_sqlite;
-#[cfg(test)]
-mod util_test;
-mod util_urilines;
-mod util_zip;
 pub mod winauth;
 
 /// What one input yields: accounts, and entries that were deliberately not

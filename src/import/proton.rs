@@ -11,9 +11,10 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::common_crypt as crypt;
-use super::common_fields::{self as fields};
-use super::common_uri;
+use super::shared::crypto;
+use super::shared::entry;
+use super::shared::json;
+use super::shared::otpauth;
 use super::{Format, ImportError, Parsed, Passwords};
 
 pub const FORMAT: Format = Format {
@@ -28,7 +29,7 @@ const ARGON2_PASSES: u32 = 2;
 const ARGON2_MEMORY_KIB: u32 = 19 * 1024;
 
 fn detect(data: &[u8]) -> bool {
-    fields::json_object(data).is_some_and(|map| {
+    json::sniff_object(data).is_some_and(|map| {
         let plain = map
             .get("entries")
             .and_then(Value::as_array)
@@ -66,13 +67,13 @@ struct Content {
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    let export: Export = fields::json_document("Proton Authenticator export", data)?;
+    let export: Export = json::document("Proton Authenticator export", data)?;
     check_version(export.version)?;
     match (export.entries, export.salt, export.content) {
         (Some(entries), None, _) => Ok(entries_of(entries)),
         (None, Some(salt), Some(content)) => {
             let plain = decrypt(&salt, &content, passwords)?;
-            let inner: Export = fields::json_document("decrypted Proton export", &plain)?;
+            let inner: Export = json::document("decrypted Proton export", &plain)?;
             check_version(inner.version)?;
             let entries = inner
                 .entries
@@ -100,27 +101,27 @@ fn decrypt(
     content: &str,
     passwords: &mut Passwords,
 ) -> Result<zeroize::Zeroizing<Vec<u8>>, ImportError> {
-    let salt = crypt::base64("salt", salt)?;
-    let content = crypt::base64("content", content)?;
+    let salt = crypto::base64("salt", salt)?;
+    let content = crypto::base64("content", content)?;
     let (Some(nonce), Some(sealed)) = (content.get(..12), content.get(12..)) else {
         return Err(ImportError::malformed("content is shorter than its nonce"));
     };
     let password = passwords("Proton Authenticator export")?;
-    let key = crypt::argon2id(
+    let key = crypto::argon2id(
         password.as_bytes(),
         &salt,
         ARGON2_PASSES,
         ARGON2_MEMORY_KIB,
         1,
     )?;
-    crypt::aes256_gcm_open(&key, nonce, AAD, sealed)?.ok_or(ImportError::WrongPassword)
+    crypto::aes256_gcm_open(&key, nonce, AAD, sealed)?.ok_or(ImportError::WrongPassword)
 }
 
 fn entries_of(items: Vec<Value>) -> Parsed {
     let mut parsed = Parsed::default();
     for (index, raw) in items.into_iter().enumerate() {
         match RawEntry::deserialize(raw) {
-            Ok(raw) => match common_uri::entry(&raw.content.uri, "", &raw.content.name) {
+            Ok(raw) => match otpauth::totp_field(&raw.content.uri, "", &raw.content.name) {
                 Ok(mut entry) => {
                     entry.note = raw.note.filter(|n| !n.is_empty());
                     parsed.entries.push(entry);
@@ -129,7 +130,7 @@ fn entries_of(items: Vec<Value>) -> Parsed {
             },
             Err(e) => {
                 let label = format!("entry {}", index + 1);
-                fields::push(&mut parsed, "", &label, Err(fields::json_reason(&e)));
+                entry::push(&mut parsed, "", &label, Err(json::reason(&e)));
             }
         }
     }
@@ -141,7 +142,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::import::common_testkit::*;
+    use crate::import::shared::testkit::*;
 
     fn ente_expected() -> [Want; 4] {
         let base = Want {
@@ -182,17 +183,17 @@ mod tests {
 
     #[test]
     fn plain_exports_import_their_uris() {
-        let data = fixture("proton_authenticator.json");
+        let data = fixture("imp1/proton_authenticator.json");
         assert!(detect(&data));
-        assert_entries(&parse(&data, &mut no_pw).unwrap(), &AEGIS[..3]);
-        let data = fixture("proton_authenticator_backup.json");
+        assert_entries(&parse(&data, &mut no_password).unwrap(), &AEGIS[..3]);
+        let data = fixture("imp1/proton_authenticator_backup.json");
         assert!(detect(&data));
-        assert_entries(&parse(&data, &mut no_pw).unwrap(), &ente_expected());
+        assert_entries(&parse(&data, &mut no_password).unwrap(), &ente_expected());
     }
 
     #[test]
     fn encrypted_export_opens_with_its_password() {
-        let data = fixture("proton_authenticator_backup_encrypted_1231246.json");
+        let data = fixture("imp1/proton_authenticator_backup_encrypted_1231246.json");
         assert!(detect(&data));
         assert_entries(&parse(&data, &mut pw("1231246")).unwrap(), &ente_expected());
         assert!(matches!(
@@ -200,16 +201,16 @@ mod tests {
             Err(ImportError::WrongPassword)
         ));
         assert!(matches!(
-            parse(&data, &mut no_pw),
+            parse(&data, &mut no_password),
             Err(ImportError::NeedPassword)
         ));
     }
 
     #[test]
     fn detection_is_specific() {
-        assert!(!detect(&fixture("aegis_plain.json")));
-        assert!(!detect(&fixture("bitwarden.json")));
-        assert!(!detect(&fixture("stratum/ente.encrypted.json")));
+        assert!(!detect(&fixture("imp1/aegis_plain.json")));
+        assert!(!detect(&fixture("imp1/bitwarden.json")));
+        assert!(!detect(&fixture("imp1/stratum/ente.encrypted.json")));
         assert!(!detect(b"{\"version\":1}"));
     }
 
@@ -217,16 +218,16 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn mutated_exports_never_panic(data in mutated(fixture("proton_authenticator_backup.json"))) {
+        fn mutated_exports_never_panic(data in mutated(fixture("imp1/proton_authenticator_backup.json"))) {
             let _ = detect(&data);
-            let _ = parse(&data, &mut no_pw);
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]
         fn mutated_encrypted_exports_never_panic(
-            data in mutated(fixture("proton_authenticator_backup_encrypted_1231246.json"))
+            data in mutated(fixture("imp1/proton_authenticator_backup_encrypted_1231246.json"))
         ) {
-            let _ = parse(&data, &mut no_pw);
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]

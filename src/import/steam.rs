@@ -8,8 +8,8 @@
 
 use serde_json::Value;
 
-use super::util_entry::{Collector, Params, base64};
-use super::util_json::{self, object, opt_str};
+use super::shared::entry::{Collector, Params, base64};
+use super::shared::json::{self, object, opt_str};
 use super::{Format, ImportError, Parsed, Passwords};
 
 pub const FORMAT: Format = Format {
@@ -26,7 +26,7 @@ fn is_mafile(v: &Value) -> bool {
 }
 
 fn detect(data: &[u8]) -> bool {
-    let Some(v) = util_json::sniff(data) else {
+    let Some(v) = json::sniff(data) else {
         return false;
     };
     is_mafile(&v)
@@ -42,7 +42,7 @@ fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError>
              decrypt it in SDA first (Manage Encryption → remove encryption)"
         )));
     }
-    let root = util_json::parse(data, WHAT)?;
+    let root = json::parse(data, WHAT)?;
     let mut out = Collector::new();
     if is_mafile(&root) {
         push(&root, &mut out);
@@ -79,13 +79,13 @@ fn push(v: &Value, out: &mut Collector) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     #[test]
     fn both_layouts() {
         let mut want = canonical(&[7]);
         want[0].issuer = "Steam".into();
-        for f in ["aegis/steam.json", "aegis/steam_old.json"] {
+        for f in ["imp2/aegis/steam.json", "imp2/aegis/steam_old.json"] {
             let p = parse_ok(&FORMAT, f, &[]);
             assert_same(&p.entries, &want);
             assert_eq!(check_canonical_codes(&p.entries), 1);
@@ -102,16 +102,16 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert!(detect(&fixture("aegis/steam.json")));
-        assert!(detect(&fixture("aegis/steam_old.json")));
-        assert!(!detect(&fixture("aegis/duo.json")));
+        assert!(detect(&fixture("imp2/aegis/steam.json")));
+        assert!(detect(&fixture("imp2/aegis/steam_old.json")));
+        assert!(!detect(&fixture("imp2/aegis/duo.json")));
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("aegis/steam.json"));
+            let data = m.apply(&fixture("imp2/aegis/steam.json"));
             let _ = detect(&data);
             let _ = parse(&data, &mut no_password);
         }

@@ -11,10 +11,10 @@
 
 use zeroize::Zeroizing;
 
-use super::util_crypto::{Hash, aes_cbc_pkcs7, aes_gcm, pbkdf2};
-use super::util_entry::{Collector, Params, base32, digits, period};
-use super::util_json::{self, Object, array, object, opt_i64, opt_str};
-use super::util_sqlite::{self, damaged, int, text};
+use super::shared::crypto::{Hash, aes_cbc_pkcs7, aes_gcm, pbkdf2};
+use super::shared::entry::{Collector, Params, base32, digits, period};
+use super::shared::json::{self, Object, array, object, opt_i64, opt_str};
+use super::shared::sqlite::{self, damaged, int, text};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::{Algorithm, Kind, label};
 
@@ -43,10 +43,10 @@ fn detect(data: &[u8]) -> bool {
     if data.starts_with(STRONG) || data.starts_with(LEGACY) {
         return true;
     }
-    if util_sqlite::is_sqlite(data) {
-        return util_sqlite::has_table(data, "authenticator", DB_COLUMNS);
+    if sqlite::is_sqlite(data) {
+        return sqlite::has_table(data, "authenticator", DB_COLUMNS);
     }
-    util_json::sniff(data).is_some_and(|v| v.get("Authenticators").is_some_and(|a| a.is_array()))
+    json::sniff(data).is_some_and(|v| v.get("Authenticators").is_some_and(|a| a.is_array()))
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
@@ -59,7 +59,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
         // CBC padding checks only the last byte; bad JSON also means a wrong key.
         return from_json(&plain).map_err(|_| ImportError::WrongPassword);
     }
-    if util_sqlite::is_sqlite(data) {
+    if sqlite::is_sqlite(data) {
         return from_db(data);
     }
     from_json(data)
@@ -98,7 +98,7 @@ fn short() -> ImportError {
 
 fn from_json(data: &[u8]) -> Result<Parsed, ImportError> {
     let bad = |m: String| ImportError::malformed(format!("{WHAT}: {m}"));
-    let root = util_json::parse(data, WHAT)?;
+    let root = json::parse(data, WHAT)?;
     let list = object(&root, "the backup")
         .and_then(|o| {
             array(
@@ -120,8 +120,8 @@ fn from_json(data: &[u8]) -> Result<Parsed, ImportError> {
 
 fn from_db(data: &[u8]) -> Result<Parsed, ImportError> {
     let what = "Stratum database";
-    let conn = util_sqlite::open(data, what)?;
-    match util_sqlite::columns(&conn, "authenticator").map_err(damaged(what))? {
+    let conn = sqlite::open(data, what)?;
+    match sqlite::columns(&conn, "authenticator").map_err(damaged(what))? {
         Some(cols)
             if DB_COLUMNS
                 .iter()
@@ -228,16 +228,16 @@ impl Row {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     #[test]
     fn aegis_plain_encrypted_and_database() {
         let want = canonical(&[1, 2, 3, 4, 5, 6, 7]);
         for (f, pw) in [
-            ("aegis/stratum_plain.json", None),
-            ("aegis/stratum_encrypted.bin", Some("test")),
-            ("aegis/stratum_encrypted_legacy.bin", Some("test")),
-            ("aegis/stratum_internal.db", None),
+            ("imp2/aegis/stratum_plain.json", None),
+            ("imp2/aegis/stratum_encrypted.bin", Some("test")),
+            ("imp2/aegis/stratum_encrypted_legacy.bin", Some("test")),
+            ("imp2/aegis/stratum_internal.db", None),
         ] {
             let p = parse_ok(&FORMAT, f, pw.as_slice());
             assert_same(&p.entries, &want);
@@ -251,11 +251,11 @@ mod tests {
         want[6].issuer = "NoIssuer".into();
         want[6].name = String::new();
         assert_same(
-            &parse_ok(&FORMAT, "stratum/backup.strong.authpro", &["test"]).entries,
+            &parse_ok(&FORMAT, "imp2/stratum/backup.strong.authpro", &["test"]).entries,
             &want,
         );
         assert_same(
-            &parse_ok(&FORMAT, "stratum/backup.legacy.authpro", &["test"]).entries,
+            &parse_ok(&FORMAT, "imp2/stratum/backup.legacy.authpro", &["test"]).entries,
             &want,
         );
     }
@@ -263,8 +263,8 @@ mod tests {
     #[test]
     fn wrong_password() {
         for f in [
-            "stratum/backup.strong.authpro",
-            "stratum/backup.legacy.authpro",
+            "imp2/stratum/backup.strong.authpro",
+            "imp2/stratum/backup.legacy.authpro",
         ] {
             let r = parse_with(&FORMAT, &fixture(f), &["testing1"]);
             assert!(matches!(r, Err(ImportError::WrongPassword)), "{f}");
@@ -279,9 +279,9 @@ mod tests {
     /// imported or listed as skipped with a reason, never dropped.
     #[test]
     fn demo_backups_skip_what_cannot_be_used() {
-        let plain = parse_ok(&FORMAT, "stratum/demo.authpro", &[]);
-        let enc = parse_ok(&FORMAT, "stratum/demo.encrypted.authpro", &["demo"]);
-        let junk = parse_ok(&FORMAT, "stratum/backup.unencrypted.authpro", &[]);
+        let plain = parse_ok(&FORMAT, "imp2/stratum/demo.authpro", &[]);
+        let enc = parse_ok(&FORMAT, "imp2/stratum/demo.encrypted.authpro", &["demo"]);
+        let junk = parse_ok(&FORMAT, "imp2/stratum/backup.unencrypted.authpro", &[]);
         for p in [&plain, &enc, &junk] {
             assert_eq!(p.entries.len() + p.skipped.len(), 15);
             let skipped: Vec<_> = p.skipped.iter().map(|s| s.label.as_str()).collect();
@@ -308,35 +308,35 @@ mod tests {
     #[test]
     fn detection() {
         for f in [
-            "aegis/stratum_plain.json",
-            "aegis/stratum_encrypted.bin",
-            "aegis/stratum_internal.db",
+            "imp2/aegis/stratum_plain.json",
+            "imp2/aegis/stratum_encrypted.bin",
+            "imp2/aegis/stratum_internal.db",
         ] {
             assert!(detect(&fixture(f)), "{f}");
         }
-        assert!(!detect(&fixture("aegis/google_authenticator.sqlite")));
-        assert!(!detect(&fixture("aegis/freeotp_plus.json")));
+        assert!(!detect(&fixture("imp2/aegis/google_authenticator.sqlite")));
+        assert!(!detect(&fixture("imp2/aegis/freeotp_plus.json")));
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("aegis/stratum_plain.json"));
+            let data = m.apply(&fixture("imp2/aegis/stratum_plain.json"));
             let _ = detect(&data);
             let _ = parse(&data, &mut no_password);
         }
 
         #[test]
         fn never_panics_on_databases(m in mutation()) {
-            let data = m.apply(&fixture("aegis/stratum_internal.db"));
+            let data = m.apply(&fixture("imp2/aegis/stratum_internal.db"));
             let _ = detect(&data);
             let _ = parse(&data, &mut no_password);
         }
 
         #[test]
         fn never_panics_on_encrypted_headers(m in mutation()) {
-            let data = m.apply(&fixture("aegis/stratum_encrypted_legacy.bin")[..60]);
+            let data = m.apply(&fixture("imp2/aegis/stratum_encrypted_legacy.bin")[..60]);
             let _ = parse(&data, &mut no_password);
         }
     }

@@ -9,10 +9,10 @@
 //! `base` (16, 32 or 64: the key's encoding), `digits` and `period` as
 //! strings ("" for the defaults 6 and 30); the algorithm is always SHA1.
 
-use super::util_crypto::{aes_cbc_pkcs7, sha256};
-use super::util_entry::{Collector, Params, base32, base64, digits, hex, period};
-use super::util_json::{Object, array, object, opt_i64, opt_str, parse_str, req_str};
-use super::util_prefs::{self, looks_like_prefs};
+use super::shared::crypto::{aes_cbc_pkcs7, sha256};
+use super::shared::entry::{Collector, Params, base32, base64, digits, hex, period};
+use super::shared::json::{Object, array, object, opt_i64, opt_str, parse_str, req_str};
+use super::shared::prefs::{self, looks_like_prefs};
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::{Entry, label};
 
@@ -29,7 +29,7 @@ const WHAT: &str = "TOTP Authenticator backup";
 
 fn detect(data: &[u8]) -> bool {
     if looks_like_prefs(data) {
-        return util_prefs::parse(data).is_ok_and(|p| util_prefs::get(&p, PREF).is_some());
+        return prefs::parse(data).is_ok_and(|p| prefs::get(&p, PREF).is_some());
     }
     // Nothing but base64 whose payload is whole AES blocks.
     ciphertext(data).is_some_and(|c| c.len() >= 32 && c.len() % 16 == 0)
@@ -44,8 +44,8 @@ fn ciphertext(data: &[u8]) -> Option<Vec<u8>> {
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
     let bad = |m: String| ImportError::malformed(format!("{WHAT}: {m}"));
     if looks_like_prefs(data) {
-        let prefs = util_prefs::parse(data).map_err(bad)?;
-        let list = util_prefs::get(&prefs, PREF).ok_or_else(|| bad(format!("no {PREF} entry")))?;
+        let prefs = prefs::parse(data).map_err(bad)?;
+        let list = prefs::get(&prefs, PREF).ok_or_else(|| bad(format!("no {PREF} entry")))?;
         return accounts(list).map_err(bad);
     }
     let ct = ciphertext(data).ok_or_else(|| bad("not base64 text".into()))?;
@@ -123,7 +123,7 @@ fn account(o: &Object) -> Result<Entry, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     /// Canonical 1–3 with names as the app lower-cased them and SHA1 (the
     /// app has no algorithm setting). Digits and period are the stored ones.
@@ -139,8 +139,8 @@ mod tests {
     #[test]
     fn backup_and_preferences() {
         for (f, pw) in [
-            ("aegis/totp_authenticator.bin", Some("Testtest1")),
-            ("aegis/totp_authenticator_internal.xml", None),
+            ("imp2/aegis/totp_authenticator.bin", Some("Testtest1")),
+            ("imp2/aegis/totp_authenticator_internal.xml", None),
         ] {
             let p = parse_ok(&FORMAT, f, pw.as_slice());
             assert_same(&p.entries, &expected());
@@ -152,7 +152,7 @@ mod tests {
     fn stratum_backup_empty_strings_mean_defaults() {
         let p = parse_ok(
             &FORMAT,
-            "stratum/totpauthenticator.encrypted.bin",
+            "imp2/stratum/totpauthenticator.encrypted.bin",
             &["Testtest1"],
         );
         let got: Vec<_> = p
@@ -188,23 +188,21 @@ mod tests {
 
     #[test]
     fn wrong_password() {
-        let data = fixture("stratum/totpauthenticator.encrypted.bin");
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &["test"]),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &[]),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(
+            &FORMAT,
+            "imp2/stratum/totpauthenticator.encrypted.bin",
+            "test",
+        );
     }
 
     #[test]
     fn detection() {
-        assert!(detect(&fixture("aegis/totp_authenticator.bin")));
-        assert!(detect(&fixture("aegis/totp_authenticator_internal.xml")));
-        assert!(!detect(&fixture("aegis/authy_plain.xml")));
-        assert!(!detect(&fixture("aegis/plain.txt")));
+        assert!(detect(&fixture("imp2/aegis/totp_authenticator.bin")));
+        assert!(detect(&fixture(
+            "imp2/aegis/totp_authenticator_internal.xml"
+        )));
+        assert!(!detect(&fixture("imp2/aegis/authy_plain.xml")));
+        assert!(!detect(&fixture("imp2/aegis/plain.txt")));
         assert!(!detect(b"QUJD"));
     }
 
@@ -212,12 +210,12 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("aegis/totp_authenticator.bin"));
+            let data = m.apply(&fixture("imp2/aegis/totp_authenticator.bin"));
             let _ = detect(&data);
             let _ = parse_with(&FORMAT, &data, &["Testtest1"]);
-            let data = m.apply(&fixture("aegis/totp_authenticator_internal.xml"));
+            let data = m.apply(&fixture("imp2/aegis/totp_authenticator_internal.xml"));
             let _ = parse(&data, &mut no_password);
-            let ct = ciphertext(&fixture("aegis/totp_authenticator.bin")).unwrap();
+            let ct = ciphertext(&fixture("imp2/aegis/totp_authenticator.bin")).unwrap();
             let plain = aes_cbc_pkcs7(&sha256(b"Testtest1"), &[0; 16], &ct).unwrap();
             let _ = from_plaintext(&m.apply(&plain));
         }

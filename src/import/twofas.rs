@@ -16,8 +16,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::common_crypt as crypt;
-use super::common_fields::{self as fields, Params};
+use super::shared::crypto;
+use super::shared::entry::{self, RawParams};
+use super::shared::json;
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::{Entry, Kind};
 
@@ -31,7 +32,7 @@ pub const FORMAT: Format = Format {
 const PBKDF2_ITERATIONS: u32 = 10_000;
 
 fn detect(data: &[u8]) -> bool {
-    fields::json_object(data).is_some_and(|map| {
+    json::sniff_object(data).is_some_and(|map| {
         map.get("services").is_some_and(Value::is_array) && map.contains_key("schemaVersion")
     })
 }
@@ -75,7 +76,7 @@ struct Otp {
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    let backup: Backup = fields::json_document("2FAS backup", data)?;
+    let backup: Backup = json::document("2FAS backup", data)?;
     let services = match (backup.services_encrypted.as_deref(), backup.services) {
         (Some(sealed), _) if !sealed.is_empty() => decrypt(sealed, passwords)?,
         (_, Some(services)) => services,
@@ -93,15 +94,15 @@ fn decrypt(sealed: &str, passwords: &mut Passwords) -> Result<Vec<Value>, Import
             "servicesEncrypted is not 'ciphertext:salt:iv'",
         ));
     };
-    let ciphertext = crypt::base64("servicesEncrypted ciphertext", ciphertext)?;
-    let salt = crypt::base64("servicesEncrypted salt", salt)?;
-    let iv = crypt::base64("servicesEncrypted iv", iv)?;
-    crypt::exact_len("servicesEncrypted iv", &iv, 12)?;
+    let ciphertext = crypto::base64("servicesEncrypted ciphertext", ciphertext)?;
+    let salt = crypto::base64("servicesEncrypted salt", salt)?;
+    let iv = crypto::base64("servicesEncrypted iv", iv)?;
+    crypto::exact_len("servicesEncrypted iv", &iv, 12)?;
     let password = passwords("2FAS backup")?;
-    let key = crypt::pbkdf2_sha256(password.as_bytes(), &salt, PBKDF2_ITERATIONS)?;
+    let key = crypto::pbkdf2_sha256(password.as_bytes(), &salt, PBKDF2_ITERATIONS)?;
     let plain =
-        crypt::aes256_gcm_open(&key, &iv, b"", &ciphertext)?.ok_or(ImportError::WrongPassword)?;
-    fields::json_document("decrypted 2FAS services", &plain)
+        crypto::aes256_gcm_open(&key, &iv, b"", &ciphertext)?.ok_or(ImportError::WrongPassword)?;
+    json::document("decrypted 2FAS services", &plain)
 }
 
 fn entries(services: Vec<Value>, groups: &[Group]) -> Parsed {
@@ -111,11 +112,11 @@ fn entries(services: Vec<Value>, groups: &[Group]) -> Parsed {
             Ok(service) => {
                 let (issuer, name) = names(&service);
                 let result = entry(&service, issuer.clone(), name.clone(), groups);
-                fields::push(&mut parsed, &issuer, &name, result);
+                entry::push(&mut parsed, &issuer, &name, result);
             }
             Err(e) => {
                 let label = format!("service {}", index + 1);
-                fields::push(&mut parsed, "", &label, Err(fields::json_reason(&e)));
+                entry::push(&mut parsed, "", &label, Err(json::reason(&e)));
             }
         }
     }
@@ -150,17 +151,17 @@ fn entry(
         None | Some("TOTP") => Kind::Totp,
         Some("HOTP") => Kind::Hotp,
         Some("STEAM") => Kind::Steam,
-        Some(other) => return Err(fields::unsupported_kind(&format!("'{other}'"))),
+        Some(other) => return Err(entry::unsupported_kind(&format!("'{other}'"))),
     };
-    let params = Params {
+    let params = RawParams {
         algorithm: otp.algorithm.as_deref(),
         digits: otp.digits,
         // HOTP services carry a meaningless `period: 30`; it is not used.
         period: otp.period.filter(|_| kind != Kind::Hotp),
         counter: otp.counter,
     };
-    let secret = fields::secret_value(Some(&service.secret))?;
-    let mut entry = Entry::new(issuer, name, fields::token(kind, &params, secret)?);
+    let secret = entry::secret_value(Some(&service.secret))?;
+    let mut entry = Entry::new(issuer, name, entry::token(kind, &params, secret)?);
     if let Some(group) = groups
         .iter()
         .find(|g| Some(&g.id) == service.group_id.as_ref())
@@ -175,7 +176,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::import::common_testkit::*;
+    use crate::import::shared::testkit::*;
 
     fn twofas(files: &[&str], want: &[Want]) {
         for file in files {
@@ -190,7 +191,7 @@ mod tests {
     #[test]
     fn schema_1_has_only_secrets_so_all_are_plain_totp() {
         let want: Vec<Want> = AEGIS[..6].iter().map(|w| w.plain_totp()).collect();
-        twofas(&["2fas_authenticator.json"], &want);
+        twofas(&["imp1/2fas_authenticator.json"], &want);
     }
 
     #[test]
@@ -206,8 +207,8 @@ mod tests {
             .collect();
         twofas(
             &[
-                "2fas_authenticator_plain.2fas",
-                "2fas_authenticator_encrypted.2fas",
+                "imp1/2fas_authenticator_plain.2fas",
+                "imp1/2fas_authenticator_encrypted.2fas",
             ],
             &want,
         );
@@ -217,16 +218,16 @@ mod tests {
     fn schema_3_and_4_keep_types_counters_and_steam() {
         twofas(
             &[
-                "2fas_authenticator_plain_v3.2fas",
-                "2fas_authenticator_encrypted_v3.2fas",
+                "imp1/2fas_authenticator_plain_v3.2fas",
+                "imp1/2fas_authenticator_encrypted_v3.2fas",
             ],
             &AEGIS[..6],
         );
         let v4 = [AEGIS[0], AEGIS[3], AEGIS[4], AEGIS[5], AEGIS[6]];
         twofas(
             &[
-                "2fas_authenticator_plain_v4.2fas",
-                "2fas_authenticator_encrypted_v4.2fas",
+                "imp1/2fas_authenticator_plain_v4.2fas",
+                "imp1/2fas_authenticator_encrypted_v4.2fas",
             ],
             &v4,
         );
@@ -240,12 +241,16 @@ mod tests {
         want.remove(1);
         twofas(
             &[
-                "stratum/twofas.unencrypted.2fas",
-                "stratum/twofas.encrypted.2fas",
+                "imp1/stratum/twofas.unencrypted.2fas",
+                "imp1/stratum/twofas.encrypted.2fas",
             ],
             &want[..],
         );
-        let parsed = parse(&fixture("stratum/twofas.unencrypted.2fas"), &mut no_pw).unwrap();
+        let parsed = parse(
+            &fixture("imp1/stratum/twofas.unencrypted.2fas"),
+            &mut no_password,
+        )
+        .unwrap();
         let grouped: Vec<_> = parsed
             .entries
             .iter()
@@ -287,8 +292,11 @@ mod tests {
                 ..STRATUM[5]
             },
         ];
-        twofas(&["2fas-demo-nopass.2fas", "2fas-demo-pass.2fas"], &want);
-        let parsed = parse(&fixture("2fas-demo-pass.2fas"), &mut pw("test")).unwrap();
+        twofas(
+            &["imp1/2fas-demo-nopass.2fas", "imp1/2fas-demo-pass.2fas"],
+            &want,
+        );
+        let parsed = parse(&fixture("imp1/2fas-demo-pass.2fas"), &mut pw("test")).unwrap();
         let folder = parsed
             .entries
             .iter()
@@ -299,22 +307,14 @@ mod tests {
 
     #[test]
     fn wrong_or_missing_password_is_reported() {
-        let data = fixture("stratum/twofas.encrypted.2fas");
-        assert!(matches!(
-            parse(&data, &mut pw("test1")),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse(&data, &mut no_pw),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(&FORMAT, "imp1/stratum/twofas.encrypted.2fas", "test1");
     }
 
     #[test]
     fn unknown_token_types_are_skipped_with_the_reason() {
         let doc = br#"{"schemaVersion":4,"services":[{"name":"Y","secret":"JBSWY3DPEHPK3PXP","otp":{"tokenType":"YAOTP"}},
             {"name":"Z","secret":"JBSWY3DPEHPK3PXP","otp":{"tokenType":"TOTP","algorithm":"MD5"}}]}"#;
-        let parsed = parse(doc, &mut no_pw).unwrap();
+        let parsed = parse(doc, &mut no_password).unwrap();
         assert!(parsed.entries.is_empty());
         assert_eq!(parsed.skipped.len(), 2);
         assert!(parsed.skipped[0].reason.contains("YAOTP"));
@@ -322,36 +322,29 @@ mod tests {
 
     #[test]
     fn other_json_is_not_an_empty_backup() {
-        assert!(matches!(
-            parse(b"{}", &mut no_pw),
-            Err(ImportError::Malformed(_))
-        ));
-        let aegis = fixture("aegis_plain.json");
-        assert!(matches!(
-            parse(&aegis, &mut no_pw),
-            Err(ImportError::Malformed(_))
-        ));
+        assert_malformed(&FORMAT, b"{}");
+        assert_malformed(&FORMAT, &fixture("imp1/aegis_plain.json"));
     }
 
     #[test]
     fn detection_is_specific() {
-        assert!(!detect(&fixture("aegis_plain.json")));
-        assert!(!detect(&fixture("andotp_plain.json")));
-        assert!(!detect(&fixture("bitwarden.json")));
+        assert!(!detect(&fixture("imp1/aegis_plain.json")));
+        assert!(!detect(&fixture("imp1/andotp_plain.json")));
+        assert!(!detect(&fixture("imp1/bitwarden.json")));
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn mutated_backups_never_panic(data in mutated(fixture("2fas_authenticator_plain_v4.2fas"))) {
+        fn mutated_backups_never_panic(data in mutated(fixture("imp1/2fas_authenticator_plain_v4.2fas"))) {
             let _ = detect(&data);
-            let _ = parse(&data, &mut no_pw);
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]
-        fn mutated_encrypted_backups_never_panic(data in mutated(fixture("2fas-demo-pass.2fas"))) {
-            let _ = parse(&data, &mut no_pw);
+        fn mutated_encrypted_backups_never_panic(data in mutated(fixture("imp1/2fas-demo-pass.2fas"))) {
+            let _ = parse(&data, &mut no_password);
         }
 
         #[test]

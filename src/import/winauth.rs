@@ -9,8 +9,8 @@
 //! What this format adds: `+` read as a space, 5-digit Steam lines read as
 //! Steam tokens, the zip, and a clear refusal of WinAuth's own XML config.
 
-use super::util_urilines::{form_encoded_lines, query};
-use super::util_zip;
+use super::shared::otpauth::{form_encoded_lines, query};
+use super::shared::zipfile;
 use super::{Format, ImportError, Parsed, Passwords};
 
 pub const FORMAT: Format = Format {
@@ -23,8 +23,8 @@ pub const FORMAT: Format = Format {
 const WHAT: &str = "WinAuth export";
 
 fn detect(data: &[u8]) -> bool {
-    if util_zip::is_zip(data) {
-        return util_zip::names(data).is_some_and(|n| n.iter().any(|n| is_export_name(n)));
+    if zipfile::is_zip(data) {
+        return zipfile::names(data).is_some_and(|n| n.iter().any(|n| is_export_name(n)));
     }
     if is_config(data) {
         return true;
@@ -74,8 +74,8 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
              Export (text file) and import that instead"
         )));
     }
-    if util_zip::is_zip(data) {
-        let text = util_zip::read_file(data, is_export_name, WHAT, passwords)?;
+    if zipfile::is_zip(data) {
+        let text = zipfile::read_file(data, is_export_name, WHAT, passwords)?;
         return form_encoded_lines(&text, WHAT);
     }
     form_encoded_lines(data, WHAT)
@@ -84,11 +84,11 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::util_test::*;
+    use crate::import::shared::testkit::*;
 
     #[test]
     fn encrypted_zip() {
-        let p = parse_ok(&FORMAT, "stratum/winauth.zip", &["test"]);
+        let p = parse_ok(&FORMAT, "imp2/stratum/winauth.zip", &["test"]);
         let got: Vec<_> = p
             .entries
             .iter()
@@ -102,20 +102,12 @@ mod tests {
                 "TESTTESTTESTTESTTESQ".to_string()
             )]
         );
-        let data = fixture("stratum/winauth.zip");
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &["test1"]),
-            Err(ImportError::WrongPassword)
-        ));
-        assert!(matches!(
-            parse_with(&FORMAT, &data, &[]),
-            Err(ImportError::NeedPassword)
-        ));
+        assert_password_errors(&FORMAT, "imp2/stratum/winauth.zip", "test1");
     }
 
     #[test]
     fn empty_zip_is_an_error() {
-        let data = fixture("stratum/winauth.invalid.zip");
+        let data = fixture("imp2/stratum/winauth.invalid.zip");
         assert!(!detect(&data));
         assert!(matches!(
             parse_with(&FORMAT, &data, &["test"]),
@@ -125,7 +117,7 @@ mod tests {
 
     #[test]
     fn generic_uri_lists_are_not_claimed() {
-        assert!(!detect(&fixture("aegis/plain.txt")));
+        assert!(!detect(&fixture("imp2/aegis/plain.txt")));
     }
 
     #[test]
@@ -167,7 +159,7 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics(m in mutation()) {
-            let data = m.apply(&fixture("stratum/winauth.zip"));
+            let data = m.apply(&fixture("imp2/stratum/winauth.zip"));
             let _ = detect(&data);
             let _ = parse_with(&FORMAT, &data, &["test"]);
             let data = m.apply(b"otpauth://totp/A+b?secret=JBSWY3DPEHPK3PXP&digits=5&icon=WinAuth\n");

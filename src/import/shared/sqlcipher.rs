@@ -13,8 +13,8 @@
 use hmac::{Hmac, Mac};
 use zeroize::Zeroizing;
 
-use super::util_crypto::{Hash, aes256_cbc_raw, pbkdf2};
-use super::util_sqlite::MAGIC;
+use super::crypto::{Hash, aes256_cbc_raw, pbkdf2};
+use super::sqlite::MAGIC;
 
 const PAGE: usize = 1024;
 const RESERVE: usize = 48;

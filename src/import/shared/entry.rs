@@ -2,15 +2,24 @@
 //!
 //! Importers decide per entry: an account we can compute becomes an
 //! [`Entry`] (after [`Token::validate`]); anything else becomes a
-//! [`Skipped`] with the reason, so nothing is dropped silently.
+//! [`Skipped`] with the reason, so nothing is dropped silently. Reasons
+//! never quote the secret.
+//!
+//! Two ways in: [`Params`] for formats that know every parameter (or whose
+//! app fixes them), and [`RawParams`] + [`token`] for JSON formats where an
+//! absent field takes the otpauth default (SHA1, 6 digits, 30 s), which is
+//! what those apps themselves assume, and a present but wrong value (unknown
+//! algorithm, 11 digits, period 0) is refused.
 
 use std::str::FromStr;
 
+use serde_json::Value;
+
 use crate::model::{
-    Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Kind, STEAM_DIGITS, Secret, Token,
+    self, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Kind, STEAM_DIGITS, Secret, Token,
 };
 
-use super::{Parsed, Skipped};
+use crate::import::{Parsed, Skipped};
 
 /// Gathers the entries and the skipped accounts of one file.
 #[derive(Default)]
@@ -154,6 +163,75 @@ pub(crate) fn split_label(label: &str) -> (&str, &str) {
     }
 }
 
+/// The parameters of one foreign entry, as far as the file gives them.
+#[derive(Default)]
+pub(crate) struct RawParams<'a> {
+    pub algorithm: Option<&'a str>,
+    pub digits: Option<u64>,
+    pub period: Option<u64>,
+    pub counter: Option<u64>,
+}
+
+/// Builds and validates a token; the error is a reason fit for [`Skipped`].
+pub(crate) fn token(kind: Kind, params: &RawParams, secret: Secret) -> Result<Token, String> {
+    let algorithm = match params.algorithm {
+        None => Algorithm::SHA1,
+        Some(a) => a.parse::<Algorithm>().map_err(|e| e.to_string())?,
+    };
+    let default_digits = if kind == Kind::Steam {
+        STEAM_DIGITS
+    } else {
+        DEFAULT_DIGITS
+    };
+    let digits = match params.digits {
+        None => default_digits,
+        Some(d) => u8::try_from(d).map_err(|_| format!("{d} digits is out of range (6 to 10)"))?,
+    };
+    let token = Token {
+        kind,
+        algorithm,
+        digits,
+        period: params.period.unwrap_or(DEFAULT_PERIOD),
+        counter: if kind == Kind::Hotp {
+            params.counter.unwrap_or(0)
+        } else {
+            0
+        },
+        secret,
+    };
+    token.validate().map_err(|e| e.to_string())?;
+    Ok(token)
+}
+
+/// A base32 secret held in a JSON value (which must be a string).
+pub(crate) fn secret_value(value: Option<&Value>) -> Result<Secret, String> {
+    match value {
+        Some(Value::String(s)) => secret_text(s),
+        None | Some(Value::Null) => Err("the entry has no secret".into()),
+        Some(_) => Err("the secret is not a string".into()),
+    }
+}
+
+pub(crate) fn secret_text(text: &str) -> Result<Secret, String> {
+    Secret::from_base32(text).map_err(|e| e.to_string())
+}
+
+/// Appends an entry, or a skipped record naming it, to `parsed`.
+pub(crate) fn push(parsed: &mut Parsed, issuer: &str, name: &str, result: Result<Entry, String>) {
+    match result {
+        Ok(entry) => parsed.entries.push(entry),
+        Err(reason) => parsed.skipped.push(Skipped {
+            label: model::label(issuer, name),
+            reason,
+        }),
+    }
+}
+
+/// A skipped entry of a kind `otp` cannot compute codes for.
+pub(crate) fn unsupported_kind(kind: &str) -> String {
+    format!("{kind} entries are not supported (otp computes TOTP, HOTP and Steam codes)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +277,32 @@ mod tests {
         assert_eq!(split_label("Deno: Mason"), ("Deno", "Mason"));
         assert_eq!(split_label("a:b:c"), ("a", "b:c"));
         assert_eq!(split_label("plain"), ("", "plain"));
+    }
+
+    fn secret() -> Secret {
+        secret_text("JBSWY3DPEHPK3PXP").unwrap()
+    }
+
+    #[test]
+    fn absent_fields_take_defaults_and_bad_ones_are_refused() {
+        let t = token(Kind::Totp, &RawParams::default(), secret()).unwrap();
+        assert_eq!((t.algorithm, t.digits, t.period), (Algorithm::SHA1, 6, 30));
+        let s = token(Kind::Steam, &RawParams::default(), secret()).unwrap();
+        assert_eq!(s.digits, 5);
+        let bad = RawParams {
+            algorithm: Some("MD5"),
+            ..RawParams::default()
+        };
+        assert!(token(Kind::Totp, &bad, secret()).is_err());
+        let bad = RawParams {
+            digits: Some(300),
+            ..RawParams::default()
+        };
+        assert!(token(Kind::Totp, &bad, secret()).is_err());
+        let bad = RawParams {
+            period: Some(0),
+            ..RawParams::default()
+        };
+        assert!(token(Kind::Totp, &bad, secret()).is_err());
     }
 }

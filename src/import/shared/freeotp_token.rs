@@ -7,8 +7,8 @@
 
 use crate::model::{Kind, label};
 
-use super::util_entry::{Params, algorithm, digits, period};
-use super::util_json::{Object, opt_i64, opt_str, signed_bytes};
+use super::entry::{Params, algorithm, digits, period};
+use super::json::{Object, opt_i64, opt_str, signed_bytes};
 use crate::model::Entry;
 
 /// `issuer:name` the way FreeOTP shows it: the user's edits (`*Alt`) win.

@@ -9,7 +9,7 @@ use std::io::{Cursor, Read};
 
 use zeroize::Zeroizing;
 
-use super::{ImportError, Passwords};
+use crate::import::{ImportError, Passwords};
 
 /// An export holds one text file; anything bigger is not one.
 const MAX_ENTRY_BYTES: u64 = 16 * 1024 * 1024;

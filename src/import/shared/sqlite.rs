@@ -10,7 +10,7 @@ use rusqlite::{Connection, MAIN_DB};
 
 use zeroize::Zeroizing;
 
-use super::ImportError;
+use crate::import::ImportError;
 
 pub(crate) const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use super::ImportError;
+use crate::import::ImportError;
 
 pub(crate) type Object = Map<String, Value>;
 
@@ -121,6 +121,53 @@ pub(crate) fn signed_bytes(o: &Object, key: &str) -> Result<Vec<u8>, String> {
         .collect()
 }
 
+/// A JSON error as text without the offending value: serde_json quotes the
+/// value in type errors, and that value may be a secret.
+pub(crate) fn reason(err: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match err.classify() {
+        Category::Data => "a field has the wrong type or value".into(),
+        Category::Syntax | Category::Eof | Category::Io => {
+            format!(
+                "not valid JSON (line {}, column {})",
+                err.line(),
+                err.column()
+            )
+        }
+    }
+}
+
+/// Parses a whole document as JSON, or says it is not JSON of the format.
+pub(crate) fn document<T: serde::de::DeserializeOwned>(
+    what: &str,
+    data: &[u8],
+) -> Result<T, ImportError> {
+    serde_json::from_slice(trim_start(data))
+        .map_err(|e| ImportError::malformed(format!("{what}: {}", reason(&e))))
+}
+
+/// Cheap sniff helper: the bytes as a JSON object, if they are one.
+pub(crate) fn sniff_object(data: &[u8]) -> Option<serde_json::Map<String, Value>> {
+    let data = trim_start(data);
+    if data.first() != Some(&b'{') {
+        return None;
+    }
+    match serde_json::from_slice(data) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
+    }
+}
+
+/// The bytes without a UTF-8 byte-order mark and leading whitespace.
+pub(crate) fn trim_start(data: &[u8]) -> &[u8] {
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let start = data
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(data.len());
+    data.get(start..).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +207,18 @@ mod tests {
         let e = parse(b"{\"secret\": JBSWY3DP}", "file").unwrap_err();
         assert!(!e.to_string().contains("JBSW"));
         assert!(sniff(b"\x00\x01").is_none());
+    }
+
+    #[test]
+    fn documents_may_start_with_a_byte_order_mark() {
+        let v: Value = document("x", b"\xEF\xBB\xBF {\"a\":1}").unwrap();
+        assert_eq!(v["a"], 1);
+        assert!(sniff_object(b"\xEF\xBB\xBF{}").is_some());
+    }
+
+    #[test]
+    fn json_reasons_never_quote_values() {
+        let err = serde_json::from_str::<u8>("\"JBSWY3DPEHPK3PXP\"").unwrap_err();
+        assert!(!reason(&err).contains("JBSW"));
     }
 }
