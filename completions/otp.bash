@@ -1112,12 +1112,16 @@ _otp() {
             return 0
             ;;
         otp__subcmd__passwd)
-            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version"
+            opts="-i -h -V --new-passphrase-file --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --new-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -316,6 +316,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand --version 'Print version'
         }
         &'otp;passwd'= {
+            cand --new-passphrase-file 'Read the new passphrase from the first line of FILE (default: ask twice on the terminal)'
             cand --vault 'Vault file [default: <data dir>/vault.age]'
             cand --config 'Config file [default: <config dir>/config.toml]'
             cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'

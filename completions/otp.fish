@@ -260,6 +260,7 @@ always\t''
 never\t''"
 complete -c otp -n "__fish_otp_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c otp -n "__fish_otp_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c otp -n "__fish_otp_using_subcommand passwd" -l new-passphrase-file -d 'Read the new passphrase from the first line of FILE (default: ask twice on the terminal)' -r -F
 complete -c otp -n "__fish_otp_using_subcommand passwd" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand passwd" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand passwd" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F

@@ -403,7 +403,11 @@ pub struct CompletionsArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct PasswdArgs {}
+pub struct PasswdArgs {
+    /// Read the new passphrase from the first line of FILE (default: ask twice on the terminal)
+    #[arg(long, value_name = "FILE")]
+    pub new_passphrase_file: Option<PathBuf>,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum RecoveryKeyCommand {

@@ -13,6 +13,7 @@ pub mod complete;
 pub mod config;
 pub mod docs;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod otp;

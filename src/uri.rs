@@ -5,8 +5,10 @@
 //! - A label without `:` is the account name, not the issuer (Google, Aegis).
 //! - Label prefix and `issuer=` disagree: the parameter wins and the whole
 //!   label is kept as the name, so nothing the URI says is lost.
-//! - `+` is a literal plus everywhere (RFC 3986, as the format specifies);
-//!   form-style `+` for space would corrupt names such as `C++`.
+//! - In `issuer=`, `+` is a space, as real exporters (Aegis, Bitwarden,
+//!   PHP/Python/Java URL encoders) write it — unless the literal reading
+//!   matches the label's prefix (`C++:a?issuer=C++`). In the label (the URI
+//!   path) `+` is always a plus. `format` writes `%20` and `%2B`.
 //! - `#` is not a fragment: real exporters put raw `#` in labels.
 //! - Issuer `Steam` alone does not make a Steam token; `otpauth://steam/...`
 //!   and `encoder=steam` do.
@@ -155,6 +157,17 @@ fn shown_type(t: &str) -> Option<String> {
         .then(|| t.to_string())
 }
 
+/// Decodes `issuer=`. Real exporters (Aegis, Bitwarden, PHP and Python
+/// URL encoders) write a space as `+`, so `+` is a space — unless reading it
+/// literally makes the issuer match the label's prefix (`C++:a?issuer=C++`).
+fn decode_issuer(raw: &str, label: &str) -> Result<String, UriError> {
+    let literal = decode(raw, "issuer")?;
+    if !raw.contains('+') || label == literal || label.starts_with(&format!("{literal}:")) {
+        return Ok(literal);
+    }
+    decode(&raw.replace('+', "%20"), "issuer")
+}
+
 /// Splits a decoded label into (issuer, name) given the `issuer=` parameter.
 fn split_label(label: &str, issuer_param: Option<String>) -> (String, String) {
     match issuer_param {
@@ -163,11 +176,14 @@ fn split_label(label: &str, issuer_param: Option<String>) -> (String, String) {
                 .strip_prefix(issuer.as_str())
                 .and_then(|rest| rest.strip_prefix(':'))
                 .map(|rest| rest.trim_start_matches(' '))
-                .unwrap_or(label);
+                // `:name` is an empty issuer prefix, not part of the name.
+                .unwrap_or_else(|| label.strip_prefix(':').unwrap_or(label));
             let name = name.to_string();
             (issuer, name)
         }
         None => match label.split_once(':') {
+            // `/:name` is how `format` writes a name holding ':' with no issuer.
+            Some(("", name)) => (String::new(), name.to_string()),
             Some((issuer, name)) => (issuer.to_string(), name.trim_start_matches(' ').to_string()),
             None => (String::new(), label.to_string()),
         },
@@ -199,7 +215,11 @@ pub fn parse(uri: &str) -> Result<Entry, UriError> {
     }
     let params = Params::read(query)?;
     let label = decode(raw_label, "label")?;
-    let issuer_param = match params.issuer.map(|i| decode(i, "issuer")).transpose()? {
+    let issuer_param = match params
+        .issuer
+        .map(|i| decode_issuer(i, &label))
+        .transpose()?
+    {
         Some(i) if !i.is_empty() => Some(i),
         _ => None,
     };
@@ -522,9 +542,23 @@ mod tests {
         // Issuer containing ':' survives when the parameter gives it.
         let e = ok("otpauth://totp/a:b:c?secret=AA&issuer=a%3Ab");
         assert_eq!((e.issuer.as_str(), e.name.as_str()), ("a:b", "c"));
-        // '+' is a plus, '#' is not a fragment.
+        // '+' is a plus where the label says so, '#' is not a fragment.
         let e = ok("otpauth://totp/C++:a#1?secret=AA&issuer=C++");
         assert_eq!((e.issuer.as_str(), e.name.as_str()), ("C++", "a#1"));
+        // Form-encoded spaces in issuer= (Aegis's own export writes these).
+        let e = ok("otpauth://hotp/Air%20Canada:Benjamin?secret=AA&issuer=Air+Canada&counter=50");
+        assert_eq!(
+            (e.issuer.as_str(), e.name.as_str()),
+            ("Air Canada", "Benjamin")
+        );
+        let e = ok("otpauth://totp/Air+Canada:Ben?secret=AA&issuer=Air+Canada");
+        assert_eq!((e.issuer.as_str(), e.name.as_str()), ("Air+Canada", "Ben"));
+        // An empty issuer prefix is not part of the name.
+        let e = ok("otpauth://totp/:cool@ente.com?secret=AA&issuer=Ente");
+        assert_eq!(
+            (e.issuer.as_str(), e.name.as_str()),
+            ("Ente", "cool@ente.com")
+        );
         // Case-insensitive scheme, type and keys; unknown keys and bare keys ignored.
         let e = ok("OTPAUTH://HOTP/x?SECRET=AA&Counter=7&image=http%3A%2F%2Fx&flag");
         assert_eq!((e.token.kind, e.token.counter), (Kind::Hotp, 7));

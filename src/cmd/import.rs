@@ -70,7 +70,7 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
     for s in skipped {
         term::warn(&format!("skipped {}: {}", sanitize(&s.label), s.reason));
     }
-    let (added, duplicates) = ctx.update(|vault, _| {
+    let (added, duplicates, snapshot) = ctx.update(|vault, _| {
         let actions = plan(&vault.accounts, &entries);
         if dry_run {
             let mut text = String::new();
@@ -106,6 +106,8 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
             .into());
         }
         let duplicates = actions.iter().filter(|a| matches!(a, Action::Duplicate { .. })).count();
+        let adds = !dry_run && actions.contains(&Action::Add);
+        let snapshot = if adds { Some(crate::cmd::backup::snapshot(ctx, vault, "import")?) } else { None };
         let mut added = 0;
         for (e, a) in entries.into_iter().zip(actions) {
             if a == Action::Add {
@@ -116,13 +118,16 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
                 }
             }
         }
-        Ok((added, duplicates))
+        Ok((added, duplicates, snapshot))
     })?;
     let verb = if dry_run { "would be added" } else { "added" };
     term::note(&format!(
         "{added} {verb}, {duplicates} duplicates, {} skipped",
         skipped.len()
     ));
+    if let Some(p) = snapshot {
+        crate::cmd::backup::undo_note(&p);
+    }
     Ok(())
 }
 
@@ -148,7 +153,7 @@ fn format_by_name(name: &str) -> Result<&'static Format> {
     })
 }
 
-fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     let mut data = Zeroizing::new(Vec::new());
     if path == Path::new("-") {
         std::io::stdin()

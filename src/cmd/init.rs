@@ -1,15 +1,40 @@
 //! `otp init`: create an empty vault and the key that opens it.
 
+use std::path::Path;
+
 use anyhow::Result;
 
 use crate::cli::InitArgs;
-use crate::cmd::{Ctx, now};
+use crate::cmd::{Ctx, now, recovery_key};
 use crate::error::Fail;
 use crate::term;
 use crate::vault::keys::{self, Method};
 use crate::vault::{Vault, store};
 
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
+    let recovery = create(ctx, args.generate_identity.as_deref(), args.recovery_key)?;
+    if let Some(key) = recovery {
+        recovery_key::reveal(&key, &ctx.vault_path, args.qr)?;
+    }
+    term::note(
+        "Next: `otp add` or `otp import`, then `otp backup` — a second factor with no backup is one lost phone away from a lockout.",
+    );
+    Ok(())
+}
+
+/// Creates an empty vault and the key that opens it: a new identity file
+/// at `generate_identity`, else the `--identity` given, else a new
+/// passphrase (and key file). Refuses if a vault exists. `recover` uses it
+/// on a machine that has no vault yet.
+pub fn create_vault(ctx: &Ctx, generate_identity: Option<&Path>) -> Result<()> {
+    create(ctx, generate_identity, false).map(|_| ())
+}
+
+fn create(
+    ctx: &Ctx,
+    generate_identity: Option<&Path>,
+    recovery_key: bool,
+) -> Result<Option<recovery_key::NewKey>> {
     if ctx.vault_path.exists() {
         return Err(Fail::error(format!(
             "a vault already exists at {}; nothing was changed",
@@ -18,15 +43,12 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
         .hint("use --vault PATH (or OTP_VAULT) for a second vault")
         .into());
     }
-    if args.recovery_key {
-        return Err(Fail::error("--recovery-key is not available in this build").into());
-    }
     let created = now().format(&time::format_description::well_known::Rfc3339)?;
     let _lock = store::lock(
         &ctx.vault_path,
         std::time::Duration::from_secs(ctx.config.lock_timeout_seconds),
     )?;
-    let (recipients, how) = if let Some(path) = &args.generate_identity {
+    let (recipients, how) = if let Some(path) = generate_identity {
         let (secret, recipient) = keys::generate_identity();
         store::write_new(
             path,
@@ -73,7 +95,14 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
             format!("passphrase (key file {})", key_file.display()),
         )
     };
-    let vault = Vault::new(recipients);
+    let mut vault = Vault::new(recipients);
+    if generate_identity.is_none() && ctx.global.identity.is_none() {
+        vault.key_file_recipient = vault.recipients.first().cloned();
+    }
+    let recovery = match recovery_key {
+        true => Some(recovery_key::attach(&mut vault)?),
+        false => None,
+    };
     let sealed = keys::encrypt(
         vault.to_toml().as_bytes(),
         &keys::parse_recipients(&vault.recipients)?,
@@ -85,8 +114,5 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
         ctx.vault_path.display()
     ));
     term::note(&format!("Unlock: {how}"));
-    term::note(
-        "Next: `otp add` or `otp import`, then `otp backup` — a second factor with no backup is one lost phone away from a lockout.",
-    );
-    Ok(())
+    Ok(recovery)
 }

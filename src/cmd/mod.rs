@@ -3,11 +3,18 @@
 //! the disk; it hands pure modules plain values.
 
 pub mod add;
+pub mod backup;
 pub mod code;
 pub mod completions;
+pub mod export;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod passwd;
+pub mod recipients;
+pub mod recover;
+pub mod recovery_codes;
+pub mod recovery_key;
 pub mod remove;
 pub mod rename;
 pub mod show;
@@ -42,15 +49,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Completions(args) => completions::run(args),
-        Command::Export(_)
-        | Command::Recover(_)
-        | Command::Backup(_)
-        | Command::Passwd(_)
-        | Command::RecoveryKey(_)
-        | Command::Recipients(_)
-        | Command::RecoveryCodes(_) => {
-            Err(Fail::error("this command is not available in this build").into())
-        }
+        Command::Passwd(args) => passwd::run(&ctx, args),
+        Command::RecoveryKey(cmd) => recovery_key::run(&ctx, cmd),
+        Command::Recipients(cmd) => recipients::run(&ctx, cmd),
+        Command::RecoveryCodes(cmd) => recovery_codes::run(&ctx, cmd),
+        Command::Export(args) => export::run(&ctx, args),
+        Command::Recover(args) => recover::run(&ctx, args),
+        Command::Backup(args) => backup::run(&ctx, args),
     }
 }
 
@@ -204,8 +209,10 @@ impl Ctx {
         store::write_atomic(&self.vault_path, &data)
     }
 
-    /// Runs after every saved change (backup reminders and auto-backups hook in here).
-    fn after_change(&self, _vault: &Vault) {}
+    /// Runs after every saved change: the backup reminder, or `auto_backup`.
+    fn after_change(&self, vault: &Vault) {
+        backup::after_change(self, vault);
+    }
 }
 
 /// The current time, to the second: the one clock read of a command.

@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use crate::cli::RemoveArgs;
-use crate::cmd::{Ctx, now};
+use crate::cmd::{Ctx, now, recovery_codes};
 use crate::error::Fail;
 use crate::term::{self, sanitize};
 use crate::vault::Trashed;
@@ -14,10 +14,18 @@ pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<()> {
     let (vault, _) = ctx.load()?;
     let a = &vault.accounts[vault.find(&args.query)?];
     let (id, label) = (a.id.clone(), sanitize(&a.label()));
-    term::warn(&format!(
-        "removing {label} deletes its second factor from this vault: without another copy (the service's recovery codes, \
-         a backup, another device) you can be locked out of that account"
-    ));
+    if recovery_codes::at_risk(&vault).iter().any(|r| r.id == id) {
+        term::warn(&term::err_red(&format!(
+            "{label} has no recovery codes stored here and this vault opens on one device only: \
+             if this is your only copy of its second factor, removing it leaves you locked out of that account. \
+             Sign in to the service first and turn 2FA off or move it elsewhere."
+        )));
+    } else {
+        term::warn(&format!(
+            "removing {label} deletes its second factor from this vault: without another copy (the service's recovery codes, \
+             a backup, another device) you can be locked out of that account"
+        ));
+    }
     if !args.yes && term::stdin_is_tty() && !term::confirm(&format!("Move {label} to the trash?"))?
     {
         return Err(Fail::error("nothing was removed").into());

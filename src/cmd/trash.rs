@@ -75,10 +75,17 @@ fn purge(ctx: &Ctx, older_than: Option<u64>, yes: bool) -> Result<()> {
     {
         return Err(Fail::error("nothing was purged").into());
     }
-    ctx.update(|vault, _| {
+    let snapshot = ctx.update(|vault, _| {
+        if !vault.trash.iter().any(|t| doomed(t.deleted)) {
+            return Ok(None);
+        }
+        let snapshot = crate::cmd::backup::snapshot(ctx, vault, "purge")?;
         vault.trash.retain(|t| !doomed(t.deleted));
-        Ok(())
+        Ok(Some(snapshot))
     })?;
     term::note(&format!("Purged {count} account(s) from the trash"));
+    if let Some(p) = snapshot {
+        crate::cmd::backup::undo_note(&p);
+    }
     Ok(())
 }

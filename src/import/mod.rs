@@ -14,7 +14,28 @@ pub mod plan;
 
 use crate::model::Entry;
 
+// Importers for app exports, files and databases.
+pub mod aegis;
+pub mod andotp;
+pub mod authenticator_plus;
+pub mod authy;
+pub mod battlenet;
+pub mod bitwarden;
+pub mod duo;
+pub mod ente;
+pub mod freeotp;
+pub mod freeotp_plus;
+pub mod google_authenticator;
+pub mod microsoft_authenticator;
+pub mod otp_json;
+pub mod proton;
+mod shared;
+pub mod steam;
+pub mod stratum;
+pub mod totp_authenticator;
+pub mod twofas;
 pub mod uri_list;
+pub mod winauth;
 
 /// What one input yields: accounts, and entries that were deliberately not
 /// imported (with why), so nothing is ever dropped silently.
@@ -82,7 +103,33 @@ pub struct Format {
 }
 
 /// All formats, most specific first: detection tries them in this order.
-pub static FORMATS: &[Format] = &[uri_list::FORMAT];
+pub static FORMATS: &[Format] = &[
+    // Formats recognised by their own structure (otp's own JSON by its
+    // "format": "otp-json" marker).
+    otp_json::FORMAT,
+    aegis::FORMAT,
+    twofas::FORMAT,
+    bitwarden::FORMAT,
+    proton::FORMAT,
+    google_authenticator::FORMAT,
+    microsoft_authenticator::FORMAT,
+    stratum::FORMAT,
+    freeotp::FORMAT,
+    freeotp_plus::FORMAT,
+    authy::FORMAT,
+    battlenet::FORMAT,
+    steam::FORMAT,
+    duo::FORMAT,
+    authenticator_plus::FORMAT,
+    winauth::FORMAT,
+    ente::FORMAT,
+    // Loose sniffs (binary andOTP by its iteration count, TOTP
+    // Authenticator by base64 of whole AES blocks): after every exact one.
+    andotp::FORMAT,
+    totp_authenticator::FORMAT,
+    // Generic text formats last.
+    uri_list::FORMAT,
+];
 
 /// The format whose `--format` name is `name`.
 pub fn by_name(name: &str) -> Option<&'static Format> {

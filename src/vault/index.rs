@@ -154,7 +154,9 @@ pub fn scan(text: &str) -> Option<Vec<Header<'_>>> {
         match (&section, current.as_mut()) {
             (Section::Top, _) => match key {
                 "version" => version_ok = strip_comment(value.trim()) == "1",
-                "accounts" | "trash" => return None,
+                // An empty array is written inline (`trash = []`); anything
+                // else inline is a layout we do not scan.
+                "accounts" | "trash" if strip_comment(value.trim()) != "[]" => return None,
                 _ => {}
             },
             (Section::Account, Some(p)) => match key {
@@ -234,6 +236,10 @@ mod tests {
     use time::OffsetDateTime;
 
     fn vault_with(labels: &[(String, String)]) -> Vault {
+        vault_with_trash(labels, true)
+    }
+
+    fn vault_with_trash(labels: &[(String, String)], trash: bool) -> Vault {
         let mut v = Vault::new(vec!["age1abc".into()]);
         for (i, (issuer, name)) in labels.iter().enumerate() {
             let token = Token::totp(Secret::new(vec![i as u8 + 1; 10]));
@@ -251,11 +257,23 @@ mod tests {
             "trash001".into(),
             OffsetDateTime::UNIX_EPOCH,
         );
-        v.trash.push(Trashed {
-            deleted: OffsetDateTime::UNIX_EPOCH,
-            account: a,
-        });
+        if trash {
+            v.trash.push(Trashed {
+                deleted: OffsetDateTime::UNIX_EPOCH,
+                account: a,
+            });
+        }
         v
+    }
+
+    #[test]
+    fn empty_trash_and_empty_vault_take_the_fast_path() {
+        let v = vault_with_trash(&[("GitHub".into(), "alice".into())], false);
+        let text = v.to_toml();
+        assert!(text.contains("trash = []"), "{text}");
+        assert!(matches!(find(&text, "github"), Lookup::Found(_)));
+        let empty = Vault::new(vec!["age1abc".into()]).to_toml();
+        assert!(matches!(find(&empty, "x"), Lookup::Refused(_)));
     }
 
     #[test]
@@ -291,7 +309,7 @@ mod tests {
 
     #[test]
     fn unusual_layouts_fall_back() {
-        assert!(scan("version = 1\naccounts = []\n").is_none());
+        assert!(scan("version = 1\naccounts = [{ id = \"x\" }]\n").is_none());
         assert!(scan("version = 2\n").is_none());
         assert!(scan("version = 1\n[[accounts]]\n\"id\" = \"x\"\n").is_none());
         assert!(
@@ -308,8 +326,9 @@ mod tests {
         fn agrees_with_full_parse(
             labels in proptest::collection::vec(("[a-zA-Z :\"\\\\'é\u{202e}#=\\[\\]]{0,8}", "[a-z :@\"'\n]{0,8}"), 0..6),
             query in "[a-zA-Z: ]{0,4}",
+            trash in any::<bool>(),
         ) {
-            let v = vault_with(&labels);
+            let v = vault_with_trash(&labels, trash);
             let text = v.to_toml();
             let full = resolve(&v.accounts, &query);
             match find(&text, &query) {

@@ -30,6 +30,21 @@ pub struct Vault {
     /// Everyone the vault is encrypted to (age, SSH or plugin recipients).
     #[serde(default)]
     pub recipients: Vec<String>,
+    /// Which of `recipients` is the break-glass recovery key (`otp recovery-key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<String>,
+    /// When the last recovery key was revoked: backups older than this still
+    /// open with it, and `otp status` says so.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recovery_revoked: Option<OffsetDateTime>,
+    /// Which of `recipients` belongs to the passphrase-protected key file
+    /// (`vault.identity.age`), so `otp passwd --identity` can replace it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file_recipient: Option<String>,
     #[serde(default)]
     pub accounts: Vec<Account>,
     #[serde(default)]
@@ -50,6 +65,9 @@ impl Vault {
             version: SCHEMA_VERSION,
             changes: 0,
             recipients,
+            recovery: None,
+            recovery_revoked: None,
+            key_file_recipient: None,
             accounts: Vec::new(),
             trash: Vec::new(),
         }
@@ -315,6 +333,34 @@ mod tests {
         let text = v.to_toml();
         assert!(text.starts_with("version = 1\n"));
         assert_eq!(Vault::parse(&text).unwrap(), v);
+    }
+
+    #[test]
+    fn key_roles_sit_before_the_accounts_for_the_fast_path() {
+        let mut v = Vault::new(vec!["age1a".into(), "age1b".into()]);
+        v.key_file_recipient = Some("age1a".into());
+        v.recovery = Some("age1b".into());
+        v.recovery_revoked = Some(OffsetDateTime::UNIX_EPOCH);
+        v.accounts = sample();
+        // (An empty trash is written as `trash = []`, which the fast path
+        // does not read; a trashed account makes it a table.)
+        v.trash.push(Trashed {
+            deleted: OffsetDateTime::UNIX_EPOCH,
+            account: account("eeee5555", "Old", "x"),
+        });
+        let text = v.to_toml();
+        let accounts = text.find("[[accounts]]").unwrap();
+        for key in ["recovery =", "recovery_revoked =", "key_file_recipient ="] {
+            assert!(text.find(key).unwrap() < accounts, "{text}");
+        }
+        assert_eq!(index::scan(&text).map(|h| h.len()), Some(4));
+        assert_eq!(Vault::parse(&text).unwrap(), v);
+        // Absent roles are not written at all.
+        let plain = Vault::new(vec!["age1a".into()]).to_toml();
+        assert!(
+            !plain.contains("recovery") && !plain.contains("key_file"),
+            "{plain}"
+        );
     }
 
     #[test]

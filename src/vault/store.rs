@@ -92,25 +92,37 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
         .with_context(|| format!("cannot create the folder {}", dir.display()))
 }
 
-/// Replaces `path` with `data` atomically: readers see the old file or the
-/// new one, never a mix, and a crash at any moment leaves one of the two.
-pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
+/// The folder a file lives in ("." for a bare file name).
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    create_private_dir(&dir)?;
+    }
+}
+
+/// `data` in a flushed, private temporary file in `dir`, ready to be
+/// renamed into place.
+fn flushed_temp(dir: &Path, data: &[u8]) -> Result<tempfile::NamedTempFile> {
+    create_private_dir(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".otp-tmp-")
         .permissions(private_permissions())
-        .tempfile_in(&dir)
+        .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(data)
         .with_context(|| format!("cannot write to {}", dir.display()))?;
     tmp.as_file()
         .sync_all()
         .context("cannot flush the new file to disk")?;
-    tmp.persist(path)
+    Ok(tmp)
+}
+
+/// Replaces `path` with `data` atomically: readers see the old file or the
+/// new one, never a mix, and a crash at any moment leaves one of the two.
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    let dir = parent_dir(path);
+    flushed_temp(&dir, data)?
+        .persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
     sync_dir(&dir)
@@ -118,28 +130,19 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
 
 /// Writes a new file, refusing to replace an existing one.
 pub fn write_new(path: &Path, data: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    create_private_dir(&dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".otp-tmp-")
-        .permissions(private_permissions())
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(data)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist_noclobber(path).map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::Error::from(Fail::error(format!(
-                "{} already exists; it was not overwritten",
-                path.display()
-            )))
-        } else {
-            anyhow::Error::from(e.error).context(format!("cannot create {}", path.display()))
-        }
-    })?;
+    let dir = parent_dir(path);
+    flushed_temp(&dir, data)?
+        .persist_noclobber(path)
+        .map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                anyhow::Error::from(Fail::error(format!(
+                    "{} already exists; it was not overwritten",
+                    path.display()
+                )))
+            } else {
+                anyhow::Error::from(e.error).context(format!("cannot create {}", path.display()))
+            }
+        })?;
     sync_dir(&dir)
 }
 

@@ -1,0 +1,411 @@
+//! `otp backup`, and the backup machinery other commands share: writing an
+//! encrypted backup or safety-net snapshot into the backup folder,
+//! retention, the last-backup record `otp status` reads, and the hook that
+//! runs after every change (reminder or `auto_backup`).
+//!
+//! Freshness never needs a key: the last backup's time, change counter and
+//! account count are kept in `<vault stem>.last-backup.toml` beside the
+//! vault, and every backup's file name carries the same facts.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::cli::BackupArgs;
+use crate::cmd::{Ctx, now, out};
+use crate::error::Fail;
+use crate::export::backup;
+use crate::export::files::{self, BackupName};
+use crate::term;
+use crate::vault::keys;
+use crate::vault::{Vault, store};
+
+pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
+    let (vault, _) = ctx.load()?;
+    let dir = args.dir.clone().unwrap_or_else(|| backup_dir(ctx));
+    let w = write_backup(ctx, &vault, &dir, args.force, None)?;
+    term::note(&format!(
+        "Backed up {} account(s) ({} in the trash) to {}",
+        vault.accounts.len(),
+        vault.trash.len(),
+        w.path.display()
+    ));
+    if let Some(key) = &w.key_copy {
+        term::note(&format!(
+            "The key file is kept beside it ({}): with your passphrase it opens these backups on a new machine.",
+            key.display()
+        ));
+    }
+    report(ctx, &w);
+    out(&format!("{}\n", w.path.display()))
+}
+
+/// What one backup write did.
+pub struct Written {
+    pub path: PathBuf,
+    pub deleted: Vec<PathBuf>,
+    /// (accounts now, accounts in the reference backup) when pruning was held.
+    pub held: Option<(u64, u64)>,
+    /// Where the vault's key file was copied (passphrase vaults).
+    pub key_copy: Option<PathBuf>,
+}
+
+fn report(ctx: &Ctx, w: &Written) {
+    if !w.deleted.is_empty() {
+        term::note(&format!(
+            "Removed {} old backup(s), keeping the newest {}.",
+            w.deleted.len(),
+            ctx.config.backup_keep.max(1)
+        ));
+    }
+    warn_held(w);
+}
+
+fn warn_held(w: &Written) {
+    if let Some((now, before)) = w.held {
+        term::warn(&format!(
+            "the vault has {now} account(s), but an earlier backup has {before}: no older backup was removed. \
+             If those accounts are really gone, run `otp backup --force` to let new backups replace old ones."
+        ));
+    }
+}
+
+/// The configured backup folder (`backup_dir`, else `<data dir>/backups`).
+pub fn backup_dir(ctx: &Ctx) -> PathBuf {
+    ctx.config
+        .backup_dir
+        .clone()
+        .unwrap_or_else(|| ctx.data_dir.join("backups"))
+}
+
+/// The vault file's name without `.age`: the prefix of its backups.
+pub fn stem(ctx: &Ctx) -> String {
+    let name = ctx
+        .vault_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "vault".into());
+    name.strip_suffix(".age").unwrap_or(&name).to_string()
+}
+
+/// The armored, encrypted backup document for `vault`.
+pub fn encrypted_backup(
+    vault: &Vault,
+    at: OffsetDateTime,
+    snapshot: Option<&str>,
+) -> Result<Vec<u8>> {
+    let text = backup::to_text(vault, backup::meta_for(vault, at, snapshot));
+    let recipients = keys::parse_recipients(&vault.recipients)?;
+    if recipients.is_empty() {
+        return Err(Fail::error("the vault lists no recipients to encrypt the backup to").into());
+    }
+    keys::encrypt(text.as_bytes(), &recipients, true)
+}
+
+/// Backups of this vault in `dir`, by file name; other files are ignored.
+pub fn list(dir: &Path, stem: &str) -> Vec<(String, BackupName)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            let parsed = BackupName::parse(stem, &name)?;
+            Some((name, parsed))
+        })
+        .collect()
+}
+
+/// Writes a backup (or, with `snapshot`, a safety-net snapshot) of `vault`
+/// into `dir`, copies the key file beside it, applies retention and, for a
+/// backup, records it as the last one.
+pub fn write_backup(
+    ctx: &Ctx,
+    vault: &Vault,
+    dir: &Path,
+    force: bool,
+    snapshot: Option<&str>,
+) -> Result<Written> {
+    let at = now().replace_nanosecond(0).unwrap_or_else(|_| now());
+    let data = encrypted_backup(vault, at, snapshot)?;
+    store::create_private_dir(dir)?;
+    let stem = stem(ctx);
+    let mut existing = list(dir, &stem);
+    let accounts = vault.accounts.len() as u64;
+    let forced = force
+        && snapshot.is_none()
+        && files::reference(&existing, "").is_some_and(|r| files::shrank(accounts, r));
+    let mut name = BackupName {
+        time: at,
+        changes: vault.changes,
+        accounts,
+        forced,
+        snapshot: snapshot.map(str::to_string),
+        // Later in the same second sorts later, whatever the rest of the name.
+        seq: existing
+            .iter()
+            .filter(|(_, n)| n.time == at)
+            .map(|(_, n)| n.seq.saturating_add(1))
+            .max()
+            .unwrap_or(1),
+    };
+    let (file, path) = loop {
+        let file = name.file_name(&stem);
+        let path = dir.join(&file);
+        if !path.exists() {
+            break (file, path);
+        }
+        name.seq += 1;
+    };
+    store::write_new(&path, &data)?;
+    let key_copy = copy_key_file(ctx, dir)?;
+    existing.push((file.clone(), name));
+    let pruning = files::prune(&existing, &file, ctx.config.backup_keep, force);
+    let mut deleted = Vec::new();
+    for f in pruning.delete {
+        let p = dir.join(&f);
+        match std::fs::remove_file(&p) {
+            Ok(()) => deleted.push(p),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => term::warn(&format!(
+                "cannot remove the old backup {}: {e}",
+                p.display()
+            )),
+        }
+    }
+    if snapshot.is_none() {
+        record(ctx, vault, at, &path.display().to_string());
+    }
+    Ok(Written {
+        path,
+        deleted,
+        held: pruning.held,
+        key_copy,
+    })
+}
+
+/// Copies `vault.identity.age` into `dir` when it is missing or outdated
+/// there: without it a passphrase vault's backups cannot be opened.
+fn copy_key_file(ctx: &Ctx, dir: &Path) -> Result<Option<PathBuf>> {
+    let key = ctx.key_file();
+    let Ok(bytes) = std::fs::read(&key) else {
+        return Ok(None);
+    };
+    let Some(name) = key.file_name() else {
+        return Ok(None);
+    };
+    let dest = dir.join(name);
+    let same_file = match (dest.canonicalize(), key.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if !same_file && std::fs::read(&dest).ok().as_deref() != Some(&bytes[..]) {
+        store::write_atomic(&dest, &bytes)
+            .with_context(|| format!("cannot copy the key file into {}", dir.display()))?;
+    }
+    Ok(Some(dest))
+}
+
+/// A safety-net snapshot of `vault` (as it is before `op`) in the backup
+/// folder; `otp recover` on it undoes `op`.
+pub fn snapshot(ctx: &Ctx, vault: &Vault, op: &str) -> Result<PathBuf> {
+    let w = write_backup(ctx, vault, &backup_dir(ctx), false, Some(op))
+        .context("cannot write the safety-net snapshot; nothing was changed")?;
+    Ok(w.path)
+}
+
+/// The one line that tells the user how to undo with a snapshot.
+pub fn undo_note(path: &Path) {
+    term::note(&format!(
+        "The previous vault is kept in {}; to undo: otp recover '{}'",
+        path.display(),
+        path.display()
+    ));
+}
+
+/// The last backup taken (`otp backup`, `auto_backup`, `otp export`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LastBackup {
+    #[serde(with = "time::serde::rfc3339")]
+    pub time: OffsetDateTime,
+    pub changes: u64,
+    pub accounts: u64,
+    /// The file, or `stdout` for `otp export` without `-o`.
+    pub path: String,
+}
+
+/// `<vault stem>.last-backup.toml` beside the vault.
+pub fn state_path(ctx: &Ctx) -> PathBuf {
+    ctx.vault_path
+        .with_file_name(format!("{}.last-backup.toml", stem(ctx)))
+}
+
+/// Records a backup of `vault` as the last one. A failure only warns: the
+/// backup itself was written.
+pub fn record(ctx: &Ctx, vault: &Vault, at: OffsetDateTime, path: &str) {
+    let last = LastBackup {
+        time: at,
+        changes: vault.changes,
+        accounts: vault.accounts.len() as u64,
+        path: path.to_string(),
+    };
+    let text = toml::to_string(&last).unwrap_or_default();
+    if let Err(e) = store::write_atomic(&state_path(ctx), text.as_bytes()) {
+        term::warn(&format!("cannot record the backup for `otp status`: {e:#}"));
+    }
+}
+
+/// How current the last backup is.
+#[derive(Debug, Clone)]
+pub struct Freshness {
+    pub last: Option<LastBackup>,
+    /// The recorded backup file no longer exists.
+    pub missing: bool,
+    /// Changes since the last backup (`None` if the record is of a later
+    /// vault state than this vault, e.g. a vault re-created since).
+    pub changes_since: Option<u64>,
+    pub out_of_date: bool,
+}
+
+pub fn freshness(ctx: &Ctx, vault: &Vault) -> Freshness {
+    let last: Option<LastBackup> = std::fs::read_to_string(state_path(ctx))
+        .ok()
+        .and_then(|t| toml::from_str(&t).ok());
+    let missing = last
+        .as_ref()
+        .is_some_and(|l| l.path != "stdout" && !Path::new(&l.path).exists());
+    let changes_since = last
+        .as_ref()
+        .and_then(|l| vault.changes.checked_sub(l.changes));
+    let out_of_date = last.is_none() || missing || changes_since != Some(0);
+    Freshness {
+        last,
+        missing,
+        changes_since,
+        out_of_date,
+    }
+}
+
+/// "3 days", "5 minutes", ...
+pub fn age(since: OffsetDateTime, now: OffsetDateTime) -> String {
+    let secs = (now - since).whole_seconds().max(0);
+    let (n, unit) = match secs {
+        s if s < 60 => return "less than a minute".into(),
+        s if s < 3600 => (s / 60, "minute"),
+        s if s < 86_400 => (s / 3600, "hour"),
+        s => (s / 86_400, "day"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// One line on what is not backed up, or `None` when all is.
+pub fn reminder(f: &Freshness) -> Option<String> {
+    if !f.out_of_date {
+        return None;
+    }
+    let fix = "run `otp backup` (or set auto_backup = true)";
+    Some(match (&f.last, f.changes_since) {
+        (None, _) => format!("this vault has never been backed up; {fix}"),
+        (Some(l), _) if f.missing => format!("the last backup ({}) is gone; {fix}", l.path),
+        (Some(l), Some(n)) => format!(
+            "{n} change(s) since the last backup ({} ago); {fix}",
+            age(l.time, now())
+        ),
+        (Some(_), None) => {
+            format!("the last backup recorded is not of this vault's history; {fix}")
+        }
+    })
+}
+
+/// `otp status --json` fields: `backup_dir`, `last_backup` (or null),
+/// `changes_since_backup`, `backup_out_of_date`.
+pub fn status_json(ctx: &Ctx, vault: &Vault) -> serde_json::Map<String, serde_json::Value> {
+    let fresh = freshness(ctx, vault);
+    let last = fresh.last.as_ref().map(|l| {
+        serde_json::json!({
+            "time": l.time.format(&Rfc3339).unwrap_or_default(),
+            "age_seconds": (now() - l.time).whole_seconds().max(0),
+            "path": l.path,
+            "exists": !fresh.missing,
+            "changes": l.changes,
+            "accounts": l.accounts,
+        })
+    });
+    let mut map = serde_json::Map::new();
+    map.insert("backup_dir".into(), serde_json::json!(backup_dir(ctx)));
+    map.insert("last_backup".into(), serde_json::json!(last));
+    map.insert(
+        "changes_since_backup".into(),
+        serde_json::json!(fresh.changes_since),
+    );
+    map.insert(
+        "backup_out_of_date".into(),
+        serde_json::json!(fresh.out_of_date),
+    );
+    map
+}
+
+/// `otp status` lines on the last backup and whether it is out of date.
+pub fn status_text(ctx: &Ctx, vault: &Vault) -> String {
+    let fresh = freshness(ctx, vault);
+    let last = match &fresh.last {
+        None => "never".to_string(),
+        Some(l) => format!(
+            "{} ({} ago) {}{}",
+            l.time.format(&Rfc3339).unwrap_or_default(),
+            age(l.time, now()),
+            l.path,
+            if fresh.missing { " (missing!)" } else { "" }
+        ),
+    };
+    let state = match (reminder(&fresh), fresh.changes_since) {
+        (None, _) => "up to date".to_string(),
+        (Some(_), Some(n)) if !fresh.missing => {
+            format!("OUT OF DATE: {n} change(s) since; run `otp backup`")
+        }
+        (Some(_), _) => "OUT OF DATE: run `otp backup`".to_string(),
+    };
+    format!(
+        "backup:     {last}\nfreshness:  {state}\nbackup dir: {}\n",
+        backup_dir(ctx).display()
+    )
+}
+
+/// Runs after every saved change: an automatic backup when `auto_backup`
+/// is set, else a one-line reminder when changes are not backed up.
+pub fn after_change(ctx: &Ctx, vault: &Vault) {
+    if ctx.config.auto_backup {
+        match write_backup(ctx, vault, &backup_dir(ctx), false, None) {
+            Ok(w) => warn_held(&w),
+            Err(e) => term::warn(&format!(
+                "the automatic backup failed: {e:#}; run `otp backup`"
+            )),
+        }
+        return;
+    }
+    if !ctx.config.backup_warning {
+        return;
+    }
+    if let Some(line) = reminder(&freshness(ctx, vault)) {
+        term::warn(&line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_naturally() {
+        let t = OffsetDateTime::UNIX_EPOCH;
+        let at = |s: i64| age(t, t + time::Duration::seconds(s));
+        assert_eq!(at(5), "less than a minute");
+        assert_eq!(at(60), "1 minute");
+        assert_eq!(at(7200), "2 hours");
+        assert_eq!(at(3 * 86_400 + 5), "3 days");
+    }
+}

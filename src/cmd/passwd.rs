@@ -1,0 +1,156 @@
+//! `otp passwd`: change the passphrase of a passphrase vault, or give one
+//! back when it is forgotten.
+//!
+//! With the old passphrase, only the key file (`vault.identity.age`) is
+//! re-sealed: the X25519 identity inside stays, so the vault and every
+//! backup keep opening with it. With `--identity` (the recovery key, another
+//! device's key) the old key file cannot be read, so a new identity is made:
+//! the vault is re-encrypted to it in place of the old key file's recipient,
+//! keeping the recovery key and the other devices. The steps are ordered so
+//! that a crash at any point leaves a vault that some key still opens.
+
+use anyhow::{Context, Result};
+use zeroize::Zeroizing;
+
+use crate::cli::PasswdArgs;
+use crate::cmd::recipients::same;
+use crate::cmd::{Ctx, now};
+use crate::error::Fail;
+use crate::term;
+use crate::vault::keys::{self, PassphraseSources};
+use crate::vault::store;
+
+pub fn run(ctx: &Ctx, args: PasswdArgs) -> Result<()> {
+    ctx.read_vault_file()?;
+    let key_file = ctx.key_file();
+    let _lock = store::lock(
+        &ctx.vault_path,
+        std::time::Duration::from_secs(ctx.config.lock_timeout_seconds),
+    )?;
+    if ctx.global.identity.is_some() {
+        return rekey(ctx, &args);
+    }
+    if !key_file.exists() {
+        return Err(Fail::error(format!(
+            "this vault has no passphrase: it opens with an identity file ({} does not exist)",
+            key_file.display()
+        ))
+        .hint("to add a passphrase as a second way in: `otp --identity FILE passwd`")
+        .into());
+    }
+    change(ctx, &args)
+}
+
+/// Old passphrase → new passphrase, same identity.
+fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
+    let key_file = ctx.key_file();
+    let sealed = Zeroizing::new(
+        std::fs::read(&key_file)
+            .with_context(|| format!("cannot read the key file {}", key_file.display()))?,
+    );
+    let (old, _) = ctx.passphrases().get("current vault passphrase")?;
+    let inner = keys::decrypt_with_passphrase(&sealed, old)?;
+    let unlocked = keys::parse_identity_text(&inner, &key_file)?;
+    // Re-sealing a key file that does not open this vault would only hide
+    // the problem under a new passphrase.
+    keys::decrypt(&ctx.read_vault_file()?, &unlocked.identities).map_err(|_| {
+        Fail::error(format!(
+            "{} does not open this vault; nothing was changed",
+            key_file.display()
+        ))
+        .hint("unlock with another key and make a new key file: `otp --identity FILE passwd`")
+    })?;
+    let new = new_passphrase(args)?;
+    let resealed = keys::encrypt_with_passphrase(&inner, new)?;
+    store::write_atomic(&key_file, &resealed)?;
+    term::note(&format!(
+        "Passphrase changed (only {} was rewritten; the vault and its backups open with the new passphrase).",
+        key_file.display()
+    ));
+    term::note(&format!(
+        "Copies of the old key file still open with the old passphrase. If it leaked, also replace the key: \
+         `otp --identity {} passwd`.",
+        key_file.display()
+    ));
+    Ok(())
+}
+
+/// Unlocked with an identity: a new key file with a new identity.
+fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
+    let key_file = ctx.key_file();
+    let (mut vault, _unlocked) = ctx.load()?;
+    let had_key_file = key_file.exists();
+    if !had_key_file && !want_new_passphrase(args)? {
+        return Err(Fail::error("this vault has no passphrase (it opens with an identity file); nothing was changed")
+            .hint("to add one as a second way in, run again on a terminal and answer yes, or give --new-passphrase-file FILE")
+            .into());
+    }
+    let new = new_passphrase(args)?;
+    let created = now().format(&time::format_description::well_known::Rfc3339)?;
+    let (secret, recipient) = keys::generate_identity();
+    let text = keys::identity_file_text(&secret, &recipient, &created);
+    let sealed = keys::encrypt_with_passphrase(text.as_bytes(), new)?;
+    let old = vault.key_file_recipient.clone();
+
+    // 1. The vault opens with the old and the new key file.
+    vault.recipients.push(recipient.clone());
+    vault.key_file_recipient = Some(recipient);
+    vault.changes += 1;
+    ctx.save(&vault)?;
+    // 2. The new key file.
+    store::write_atomic(&key_file, &sealed)?;
+    // 3. The old key file no longer opens it.
+    match old {
+        Some(old) => {
+            vault.recipients.retain(|r| !same(r, &old));
+            ctx.save(&vault)?;
+        }
+        None if had_key_file => term::warn(
+            "this vault does not record which recipient the old key file had, so it was kept: \
+             see `otp recipients list` and remove stale keys with `otp recipients remove`",
+        ),
+        None => {}
+    }
+    ctx.after_change(&vault);
+    term::note(&format!(
+        "New passphrase set, with a new key in {}.",
+        key_file.display()
+    ));
+    term::note(
+        "Backups made before now do not open with the new passphrase (they still open with the recovery key \
+         and other devices' keys): run `otp backup`.",
+    );
+    Ok(())
+}
+
+/// An identity vault gets a passphrase only when the user asks: a flag, or
+/// a yes on the terminal.
+fn want_new_passphrase(args: &PasswdArgs) -> Result<bool> {
+    if args.new_passphrase_file.is_some() {
+        return Ok(true);
+    }
+    if !term::stdin_is_tty() {
+        return Ok(false);
+    }
+    term::note("This vault has no passphrase: it opens with an identity file.");
+    Ok(term::confirm(
+        "Add a passphrase as a second way in (a key file beside the vault)?",
+    )?)
+}
+
+/// The new passphrase: `--new-passphrase-file`, else asked twice on the terminal.
+fn new_passphrase(args: &PasswdArgs) -> Result<age::secrecy::SecretString> {
+    if args.new_passphrase_file.is_none() && !term::stdin_is_tty() {
+        return Err(
+            Fail::error("a new passphrase is needed but stdin is not a terminal")
+                .hint("give it with --new-passphrase-file FILE (first line)")
+                .into(),
+        );
+    }
+    let sources = PassphraseSources {
+        file: args.new_passphrase_file.clone(),
+        interactive: true,
+        ..PassphraseSources::default()
+    };
+    Ok(sources.get_new("new vault passphrase")?.0)
+}

@@ -1,0 +1,244 @@
+//! `otp recover BACKUP`: restore a backup without ever clobbering an account.
+//!
+//! Reads our backups and snapshots (age, armored or binary, and plain vault
+//! copies), our JSON exports and otpauth URI lists. Into an existing vault:
+//! the "no existing account" check of [`restore::plan`]; any conflict
+//! refuses the whole restore (exit 5) unless `--skip-existing`, and a
+//! safety-net snapshot is taken before anything is added. A snapshot whose
+//! command was the last change to the vault is undone exactly. With no
+//! vault (the lost-laptop case) it creates one: from a passphrase key file
+//! found beside the backup (or given with `--identity`), from an identity,
+//! or like `otp init` for plaintext sources.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::cli::RecoverArgs;
+use crate::cmd::backup::{snapshot, undo_note};
+use crate::cmd::{Ctx, import::read_input, now, out, random8};
+use crate::error::{Code, Fail};
+use crate::export::restore::{self, Decision, Why, plausible_id};
+use crate::model::Account;
+use crate::term::{self, sanitize};
+use crate::vault::Vault;
+
+use fresh::onto_new_machine;
+use source::{Source, read_source};
+
+mod fresh;
+mod source;
+
+pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<()> {
+    let data = read_input(&args.backup)?;
+    let exists = ctx.vault_path.exists();
+    let source = read_source(ctx, &args.backup, &data, exists)?;
+    if exists {
+        into_vault(ctx, &args, source)
+    } else {
+        onto_new_machine(ctx, &args, source)
+    }
+}
+
+/// Adds `a`, keeping its id when it is well-formed and free.
+fn add_account(vault: &mut Vault, mut a: Account) {
+    let taken = |v: &Vault, id: &str| {
+        v.accounts.iter().any(|x| x.id == id) || v.trash.iter().any(|t| t.account.id == id)
+    };
+    if !plausible_id(&a.id) || taken(vault, &a.id) {
+        a.id = vault.new_id(random8);
+    }
+    if a.created == time::OffsetDateTime::UNIX_EPOCH {
+        a.created = now();
+        a.updated = a.created;
+    }
+    vault.accounts.push(a);
+}
+
+fn plan_line(a: &Account, d: &Decision, skip_existing: bool) -> String {
+    let label = sanitize(&a.label());
+    match d {
+        Decision::Restore => format!("restore\t{label}"),
+        Decision::Repeat => format!("repeat\t{label}\t(same as an earlier entry; restored once)"),
+        Decision::Conflict { why, existing, id } => {
+            let verb = if skip_existing { "skip" } else { "conflict" };
+            let what = match why {
+                Why::SameName => "same name as",
+                Why::SameSecret => "same secret as",
+            };
+            format!("{verb}\t{label}\t({what} {} [{id}])", sanitize(existing))
+        }
+    }
+}
+
+fn conflict_error(conflicts: &[(&Account, &Decision)], file: &Path) -> anyhow::Error {
+    let mut text = format!(
+        "{} account(s) in {} already exist in this vault; nothing was restored:",
+        conflicts.len(),
+        file.display()
+    );
+    for (a, d) in conflicts {
+        if let Decision::Conflict { why, existing, id } = d {
+            let label = sanitize(&a.label());
+            let existing = sanitize(existing);
+            text.push_str(&match why {
+                Why::SameName => format!(
+                    "\n  {label}: an account with the same name exists ({existing}, id {id}); \
+                     rename or remove it first (`otp rename {id} NEW_NAME`, `otp remove {id}`), or keep it with --skip-existing"
+                ),
+                Why::SameSecret => format!(
+                    "\n  {label}: its secret is already in {existing} (id {id}), which gives the same codes; \
+                     keep it with --skip-existing, or `otp remove {id}` first"
+                ),
+            });
+        }
+    }
+    Fail::new(Code::Conflict, text)
+        .hint(format!(
+            "to restore only the accounts that do not exist yet: otp recover '{}' --skip-existing",
+            file.display()
+        ))
+        .into()
+}
+
+enum Outcome {
+    Merged {
+        added: usize,
+        kept: usize,
+        snapshot: Option<PathBuf>,
+    },
+    Undone {
+        op: String,
+        snapshot: Option<PathBuf>,
+    },
+}
+
+/// A snapshot undoes its command when that command was the vault's last change.
+fn is_undo(source: &Source, vault: &Vault, args: &RecoverArgs) -> Option<String> {
+    let meta = source.meta.as_ref()?;
+    let op = meta.snapshot.clone()?;
+    let fits = !args.skip_existing && vault.changes == meta.changes.saturating_add(1);
+    if !fits {
+        term::note(&format!(
+            "This snapshot was taken before `{op}`, but the vault has changed since; restoring it as an ordinary backup."
+        ));
+        return None;
+    }
+    Some(op)
+}
+
+fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
+    let outcome = ctx.update(|vault, _| {
+        if let Some(op) = is_undo(&source, vault, args) {
+            return undo(ctx, vault, &source, op, args.dry_run);
+        }
+        let decisions = restore::plan(&vault.accounts, &source.accounts);
+        let pairs: Vec<(&Account, &Decision)> = source.accounts.iter().zip(&decisions).collect();
+        if args.dry_run {
+            let lines: Vec<String> = pairs
+                .iter()
+                .map(|(a, d)| plan_line(a, d, args.skip_existing) + "\n")
+                .collect();
+            out(&lines.concat())?;
+        }
+        let conflicts: Vec<(&Account, &Decision)> = pairs
+            .iter()
+            .filter(|(_, d)| matches!(d, Decision::Conflict { .. }))
+            .copied()
+            .collect();
+        if !conflicts.is_empty() && !args.skip_existing {
+            return Err(conflict_error(&conflicts, &args.backup));
+        }
+        let adds: Vec<&Account> = pairs
+            .iter()
+            .filter(|(_, d)| **d == Decision::Restore)
+            .map(|(a, _)| *a)
+            .collect();
+        let (added, kept) = (adds.len(), conflicts.len());
+        if args.dry_run || adds.is_empty() {
+            return Ok(Outcome::Merged {
+                added,
+                kept,
+                snapshot: None,
+            });
+        }
+        let snap = snapshot(ctx, vault, "recover")?;
+        for a in adds {
+            add_account(vault, a.clone());
+        }
+        Ok(Outcome::Merged {
+            added,
+            kept,
+            snapshot: Some(snap),
+        })
+    })?;
+    let would = if args.dry_run { "would be " } else { "" };
+    match outcome {
+        Outcome::Merged {
+            added,
+            kept,
+            snapshot,
+        } => {
+            let mut line = format!("{added} account(s) {would}restored");
+            if kept > 0 {
+                line.push_str(&format!(
+                    "; {kept} existing account(s) {}left untouched",
+                    if args.dry_run { "would be " } else { "" }
+                ));
+            }
+            if added == 0 && !args.dry_run {
+                line = format!("Nothing to restore: {line}");
+            }
+            term::note(&line);
+            if let Some(p) = snapshot {
+                undo_note(&p);
+            }
+        }
+        Outcome::Undone { op, snapshot } => {
+            term::note(&if args.dry_run {
+                format!("Would undo `{op}`: the vault would be back as it was before it.")
+            } else {
+                format!("Undid `{op}`: the vault is back as it was before it.")
+            });
+            if let Some(p) = snapshot {
+                undo_note(&p);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Puts the vault's accounts and trash back as the snapshot has them
+/// (keys and recipients stay as they are now), after snapshotting the
+/// current state so the undo can itself be undone.
+fn undo(
+    ctx: &Ctx,
+    vault: &mut Vault,
+    source: &Source,
+    op: String,
+    dry_run: bool,
+) -> Result<Outcome> {
+    let has = |list: &[Account], id: &str| list.iter().any(|a| a.id == id);
+    let mut lines = String::new();
+    for a in &vault.accounts {
+        if !has(&source.accounts, &a.id) {
+            lines.push_str(&format!("remove\t{}\n", sanitize(&a.label())));
+        }
+    }
+    for a in &source.accounts {
+        if !has(&vault.accounts, &a.id) {
+            lines.push_str(&format!("restore\t{}\n", sanitize(&a.label())));
+        }
+    }
+    if dry_run {
+        out(&lines)?;
+        return Ok(Outcome::Undone { op, snapshot: None });
+    }
+    let snap = snapshot(ctx, vault, "undo")?;
+    vault.accounts = source.accounts.clone();
+    vault.trash = source.trash.clone();
+    Ok(Outcome::Undone {
+        op,
+        snapshot: Some(snap),
+    })
+}

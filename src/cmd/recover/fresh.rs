@@ -1,0 +1,168 @@
+//! `otp recover` with no vault yet (the lost-laptop case): create one
+//! holding the backup.
+
+use anyhow::Result;
+use zeroize::Zeroizing;
+
+use super::source::{Key, Source};
+use super::{add_account, plan_line};
+use crate::cli::RecoverArgs;
+use crate::cmd::backup;
+use crate::cmd::{Ctx, init, out};
+use crate::error::Fail;
+use crate::export::restore::{self, Decision};
+use crate::model::Account;
+use crate::term::{self, sanitize};
+use crate::vault::keys;
+use crate::vault::{Vault, store};
+
+/// No vault yet: create one holding the backup.
+pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
+    let decisions = restore::plan(&[], &source.accounts);
+    if args.dry_run {
+        let lines: Vec<String> = source
+            .accounts
+            .iter()
+            .zip(&decisions)
+            .map(|(a, d)| plan_line(a, d, false) + "\n")
+            .collect();
+        out(&lines.concat())?;
+        term::note(&format!(
+            "No vault at {}: one would be created holding {} account(s).",
+            ctx.vault_path.display(),
+            decisions
+                .iter()
+                .filter(|d| **d == Decision::Restore)
+                .count()
+        ));
+        return Ok(());
+    }
+    let accounts: Vec<Account> = source
+        .accounts
+        .iter()
+        .zip(&decisions)
+        .filter(|(_, d)| **d == Decision::Restore)
+        .map(|(a, _)| a.clone())
+        .collect();
+    let n = accounts.len();
+    let (key_file, own, how) = match &source.key {
+        Key::Plain => {
+            init::create_vault(ctx, None)?;
+            ctx.update(|vault, _| {
+                for a in accounts {
+                    add_account(vault, a);
+                }
+                Ok(())
+            })?;
+            term::note(&format!("Restored {n} account(s)."));
+            return Ok(());
+        }
+        Key::Vault => return Err(Fail::error("no vault to restore into").into()),
+        Key::Identity(path, recipients) => (
+            None,
+            recipients.clone(),
+            format!(
+                "identity file {} (pass --identity or set OTP_IDENTITY)",
+                path.display()
+            ),
+        ),
+        Key::Passphrase {
+            bytes, recipients, ..
+        } => (
+            Some(bytes.as_slice()),
+            recipients.clone(),
+            format!("passphrase (key file {})", ctx.key_file().display()),
+        ),
+    };
+    let vault = write_new_vault(ctx, key_file, own, &source, accounts)?;
+    term::note(&format!(
+        "Restored {n} account(s) ({} in the trash) into a new vault at {}",
+        vault.trash.len(),
+        ctx.vault_path.display()
+    ));
+    term::note(&format!("Unlock: {how}"));
+    backup::after_change(ctx, &vault);
+    Ok(())
+}
+
+/// Writes the new vault (and the key file of a passphrase vault) in one go,
+/// encrypted to the opening key's recipients plus the backup's own.
+fn write_new_vault(
+    ctx: &Ctx,
+    key_file: Option<&[u8]>,
+    own: Vec<String>,
+    source: &Source,
+    accounts: Vec<Account>,
+) -> Result<Vault> {
+    let _lock = store::lock(
+        &ctx.vault_path,
+        std::time::Duration::from_secs(ctx.config.lock_timeout_seconds),
+    )?;
+    if ctx.vault_path.exists() {
+        return Err(Fail::error(format!(
+            "a vault appeared at {} meanwhile; nothing was restored",
+            ctx.vault_path.display()
+        ))
+        .into());
+    }
+    let mut recipients: Vec<String> = Vec::new();
+    for r in own.iter().chain(&source.recipients) {
+        if recipients.contains(r) {
+            continue;
+        }
+        match keys::parse_recipients(std::slice::from_ref(r)) {
+            Ok(_) => recipients.push(r.clone()),
+            Err(e) => term::warn(&format!(
+                "the new vault is not encrypted to {}: {e:#}; add it back later with `otp recipients add`",
+                sanitize(r)
+            )),
+        }
+    }
+    if recipients.is_empty() {
+        return Err(Fail::error(
+            "cannot work out whom to encrypt the new vault to; nothing was restored",
+        )
+        .hint("for an SSH key, put its public key beside it as FILE.pub")
+        .into());
+    }
+    let mut vault = Vault::new(recipients);
+    vault.changes = source.changes;
+    // The key roles come back as the backup had them, for the keys that are
+    // still recipients; a key file installed here is the key file's.
+    let kept = |r: &Option<String>| r.clone().filter(|r| vault.recipients.contains(r));
+    vault.recovery = kept(&source.roles.recovery);
+    vault.recovery_revoked = source.roles.recovery_revoked;
+    vault.key_file_recipient = match key_file {
+        Some(_) => own.first().cloned(),
+        None => kept(&source.roles.key_file_recipient),
+    };
+    for t in &source.trash {
+        vault.trash.push(t.clone());
+    }
+    for a in accounts {
+        add_account(&mut vault, a);
+    }
+    if let Some(bytes) = key_file {
+        let dest = ctx.key_file();
+        match std::fs::read(&dest) {
+            Ok(existing) if existing == bytes => {}
+            Ok(_) => {
+                return Err(Fail::error(format!(
+                    "{} already exists and is another key; nothing was restored",
+                    dest.display()
+                ))
+                .hint("move it away if it belongs to no vault")
+                .into());
+            }
+            Err(_) => store::write_new(&dest, bytes)?,
+        }
+    }
+    let plain = Zeroizing::new(vault.to_toml());
+    let sealed = keys::encrypt(
+        plain.as_bytes(),
+        &keys::parse_recipients(&vault.recipients)?,
+        false,
+    )?;
+    store::write_new(&ctx.vault_path, &sealed)?;
+    Ok(vault)
+}

@@ -1,0 +1,215 @@
+//! Reading what `otp recover` is given, and finding the key that opens it.
+
+use std::path::{Path, PathBuf};
+
+use age::secrecy::SecretString;
+use anyhow::{Context, Result};
+use zeroize::Zeroizing;
+
+use crate::cmd::{Ctx, now};
+use crate::error::Fail;
+use crate::export::backup::{Meta, Roles, parse as parse_backup};
+use crate::import::{self, ImportError, otp_json, uri_list};
+use crate::model::Account;
+use crate::term::{self, sanitize};
+use crate::vault::Trashed;
+use crate::vault::keys;
+
+/// What the file holds, and the key that opened it.
+pub struct Source {
+    pub meta: Option<Meta>,
+    pub accounts: Vec<Account>,
+    pub trash: Vec<Trashed>,
+    pub recipients: Vec<String>,
+    pub roles: Roles,
+    pub changes: u64,
+    pub key: Key,
+}
+
+pub enum Key {
+    /// A JSON export or URI list: nothing to open.
+    Plain,
+    /// Opened with the existing vault's keys.
+    Vault,
+    /// `--identity` (identity file or SSH key) and its recipients.
+    Identity(PathBuf, Vec<String>),
+    /// A passphrase-protected key file (`vault.identity.age`): its bytes.
+    Passphrase {
+        bytes: Vec<u8>,
+        recipients: Vec<String>,
+    },
+}
+
+pub fn read_source(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<Source> {
+    let shown = path.display().to_string();
+    let mut source = if keys::is_age_file(data) {
+        let (plain, key) = open(ctx, path, data, exists)?;
+        let text = std::str::from_utf8(&plain)
+            .map_err(|_| Fail::error(format!("{shown} decrypted, but it is not an otp backup")))?;
+        let c = parse_backup(text)?;
+        Source {
+            meta: c.meta,
+            accounts: c.accounts,
+            trash: c.trash,
+            recipients: c.recipients,
+            roles: c.roles,
+            changes: c.changes,
+            key,
+        }
+    } else {
+        let accounts = read_plain(data, &shown)?;
+        Source {
+            meta: None,
+            accounts,
+            trash: Vec::new(),
+            recipients: Vec::new(),
+            roles: Roles::default(),
+            changes: 0,
+            key: Key::Plain,
+        }
+    };
+    source.accounts.retain(|a| match a.token().validate() {
+        Ok(()) => true,
+        Err(e) => {
+            term::warn(&format!("skipped {}: {e}", sanitize(&a.label())));
+            false
+        }
+    });
+    Ok(source)
+}
+
+/// Our JSON export or a URI list.
+fn read_plain(data: &[u8], shown: &str) -> Result<Vec<Account>> {
+    let fail = |e: ImportError| Fail::error(format!("{shown}: {e}"));
+    match import::detect(data).map(|f| f.name) {
+        Some("otp-json") => Ok(otp_json::parse_accounts(data).map_err(fail)?),
+        Some("uris") => {
+            let mut no_passwords = |_: &str| Err(ImportError::NeedPassword);
+            let parsed = (uri_list::FORMAT.parse)(data, &mut no_passwords).map_err(fail)?;
+            for s in &parsed.skipped {
+                term::warn(&format!("skipped {}: {}", sanitize(&s.label), s.reason));
+            }
+            let at = now();
+            Ok(parsed
+                .entries
+                .into_iter()
+                .map(|e| Account::from_entry(e, String::new(), at))
+                .collect())
+        }
+        _ => Err(Fail::error(format!(
+            "{shown} is not an otp backup, otp JSON export or otpauth URI list"
+        ))
+        .hint("for other apps' exports use `otp import FILE`")
+        .into()),
+    }
+}
+
+/// Decrypts a backup: `--identity` first; else the vault's own keys; else
+/// (or when those do not fit) a key file found beside the backup.
+fn open(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<(Zeroizing<Vec<u8>>, Key)> {
+    if let Some(id) = &ctx.global.identity {
+        let raw = std::fs::read(id)
+            .with_context(|| format!("cannot read the identity file {}", id.display()))?;
+        if keys::is_age_file(&raw) {
+            let (pass, _) = ctx
+                .passphrases()
+                .get(&format!("passphrase for {}", id.display()))?;
+            return with_key_file(data, id, raw, pass);
+        }
+        let unlocked = keys::load_identity_file(id, &ctx.passphrases())?;
+        let plain = keys::decrypt(data, &unlocked.identities)?;
+        return Ok((plain, Key::Identity(id.clone(), unlocked.recipients)));
+    }
+    let mut error = None;
+    let own_key = std::fs::read(ctx.key_file()).ok();
+    if exists {
+        let unlocked = ctx.unlock()?;
+        match keys::decrypt(data, &unlocked.identities) {
+            Ok(plain) => return Ok((plain, Key::Vault)),
+            Err(e) => error = Some(e),
+        }
+    }
+    let mut pass: Option<SecretString> = None;
+    for candidate in key_files_beside(path) {
+        let Ok(raw) = std::fs::read(&candidate) else {
+            continue;
+        };
+        if exists && own_key.as_deref() == Some(&raw[..]) {
+            continue; // the vault's own key, tried above
+        }
+        let p = match &pass {
+            Some(p) => p.clone(),
+            None => {
+                let (p, _) = ctx
+                    .passphrases()
+                    .get(&format!("passphrase for {}", candidate.display()))?;
+                pass = Some(p.clone());
+                p
+            }
+        };
+        match with_key_file(data, &candidate, raw, p) {
+            Ok(found) => return Ok(found),
+            Err(e) => error = Some(e),
+        }
+    }
+    Err(error.unwrap_or_else(|| {
+        Fail::error(format!(
+            "no key to open {}: there is no vault here yet and no key file (*.identity.age) beside the backup",
+            path.display()
+        ))
+        .hint("pass --identity FILE: your identity file, a recovery key, or the key file vault.identity.age from your backup folder (with its passphrase)")
+        .into()
+    }))
+}
+
+fn with_key_file(
+    data: &[u8],
+    path: &Path,
+    raw: Vec<u8>,
+    pass: SecretString,
+) -> Result<(Zeroizing<Vec<u8>>, Key)> {
+    let inner = keys::decrypt_with_passphrase(&raw, pass)?;
+    let unlocked = keys::parse_identity_text(&inner, path)?;
+    let plain = keys::decrypt(data, &unlocked.identities)?;
+    term::note(&format!(
+        "Opened the backup with the key file {}",
+        path.display()
+    ));
+    Ok((
+        plain,
+        Key::Passphrase {
+            bytes: raw,
+            recipients: unlocked.recipients,
+        },
+    ))
+}
+
+/// `*.identity.age` files in the backup's folder, `vault.identity.age` first.
+fn key_files_beside(backup: &Path) -> Vec<PathBuf> {
+    if backup == Path::new("-") {
+        return Vec::new();
+    }
+    let dir = match backup.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".identity.age"))
+        })
+        .collect();
+    found.sort_by_key(|p| {
+        (
+            p.file_name().and_then(|n| n.to_str()) != Some("vault.identity.age"),
+            p.clone(),
+        )
+    });
+    found
+}

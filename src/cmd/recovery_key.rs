@@ -1,0 +1,224 @@
+//! `otp recovery-key add | remove` and `otp init --recovery-key`: a
+//! break-glass X25519 identity that alone opens the vault and every backup
+//! made while it is listed, shown exactly once.
+//!
+//! One recovery key at a time: `add` refuses while one exists, so replacing
+//! it is always the explicit pair `remove` then `add` (a second key the user
+//! forgot about would be a silent way in).
+
+use std::io::Write;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use anyhow::Result;
+
+use crate::cli::RecoveryKeyCommand;
+use crate::cmd::recipients::{ensure_still_opens, same};
+use crate::cmd::{Ctx, now};
+use crate::error::Fail;
+use crate::term::{self, sanitize};
+use crate::vault::Vault;
+use crate::vault::keys;
+
+pub fn run(ctx: &Ctx, command: RecoveryKeyCommand) -> Result<()> {
+    match command {
+        RecoveryKeyCommand::Add { qr } => {
+            let key = ctx.update(|vault, _| attach(vault))?;
+            reveal(&key, &ctx.vault_path, qr)?;
+            term::note(
+                "Backups made before now do not include it: run `otp backup` (and keep older backups with your other key).",
+            );
+            Ok(())
+        }
+        RecoveryKeyCommand::Remove => remove(ctx),
+    }
+}
+
+/// A recovery key that was just added to a vault and not yet shown.
+pub struct NewKey {
+    secret: SecretString,
+    recipient: String,
+}
+
+/// Makes a recovery key and adds its recipient to `vault` (which the caller
+/// then encrypts and saves); refuses when the vault has one already.
+pub fn attach(vault: &mut Vault) -> Result<NewKey> {
+    if let Some(existing) = &vault.recovery {
+        return Err(Fail::error(format!(
+            "this vault already has a recovery key ({}); nothing was changed",
+            short(existing)
+        ))
+        .hint("to replace it: `otp recovery-key remove`, then `otp recovery-key add`")
+        .into());
+    }
+    let (secret, recipient) = keys::generate_identity();
+    vault.recipients.push(recipient.clone());
+    vault.recovery = Some(recipient.clone());
+    Ok(NewKey { secret, recipient })
+}
+
+/// Prints the key once: an age identity file on stdout (so `> key.txt`
+/// gives a file `age -d -i` and `otp --identity` take), with `qr` also as a
+/// QR code of the secret line; the instructions go to stderr.
+pub fn reveal(key: &NewKey, vault_path: &std::path::Path, qr: bool) -> Result<()> {
+    let created = now().format(&time::format_description::well_known::Rfc3339)?;
+    let mut text = format!("# otp recovery key for {}\n", vault_path.display());
+    text.push_str(&keys::identity_file_text(
+        &key.secret,
+        &key.recipient,
+        &created,
+    ));
+    if qr {
+        text.push('\n');
+        text.push_str(&draw_qr(key.secret.expose_secret())?);
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|_| {
+            Fail::error(
+                "could not write the recovery key to stdout, so nobody has seen it, yet the vault lists it",
+            )
+            .hint("run `otp recovery-key remove`, then `otp recovery-key add` again")
+        })?;
+    term::note(&format!(
+        "{} This recovery key is shown only now. It alone opens the vault and its backups:\n\
+         store it offline (print it, or write it down) and not beside the vault.\n\
+         To use it: `otp --identity KEYFILE recover BACKUP` on a new machine,\n\
+         `otp --identity KEYFILE passwd` when the passphrase is forgotten.",
+        term::err_bold("Recovery key added."),
+    ));
+    Ok(())
+}
+
+fn remove(ctx: &Ctx) -> Result<()> {
+    let removed = ctx.update(|vault, unlocked| {
+        let Some(recovery) = vault.recovery.clone() else {
+            return Err(
+                Fail::error("this vault has no recovery key; nothing was changed")
+                    .hint("add one with `otp recovery-key add`")
+                    .into(),
+            );
+        };
+        let rest: Vec<String> = vault
+            .recipients
+            .iter()
+            .filter(|r| !same(r, &recovery))
+            .cloned()
+            .collect();
+        ensure_still_opens(&rest, unlocked)?;
+        vault.recipients = rest;
+        vault.recovery = None;
+        vault.recovery_revoked = Some(now());
+        Ok(recovery)
+    })?;
+    term::note(&format!(
+        "Revoked the recovery key {}: the vault and new backups no longer open with it.",
+        sanitize(&short(&removed))
+    ));
+    term::warn(
+        "backups (and synced or copied vault files) made before now still open with it: destroy the key, or delete those backups",
+    );
+    Ok(())
+}
+
+/// Enough of a recipient to recognise it.
+fn short(recipient: &str) -> String {
+    let head: String = recipient.chars().take(16).collect();
+    format!("{head}…")
+}
+
+/// The secret as a terminal QR code: Unicode half blocks, two modules per
+/// character, black on white with ANSI colours whatever the terminal theme,
+/// inside the standard 4-module quiet zone.
+fn draw_qr(text: &str) -> Result<String> {
+    use qrcode::{Color, EcLevel, QrCode};
+    const QUIET: usize = 4;
+    let code = QrCode::with_error_correction_level(text, EcLevel::M)
+        .map_err(|e| Fail::error(format!("cannot draw the QR code: {e}")))?;
+    let n = code.width();
+    let colors = code.to_colors();
+    let dark = |x: usize, y: usize| {
+        x >= QUIET
+            && y >= QUIET
+            && x - QUIET < n
+            && y - QUIET < n
+            && colors.get((y - QUIET) * n + x - QUIET) == Some(&Color::Dark)
+    };
+    let side = n + 2 * QUIET;
+    let mut out = String::new();
+    for y in (0..side).step_by(2) {
+        out.push_str("\x1b[30;107m");
+        for x in 0..side {
+            out.push(match (dark(x, y), dark(x, y + 1)) {
+                (true, true) => '█',
+                (true, false) => '▀',
+                (false, true) => '▄',
+                (false, false) => ' ',
+            });
+        }
+        out.push_str("\x1b[0m\n");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_one_recovery_key_at_a_time() {
+        let mut v = Vault::new(vec!["age1x".into()]);
+        let key = attach(&mut v).unwrap();
+        assert_eq!(v.recipients.len(), 2);
+        assert_eq!(v.recovery.as_deref(), Some(key.recipient.as_str()));
+        assert!(key.secret.expose_secret().starts_with("AGE-SECRET-KEY-1"));
+        let err = attach(&mut v).err().unwrap().to_string();
+        assert!(err.contains("already has a recovery key"), "{err}");
+        assert_eq!(v.recipients.len(), 2);
+    }
+
+    #[test]
+    fn qr_decodes_back_to_the_secret() {
+        let secret = keys::generate_identity().0;
+        let drawn = draw_qr(secret.expose_secret()).unwrap();
+        // Back to modules: each character is two stacked modules.
+        let rows: Vec<Vec<char>> = drawn
+            .lines()
+            .map(|l| l.replace("\x1b[30;107m", "").replace("\x1b[0m", ""))
+            .map(|l| l.chars().collect())
+            .collect();
+        let (w, h) = (rows[0].len(), rows.len() * 2);
+        let scale = 4;
+        let img = image::GrayImage::from_fn((w * scale) as u32, (h * scale) as u32, |x, y| {
+            let (mx, my) = (x as usize / scale, y as usize / scale);
+            let c = rows[my / 2][mx];
+            let dark = match c {
+                '█' => true,
+                '▀' => my % 2 == 0,
+                '▄' => my % 2 == 1,
+                _ => false,
+            };
+            image::Luma([if dark { 0 } else { 255 }])
+        });
+        let mut prepared = rqrr::PreparedImage::prepare(img);
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let (_, text) = grids[0].decode().unwrap();
+        assert_eq!(text, secret.expose_secret());
+    }
+
+    #[test]
+    fn qr_has_a_quiet_zone_and_even_rows() {
+        let qr =
+            draw_qr("AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ")
+                .unwrap();
+        let rows: Vec<&str> = qr.lines().collect();
+        assert!(rows.len() > 10);
+        // The first row is all quiet zone: only spaces between the colour codes.
+        let first = rows[0]
+            .trim_start_matches("\x1b[30;107m")
+            .trim_end_matches("\x1b[0m");
+        assert!(first.chars().all(|c| c == ' '));
+    }
+}

@@ -1,0 +1,313 @@
+//! The plaintext of an otp backup: TOML that `age -d` turns into something a
+//! person can read, starting with a `[backup]` table that says what it is.
+//!
+//! ```toml
+//! # otp backup (format 1) ...
+//! [backup]
+//! format = 1
+//! created = "2025-01-02T03:04:05Z"
+//! tool = "otp 0.1.0"
+//! accounts = 2
+//! trashed = 0
+//! changes = 17
+//! vault_schema = 1
+//! recipients = ["age1..."]
+//!
+//! [[accounts]]   # exactly the vault's account tables
+//! ...
+//! [[trash]]
+//! ...
+//! ```
+//!
+//! A safety-net snapshot is the same document with `snapshot = "purge"`
+//! (the command it was taken before). [`parse`] also reads a plain vault
+//! plaintext, so a copy of `vault.age` can be recovered from too.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::error::Fail;
+use crate::model::Account;
+use crate::vault::{SCHEMA_VERSION, Trashed, Vault};
+
+/// Version of the backup document. Readers refuse newer versions.
+pub const FORMAT_VERSION: u32 = 1;
+
+const HEADER: &str = "# otp backup (format 1). It holds second-factor secrets.\n\
+# Restore with `otp recover FILE`; without otp, every [[accounts]] table has\n\
+# what an authenticator app needs (secret in base32, type, algorithm, digits,\n\
+# period or counter).\n\n";
+
+/// The `[backup]` table: everything needed to judge a backup without
+/// reading its accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub format: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    pub tool: String,
+    /// Live accounts in the backup.
+    pub accounts: u64,
+    /// Accounts in the trash in the backup.
+    pub trashed: u64,
+    /// The vault's change counter when the backup was taken.
+    pub changes: u64,
+    pub vault_schema: u32,
+    /// Who the vault (and this backup) is encrypted to.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// Set on safety-net snapshots: the command it was taken before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
+    /// The vault's key roles, so a restore on a new machine rebuilds them.
+    #[serde(flatten)]
+    pub roles: Roles,
+}
+
+/// Which recipients are the recovery key and the key file's (see `Vault`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roles {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<String>,
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recovery_revoked: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file_recipient: Option<String>,
+}
+
+impl Roles {
+    pub fn of(vault: &Vault) -> Roles {
+        Roles {
+            recovery: vault.recovery.clone(),
+            recovery_revoked: vault.recovery_revoked,
+            key_file_recipient: vault.key_file_recipient.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Document {
+    backup: Meta,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    accounts: Vec<Account>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    trash: Vec<Trashed>,
+}
+
+/// What a backup (or a vault copy) holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contents {
+    /// `None` for a plain vault copy.
+    pub meta: Option<Meta>,
+    pub accounts: Vec<Account>,
+    pub trash: Vec<Trashed>,
+    pub recipients: Vec<String>,
+    pub roles: Roles,
+    pub changes: u64,
+}
+
+/// The metadata for a backup of `vault` taken at `now`.
+pub fn meta_for(vault: &Vault, now: OffsetDateTime, snapshot: Option<&str>) -> Meta {
+    Meta {
+        format: FORMAT_VERSION,
+        created: now,
+        tool: super::tool_version(),
+        accounts: vault.accounts.len() as u64,
+        trashed: vault.trash.len() as u64,
+        changes: vault.changes,
+        vault_schema: SCHEMA_VERSION,
+        recipients: vault.recipients.clone(),
+        snapshot: snapshot.map(str::to_string),
+        roles: Roles::of(vault),
+    }
+}
+
+/// The backup document for `vault` (to be encrypted by the caller).
+pub fn to_text(vault: &Vault, meta: Meta) -> Zeroizing<String> {
+    let doc = Document {
+        backup: meta,
+        accounts: vault.accounts.clone(),
+        trash: vault.trash.clone(),
+    };
+    let body = Zeroizing::new(toml::to_string(&doc).expect("the backup model always serializes"));
+    Zeroizing::new(format!("{HEADER}{}", body.as_str()))
+}
+
+/// Reads a decrypted backup, or a decrypted vault.
+pub fn parse(text: &str) -> Result<Contents, Fail> {
+    #[derive(Deserialize)]
+    struct Probe {
+        backup: Option<toml::Value>,
+        version: Option<toml::Value>,
+    }
+    let not_ours = |detail: String| {
+        Fail::error(format!(
+            "the file decrypted, but it is not an otp backup: {detail}"
+        ))
+    };
+    let probe: Probe = toml::from_str(text).map_err(|e| not_ours(e.message().to_string()))?;
+    if probe.backup.is_none() {
+        if probe.version.is_some() {
+            let vault = Vault::parse(text).map_err(|e| not_ours(e.to_string()))?;
+            return Ok(Contents {
+                meta: None,
+                roles: Roles::of(&vault),
+                accounts: vault.accounts,
+                trash: vault.trash,
+                recipients: vault.recipients,
+                changes: vault.changes,
+            });
+        }
+        return Err(not_ours("it has no [backup] table".into()));
+    }
+    #[derive(Deserialize)]
+    struct Version {
+        backup: VersionInner,
+    }
+    #[derive(Deserialize)]
+    struct VersionInner {
+        format: u32,
+        #[serde(default)]
+        vault_schema: Option<u32>,
+    }
+    let v: Version = toml::from_str(text)
+        .map_err(|e| not_ours(format!("its [backup] table is invalid: {}", e.message())))?;
+    if v.backup.format > FORMAT_VERSION || v.backup.vault_schema.unwrap_or(0) > SCHEMA_VERSION {
+        return Err(Fail::error(format!(
+            "this backup was written in format {} by a newer otp; this otp reads format {FORMAT_VERSION}",
+            v.backup.format
+        ))
+        .hint("upgrade otp to restore it"));
+    }
+    let doc: Document = toml::from_str(text)
+        .map_err(|e| not_ours(format!("its contents are invalid: {}", e.message())))?;
+    Ok(Contents {
+        recipients: doc.backup.recipients.clone(),
+        roles: doc.backup.roles.clone(),
+        changes: doc.backup.changes,
+        meta: Some(doc.backup),
+        accounts: doc.accounts,
+        trash: doc.trash,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, Secret, Token};
+    use proptest::prelude::*;
+
+    fn vault() -> Vault {
+        let mut v = Vault::new(vec!["age1example".into()]);
+        v.changes = 7;
+        let t = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+        v.accounts.push(Account::from_entry(
+            Entry::new("GitHub", "alice", t.clone()),
+            "aaaa1111".into(),
+            OffsetDateTime::UNIX_EPOCH,
+        ));
+        v.trash.push(Trashed {
+            deleted: OffsetDateTime::UNIX_EPOCH,
+            account: Account::from_entry(
+                Entry::new("Old", "bob", t),
+                "bbbb2222".into(),
+                OffsetDateTime::UNIX_EPOCH,
+            ),
+        });
+        v
+    }
+
+    #[test]
+    fn round_trip_with_readable_header() {
+        let v = vault();
+        let text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None));
+        assert!(text.starts_with("# otp backup"));
+        assert!(text.contains("[backup]\nformat = 1\n"));
+        assert!(text.contains("changes = 7"));
+        assert!(text.contains("[[accounts]]"));
+        let c = parse(&text).unwrap();
+        assert_eq!(c.accounts, v.accounts);
+        assert_eq!(c.trash, v.trash);
+        assert_eq!(c.changes, 7);
+        assert_eq!(c.recipients, v.recipients);
+        let m = c.meta.unwrap();
+        assert_eq!((m.accounts, m.trashed, m.snapshot), (1, 1, None));
+    }
+
+    #[test]
+    fn key_roles_travel_with_the_backup() {
+        let mut v = vault();
+        v.recipients.push("age1recovery".into());
+        v.recovery = Some("age1recovery".into());
+        v.key_file_recipient = Some("age1example".into());
+        let text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None));
+        let c = parse(&text).unwrap();
+        assert_eq!(c.roles, Roles::of(&v));
+        assert_eq!(parse(&v.to_toml()).unwrap().roles, Roles::of(&v));
+    }
+
+    #[test]
+    fn snapshot_marker_round_trips() {
+        let v = vault();
+        let text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, Some("purge")));
+        assert_eq!(
+            parse(&text).unwrap().meta.unwrap().snapshot.as_deref(),
+            Some("purge")
+        );
+    }
+
+    #[test]
+    fn vault_copies_are_read_too() {
+        let v = vault();
+        let c = parse(&v.to_toml()).unwrap();
+        assert!(c.meta.is_none());
+        assert_eq!(c.accounts, v.accounts);
+        assert_eq!(c.changes, 7);
+    }
+
+    #[test]
+    fn newer_formats_and_other_files_are_refused() {
+        let err = parse("[backup]\nformat = 2\n").unwrap_err();
+        assert!(err.message.contains("newer otp"), "{}", err.message);
+        assert!(
+            parse("hello = 1")
+                .unwrap_err()
+                .message
+                .contains("not an otp backup")
+        );
+        assert!(parse("not toml [").is_err());
+    }
+
+    #[test]
+    fn errors_never_echo_secrets() {
+        let v = vault();
+        let text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None));
+        let broken = text.replace("digits = 6", "digits = \"six\"");
+        let err = parse(&broken).unwrap_err();
+        assert!(!err.message.contains("JBSWY3DP"), "{}", err.message);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn parse_never_panics(s in any::<String>()) {
+            let _ = parse(&s);
+        }
+
+        #[test]
+        fn mutated_backups_never_panic(pos in 0usize..2000, byte in any::<u8>()) {
+            let v = vault();
+            let mut text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None)).as_bytes().to_vec();
+            if !text.is_empty() {
+                let i = pos % text.len();
+                text[i] = byte;
+            }
+            let _ = parse(&String::from_utf8_lossy(&text));
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! otp's JSON export schema, version 1 (`otp export --format json`).
+//!
+//! ```json
+//! {
+//!   "format": "otp-json",
+//!   "version": 1,
+//!   "created": "2025-01-02T03:04:05Z",
+//!   "tool": "otp 0.1.0",
+//!   "accounts": [
+//!     {
+//!       "id": "abcd2345", "issuer": "GitHub", "name": "alice",
+//!       "type": "totp", "algorithm": "SHA1", "digits": 6, "period": 30,
+//!       "counter": 0, "secret": "JBSWY3DPEHPK3PXP",
+//!       "created": "...", "updated": "...",
+//!       "note": "...", "tags": ["work"],
+//!       "recovery_codes": [{"code": "...", "added": "...", "used": null}]
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! Readers ([`crate::import::otp_json`]) need only `format`, `version`,
+//! and per account `type` and `secret`; missing `algorithm`, `digits`,
+//! `period` and `counter` take the otpauth defaults (SHA1, 6 — 5 for steam —,
+//! 30, 0), a missing `id` or time gets a fresh one. Unknown fields are
+//! ignored, so later minor additions stay readable; a breaking change bumps
+//! `version`, and readers refuse versions they do not know.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use zeroize::Zeroizing;
+
+use crate::model::{Account, RecoveryCode};
+
+pub const FORMAT_NAME: &str = "otp-json";
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+pub struct Document {
+    pub format: String,
+    pub version: u32,
+    #[serde(default)]
+    pub created: Option<String>,
+    #[serde(default)]
+    pub tool: Option<String>,
+    pub accounts: Vec<JsonAccount>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct JsonAccount {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub algorithm: Option<String>,
+    #[serde(default)]
+    pub digits: Option<u64>,
+    #[serde(default)]
+    pub period: Option<u64>,
+    #[serde(default)]
+    pub counter: Option<u64>,
+    pub secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_codes: Vec<JsonRecoveryCode>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct JsonRecoveryCode {
+    pub code: String,
+    #[serde(default)]
+    pub added: Option<String>,
+    #[serde(default)]
+    pub used: Option<String>,
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+impl JsonAccount {
+    pub fn from_account(a: &Account) -> Self {
+        JsonAccount {
+            id: Some(a.id.clone()),
+            issuer: a.issuer.clone(),
+            name: a.name.clone(),
+            kind: a.kind.as_str().to_string(),
+            algorithm: Some(a.algorithm.as_str().to_string()),
+            digits: Some(a.digits.into()),
+            period: Some(a.period),
+            counter: Some(a.counter),
+            secret: a.secret.to_base32(),
+            created: Some(rfc3339(a.created)),
+            updated: Some(rfc3339(a.updated)),
+            note: a.note.clone(),
+            tags: a.tags.clone(),
+            recovery_codes: a.recovery_codes.iter().map(code_to_json).collect(),
+        }
+    }
+}
+
+fn code_to_json(c: &RecoveryCode) -> JsonRecoveryCode {
+    JsonRecoveryCode {
+        code: c.code.clone(),
+        added: Some(rfc3339(c.added)),
+        used: c.used.map(rfc3339),
+    }
+}
+
+/// The JSON export of `accounts`, pretty-printed, ending in a newline.
+pub fn to_text(accounts: &[Account], now: OffsetDateTime) -> Zeroizing<String> {
+    let doc = Document {
+        format: FORMAT_NAME.into(),
+        version: VERSION,
+        created: Some(rfc3339(now)),
+        tool: Some(super::tool_version()),
+        accounts: accounts.iter().map(JsonAccount::from_account).collect(),
+    };
+    let mut text =
+        Zeroizing::new(serde_json::to_string_pretty(&doc).expect("the schema always serializes"));
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, Secret, Token};
+
+    #[test]
+    fn writes_every_field_of_the_schema() {
+        let t = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+        let mut e = Entry::new("GitHub", "alice", t);
+        e.note = Some("n".into());
+        e.tags = vec!["work".into()];
+        let a = Account::from_entry(e, "abcd2345".into(), OffsetDateTime::UNIX_EPOCH);
+        let text = to_text(&[a], OffsetDateTime::UNIX_EPOCH);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["format"], "otp-json");
+        assert_eq!(v["version"], 1);
+        let a = &v["accounts"][0];
+        for (k, want) in [
+            ("id", "abcd2345"),
+            ("issuer", "GitHub"),
+            ("type", "totp"),
+            ("algorithm", "SHA1"),
+            ("secret", "JBSWY3DPEHPK3PXP"),
+            ("created", "1970-01-01T00:00:00Z"),
+            ("note", "n"),
+        ] {
+            assert_eq!(a[k], want, "{k}");
+        }
+        assert_eq!(a["digits"], 6);
+        assert_eq!(a["period"], 30);
+        assert_eq!(a["counter"], 0);
+        assert_eq!(a["tags"][0], "work");
+    }
+}

@@ -1,0 +1,146 @@
+//! The "no existing account" check of `otp recover`, decided before
+//! anything is written.
+//!
+//! Stricter than `import`'s merge rules on purpose: an account of the
+//! backup that has the same `issuer:name` as an account in the vault, or
+//! the same secret under any name, is a conflict, whatever its other
+//! parameters — a restore must never stand beside, shadow or replace an
+//! account the user has now.
+
+use crate::model::Account;
+use crate::vault::same_label;
+
+/// Why a backup account clashes with a vault account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    SameName,
+    SameSecret,
+}
+
+/// What happens to one account of the backup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Restore,
+    /// Clashes with the vault account `existing` (its label) with id `id`.
+    Conflict {
+        why: Why,
+        existing: String,
+        id: String,
+    },
+    /// The same label and secret as an earlier account of the same file
+    /// (a URI list with a line twice): restored once.
+    Repeat,
+}
+
+/// Decides every incoming account, in order.
+pub fn plan(vault: &[Account], incoming: &[Account]) -> Vec<Decision> {
+    incoming
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if let Some(a) = vault
+                .iter()
+                .find(|a| same_label(&a.issuer, &a.name, &b.issuer, &b.name))
+            {
+                return Decision::Conflict {
+                    why: Why::SameName,
+                    existing: a.label(),
+                    id: a.id.clone(),
+                };
+            }
+            if let Some(a) = vault.iter().find(|a| a.secret == b.secret) {
+                return Decision::Conflict {
+                    why: Why::SameSecret,
+                    existing: a.label(),
+                    id: a.id.clone(),
+                };
+            }
+            let repeated = incoming[..i].iter().any(|p| {
+                same_label(&p.issuer, &p.name, &b.issuer, &b.name) && p.secret == b.secret
+            });
+            if repeated {
+                Decision::Repeat
+            } else {
+                Decision::Restore
+            }
+        })
+        .collect()
+}
+
+/// Is `id` shaped like an id otp makes (eight of `a-z2-7`)? Ids from a
+/// file are kept only then, so a crafted id cannot shadow a QUERY.
+pub fn plausible_id(id: &str) -> bool {
+    id.len() == 8
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, Secret, Token};
+    use time::OffsetDateTime;
+
+    fn acc(id: &str, issuer: &str, name: &str, key: u8) -> Account {
+        let mut t = Token::totp(Secret::new(vec![key; 10]));
+        t.digits = if key == 9 { 8 } else { 6 };
+        Account::from_entry(
+            Entry::new(issuer, name, t),
+            id.into(),
+            OffsetDateTime::UNIX_EPOCH,
+        )
+    }
+
+    #[test]
+    fn name_or_secret_clashes_are_conflicts() {
+        let vault = vec![acc("aaaaaaaa", "GitHub", "alice", 1)];
+        let incoming = vec![
+            acc("", "github", "ALICE", 2), // same name, other secret
+            acc("", "GitHub", "alice", 1), // identical: still a conflict
+            acc("", "Other", "x", 1),      // same secret, other name
+            acc("", "New", "y", 3),
+            acc("", "New", "y", 3), // repeated line
+            acc("", "New", "z", 4),
+        ];
+        let p = plan(&vault, &incoming);
+        let conflict = |why| Decision::Conflict {
+            why,
+            existing: "GitHub:alice".into(),
+            id: "aaaaaaaa".into(),
+        };
+        assert_eq!(p[0], conflict(Why::SameName));
+        assert_eq!(p[1], conflict(Why::SameName));
+        assert_eq!(p[2], conflict(Why::SameSecret));
+        assert_eq!(p[3], Decision::Restore);
+        assert_eq!(p[4], Decision::Repeat);
+        assert_eq!(p[5], Decision::Restore);
+    }
+
+    #[test]
+    fn same_secret_with_other_parameters_still_conflicts() {
+        let vault = vec![acc("aaaaaaaa", "A", "a", 9)];
+        let p = plan(&vault, &[acc("", "B", "b", 9)]);
+        assert!(matches!(
+            p[0],
+            Decision::Conflict {
+                why: Why::SameSecret,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn everything_restores_into_an_empty_vault() {
+        let incoming = vec![acc("", "A", "a", 1), acc("", "B", "b", 1)];
+        assert_eq!(plan(&[], &incoming), vec![Decision::Restore; 2]);
+    }
+
+    #[test]
+    fn ids() {
+        assert!(plausible_id("abcd2345"));
+        assert!(!plausible_id("abcd1234"));
+        assert!(!plausible_id("github"));
+        assert!(!plausible_id("ABCD2345"));
+    }
+}

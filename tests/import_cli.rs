@@ -1,0 +1,247 @@
+//! `otp import` end to end: real app exports through the binary, with the
+//! contract's password, duplicate, conflict and dry-run rules.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+const AEGIS_PLAIN: &str = "imp1/aegis_plain.json";
+const AEGIS_ENCRYPTED: &str = "imp1/aegis_encrypted.json";
+
+/// The canonical Aegis entries and their codes at unix 1234567890.
+const CANONICAL_CODES: &[(&str, &str)] = &[
+    ("Deno:Mason", "001580"),
+    ("SPDX:James", "8650438"),
+    ("Airbnb:Elijah", "21994524"),
+];
+
+#[test]
+fn encrypted_aegis_export_with_password_file_and_codes_match() {
+    let env = TestEnv::with_vault();
+    let pw = env.write("pw.txt", "test\n");
+    env.otp()
+        .arg("import")
+        .arg(fixture(AEGIS_ENCRYPTED))
+        .arg("--password-file")
+        .arg(&pw)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("7 added, 0 duplicates"));
+    for (label, code) in CANONICAL_CODES {
+        assert_eq!(
+            env.stdout(&["code", label, "--at", "1234567890"]),
+            format!("{code}\n"),
+            "{label}"
+        );
+    }
+    // HOTP counters come across: Issuu at counter 1 gives 253717.
+    assert_eq!(env.stdout(&["code", "issuu"]), "253717\n");
+    assert!(env.stdout(&["list"]).contains("Boeing:Sophia"));
+}
+
+#[test]
+fn wrong_or_missing_password_exits_1_and_writes_nothing() {
+    let env = TestEnv::with_vault();
+    let before = env.vault_bytes();
+    let pw = env.write("pw.txt", "not-the-password\n");
+    env.otp()
+        .arg("import")
+        .arg(fixture(AEGIS_ENCRYPTED))
+        .arg("--password-file")
+        .arg(&pw)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("wrong password"));
+    env.otp()
+        .arg("import")
+        .arg(fixture(AEGIS_ENCRYPTED))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--password-file"));
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn duplicates_are_skipped_and_counted() {
+    let env = TestEnv::with_vault();
+    env.otp()
+        .arg("import")
+        .arg(fixture(AEGIS_PLAIN))
+        .assert()
+        .success();
+    let before = env.vault_bytes();
+    env.otp()
+        .arg("import")
+        .arg(fixture(AEGIS_PLAIN))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 added, 7 duplicates"));
+    assert_eq!(
+        env.vault_bytes(),
+        before,
+        "nothing to add: the vault is not rewritten"
+    );
+}
+
+#[test]
+fn conflicts_refuse_the_whole_import_with_exit_5() {
+    let env = TestEnv::with_vault();
+    // Same issuer:name as an Aegis entry, different secret.
+    env.add("Deno", "Mason", SECRET);
+    let before = env.vault_bytes();
+    env.otp()
+        .arg("import")
+        .arg(fixture(AEGIS_PLAIN))
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(
+            "Deno:Mason conflicts with Deno:Mason",
+        ))
+        .stderr(predicate::str::contains("nothing was imported"));
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_writes_nothing() {
+    let env = TestEnv::with_vault();
+    env.otp()
+        .args([
+            "add",
+            "--uri",
+            "otpauth://totp/Deno:Mason?secret=4SJHB4GSD43FZBAI7C2HLRJGPQ&issuer=Deno",
+        ])
+        .assert()
+        .success();
+    let before = env.vault_bytes();
+    let out = env
+        .otp()
+        .arg("import")
+        .arg(fixture(AEGIS_PLAIN))
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let plan = String::from_utf8(out.stdout).unwrap();
+    assert!(plan.contains("skip\tDeno:Mason"), "{plan}");
+    assert!(plan.contains("add\tSPDX:James"), "{plan}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("6 would be added, 1 duplicates"));
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn uri_list_from_stdin_with_comments() {
+    let env = TestEnv::with_vault();
+    let list = format!(
+        "# my accounts\n\notpauth://totp/GitHub:alice?secret={SECRET}&issuer=GitHub\n  otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQ&counter=4\n"
+    );
+    env.otp()
+        .args(["import", "-"])
+        .write_stdin(list)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 added"));
+    assert_eq!(env.stdout(&["list"]), "GitHub:alice\nBank:bob\n");
+}
+
+#[test]
+fn a_bad_line_names_its_number_not_its_secret() {
+    let env = TestEnv::with_vault();
+    let before = env.vault_bytes();
+    let list = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\notpauth://totp/B:b?secret=JBSWY3DPEHPK3PXP&digits=99\n";
+    env.otp()
+        .args(["import", "-"])
+        .write_stdin(list)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("line 2"))
+        .stderr(predicate::str::contains("JBSWY3DPEHPK3PXP").not());
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn kinds_otp_cannot_compute_are_listed_as_skipped() {
+    let env = TestEnv::with_vault();
+    let pw = env.write("pw.txt", "test\n");
+    env.otp()
+        .arg("import")
+        .arg(fixture("imp1/stratum/aegis.encrypted.json"))
+        .arg("--password-file")
+        .arg(&pw)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("skipped"))
+        .stderr(predicate::str::is_match(r"[1-9]\d* skipped").unwrap());
+}
+
+#[test]
+fn unknown_files_and_formats_get_clear_errors() {
+    let env = TestEnv::with_vault();
+    let junk = env.write("junk.bin", b"\x00\x01 definitely not an export");
+    env.otp()
+        .arg("import")
+        .arg(&junk)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--format"));
+    env.otp()
+        .arg("import")
+        .arg(&junk)
+        .args(["--format", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("aegis"));
+    env.otp()
+        .arg("import")
+        .arg(env.path("missing.json"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot open"));
+}
+
+#[test]
+fn every_app_fixture_imports_through_the_binary() {
+    // One file per importer, auto-detected (or forced where the format has no
+    // marker), each must add accounts.
+    let cases: &[(&str, Option<&str>, Option<&str>)] = &[
+        (
+            "imp1/2fas_authenticator_encrypted_v4.2fas",
+            None,
+            Some("test"),
+        ),
+        ("imp1/andotp_plain.json", None, None),
+        ("imp1/bitwarden.csv", None, None),
+        (
+            "imp1/proton_authenticator_backup_encrypted_1231246.json",
+            None,
+            Some("1231246"),
+        ),
+        ("imp2/aegis/freeotp_plus.json", None, None),
+        ("imp2/aegis/authy_encrypted.xml", None, Some("testtest")),
+        ("imp2/aegis/steam.json", None, None),
+        ("imp2/aegis/google_authenticator.sqlite", None, None),
+        ("imp2/aegis/microsoft_authenticator.sqlite", None, None),
+        ("imp2/aegis/stratum_plain.json", None, None),
+        ("imp2/aegis/battle_net_authenticator.xml", None, None),
+        ("imp2/aegis/duo.json", None, None),
+    ];
+    for (file, format, password) in cases {
+        let env = TestEnv::with_vault();
+        let mut cmd = env.otp();
+        cmd.arg("import").arg(fixture(file));
+        if let Some(f) = format {
+            cmd.args(["--format", f]);
+        }
+        if let Some(p) = password {
+            cmd.arg("--password-file").arg(env.write("pw.txt", p));
+        }
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{file}: {err}");
+        assert!(
+            !err.lines().any(|l| l.starts_with("0 added")),
+            "{file}: {err}"
+        );
+        assert!(!env.stdout(&["list"]).is_empty(), "{file}");
+    }
+}
