@@ -161,8 +161,10 @@ impl Ctx {
     pub fn read_plaintext(&self) -> Result<(Zeroizing<String>, Unlocked)> {
         let data = self.read_vault_file()?;
         let unlocked = self.unlock()?;
-        let plain = keys::decrypt(&data, &unlocked.identities)?;
-        let text = String::from_utf8(plain.to_vec()).map_err(|_| {
+        let mut plain = keys::decrypt(&data, &unlocked.identities)?;
+        // Move the bytes into the String (no second copy of the secrets).
+        let text = String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
+            zeroize::Zeroize::zeroize(&mut e.into_bytes());
             Fail::error("the vault decrypted but is not UTF-8 text")
                 .hint("restore it with `otp recover BACKUP`")
         })?;

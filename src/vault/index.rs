@@ -11,6 +11,8 @@
 //! the caller parses the whole file: the fast path can only be absent,
 //! never different.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 use super::{Named, resolve};
@@ -20,9 +22,9 @@ use crate::model::Account;
 /// The head of one `[[accounts]]` table.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Header<'a> {
-    pub id: String,
-    pub issuer: String,
-    pub name: String,
+    pub id: Cow<'a, str>,
+    pub issuer: Cow<'a, str>,
+    pub name: Cow<'a, str>,
     /// The table's text, from its `[[accounts]]` line to the next table.
     pub block: &'a str,
 }
@@ -79,16 +81,16 @@ enum Section {
 }
 
 /// An `[[accounts]]` table being read.
-struct Pending {
+struct Pending<'a> {
     start: usize,
-    id: Option<String>,
-    issuer: String,
-    name: String,
+    id: Option<Cow<'a, str>>,
+    issuer: Cow<'a, str>,
+    name: Cow<'a, str>,
 }
 
 fn close<'a>(
     text: &'a str,
-    pending: Option<Pending>,
+    pending: Option<Pending<'a>>,
     end: usize,
     headers: &mut Vec<Header<'a>>,
 ) -> Option<()> {
@@ -110,7 +112,7 @@ pub fn scan(text: &str) -> Option<Vec<Header<'_>>> {
     }
     let mut headers = Vec::new();
     let mut section = Section::Top;
-    let mut current: Option<Pending> = None;
+    let mut current: Option<Pending<'_>> = None;
     let mut version_ok = false;
     let mut offset = 0usize;
     for raw in text.split_inclusive('\n') {
@@ -128,8 +130,8 @@ pub fn scan(text: &str) -> Option<Vec<Header<'_>>> {
                 current = Some(Pending {
                     start: line_start,
                     id: None,
-                    issuer: String::new(),
-                    name: String::new(),
+                    issuer: Cow::Borrowed(""),
+                    name: Cow::Borrowed(""),
                 });
                 section = Section::Account;
             } else if head.starts_with("[[accounts.") || head.starts_with("[accounts.") {
@@ -178,7 +180,22 @@ fn strip_comment(value: &str) -> &str {
 
 /// A TOML basic ("…") or literal ('…') one-line string, with an optional
 /// trailing comment; `None` for anything else.
-fn parse_string(value: &str) -> Option<String> {
+fn parse_string(value: &str) -> Option<Cow<'_, str>> {
+    // Common case, no allocation: a basic string with no escapes.
+    if let Some(body) = value.strip_prefix('"') {
+        if let Some(close) = body.find(['"', '\\']) {
+            if body.as_bytes()[close] == b'"' {
+                let rest = body[close + 1..].trim();
+                return (rest.is_empty() || rest.starts_with('#'))
+                    .then_some(Cow::Borrowed(&body[..close]));
+            }
+        }
+    }
+    parse_escaped(value).map(Cow::Owned)
+}
+
+/// The general case of [`parse_string`].
+fn parse_escaped(value: &str) -> Option<String> {
     let mut chars = value.char_indices();
     let (_, quote) = chars.next()?;
     let mut out = String::new();

@@ -187,26 +187,70 @@ pub fn resolve<T: Named>(items: &[T], query: &str) -> Result<usize, Fail> {
     if let Some(i) = items.iter().position(|a| a.id() == query) {
         return Ok(i);
     }
+    // `otp code` resolves over every account on each call: no per-account
+    // allocation unless a name has upper-case or non-ASCII letters.
     let q = query.to_lowercase();
-    let exact: Vec<usize> = (0..items.len())
-        .filter(|&i| {
-            let a = &items[i];
-            a.label().to_lowercase() == q
-                || a.issuer().to_lowercase() == q
-                || a.name().to_lowercase() == q
-        })
-        .collect();
-    let hits = if exact.is_empty() {
-        (0..items.len())
-            .filter(|&i| items[i].label().to_lowercase().contains(&q))
-            .collect()
-    } else {
-        exact
-    };
+    let (mut exact, mut partial) = (Vec::new(), Vec::new());
+    for (i, a) in items.iter().enumerate() {
+        match label_match(&lower(a.issuer()), &lower(a.name()), &q) {
+            Match::Exact => exact.push(i),
+            Match::Partial => partial.push(i),
+            Match::None => {}
+        }
+    }
+    let hits = if exact.is_empty() { partial } else { exact };
     match hits.as_slice() {
         [one] => Ok(*one),
         [] => Err(no_match(items, query)),
         many => Err(ambiguous(items, query, many)),
+    }
+}
+
+enum Match {
+    Exact,
+    Partial,
+    None,
+}
+
+/// Lower-case, borrowing when the text already is.
+fn lower(text: &str) -> std::borrow::Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    }
+}
+
+/// How lower-cased `q` matches the label `issuer:name` (or whichever part is
+/// not empty), given lower-cased parts, without building the label.
+fn label_match(issuer: &str, name: &str, q: &str) -> Match {
+    let label_is_q = match (issuer.is_empty(), name.is_empty()) {
+        (true, _) => name == q,
+        (false, true) => issuer == q,
+        (false, false) => {
+            q.len() == issuer.len() + 1 + name.len()
+                && q.starts_with(issuer)
+                && q[issuer.len()..].starts_with(':')
+                && q.ends_with(name)
+        }
+    };
+    if label_is_q || issuer == q || name == q {
+        return Match::Exact;
+    }
+    // A part of `issuer:name` without ':' lies inside one of the two; one
+    // with ':' needs the whole label.
+    let contained = if !q.contains(':') {
+        issuer.contains(q) || name.contains(q)
+    } else {
+        crate::model::label(issuer, name).contains(q)
+    };
+    if contained {
+        Match::Partial
+    } else {
+        Match::None
     }
 }
 
@@ -309,6 +353,45 @@ mod tests {
         assert!(err.hint.unwrap().contains("GitHub"));
         let err = resolve(&sample(), "zzzzzzzz").unwrap_err();
         assert_eq!(err.code, Code::NoMatch);
+    }
+
+    /// The contract's definition, written the obvious way.
+    fn resolve_reference(items: &[Account], query: &str) -> Vec<usize> {
+        if let Some(i) = items.iter().position(|a| a.id == query) {
+            return vec![i];
+        }
+        let q = query.to_lowercase();
+        let exact: Vec<usize> = (0..items.len())
+            .filter(|&i| {
+                let a = &items[i];
+                a.label().to_lowercase() == q
+                    || a.issuer.to_lowercase() == q
+                    || a.name.to_lowercase() == q
+            })
+            .collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        (0..items.len())
+            .filter(|&i| items[i].label().to_lowercase().contains(&q))
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn resolve_agrees_with_the_contract(
+            labels in proptest::collection::vec(("[a-cA-C:é ]{0,4}", "[a-cA-CÉ: ]{0,4}"), 0..8),
+            query in "[a-cA-C:éÉ ]{0,5}",
+        ) {
+            let items: Vec<Account> = labels.iter().enumerate()
+                .map(|(i, (iss, name))| account(&format!("id{i}"), iss, name)).collect();
+            let expected = resolve_reference(&items, &query);
+            match resolve(&items, &query) {
+                Ok(i) => proptest::prop_assert_eq!(expected, vec![i]),
+                Err(f) if f.code == Code::NoMatch => proptest::prop_assert!(expected.is_empty()),
+                Err(_) => proptest::prop_assert!(expected.len() > 1),
+            }
+        }
     }
 
     #[test]
