@@ -1,2 +1,4 @@
-pub mod model;
 pub mod import;
+pub mod migration;
+pub mod model;
+pub mod qr;

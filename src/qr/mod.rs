@@ -1,0 +1,1 @@
+//! QR codes: reading OTP links out of images and drawing them.
