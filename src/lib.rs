@@ -1,4 +1,6 @@
-pub mod import;
-pub mod migration;
 pub mod model;
+pub mod import;
+pub mod uri;
+pub mod otp;
+pub mod migration;
 pub mod qr;

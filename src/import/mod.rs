@@ -12,6 +12,8 @@ use zeroize::Zeroizing;
 
 use crate::model::Entry;
 
+pub mod uri_list;
+
 /// What one input yields: accounts, and entries that were deliberately not
 /// imported (with why), so nothing is ever dropped silently.
 #[derive(Debug, Default)]
@@ -76,7 +78,7 @@ pub struct Format {
 }
 
 /// All formats, most specific first: detection tries them in this order.
-pub static FORMATS: &[Format] = &[];
+pub static FORMATS: &[Format] = &[uri_list::FORMAT];
 
 /// The format whose `--format` name is `name`.
 pub fn by_name(name: &str) -> Option<&'static Format> {

@@ -1,0 +1,228 @@
+//! The `uris` format: a text file of `otpauth://` URIs, one per line, as
+//! `otp export --format uris` and many other tools write them.
+//!
+//! Blank lines and `#` comments are ignored. `otpauth-migration://` lines
+//! belong to the migration importer and come back as skipped entries, as do
+//! URIs of kinds `otp` cannot compute (Yandex, mOTP). Any other line that
+//! does not parse fails the whole file, naming the line but never quoting
+//! it: the line may hold a secret.
+
+use super::{Format, ImportError, Parsed, Passwords, Skipped};
+use crate::uri::{self, UriError};
+
+pub const FORMAT: Format = Format {
+    name: "uris",
+    title: "otpauth URI list",
+    detect,
+    parse,
+};
+
+const MIGRATION: &str = "otpauth-migration://";
+const MIGRATION_REASON: &str =
+    "Google Authenticator migration payload: handled by the migration importer";
+
+fn starts_with_ignore_case(line: &[u8], prefix: &str) -> bool {
+    line.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Lines that carry content, numbered from 1, with whitespace trimmed.
+fn content_lines(data: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    data.split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim_ascii()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with(b"#"))
+}
+
+fn detect(data: &[u8]) -> bool {
+    content_lines(data)
+        .next()
+        .is_some_and(|(_, line)| starts_with_ignore_case(line, "otpauth://"))
+}
+
+fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+    let mut parsed = Parsed::default();
+    for (n, line) in content_lines(data) {
+        let line_label = || format!("line {n}");
+        if starts_with_ignore_case(line, MIGRATION) {
+            parsed.skipped.push(Skipped {
+                label: line_label(),
+                reason: MIGRATION_REASON.to_string(),
+            });
+            continue;
+        }
+        let text = std::str::from_utf8(line)
+            .map_err(|_| ImportError::malformed(format!("line {n} is not UTF-8 text")))?;
+        match uri::parse(text) {
+            Ok(entry) => parsed.entries.push(entry),
+            Err(UriError::Unsupported { kind, label }) => parsed.skipped.push(Skipped {
+                label: if label.is_empty() {
+                    line_label()
+                } else {
+                    label
+                },
+                reason: format!("{kind} tokens are not supported"),
+            }),
+            Err(e) => return Err(ImportError::malformed(format!("line {n}: {e}"))),
+        }
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+    use proptest::prelude::*;
+
+    macro_rules! fixture {
+        ($name:literal) => {
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/uri_cases/",
+                $name
+            ))
+        };
+    }
+
+    fn run(data: &[u8]) -> Result<Parsed, ImportError> {
+        let mut no_passwords = |_: &str| Err(ImportError::NeedPassword);
+        parse(data, &mut no_passwords)
+    }
+
+    #[test]
+    fn extract_otp_secrets_url_list() {
+        let data = fixture!("url_list_output.txt");
+        assert!(detect(data));
+        let p = run(data).unwrap();
+        assert!(p.skipped.is_empty());
+        let got: Vec<_> = p
+            .entries
+            .iter()
+            .map(|e| (e.issuer.as_str(), e.name.as_str(), e.token.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("raspberrypi", "pi@raspberrypi", Kind::Totp),
+                ("", "pi@raspberrypi", Kind::Totp),
+                ("", "pi@raspberrypi", Kind::Totp),
+                ("raspberrypi", "pi@raspberrypi", Kind::Totp),
+                ("", "hotp demo", Kind::Hotp),
+                // The migration payload named this account "encoding: ¿äÄéÉ? (demo)"
+                // with no issuer; as a URI, its %3A is the issuer separator.
+                ("encoding", "¿äÄéÉ? (demo)", Kind::Totp),
+            ]
+        );
+        assert_eq!(p.entries[4].token.counter, 4);
+        for e in &p.entries {
+            assert_eq!(e.token.secret.to_base32(), "7KSQL2JTUDIS5EF65KLMRQIIGY");
+        }
+    }
+
+    #[test]
+    fn migration_lines_are_left_to_the_migration_importer() {
+        let data = fixture!("example_export.txt");
+        assert!(!detect(data));
+        let p = run(data).unwrap();
+        assert!(p.entries.is_empty());
+        let lines: Vec<_> = p.skipped.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(lines, ["line 5", "line 8", "line 12", "line 15", "line 19"]);
+        assert!(p.skipped.iter().all(|s| s.reason == MIGRATION_REASON));
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_hold_nothing() {
+        for data in [
+            &fixture!("empty_file.txt")[..],
+            fixture!("only_comments.txt"),
+            b"\n  \r\n",
+        ] {
+            assert!(!detect(data));
+            let p = run(data).unwrap();
+            assert!(p.entries.is_empty() && p.skipped.is_empty());
+        }
+    }
+
+    #[test]
+    fn other_text_is_an_error_naming_the_line() {
+        for data in [
+            &fixture!("test_export_wrong_content.txt")[..],
+            fixture!("test_export_wrong_prefix.txt"),
+        ] {
+            assert!(!detect(data));
+            assert_eq!(
+                run(data).unwrap_err().to_string(),
+                "malformed file: line 1: not an otpauth:// URI"
+            );
+        }
+        let data = b"# mine\r\n\r\n  OTPAUTH://totp/a?secret=AA  \r\notpauth://totp/b?secret=JBSWY3DPEHPK3PX1\n";
+        assert!(detect(data));
+        let text = run(data).unwrap_err().to_string();
+        assert!(text.starts_with("malformed file: line 4: "), "{text}");
+        assert!(!text.contains("JBSWY3DP"), "{text}");
+        assert!(
+            run(b"otpauth://totp/a?secret=AA\n\xff\xfe")
+                .unwrap_err()
+                .to_string()
+                .contains("line 2")
+        );
+    }
+
+    #[test]
+    fn unsupported_kinds_are_skipped_with_their_label() {
+        let data = b"\xef\xbb\xbfotpauth://totp/Acme:a?secret=AA\notpauth://yaotp/Yandex:bob?secret=AA\nmotp://x?secret=00\n";
+        assert!(detect(data));
+        let p = run(data).unwrap();
+        assert_eq!(p.entries.len(), 1);
+        let skipped: Vec<_> = p
+            .skipped
+            .iter()
+            .map(|s| (s.label.as_str(), s.reason.as_str()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("Yandex:bob", "Yandex tokens are not supported"),
+                ("line 3", "mOTP tokens are not supported")
+            ]
+        );
+    }
+
+    #[test]
+    fn registered() {
+        assert_eq!(
+            super::super::by_name("uris").map(|f| f.title),
+            Some("otpauth URI list")
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn no_panic_on_arbitrary_bytes(data in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = detect(&data);
+            let _ = run(&data);
+        }
+
+        #[test]
+        fn no_panic_on_mixed_lines(lines in proptest::collection::vec(
+            prop_oneof![
+                Just("otpauth://totp/a:b?secret=JBSWY3DPEHPK3PXP".to_string()),
+                Just("otpauth-migration://offline?data=AA".to_string()),
+                Just("# c".to_string()),
+                "otpauth://[a-z]{0,5}/[^\n]{0,20}",
+                "[^\n]{0,30}",
+            ],
+            0..8,
+        )) {
+            let data = lines.join("\n");
+            let _ = detect(data.as_bytes());
+            if let Ok(p) = run(data.as_bytes()) {
+                prop_assert!(p.entries.iter().all(|e| e.token.validate().is_ok()));
+            }
+        }
+    }
+}
