@@ -147,10 +147,13 @@ impl fmt::Display for MigrationError {
                 missing,
                 batch_size,
             } => {
-                let parts: Vec<String> = missing
+                let mut parts: Vec<String> = missing
                     .iter()
                     .map(|i| (i64::from(*i) + 1).to_string())
                     .collect();
+                if parts.len() >= MAX_NAMED_PARTS {
+                    parts.push("…".into());
+                }
                 let (noun, verb) = if parts.len() == 1 {
                     ("part", "is")
                 } else {
@@ -308,6 +311,33 @@ fn split_label(issuer: &str, name: &str) -> (String, String) {
 /// each batch's parts in index order. The same code scanned twice counts once.
 /// Fails, naming the parts, when a multi-code export is incomplete.
 pub fn group(batches: Vec<Batch>) -> Result<Parsed, MigrationError> {
+    let (parsed, mut incomplete) = assemble(batches);
+    match incomplete.drain(..).next() {
+        Some(e) => Err(e),
+        None => Ok(parsed),
+    }
+}
+
+/// [`group`] for when the other parts may come later (one screenshot per
+/// code): the accounts of the parts present, and each missing part as a
+/// skipped entry saying so.
+pub fn group_partial(batches: Vec<Batch>) -> Parsed {
+    let (mut parsed, incomplete) = assemble(batches);
+    for e in incomplete {
+        if let MigrationError::MissingParts { batch_id, .. } = &e {
+            parsed.skipped.push(Skipped {
+                label: format!("Google Authenticator export {batch_id}"),
+                reason: e.to_string(),
+            });
+        }
+    }
+    parsed
+}
+
+/// At most this many missing parts are named in an error.
+const MAX_NAMED_PARTS: usize = 10;
+
+fn assemble(batches: Vec<Batch>) -> (Parsed, Vec<MigrationError>) {
     let mut order: Vec<i32> = Vec::new();
     let mut by_id: HashMap<i32, Vec<Batch>> = HashMap::new();
     for b in batches {
@@ -325,16 +355,25 @@ pub fn group(batches: Vec<Batch>) -> Result<Parsed, MigrationError> {
         }
     }
     let mut out = Parsed::default();
+    let mut incomplete = Vec::new();
     for id in order {
         let mut parts = by_id.remove(&id).unwrap_or_default();
         parts.sort_by_key(|p| p.batch_index);
         let size = parts.iter().map(|p| p.batch_size).max().unwrap_or(0);
         if size > 1 {
-            let missing: Vec<i32> = (0..size)
-                .filter(|i| !parts.iter().any(|p| p.batch_index == *i))
+            // `size` comes from the code itself: never walk 0..size.
+            let mut present: Vec<i32> = parts
+                .iter()
+                .map(|p| p.batch_index)
+                .filter(|i| (0..size).contains(i))
                 .collect();
-            if !missing.is_empty() {
-                return Err(MigrationError::MissingParts {
+            present.dedup();
+            if present.len() < usize::try_from(size).unwrap_or(usize::MAX) {
+                let missing = (0..size)
+                    .filter(|i| !present.contains(i))
+                    .take(MAX_NAMED_PARTS)
+                    .collect();
+                incomplete.push(MigrationError::MissingParts {
                     batch_id: id,
                     missing,
                     batch_size: size,
@@ -346,7 +385,7 @@ pub fn group(batches: Vec<Batch>) -> Result<Parsed, MigrationError> {
             out.skipped.extend(p.parsed.skipped);
         }
     }
-    Ok(out)
+    (out, incomplete)
 }
 
 /// Writes `entries` as Google Authenticator export URIs, at most

@@ -12,6 +12,8 @@ use zeroize::Zeroizing;
 
 use crate::model::Entry;
 
+pub mod migration_text;
+pub mod qr_image;
 pub mod uri_list;
 
 /// What one input yields: accounts, and entries that were deliberately not
@@ -78,7 +80,7 @@ pub struct Format {
 }
 
 /// All formats, most specific first: detection tries them in this order.
-pub static FORMATS: &[Format] = &[uri_list::FORMAT];
+pub static FORMATS: &[Format] = &[qr_image::FORMAT, migration_text::FORMAT, uri_list::FORMAT];
 
 /// The format whose `--format` name is `name`.
 pub fn by_name(name: &str) -> Option<&'static Format> {

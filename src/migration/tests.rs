@@ -117,6 +117,21 @@ fn three_part_batch_groups_and_reports_a_missing_part() {
         "{err}"
     );
 
+    let [a, _, c] = parts();
+    let partial = group_partial(vec![a, c]);
+    assert_eq!(partial.entries.len(), 12);
+    assert_eq!(partial.skipped.len(), 1);
+    assert!(partial.skipped[0].reason.starts_with("part 2 of 3"));
+
+    // A hostile batch size is not enumerated.
+    let [mut a, _, _] = parts();
+    a.batch_size = i32::MAX;
+    let err = group(vec![a]).unwrap_err().to_string();
+    assert!(
+        err.starts_with("parts 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, … of 2147483647"),
+        "{err}"
+    );
+
     // The same code scanned twice counts once; the unescaped copy is the same code.
     let [a, b, c] = parts();
     let again = case("jc_batch_1_of_3_partially_unescaped");

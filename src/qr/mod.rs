@@ -8,7 +8,7 @@ mod geometry;
 mod modules;
 mod sample;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::fmt;
 
