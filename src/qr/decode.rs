@@ -41,6 +41,7 @@ pub fn decode_image_traced(
         texts: Vec::new(),
         seen: Vec::new(),
         read: Vec::new(),
+        unresolved: Vec::new(),
         trace,
     };
     scan.run();
@@ -72,7 +73,11 @@ fn load(bytes: &[u8]) -> Result<GrayImage, QrError> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| match e {
+    // The decoders are fuzzed upstream, but a panic on some odd file must
+    // still not take the caller down.
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.decode()))
+        .map_err(|_| QrError::Corrupt("the image decoder failed on this file".into()))?;
+    let img = decoded.map_err(|e| match e {
         image::ImageError::Limits(_) => QrError::TooLarge,
         image::ImageError::Unsupported(_) => QrError::NotImage,
         other => QrError::Corrupt(other.to_string()),
@@ -114,6 +119,8 @@ struct Scan<'t> {
     seen: Vec<Located>,
     /// Codes read, in original coordinates.
     read: Vec<Located>,
+    /// Codes located but not read (yet).
+    unresolved: Vec<Located>,
     trace: &'t mut dyn FnMut(&str),
 }
 
@@ -252,16 +259,29 @@ impl Scan<'_> {
         } else {
             &[false]
         };
+        // Runs since the last one that read or located something new.
+        let mut idle = 0;
         for &invert in polarities {
             for &m in &methods {
+                // Once codes are read and nothing else shows up, the rest
+                // of the image most likely holds no other code.
+                if idle >= 2 && !self.texts.is_empty() && self.unresolved.is_empty() {
+                    return true;
+                }
+                let before = (self.texts.len(), self.seen.len());
                 if self.run_method(name, img, (0.0, 0.0), scale, m, invert) {
                     return true;
                 }
+                idle = if before == (self.texts.len(), self.seen.len()) {
+                    idle + 1
+                } else {
+                    0
+                };
             }
         }
-        // Codes were read and none is an OTP link: more work will not
-        // change that.
-        !self.texts.is_empty() && !self.texts.iter().any(|t| is_otp(t))
+        // Something was read and every code located was read: a bigger
+        // scale would only find the same codes again.
+        !self.texts.is_empty() && self.unresolved.is_empty()
     }
 
     /// One detector run on `img`, whose pixel (x, y) is original pixel
@@ -292,8 +312,10 @@ impl Scan<'_> {
         let found = detect(img, m, invert);
         let to_original = |l: &Located| l.scaled(scale).moved(origin);
         for (text, at) in &found.read {
-            self.seen.push(to_original(at));
-            self.read.push(to_original(at));
+            let at = to_original(at);
+            self.unresolved.retain(|u| !u.same_place(&at));
+            self.seen.push(at);
+            self.read.push(at);
             self.add(text);
         }
         let mut sampled = 0;
@@ -303,9 +325,12 @@ impl Scan<'_> {
             }
             self.seen.push(at);
             sampled += 1;
-            if let Some(text) = sample::read(self.original, &at) {
-                self.read.push(at);
-                self.add(&text);
+            match sample::read(self.original, &at) {
+                Some(text) => {
+                    self.read.push(at);
+                    self.add(&text);
+                }
+                None => self.unresolved.push(at),
             }
         }
         (self.trace)(&format!(

@@ -202,6 +202,65 @@ fn encoder_output_decodes_back() {
 }
 
 #[test]
+fn google_export_codes_read_back_as_the_same_accounts() {
+    use crate::model::{Algorithm, Entry, Kind, Secret, Token};
+    let entries: Vec<Entry> = (0..14u8)
+        .map(|i| {
+            let mut t = Token::totp(Secret::new(vec![i; 10 + usize::from(i)]));
+            if i % 3 == 0 {
+                t.kind = Kind::Hotp;
+                t.counter = u64::from(i) * 1000;
+            }
+            t.algorithm =
+                [Algorithm::SHA1, Algorithm::SHA256, Algorithm::SHA512][usize::from(i % 3)];
+            t.digits = if i % 2 == 0 { 6 } else { 8 };
+            Entry::new(format!("Issuer {i}"), format!("user{i}@example.com"), t)
+        })
+        .collect();
+    let (uris, warnings) = crate::migration::encode(&entries, 10, 4242);
+    assert!(warnings.is_empty());
+    assert_eq!(uris.len(), 2);
+    let mut batches = Vec::new();
+    for uri in &uris {
+        let read = decode_image(&to_png(uri).unwrap()).unwrap();
+        assert_eq!(&read, std::slice::from_ref(uri));
+        batches.push(crate::migration::parse(&read[0]).unwrap());
+    }
+    assert_eq!(crate::migration::group(batches).unwrap().entries, entries);
+}
+
+/// The issue asks that zbarimg (zbar-tools) reads our PNGs; skipped where
+/// it is not installed.
+#[test]
+fn zbarimg_reads_our_pngs() {
+    let Ok(dir) = tempfile::tempdir() else { return };
+    let long = crate::migration::encode(
+        &[crate::model::Entry::new(
+            "A",
+            "b",
+            crate::model::Token::totp(crate::model::Secret::new(vec![7; 20])),
+        )],
+        10,
+        1,
+    )
+    .0
+    .remove(0);
+    for (i, text) in [URI, long.as_str()].into_iter().enumerate() {
+        let path = dir.path().join(format!("{i}.png"));
+        std::fs::write(&path, to_png(text).unwrap()).unwrap();
+        let Ok(out) = std::process::Command::new("zbarimg")
+            .args(["-q", "--raw"])
+            .arg(&path)
+            .output()
+        else {
+            eprintln!("zbarimg not installed: skipped");
+            return;
+        };
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), text);
+    }
+}
+
+#[test]
 fn terminal_drawing_is_a_scannable_code() {
     let text = to_terminal(URI, true).unwrap();
     let lines: Vec<&str> = text.lines().collect();
