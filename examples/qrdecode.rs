@@ -2,10 +2,11 @@
 //! payloads themselves); `-v` also prints the pipeline's stages. Used by
 //! bench/qr.sh until `otp import --dry-run` exists.
 //!
-//! `qrdecode --make-photo OUT.jpg` and `--make-noise OUT.png` write the
-//! benchmark's generated 4000×3000 images: a photo-like frame (uneven light,
-//! sensor noise, a small rotated code, JPEG), and pure per-pixel noise (the
-//! input that makes a detector run on the full image take minutes).
+//! `qrdecode --make-photo OUT.jpg [MODULE_PX]` and `--make-noise OUT.png`
+//! write the benchmark's generated 4000×3000 images: a photo-like frame
+//! (uneven light, sensor noise, a rotated code with modules of MODULE_PX
+//! pixels, default 5, JPEG), and pure per-pixel noise (the input that makes
+//! a detector run on the full image take minutes).
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -17,7 +18,10 @@ const URI: &str = "otpauth://totp/ACME%20Co:john.doe@example.com?secret=HXDMVJEC
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("--make-photo") => return save(make_photo(), args.get(1), true),
+        Some("--make-photo") => {
+            let module = args.get(2).and_then(|m| m.parse().ok()).unwrap_or(5.0);
+            return save(make_photo(module), args.get(1), true);
+        }
         Some("--make-noise") => return save(make_noise(), args.get(1), false),
         _ => {}
     }
@@ -92,17 +96,17 @@ impl Rng {
     }
 }
 
-/// A 4000×3000 frame: light falling off across it, noise, a code of about
-/// 330 px (5 px modules) printed on paper, rotated 12°.
-fn make_photo() -> GrayImage {
+/// A 4000×3000 frame: light falling off across it, noise, a code with
+/// `module` px modules (5: about 330 px wide) printed on paper, rotated 12°.
+fn make_photo(module: f64) -> GrayImage {
     let png = otp::qr::to_png(URI).expect("a short URI fits a QR code");
     let code = image::load_from_memory(&png)
         .expect("our own PNG")
         .to_luma8();
     let (cw, ch) = (f64::from(code.width()), f64::from(code.height()));
-    let scale = 5.0 / 8.0; // to_png draws 8 px per module
+    let scale = module / 8.0; // to_png draws 8 px per module
     let (s, c) = 12f64.to_radians().sin_cos();
-    let (cx, cy) = (2600.0, 1700.0);
+    let (cx, cy) = (2200.0, 1600.0);
     let mut rng = Rng(0x5eed);
     GrayImage::from_fn(4000, 3000, |x, y| {
         let (xf, yf) = (f64::from(x), f64::from(y));

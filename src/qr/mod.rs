@@ -6,6 +6,7 @@ mod decode;
 mod encode;
 mod geometry;
 mod modules;
+mod picture;
 mod sample;
 #[cfg(test)]
 pub(crate) mod tests;
