@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 OUT=bench/out
 mkdir -p "$OUT"
+[ -f "$OUT/.gitignore" ] || echo "*" > "$OUT/.gitignore"  # generated images and JSON
 for tool in hyperfine zbarimg /usr/bin/time jq; do
     command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install hyperfine zbar-tools time jq)" >&2; exit 1; }
 done

@@ -15,12 +15,12 @@
 //! by a clock, so results do not depend on the machine's load.
 
 use image::GrayImage;
-use image::imageops::{self, FilterType};
+use image::imageops;
 
 use super::QrError;
 use super::binarize::{Method, detect, noise_sigma};
 use super::geometry::{Located, Pt};
-use super::picture::{load, paint_white, shrink};
+use super::picture::{enlarge, load, paint_white, shrink};
 use super::sample;
 
 /// Every distinct `otpauth://` and `otpauth-migration://` payload found in
@@ -121,12 +121,7 @@ impl Scan<'_> {
                 } else {
                     Pass::Thorough
                 };
-                let big = imageops::resize(
-                    img,
-                    img.width() * k,
-                    img.height() * k,
-                    FilterType::CatmullRom,
-                );
+                let big = enlarge(img, k);
                 if self.stage(&format!("x{k}"), &big, pass) {
                     return;
                 }
