@@ -44,7 +44,7 @@ echo "| image | otp: codes | otp: median ms | otp: peak MB | zbarimg: codes | zb
 echo "|---|---|---|---|---|---|---|"
 for img in "${images[@]}"; do
     name=$(basename "$img")
-    ours_codes=$("$OURS" "$img" 2>/dev/null | sed -n 's/.*: \([0-9]*\) payload.*/\1/p')
+    ours_codes=$("$OURS" "$img" 2>/dev/null | sed -n 's/.*: \([0-9]*\) payload.*/\1/p' || true)
     zbar_codes=$(zbarimg -q --raw "$img" 2>/dev/null | grep -c . || true)
     json="$OUT/${name}.json"
     hyperfine --style none --warmup 1 --runs "$RUNS" -i --export-json "$json" \
