@@ -27,8 +27,9 @@ mod tests;
 /// The URI prefix, compared case-insensitively.
 pub const SCHEME: &str = "otpauth-migration://";
 
-/// Accounts per code that phones scan reliably (Google Authenticator itself
-/// puts about ten in each code).
+/// Accounts per code that phones scan reliably off a screen or a PNG
+/// (Google Authenticator itself puts about ten in each code). A code drawn
+/// in an 80-column terminal holds about 3.
 pub const DEFAULT_PER_CODE: usize = 10;
 
 /// Above this many protobuf bytes a code gets too dense for a phone camera,

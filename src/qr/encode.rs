@@ -9,6 +9,8 @@ use super::QrError;
 
 /// Light modules around the code; the standard asks for 4.
 const QUIET: usize = 4;
+/// Widest code (without quiet zone) that fits an 80-column terminal.
+const TERMINAL_MODULES: usize = 80 - 2 * QUIET;
 /// PNG pixels per module: big enough for any scanner, small files.
 const PNG_SCALE: u32 = 8;
 
@@ -24,12 +26,18 @@ struct Matrix {
 }
 
 impl Matrix {
-    fn new(text: &str) -> Result<Self, QrError> {
-        // Medium error correction scans well off a screen; fall back to low
-        // for long texts so the code stays as small as possible.
-        let code = QrCode::with_error_correction_level(text, EcLevel::M)
-            .or_else(|_| QrCode::with_error_correction_level(text, EcLevel::L))
-            .map_err(|_| QrError::TooLong)?;
+    /// Medium error correction scans well off a screen; low is used when
+    /// it is the only way to stay within `max_modules` (or to fit at all).
+    fn new(text: &str, max_modules: usize) -> Result<Self, QrError> {
+        let medium = QrCode::with_error_correction_level(text, EcLevel::M).ok();
+        let code = match medium {
+            Some(m) if m.width() <= max_modules => m,
+            m => QrCode::with_error_correction_level(text, EcLevel::L)
+                .ok()
+                .filter(|l| m.is_none() || l.width() <= max_modules)
+                .or(m)
+                .ok_or(QrError::TooLong)?,
+        };
         let n = code.width();
         let side = n + 2 * QUIET;
         let colors = code.to_colors();
@@ -54,10 +62,12 @@ impl Matrix {
 /// With `unicode`, each character holds two modules stacked (`▀ ▄ █` and
 /// space), drawn black on white with ANSI colours so that it scans on dark
 /// and light terminal themes alike; a typical otpauth link is 50–60 columns
-/// wide. Without, each module is two ASCII characters (`##` dark, spaces
-/// light), no escape codes: it scans on a light-background terminal.
+/// wide, and up to about 400 characters fit in 80 columns (a Google
+/// export link of 3 or 4 accounts). Without,
+/// each module is two ASCII characters (`##` dark, spaces light), no escape
+/// codes: it scans on a light-background terminal.
 pub fn to_terminal(text: &str, unicode: bool) -> Result<String, QrError> {
-    let m = Matrix::new(text)?;
+    let m = Matrix::new(text, TERMINAL_MODULES)?;
     let mut out = String::new();
     if unicode {
         for y in (0..m.side).step_by(2) {
@@ -101,7 +111,7 @@ pub fn to_png(text: &str) -> Result<Vec<u8>, QrError> {
 
 /// `text` as an image, `scale` px per module.
 pub(crate) fn render(text: &str, scale: u32) -> Result<GrayImage, QrError> {
-    let m = Matrix::new(text)?;
+    let m = Matrix::new(text, usize::MAX)?;
     let side = u32::try_from(m.side).map_err(|_| QrError::TooLong)? * scale;
     Ok(GrayImage::from_fn(side, side, |x, y| {
         let dark = m.at((x / scale) as usize, (y / scale) as usize);

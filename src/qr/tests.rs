@@ -292,6 +292,24 @@ fn terminal_drawing_is_a_scannable_code() {
     });
     decodes_to(&png(&img), URI);
 
+    // Three typical accounts in a Google export still fit in 80 columns.
+    let entries: Vec<_> = (0..3)
+        .map(|i| {
+            let t = crate::model::Token::totp(crate::model::Secret::new(vec![i; 20]));
+            crate::model::Entry::new("Example Corp", format!("someone{i}@example.com"), t)
+        })
+        .collect();
+    let (uris, _) = crate::migration::encode(&entries, 3, 1);
+    let drawn = to_terminal(&uris[0], true).unwrap();
+    let first = drawn.lines().next().unwrap();
+    let columns = first
+        .trim_start_matches("\x1b[30;107m")
+        .trim_end_matches("\x1b[0m")
+        .chars()
+        .count();
+    assert!(columns <= 80, "{columns} columns");
+    decodes_to(&to_png(&uris[0]).unwrap(), &uris[0]);
+
     let ascii = to_terminal(URI, false).unwrap();
     assert!(ascii.is_ascii() && ascii.contains("##"));
     let rows: Vec<&[u8]> = ascii.lines().map(str::as_bytes).collect();
