@@ -27,8 +27,10 @@ pub mod freeotp;
 pub mod freeotp_plus;
 pub mod google_authenticator;
 pub mod microsoft_authenticator;
+pub mod migration_text;
 pub mod otp_json;
 pub mod proton;
+pub mod qr_image;
 mod shared;
 pub mod steam;
 pub mod stratum;
@@ -104,6 +106,8 @@ pub struct Format {
 
 /// All formats, most specific first: detection tries them in this order.
 pub static FORMATS: &[Format] = &[
+    // Images, by their magic bytes.
+    qr_image::FORMAT,
     // Formats recognised by their own structure (otp's own JSON by its
     // "format": "otp-json" marker).
     otp_json::FORMAT,
@@ -128,6 +132,7 @@ pub static FORMATS: &[Format] = &[
     andotp::FORMAT,
     totp_authenticator::FORMAT,
     // Generic text formats last.
+    migration_text::FORMAT,
     uri_list::FORMAT,
 ];
 

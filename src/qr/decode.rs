@@ -1,0 +1,306 @@
+//! Finding OTP links in an image: decoding the file, then a pipeline of
+//! detector runs, cheapest first, that stops as soon as every code it has
+//! located is read and an OTP link is among them.
+//!
+//! Big photos are searched at about 1000 px first (shrunk with an area
+//! average, which also removes sensor noise: rqrr on a noisy 12 MP image can
+//! take minutes), then 2000 px, then at full size in 1024 px tiles. Images of
+//! up to 1200 px are searched as they are, then enlarged 2× and 3× for codes
+//! with one- or two-pixel modules. Each stage tries several thresholdings
+//! (`binarize`) in both polarities; codes already read are painted over so
+//! the next run can find the others (an export screenshot often holds two);
+//! codes rqrr locates but cannot read go to our own reader (`sample`).
+//!
+//! Everything is deterministic: the work is bounded by the stage plan, not
+//! by a clock, so results do not depend on the machine's load.
+
+use image::GrayImage;
+use image::imageops;
+
+use super::QrError;
+use super::binarize::{Method, detect, noise_sigma};
+use super::geometry::{Located, Pt};
+use super::picture::{enlarge, load, paint_white, shrink};
+use super::sample;
+
+/// Every distinct `otpauth://` and `otpauth-migration://` payload found in
+/// the image (PNG, JPEG, WebP, GIF or BMP), in the order found.
+pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, QrError> {
+    decode_image_traced(bytes, &mut |_| {})
+}
+
+/// [`decode_image`], telling `trace` which stage ran and what it found (for
+/// `--verbose` output and benchmarks). Trace lines never contain payloads.
+pub fn decode_image_traced(
+    bytes: &[u8],
+    trace: &mut dyn FnMut(&str),
+) -> Result<Vec<String>, QrError> {
+    let img = load(bytes)?;
+    trace(&format!("image {}x{}", img.width(), img.height()));
+    let mut scan = Scan {
+        original: &img,
+        texts: Vec::new(),
+        seen: Vec::new(),
+        read: Vec::new(),
+        unresolved: Vec::new(),
+        trace,
+    };
+    scan.run();
+    let otp: Vec<String> = scan.texts.iter().filter(|t| is_otp(t)).cloned().collect();
+    match (otp.is_empty(), scan.texts.is_empty()) {
+        (false, _) => Ok(otp),
+        (true, false) => Err(QrError::NotOtp),
+        (true, true) => Err(QrError::NoCode),
+    }
+}
+
+/// Whether a QR payload is an OTP link this crate reads.
+pub fn is_otp(text: &str) -> bool {
+    let t = text.trim_start();
+    ["otpauth://", "otpauth-migration://"]
+        .iter()
+        .any(|p| t.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p)))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Pass {
+    /// Every thresholding, both polarities.
+    Thorough,
+    /// The three best thresholdings, dark on light.
+    Quick,
+}
+
+struct Scan<'t> {
+    original: &'t GrayImage,
+    texts: Vec<String>,
+    /// Codes already read or handed to the sampler, in original coordinates.
+    seen: Vec<Located>,
+    /// Codes read, in original coordinates.
+    read: Vec<Located>,
+    /// Codes located but not read (yet).
+    unresolved: Vec<Located>,
+    trace: &'t mut dyn FnMut(&str),
+}
+
+impl Scan<'_> {
+    /// An OTP payload was found and no multi-code export is known to be
+    /// missing a part that may still be elsewhere in the image.
+    fn complete(&self) -> bool {
+        let mut any = false;
+        let mut parts: Vec<(i32, i32, i32)> = Vec::new();
+        for t in self.texts.iter().filter(|t| is_otp(t)) {
+            any = true;
+            if let Ok(b) = crate::migration::parse(t) {
+                parts.push((b.batch_id, b.batch_index, b.batch_size));
+            }
+        }
+        any && parts.iter().all(|&(id, _, size)| {
+            let have = parts
+                .iter()
+                .filter(|p| p.0 == id)
+                .map(|p| p.1)
+                .collect::<std::collections::BTreeSet<_>>();
+            have.len() >= usize::try_from(size).unwrap_or(0)
+        })
+    }
+
+    fn run(&mut self) {
+        let img = self.original;
+        let side = img.width().max(img.height());
+        if side <= 1200 {
+            if self.stage("original", img, Pass::Thorough) {
+                return;
+            }
+            // Small codes: modules of one or two pixels need enlarging
+            // before the detector's thresholds can see them.
+            for k in [2, 3] {
+                // Unless something was located already, ×3 gets the quick
+                // pass: this is where images without any code end up.
+                let pass = if k == 3 && self.seen.is_empty() {
+                    Pass::Quick
+                } else {
+                    Pass::Thorough
+                };
+                let big = enlarge(img, k);
+                if self.stage(&format!("x{k}"), &big, pass) {
+                    return;
+                }
+            }
+            return;
+        }
+        // Big photos: a shrunken copy first (fast, and averaging removes
+        // sensor noise), then larger ones for codes too small to survive.
+        if self.stage("1000px", &shrink(img, 1000), Pass::Thorough) {
+            return;
+        }
+        if side > 2400 && self.stage("2000px", &shrink(img, 2000), Pass::Quick) {
+            return;
+        }
+        self.tiles(img);
+    }
+
+    /// Full resolution, in overlapping tiles: rqrr's cost grows with the
+    /// number of candidate patterns times the image size, which on a noisy
+    /// 12 MP image runs into minutes; tiles bound the image size.
+    fn tiles(&mut self, img: &GrayImage) {
+        const TILE: u32 = 1024;
+        const STEP: u32 = 768;
+        let (w, h) = img.dimensions();
+        let starts = |len: u32| -> Vec<u32> {
+            let mut v: Vec<u32> = (0..len.saturating_sub(TILE))
+                .step_by(STEP as usize)
+                .collect();
+            v.push(len.saturating_sub(TILE));
+            v
+        };
+        for y in starts(h) {
+            for x in starts(w) {
+                let tile = imageops::crop_imm(img, x, y, TILE.min(w), TILE.min(h)).to_image();
+                if self.run_method(
+                    &format!("tile {x},{y}"),
+                    &tile,
+                    (f64::from(x), f64::from(y)),
+                    1.0,
+                    Method::LocalMean {
+                        radius: 24,
+                        smooth: 1,
+                        offset: noise_sigma(&tile).clamp(5.0, 40.0) as i32,
+                    },
+                    false,
+                ) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Runs the detector with each thresholding on `img` (a scaled copy of
+    /// the original), and the sampler on codes it locates but cannot read.
+    /// Returns whether the search is over.
+    fn stage(&mut self, name: &str, img: &GrayImage, pass: Pass) -> bool {
+        let side = img.width().max(img.height());
+        let scale = f64::from(self.original.width()) / f64::from(img.width());
+        // Offsets above the noise keep flat areas white.
+        let sigma = noise_sigma(img);
+        let offset = |base: f64, k: f64| (base.max(k * sigma)).min(30.0) as i32;
+        let large = (side / 24).max(4);
+        let mut methods = vec![
+            Method::Native,
+            Method::LocalMean {
+                radius: large,
+                smooth: 1,
+                offset: offset(3.0, 1.0),
+            },
+            Method::LocalMean {
+                radius: large,
+                smooth: 0,
+                offset: offset(6.0, 2.0),
+            },
+        ];
+        if pass == Pass::Thorough {
+            methods.extend([
+                Method::LocalMean {
+                    radius: (side / 64).max(3),
+                    smooth: 0,
+                    offset: offset(4.0, 1.5),
+                },
+                Method::Global,
+            ]);
+        }
+        let polarities: &[bool] = if pass == Pass::Thorough {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        // Runs since the last one that read or located something new.
+        let mut idle = 0;
+        for &invert in polarities {
+            for &m in &methods {
+                // Once codes are read and nothing else shows up, the rest
+                // of the image most likely holds no other code.
+                if idle >= 2 && !self.texts.is_empty() && self.unresolved.is_empty() {
+                    return true;
+                }
+                let before = (self.texts.len(), self.seen.len());
+                if self.run_method(name, img, (0.0, 0.0), scale, m, invert) {
+                    return true;
+                }
+                idle = if before == (self.texts.len(), self.seen.len()) {
+                    idle + 1
+                } else {
+                    0
+                };
+            }
+        }
+        // Something was read and every code located was read: a bigger
+        // scale would only find the same codes again.
+        !self.texts.is_empty() && self.unresolved.is_empty()
+    }
+
+    /// One detector run on `img`, whose pixel (x, y) is original pixel
+    /// `origin + scale * (x, y)`. Returns whether the search is over.
+    fn run_method(
+        &mut self,
+        name: &str,
+        img: &GrayImage,
+        origin: Pt,
+        scale: f64,
+        m: Method,
+        invert: bool,
+    ) -> bool {
+        // Codes already read are painted over: their finder patterns would
+        // otherwise pair up with those of a code not read yet.
+        let masked;
+        let img = if self.read.is_empty() {
+            img
+        } else {
+            let mut copy = img.clone();
+            for quad in &self.read {
+                let local = quad.moved((-origin.0, -origin.1)).scaled(1.0 / scale);
+                paint_white(&mut copy, &local);
+            }
+            masked = copy;
+            &masked
+        };
+        let found = detect(img, m, invert);
+        let to_original = |l: &Located| l.scaled(scale).moved(origin);
+        for (text, at) in &found.read {
+            let at = to_original(at);
+            self.unresolved.retain(|u| !u.same_place(&at));
+            self.seen.push(at);
+            self.read.push(at);
+            self.add(text);
+        }
+        let mut sampled = 0;
+        for at in found.unread.iter().map(to_original) {
+            if self.seen.iter().any(|s| s.same_place(&at)) {
+                continue;
+            }
+            self.seen.push(at);
+            sampled += 1;
+            match sample::read(self.original, &at) {
+                Some(text) => {
+                    self.read.push(at);
+                    self.add(&text);
+                }
+                None => self.unresolved.push(at),
+            }
+        }
+        (self.trace)(&format!(
+            "{name} {}x{} {m:?} invert={invert}: {} read, {} located, {} sampled; {} payload(s) so far",
+            img.width(),
+            img.height(),
+            found.read.len(),
+            found.unread.len(),
+            sampled,
+            self.texts.len()
+        ));
+        self.complete()
+    }
+
+    fn add(&mut self, text: &str) {
+        if !self.texts.iter().any(|t| t == text) {
+            self.texts.push(text.to_string());
+        }
+    }
+}

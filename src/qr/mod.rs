@@ -1,0 +1,58 @@
+//! QR codes: reading OTP links out of images ([`decode_image`]) and drawing
+//! links as codes for a phone to scan ([`to_terminal`], [`to_png`]).
+
+mod binarize;
+mod decode;
+mod encode;
+mod geometry;
+mod modules;
+mod picture;
+mod sample;
+#[cfg(test)]
+pub(crate) mod tests;
+
+use std::fmt;
+
+pub use decode::{decode_image, decode_image_traced, is_otp};
+pub use encode::{to_png, to_terminal};
+
+/// Why no OTP link came out of an image. Messages never contain payloads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QrError {
+    /// Not a PNG, JPEG, WebP, GIF or BMP file.
+    NotImage,
+    /// An image file that could not be decoded; the text says why.
+    Corrupt(String),
+    /// Wider or taller than we are willing to decode.
+    TooLarge,
+    /// No QR code could be read.
+    NoCode,
+    /// QR codes were read, but none holds an OTP link.
+    NotOtp,
+    /// The text is too long for a QR code.
+    TooLong,
+}
+
+impl fmt::Display for QrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QrError::NotImage => write!(
+                f,
+                "not an image this program reads (PNG, JPEG, WebP, GIF or BMP)"
+            ),
+            QrError::Corrupt(why) => write!(f, "the image is damaged: {why}"),
+            QrError::TooLarge => write!(f, "the image is too large to decode"),
+            QrError::NoCode => write!(
+                f,
+                "no QR code found in the image (try a sharper, closer or larger picture of the code)"
+            ),
+            QrError::NotOtp => write!(
+                f,
+                "a QR code was found but it is not an otpauth:// or otpauth-migration:// link"
+            ),
+            QrError::TooLong => write!(f, "the text is too long for a QR code"),
+        }
+    }
+}
+
+impl std::error::Error for QrError {}
