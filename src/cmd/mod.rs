@@ -141,27 +141,37 @@ impl Ctx {
         Ok(unlocked)
     }
 
-    /// The vault file's bytes, or a clear error when there is none.
-    pub fn read_vault_file(&self) -> Result<Vec<u8>> {
-        match std::fs::read(&self.vault_path) {
-            Ok(d) => Ok(d),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Fail::error(format!(
-                "no vault at {}",
+    /// The vault file, opened for reading, or a clear error when there is none.
+    pub fn open_vault_file(&self) -> Result<std::fs::File> {
+        std::fs::File::open(&self.vault_path).map_err(|e| self.vault_file_error(e))
+    }
+
+    fn vault_file_error(&self, e: std::io::Error) -> anyhow::Error {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Fail::error(format!("no vault at {}", self.vault_path.display()))
+                .hint("create one with `otp init`, or restore a backup with `otp recover BACKUP`")
+                .into()
+        } else {
+            anyhow::Error::from(e).context(format!(
+                "cannot read the vault {}",
                 self.vault_path.display()
             ))
-            .hint("create one with `otp init`, or restore a backup with `otp recover BACKUP`")
-            .into()),
-            Err(e) => Err(e)
-                .with_context(|| format!("cannot read the vault {}", self.vault_path.display())),
         }
+    }
+
+    /// The vault file's bytes, or a clear error when there is none.
+    pub fn read_vault_file(&self) -> Result<Vec<u8>> {
+        std::fs::read(&self.vault_path).map_err(|e| self.vault_file_error(e))
     }
 
     /// Decrypted vault text, without the lock (saves are atomic renames, so
     /// a reader always sees a whole vault).
     pub fn read_plaintext(&self) -> Result<(Zeroizing<String>, Unlocked)> {
-        let data = self.read_vault_file()?;
+        let file = self.open_vault_file()?;
+        let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
         let unlocked = self.unlock()?;
-        let mut plain = keys::decrypt(&data, &unlocked.identities)?;
+        let input = std::io::BufReader::with_capacity(64 << 10, file);
+        let mut plain = keys::decrypt_from(input, size, &unlocked.identities)?;
         // Move the bytes into the String (no second copy of the secrets).
         let text = String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
             zeroize::Zeroize::zeroize(&mut e.into_bytes());

@@ -107,64 +107,89 @@ fn close<'a>(
 
 /// The account headers, or `None` when the text is not in our layout.
 pub fn scan(text: &str) -> Option<Vec<Header<'_>>> {
-    if text.contains("\"\"\"") || text.contains("'''") {
+    // This runs over the whole vault on every `otp code`: SIMD searches for
+    // newlines and triple quotes, and most lines are dismissed by their
+    // first byte.
+    let bytes = text.as_bytes();
+    // A multi-line string could hide a fake `[[accounts]]` line.
+    if memchr::memmem::find(bytes, b"\"\"\"").is_some()
+        || memchr::memmem::find(bytes, b"'''").is_some()
+    {
         return None;
     }
     let mut headers = Vec::new();
     let mut section = Section::Top;
     let mut current: Option<Pending<'_>> = None;
     let mut version_ok = false;
-    let mut offset = 0usize;
-    for raw in text.split_inclusive('\n') {
-        let line_start = offset;
-        offset += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        if t.starts_with('[') {
-            let head = t.split('#').next().unwrap_or("").trim();
-            if head == "[[accounts]]" {
-                close(text, current.take(), line_start, &mut headers)?;
-                current = Some(Pending {
-                    start: line_start,
-                    id: None,
-                    issuer: Cow::Borrowed(""),
-                    name: Cow::Borrowed(""),
-                });
-                section = Section::Account;
-            } else if head.starts_with("[[accounts.") || head.starts_with("[accounts.") {
-                current.as_ref()?;
-                section = Section::AccountSub;
-            } else if head == "[[trash]]"
-                || head.starts_with("[trash.")
-                || head.starts_with("[[trash.")
-            {
-                close(text, current.take(), line_start, &mut headers)?;
-                section = Section::Other;
-            } else {
-                return None;
+    let mut line_start = 0usize;
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for end in ends {
+        let start = line_start;
+        line_start = end + 1;
+        let line = &text[start..end.min(bytes.len())];
+        let t = line.trim_start_matches([' ', '\t']);
+        let first = match t.as_bytes().first() {
+            None | Some(b'#' | b'\r') => continue,
+            Some(&b) => b,
+        };
+        match first {
+            // Quoted keys, or the rest of a multi-line array: not our layout.
+            b'"' | b'\'' | b']' => return None,
+            b'[' => {
+                let head = t.split('#').next().unwrap_or("").trim_end();
+                if head == "[[accounts]]" {
+                    close(text, current.take(), start, &mut headers)?;
+                    current = Some(Pending {
+                        start,
+                        id: None,
+                        issuer: Cow::Borrowed(""),
+                        name: Cow::Borrowed(""),
+                    });
+                    section = Section::Account;
+                } else if head.starts_with("[[accounts.") || head.starts_with("[accounts.") {
+                    current.as_ref()?;
+                    section = Section::AccountSub;
+                } else if head == "[[trash]]"
+                    || head.starts_with("[trash.")
+                    || head.starts_with("[[trash.")
+                {
+                    close(text, current.take(), start, &mut headers)?;
+                    section = Section::Other;
+                } else {
+                    return None;
+                }
+                continue;
             }
+            _ => {}
+        }
+        // Only keys that can matter are looked at: `id`, `issuer`, `name` in
+        // an account; `version`, `accounts`, `trash` at the top.
+        let relevant = match section {
+            Section::Account => matches!(first, b'i' | b'n'),
+            Section::Top => matches!(first, b'v' | b'a' | b't'),
+            Section::AccountSub | Section::Other => false,
+        };
+        if !relevant {
             continue;
         }
-        let (key, value) = line.split_once('=')?;
-        let key = key.trim();
-        if key.starts_with('"') || key.starts_with('\'') || key.contains('.') {
+        let eq = t.bytes().position(|b| b == b'=')?;
+        let key = t[..eq].trim_end();
+        if key.bytes().any(|b| b == b'.' || b == b'"' || b == b'\'') {
             return None;
         }
+        let value = t[eq + 1..].trim();
         match (&section, current.as_mut()) {
             (Section::Top, _) => match key {
-                "version" => version_ok = strip_comment(value.trim()) == "1",
+                "version" => version_ok = strip_comment(value) == "1",
                 // An empty array is written inline (`trash = []`); anything
                 // else inline is a layout we do not scan.
-                "accounts" | "trash" if strip_comment(value.trim()) != "[]" => return None,
+                "accounts" | "trash" if strip_comment(value) != "[]" => return None,
                 _ => {}
             },
             (Section::Account, Some(p)) => match key {
-                "id" => p.id = Some(parse_string(value.trim())?),
-                "issuer" => p.issuer = parse_string(value.trim())?,
-                "name" => p.name = parse_string(value.trim())?,
+                "id" => p.id = Some(parse_string(value)?),
+                "issuer" => p.issuer = parse_string(value)?,
+                "name" => p.name = parse_string(value)?,
                 _ => {}
             },
             _ => {}
@@ -183,7 +208,7 @@ fn strip_comment(value: &str) -> &str {
 fn parse_string(value: &str) -> Option<Cow<'_, str>> {
     // Common case, no allocation: a basic string with no escapes.
     if let Some(body) = value.strip_prefix('"') {
-        if let Some(close) = body.find(['"', '\\']) {
+        if let Some(close) = memchr::memchr2(b'"', b'\\', body.as_bytes()) {
             if body.as_bytes()[close] == b'"' {
                 let rest = body[close + 1..].trim();
                 return (rest.is_empty() || rest.starts_with('#'))
@@ -334,6 +359,15 @@ mod tests {
             "no id"
         );
         assert!(scan("version = 1\n[weird]\n").is_none());
+        // A multi-line string or array that could hide a fake table header.
+        let fake = "version = 1\n[[accounts]]\nid = \"a\"\nnote = \"\"\"\n[[accounts]]\nid = \"fake\"\n\"\"\"\n";
+        assert!(scan(fake).is_none());
+        assert!(scan(&fake.replace("\"\"\"", "'''")).is_none());
+        let array = "version = 1\n[[accounts]]\nid = \"a\"\ntags = [\n  \"x\",\n]\n";
+        assert!(scan(array).is_none());
+        let inline =
+            "version = 1\n[[accounts]]\nid = \"a\"\ntags = [\"\"\"x\n[[accounts]]\n\"\"\"]\n";
+        assert!(scan(inline).is_none());
     }
 
     proptest! {

@@ -302,6 +302,17 @@ pub fn encrypt_with_passphrase(data: &[u8], pass: SecretString) -> Result<Vec<u8
 /// Decrypts an age file (binary or armored), mapping failures to what the
 /// user must hear: a wrong key, or a damaged file.
 pub fn decrypt(data: &[u8], identities: &[Box<dyn age::Identity>]) -> Result<Zeroizing<Vec<u8>>> {
+    decrypt_from(data, data.len(), identities)
+}
+
+/// [`decrypt`] from a reader (a file, streamed: no copy of the whole
+/// ciphertext in memory); `size_hint` sizes the plaintext buffer.
+pub fn decrypt_from(
+    input: impl std::io::BufRead,
+    size_hint: usize,
+    identities: &[Box<dyn age::Identity>],
+) -> Result<Zeroizing<Vec<u8>>> {
+    let data = input;
     let reader = age::armor::ArmoredReader::new(data);
     let decryptor = age::Decryptor::new_buffered(reader).map_err(damaged)?;
     let mut stream = decryptor.decrypt(identities.iter().map(|i| i.as_ref())).map_err(|e| match e {
@@ -315,7 +326,8 @@ pub fn decrypt(data: &[u8], identities: &[Box<dyn age::Identity>]) -> Result<Zer
         ))),
         other => damaged(other),
     })?;
-    let mut out = Zeroizing::new(Vec::new());
+    // The plaintext is a little shorter than the file: one allocation, no regrowth copies.
+    let mut out = Zeroizing::new(Vec::with_capacity(size_hint));
     stream.read_to_end(&mut out).map_err(damaged)?;
     Ok(out)
 }
