@@ -207,14 +207,12 @@ fn strip_comment(value: &str) -> &str {
 /// trailing comment; `None` for anything else.
 fn parse_string(value: &str) -> Option<Cow<'_, str>> {
     // Common case, no allocation: a basic string with no escapes.
-    if let Some(body) = value.strip_prefix('"') {
-        if let Some(close) = memchr::memchr2(b'"', b'\\', body.as_bytes()) {
-            if body.as_bytes()[close] == b'"' {
-                let rest = body[close + 1..].trim();
-                return (rest.is_empty() || rest.starts_with('#'))
-                    .then_some(Cow::Borrowed(&body[..close]));
-            }
-        }
+    if let Some(body) = value.strip_prefix('"')
+        && let Some(close) = memchr::memchr2(b'"', b'\\', body.as_bytes())
+        && body.as_bytes()[close] == b'"'
+    {
+        let rest = body[close + 1..].trim();
+        return (rest.is_empty() || rest.starts_with('#')).then_some(Cow::Borrowed(&body[..close]));
     }
     parse_escaped(value).map(Cow::Owned)
 }
