@@ -66,6 +66,17 @@ pub fn note(text: &str) {
     eprintln!("{text}");
 }
 
+/// Does the locale promise UTF-8 (for drawing QR codes with half blocks)?
+pub fn unicode_terminal() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .is_some_and(|locale| {
+            let l = locale.to_ascii_lowercase();
+            l.contains("utf-8") || l.contains("utf8")
+        })
+}
+
 pub fn stdin_is_tty() -> bool {
     io::stdin().is_terminal()
 }

@@ -17,13 +17,6 @@ use crate::vault::keys::Method;
 use crate::vault::store;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
-    if args.format == ExportFormat::GoogleQr {
-        return Err(
-            Fail::error("--format google-qr is not available in this build")
-                .hint("use --format uris --plaintext, or `otp show QUERY --qr` for one account")
-                .into(),
-        );
-    }
     let password = aegis_password(&args)?;
     let plaintext = args.format != ExportFormat::Backup && password.is_none();
     if plaintext && !args.plaintext {
@@ -52,7 +45,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
             None => bytes(aegis::plain(&vault.accounts, &mut fill)),
         },
         ExportFormat::GoogleQr => {
-            return Err(Fail::error("--format google-qr is not available in this build").into());
+            return crate::cmd::export_qr::run(&vault.accounts, args.output.as_deref());
         }
     };
     match &args.output {

@@ -43,11 +43,23 @@ pub fn import_paths(
     let format = forced.map(format_by_name).transpose()?;
     let mut entries: Vec<Entry> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
+    // Google Authenticator exports span several QR codes, often one image
+    // each: their batches are grouped over all files, not per file.
+    let mut migration = crate::import::migration_text::Scanned::default();
     for path in paths {
-        let parsed = read_one(path, format, password_file)?;
+        let parsed = match read_one(path, format, password_file)? {
+            FileImport::Parsed(parsed) => parsed,
+            FileImport::Scanned(scanned) => {
+                migration.batches.extend(scanned.batches);
+                scanned.other
+            }
+        };
         entries.extend(parsed.entries);
         skipped.extend(parsed.skipped);
     }
+    let grouped = migration.into_parsed();
+    entries.extend(grouped.entries);
+    skipped.extend(grouped.skipped);
     let (valid, invalid): (Vec<Entry>, Vec<Entry>) = entries
         .into_iter()
         .partition(|e| e.token.validate().is_ok());
@@ -178,11 +190,18 @@ pub(crate) fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     Ok(data)
 }
 
+/// One file's accounts; migration batches are kept apart to be grouped
+/// with the other files' (see `import_paths`).
+enum FileImport {
+    Parsed(Parsed),
+    Scanned(crate::import::migration_text::Scanned),
+}
+
 fn read_one(
     path: &Path,
     forced: Option<&'static Format>,
     password_file: Option<&Path>,
-) -> Result<Parsed> {
+) -> Result<FileImport> {
     let data = read_input(path)?;
     let shown = if path == Path::new("-") {
         "stdin".to_string()
@@ -221,7 +240,12 @@ fn read_one(
         std::fs::metadata(f)
             .with_context(|| format!("cannot read the password file {}", f.display()))?;
     }
-    (format.parse)(&data, &mut passwords).map_err(|e| {
+    let result = match format.name {
+        "qr-image" => crate::import::qr_image::scan(&data).map(FileImport::Scanned),
+        "google-migration" => crate::import::migration_text::scan(&data).map(FileImport::Scanned),
+        _ => (format.parse)(&data, &mut passwords).map(FileImport::Parsed),
+    };
+    result.map_err(|e| {
         let fail = match e {
             ImportError::NeedPassword => Fail::error(format!(
                 "{shown} ({}) is encrypted and no password was given",

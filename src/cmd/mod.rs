@@ -7,6 +7,7 @@ pub mod backup;
 pub mod code;
 pub mod completions;
 pub mod export;
+pub mod export_qr;
 pub mod import;
 pub mod init;
 pub mod list;

@@ -128,38 +128,11 @@ fn short(recipient: &str) -> String {
     format!("{head}…")
 }
 
-/// The secret as a terminal QR code: Unicode half blocks, two modules per
-/// character, black on white with ANSI colours whatever the terminal theme,
-/// inside the standard 4-module quiet zone.
+/// The secret as a terminal QR code (the shared encoder: dark on light
+/// whatever the terminal theme, with a quiet zone).
 fn draw_qr(text: &str) -> Result<String> {
-    use qrcode::{Color, EcLevel, QrCode};
-    const QUIET: usize = 4;
-    let code = QrCode::with_error_correction_level(text, EcLevel::M)
-        .map_err(|e| Fail::error(format!("cannot draw the QR code: {e}")))?;
-    let n = code.width();
-    let colors = code.to_colors();
-    let dark = |x: usize, y: usize| {
-        x >= QUIET
-            && y >= QUIET
-            && x - QUIET < n
-            && y - QUIET < n
-            && colors.get((y - QUIET) * n + x - QUIET) == Some(&Color::Dark)
-    };
-    let side = n + 2 * QUIET;
-    let mut out = String::new();
-    for y in (0..side).step_by(2) {
-        out.push_str("\x1b[30;107m");
-        for x in 0..side {
-            out.push(match (dark(x, y), dark(x, y + 1)) {
-                (true, true) => '█',
-                (true, false) => '▀',
-                (false, true) => '▄',
-                (false, false) => ' ',
-            });
-        }
-        out.push_str("\x1b[0m\n");
-    }
-    Ok(out)
+    crate::qr::to_terminal(text, crate::term::unicode_terminal())
+        .map_err(|e| Fail::error(format!("cannot draw the QR code: {e}")).into())
 }
 
 #[cfg(test)]

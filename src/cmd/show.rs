@@ -16,7 +16,14 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         return out(&format!("{}\n", crate::uri::format(&a.to_entry())));
     }
     if args.qr {
-        return Err(Fail::error("--qr is not available in this build").into());
+        let uri = crate::uri::format(&a.to_entry());
+        let drawing = crate::qr::to_terminal(&uri, crate::term::unicode_terminal())
+            .map_err(|e| Fail::error(format!("cannot draw this account as a QR code: {e}")))?;
+        crate::term::note(&format!(
+            "{}: scan with your phone's authenticator app. The code holds the secret: clear the screen afterwards.",
+            sanitize(&a.label())
+        ));
+        return out(&drawing);
     }
     let rfc = |t: time::OffsetDateTime| t.format(&Rfc3339).unwrap_or_default();
     let mut text = String::new();

@@ -1,9 +1,10 @@
 //! The `uris` format: a text file of `otpauth://` URIs, one per line, as
 //! `otp export --format uris` and many other tools write them.
 //!
-//! Blank lines and `#` comments are ignored. `otpauth-migration://` lines
-//! belong to the migration importer and come back as skipped entries, as do
-//! URIs of kinds `otp` cannot compute (Yandex, mOTP). Any other line that
+//! Blank lines and `#` comments are ignored. A list that also holds
+//! `otpauth-migration://` lines is handed whole to the migration importer.
+//! URIs of kinds `otp` cannot compute (Yandex, mOTP) come back as skipped
+//! entries. Any other line that
 //! does not parse fails the whole file, naming the line but never quoting
 //! it: the line may hold a secret.
 
@@ -18,8 +19,6 @@ pub const FORMAT: Format = Format {
 };
 
 const MIGRATION: &str = "otpauth-migration://";
-const MIGRATION_REASON: &str =
-    "Google Authenticator migration payload: handled by the migration importer";
 
 fn starts_with_ignore_case(line: &[u8], prefix: &str) -> bool {
     line.get(..prefix.len())
@@ -41,17 +40,15 @@ fn detect(data: &[u8]) -> bool {
         .is_some_and(|(_, line)| starts_with_ignore_case(line, "otpauth://"))
 }
 
-fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+    // A list that mixes in Google Authenticator migration links is read by
+    // the migration importer, which takes plain otpauth:// lines too.
+    if content_lines(data).any(|(_, line)| starts_with_ignore_case(line, MIGRATION)) {
+        return (super::migration_text::FORMAT.parse)(data, passwords);
+    }
     let mut parsed = Parsed::default();
     for (n, line) in content_lines(data) {
         let line_label = || format!("line {n}");
-        if starts_with_ignore_case(line, MIGRATION) {
-            parsed.skipped.push(Skipped {
-                label: line_label(),
-                reason: MIGRATION_REASON.to_string(),
-            });
-            continue;
-        }
         let text = std::str::from_utf8(line)
             .map_err(|_| ImportError::malformed(format!("line {n} is not UTF-8 text")))?;
         match uri::parse(text) {
@@ -122,14 +119,12 @@ mod tests {
     }
 
     #[test]
-    fn migration_lines_are_left_to_the_migration_importer() {
+    fn migration_lines_in_a_list_are_imported_too() {
         let data = fixture!("example_export.txt");
         assert!(!detect(data));
         let p = run(data).unwrap();
-        assert!(p.entries.is_empty());
-        let lines: Vec<_> = p.skipped.iter().map(|s| s.label.as_str()).collect();
-        assert_eq!(lines, ["line 5", "line 8", "line 12", "line 15", "line 19"]);
-        assert!(p.skipped.iter().all(|s| s.reason == MIGRATION_REASON));
+        assert!(!p.entries.is_empty());
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
     }
 
     #[test]
