@@ -12,19 +12,7 @@ fn age_cli_decrypts_an_identity_vault() {
     }
     let env = TestEnv::with_vault();
     env.add("GitHub", "alice", SECRET);
-    let out = std::process::Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(env.identity())
-        .arg(env.vault())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = age_cli_plaintext(&env.identity(), &env.vault());
     assert!(text.starts_with("version = 1\n"), "{text}");
     assert!(text.contains(&format!("secret = \"{SECRET}\"")));
     let parsed: toml::Table = toml::from_str(&text).unwrap();
@@ -113,17 +101,6 @@ fn ssh_ed25519_identity_vault() {
         .success()
         .stdout(format!("{code}\n"));
     if require("age") {
-        let out = std::process::Command::new("age")
-            .arg("-d")
-            .arg("-i")
-            .arg(&key)
-            .arg(env.vault())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        age_cli_plaintext(&key, &env.vault());
     }
 }

@@ -203,19 +203,7 @@ fn backup_opens_with_the_age_cli() {
         .arg(&file)
         .assert()
         .success();
-    let out = Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(env.identity())
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = age_cli_plaintext(&env.identity(), &file);
     let doc: toml::Value = toml::from_str(&text).expect("readable TOML");
     let meta = &doc["backup"];
     assert_eq!(meta["format"].as_integer(), Some(1));
@@ -228,14 +216,8 @@ fn backup_opens_with_the_age_cli() {
 
     // Timestamped backups from `otp backup` open the same way.
     let path = env.stdout(&["backup"]);
-    let out = Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(env.identity())
-        .arg(path.trim())
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("[backup]"));
+    let text = age_cli_plaintext(&env.identity(), std::path::Path::new(path.trim()));
+    assert!(text.contains("[backup]"));
 }
 
 fn have_pyotp() -> bool {

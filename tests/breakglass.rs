@@ -155,29 +155,15 @@ fn age_cli_decrypts_the_vault_with_the_recovery_key() {
     }
     let env = vault_with_recovery_key();
     env.add("GitHub", "alice", SECRET);
-    let age_decrypt = || {
-        std::process::Command::new("age")
-            .arg("-d")
-            .arg("-i")
-            .arg(env.path("recovery.txt"))
-            .arg(env.vault())
-            .output()
-            .unwrap()
-    };
-    let out = age_decrypt();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let recovery = env.path("recovery.txt");
+    let text = age_cli_plaintext(&recovery, &env.vault());
     assert!(text.contains(&format!("secret = \"{SECRET}\"")), "{text}");
     // Revoked: the next save no longer opens with it.
     env.otp()
         .args(["recovery-key", "remove"])
         .assert()
         .success();
-    assert!(!age_decrypt().status.success());
+    assert!(!age_cli_decrypt(&recovery, &env.vault()).status.success());
 }
 
 #[test]

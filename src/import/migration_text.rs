@@ -108,19 +108,15 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::import::shared::testkit;
     use crate::model::Kind;
 
     fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!(
-            "{}/tests/fixtures/qr/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
+        testkit::fixture(&format!("qr/{name}"))
     }
 
     fn run(data: &[u8]) -> Result<Parsed, ImportError> {
-        let mut no_passwords = |_: &str| Err(ImportError::NeedPassword);
-        parse(data, &mut no_passwords)
+        testkit::parse_with(&FORMAT, data, &[])
     }
 
     #[test]

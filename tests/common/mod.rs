@@ -142,3 +142,25 @@ pub fn require(tool: &str) -> bool {
     eprintln!("skipping: {tool} is not installed");
     false
 }
+
+/// `age -d -i IDENTITY FILE` with the Debian `age` CLI.
+pub fn age_cli_decrypt(identity: &Path, file: &Path) -> std::process::Output {
+    std::process::Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(identity)
+        .arg(file)
+        .output()
+        .expect("run age")
+}
+
+/// The plaintext `age -d -i IDENTITY FILE` gives; fails the test if age fails.
+pub fn age_cli_plaintext(identity: &Path, file: &Path) -> String {
+    let out = age_cli_decrypt(identity, file);
+    assert!(
+        out.status.success(),
+        "age -d failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 plaintext")
+}
