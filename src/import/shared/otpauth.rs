@@ -28,18 +28,12 @@ pub(crate) fn totp_field(field: &str, issuer: &str, name: &str) -> Result<Entry,
         reason,
     };
     if starts_with_ignore_case(field, "otpauth://") || starts_with_ignore_case(field, "motp://") {
-        let field = plus_as_space(field);
-        return match uri::parse(&field) {
+        // `uri::parse` reads these apps' `issuer=Air+Canada` and empty
+        // `:name` prefixes itself.
+        return match uri::parse(field) {
             Ok(mut entry) => {
                 if entry.issuer.is_empty() {
                     entry.issuer = issuer.to_string();
-                }
-                if let Some(rest) = entry
-                    .name
-                    .strip_prefix(':')
-                    .filter(|_| empty_prefix(&field))
-                {
-                    entry.name = rest.to_string();
                 }
                 if entry.name.is_empty() {
                     entry.name = name.to_string();
@@ -72,23 +66,6 @@ pub(crate) fn totp_field(field: &str, issuer: &str, name: &str) -> Result<Entry,
     Ok(Entry::new(issuer, name, Token::totp(secret)))
 }
 
-/// The URI with each `+` of its query written as `%20`.
-fn plus_as_space(uri: &str) -> std::borrow::Cow<'_, str> {
-    match uri.split_once('?') {
-        Some((path, query)) if query.contains('+') => {
-            format!("{path}?{}", query.replace('+', "%20")).into()
-        }
-        _ => uri.into(),
-    }
-}
-
-/// Whether the URI's label starts with `:` (an empty issuer part).
-fn empty_prefix(uri: &str) -> bool {
-    let path = uri.split('?').next().unwrap_or_default();
-    let label = path.splitn(4, '/').nth(3).unwrap_or_default();
-    label.starts_with(':') || starts_with_ignore_case(label, "%3a")
-}
-
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
     text.get(..prefix.len())
         .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
@@ -111,7 +88,8 @@ pub(crate) fn query(line: &str) -> &str {
 ///
 /// WinAuth (`HttpUtility.UrlEncode`) and Authenticator Plus (Java) encode a
 /// space as `+` and a literal plus as `%2B`, so in their files `+` is a
-/// space; the generic URI parser rightly reads `+` literally. Each line goes
+/// space, in the label too (the generic URI parser reads `+` as a space only
+/// in `issuer=`, where other exporters use it that way). Each line goes
 /// to [`crate::uri::parse`]; a line that fails is listed as skipped with the
 /// parser's reason (which never quotes the line).
 pub(crate) fn form_encoded_lines(data: &[u8], what: &str) -> Result<Parsed, ImportError> {
