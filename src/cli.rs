@@ -100,7 +100,7 @@ pub enum Command {
     Trash(TrashArgs),
     /// Export all accounts (default: an encrypted backup)
     #[command(
-        after_help = "Examples:\n  otp export -o otp-backup.age\n  otp export --format uris --plaintext | qrencode ...\n  otp export --format aegis --password-file pw.txt -o aegis.json"
+        after_help = "Examples:\n  otp export -o otp-backup.age\n  otp export --format uris --plaintext > uris.txt\n  otp export --format google-qr --plaintext -o qr/   # PNG codes for Google Authenticator\n  otp export --format aegis --password-file pw.txt -o aegis.json"
     )]
     Export(ExportArgs),
     /// Import accounts from files: URI lists, QR images, other apps' exports
