@@ -31,6 +31,43 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `otp code ...` alone: the same [`Global`] and [`CodeArgs`] as [`Cli`],
+/// without the other subcommands.
+///
+/// clap builds the whole command tree (every subcommand and argument) on
+/// each parse, a measurable share of the everyday command's start-up. The
+/// binary tries this parser first; anything it does not accept, including
+/// `--help`, `--version` and every mistake, goes to [`Cli`], which answers
+/// exactly as it always did. What this parser accepts, [`Cli`] parses to
+/// the same values (tested below).
+#[derive(Debug, Parser)]
+#[command(name = "otp", disable_help_flag = true, disable_help_subcommand = true)]
+pub struct CodeCli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: CodeOnly,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodeOnly {
+    #[command(disable_help_flag = true)]
+    Code(CodeArgs),
+}
+
+impl CodeCli {
+    /// The `code` invocation in `args`, or None for anything else.
+    pub fn parse_code<I, T>(args: I) -> Option<(Global, CodeArgs)>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let CodeCli { global, command } = CodeCli::try_parse_from(args).ok()?;
+        let CodeOnly::Code(code) = command;
+        Some((global, code))
+    }
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct Global {
     /// Vault file [default: <data dir>/vault.age]
@@ -477,6 +514,91 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+        CodeCli::command().debug_assert();
+    }
+
+    /// What the `code` fast path makes of `args`, and what the full parser
+    /// makes of them, as comparable text.
+    fn both(args: &[&str]) -> (Option<String>, Option<String>) {
+        let argv = std::iter::once("otp").chain(args.iter().copied());
+        let fast = CodeCli::parse_code(argv.clone()).map(|(g, c)| format!("{g:?} {c:?}"));
+        let full = match Cli::try_parse_from(argv) {
+            Ok(Cli {
+                global,
+                command: Command::Code(code),
+            }) => Some(format!("{global:?} {code:?}")),
+            _ => None,
+        };
+        (fast, full)
+    }
+
+    #[test]
+    fn code_fast_path_agrees_with_the_full_parser() {
+        for args in [
+            &["code", "azure"][..],
+            &["code", "GitHub:alice@example.com", "--copy"],
+            &["--vault", "v.age", "-i", "key.txt", "code", "x", "--json"],
+            &[
+                "code",
+                "x",
+                "--at",
+                "2026-01-01T00:00:00Z",
+                "--next",
+                "--wait",
+            ],
+            &["code", "--at=59", "x", "--color", "never", "--vault=v.age"],
+            &[
+                "--color=always",
+                "code",
+                "-c",
+                "x",
+                "--passphrase-file",
+                "pw",
+            ],
+            &["code", "--", "-dash-name"],
+        ] {
+            let (fast, full) = both(args);
+            assert!(fast.is_some(), "the fast path refused {args:?}");
+            assert_eq!(fast, full, "{args:?}");
+        }
+        // Everything else is left to the full parser (help, version, errors).
+        for args in [
+            &["code"][..],
+            &["code", "--help"],
+            &["code", "x", "-h"],
+            &["--help"],
+            &["--version"],
+            &["code", "x", "--version"],
+            &["code", "x", "--copy", "--json"],
+            &["code", "x", "y"],
+            &["code", "x", "--bogus"],
+            &["list"],
+            &["help", "code"],
+            &["--color", "sometimes", "code", "x"],
+        ] {
+            assert_eq!(both(args).0, None, "the fast path took {args:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any mix of real and bogus tokens: whatever the fast path accepts,
+        /// the full parser accepts with the same values.
+        #[test]
+        fn code_fast_path_never_differs(tokens in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "code", "list", "show", "x", "GitHub:a b", "-", "--", "--copy", "-c",
+                "--next", "--wait", "--at", "59", "--at=2026-01-01T00:00:00Z", "--json",
+                "--vault", "v.age", "-i", "k.txt", "-ci", "--identity=k", "--config",
+                "--passphrase-file", "--color", "never", "auto", "--help", "-h",
+                "--version", "-V", "help",
+            ]),
+            0..8,
+        )) {
+            let (fast, full) = both(&tokens);
+            if fast.is_some() {
+                proptest::prop_assert_eq!(fast, full);
+            }
+        }
     }
 
     /// Every command, nested ones included, shows an example in its help.

@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use otp::{cli::Cli, clipboard, complete, error, term};
+use otp::cli::{Cli, CodeCli};
+use otp::{clipboard, complete, error, term};
 
 fn main() -> ExitCode {
     // The detached process that serves a copied code (see `clipboard`).
@@ -14,9 +15,20 @@ fn main() -> ExitCode {
     }
     // Shell completion requests (`COMPLETE=bash otp -- ...`) end here.
     complete::handle_env();
-    let cli = Cli::parse();
-    term::init_color(cli.global.color);
-    match otp::cmd::run(cli) {
+    // The everyday `otp code QUERY` skips building the whole command tree;
+    // everything else (and every mistake or --help) takes the full parser.
+    let result = match CodeCli::parse_code(std::env::args_os()) {
+        Some((global, args)) => {
+            term::init_color(global.color);
+            otp::cmd::run_code(global, args)
+        }
+        None => {
+            let cli = Cli::parse();
+            term::init_color(cli.global.color);
+            otp::cmd::run(cli)
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let (code, hint) = error::classify(&err);

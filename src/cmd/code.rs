@@ -14,6 +14,7 @@ use crate::model::{Account, Kind, Token};
 use crate::term;
 use crate::vault::Vault;
 use crate::vault::index::{self, Lookup};
+use crate::vault::keys;
 
 pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
     let at = args.at.as_deref().map(parse_time).transpose()?;
@@ -94,9 +95,22 @@ fn copy(ctx: &Ctx, copier: Copier, account: &Account, code: &str) -> Result<()> 
     Ok(())
 }
 
-/// The account QUERY selects, by the fast path when the vault allows it.
+/// The account QUERY selects, by the fast path when the vault allows it:
+/// the vault is scanned as it is decrypted, one piece at a time, and only
+/// the chosen account is parsed (see `index::find_streaming`).
 fn find(ctx: &Ctx, query: &str) -> Result<Account> {
-    let (text, _) = ctx.read_plaintext()?;
+    let file = ctx.open_vault_file()?;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    let unlocked = ctx.unlock()?;
+    // A small buffer: age reads whole 64 KiB chunks, which then bypass it.
+    let input = std::io::BufReader::with_capacity(4 << 10, file);
+    let stream = keys::decrypt_stream(input, &unlocked.identities)?;
+    if let Some(account) = index::find_streaming(stream, size, query).map_err(keys::damaged)? {
+        return Ok(account);
+    }
+    // No single match, or a layout the scan does not read: the whole text
+    // (same key, no second prompt) words the error or is parsed in full.
+    let text = Ctx::plaintext_of(ctx.open_vault_file()?, &unlocked)?;
     match index::find(&text, query) {
         Lookup::Found(a) => Ok(*a),
         Lookup::Refused(fail) => Err(fail.into()),

@@ -60,6 +60,11 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// `otp code`, parsed by [`crate::cli::CodeCli`] (the start-up fast path).
+pub fn run_code(global: Global, args: crate::cli::CodeArgs) -> Result<()> {
+    code::run(&Ctx::new(global)?, args)
+}
+
 /// What every command needs: resolved paths, the config, unlock options.
 pub struct Ctx {
     pub global: Global,
@@ -169,9 +174,17 @@ impl Ctx {
     /// a reader always sees a whole vault).
     pub fn read_plaintext(&self) -> Result<(Zeroizing<String>, Unlocked)> {
         let file = self.open_vault_file()?;
-        let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
         let unlocked = self.unlock()?;
-        let input = std::io::BufReader::with_capacity(64 << 10, file);
+        let text = Ctx::plaintext_of(file, &unlocked)?;
+        Ok((text, unlocked))
+    }
+
+    /// The decrypted text of an opened vault file.
+    pub fn plaintext_of(file: std::fs::File, unlocked: &Unlocked) -> Result<Zeroizing<String>> {
+        let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+        // A small buffer: age reads whole 64 KiB chunks, which then bypass
+        // it and go straight from the file into age's own buffer.
+        let input = std::io::BufReader::with_capacity(4 << 10, file);
         let mut plain = keys::decrypt_from(input, size, &unlocked.identities)?;
         // Move the bytes into the String (no second copy of the secrets).
         let text = String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
@@ -179,7 +192,7 @@ impl Ctx {
             Fail::error("the vault decrypted but is not UTF-8 text")
                 .hint("restore it with `otp recover BACKUP`")
         })?;
-        Ok((Zeroizing::new(text), unlocked))
+        Ok(Zeroizing::new(text))
     }
 
     /// The whole vault, read-only.

@@ -12,12 +12,14 @@
 //! never different.
 
 use std::borrow::Cow;
+use std::io::Read;
 
 use serde::Deserialize;
 
-use super::{Named, resolve};
+use super::{Match, Named, classify, resolve};
 use crate::error::Fail;
 use crate::model::Account;
+use zeroize::Zeroizing;
 
 /// The head of one `[[accounts]]` table.
 #[derive(Debug, PartialEq, Eq)]
@@ -51,25 +53,160 @@ pub enum Lookup {
 }
 
 /// Resolves QUERY on vault plaintext, parsing only the chosen account.
+///
+/// When the answer is an error (no match, or several), the headers are
+/// collected and [`resolve`] words it, so messages and suggestions are the
+/// same as on the full path.
 pub fn find(text: &str, query: &str) -> Lookup {
-    let Some(headers) = scan(text) else {
+    let mut picker = Picker::new(query);
+    if scan_each(text, |header| picker.offer(&header)).is_none() {
         return Lookup::Fallback;
-    };
-    match resolve(&headers, query) {
-        Ok(i) => {
-            #[derive(Deserialize)]
-            struct One {
-                accounts: Vec<Account>,
-            }
-            match toml::from_str::<One>(headers[i].block) {
-                Ok(mut one) if one.accounts.len() == 1 => {
-                    Lookup::Found(Box::new(one.accounts.remove(0)))
-                }
-                _ => Lookup::Fallback,
-            }
-        }
-        Err(fail) => Lookup::Refused(fail),
     }
+    match picker.pick() {
+        Some(block) => parse_one(&block).map_or(Lookup::Fallback, |a| Lookup::Found(Box::new(a))),
+        None => match scan(text).map(|all| resolve(&all, query)) {
+            Some(Err(fail)) => Lookup::Refused(fail),
+            _ => Lookup::Fallback,
+        },
+    }
+}
+
+/// The size of one read of [`find_streaming`]: age's chunk size.
+const PIECE: usize = 64 << 10;
+/// The least free room for a read.
+const MIN_ROOM: usize = 4 << 10;
+/// The longest single account table [`find_streaming`] holds before it
+/// gives the file to the full path.
+const MAX_CARRY: usize = 1 << 20;
+
+/// [`find`] on plaintext as it is decrypted, holding one piece of it at a
+/// time instead of the whole vault: `Some` when exactly one account answers
+/// QUERY; `None` for everything else (no match, several, a layout [`scan`]
+/// does not read), which the caller sends down the full path to be worded
+/// or parsed. Errors are the reader's (a damaged file).
+///
+/// Pieces end at a line end; an account table still open at the end of a
+/// piece is carried over and read again, whole, with the next one.
+pub fn find_streaming(
+    mut input: impl Read,
+    size_hint: usize,
+    query: &str,
+) -> std::io::Result<Option<Account>> {
+    let mut picker = Picker::new(query);
+    let mut state = ScanState::default();
+    // `buf[..len]` is the text not yet scanned; the buffer is sized to the
+    // vault, up to one piece, so a small vault touches little memory.
+    let mut buf = Zeroizing::new(vec![0u8; size_hint.clamp(MIN_ROOM, PIECE + MIN_ROOM)]);
+    let mut len = 0;
+    loop {
+        if buf.len() - len < MIN_ROOM {
+            if len > MAX_CARRY {
+                return Ok(None);
+            }
+            // Grown by hand so the old buffer is wiped, not just freed.
+            let mut bigger = Zeroizing::new(vec![0u8; len + PIECE]);
+            bigger[..len].copy_from_slice(&buf[..len]);
+            buf = bigger;
+        }
+        let n = loop {
+            match input.read(&mut buf[len..]) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        let last = n == 0;
+        let end = if last {
+            len
+        } else {
+            let new = len;
+            len += n;
+            match memchr::memrchr(b'\n', &buf[new..len]) {
+                Some(i) => new + i + 1,
+                None => continue,
+            }
+        };
+        let Ok(text) = std::str::from_utf8(&buf[..end]) else {
+            return Ok(None);
+        };
+        let Some(resume) = scan_lines(text, &mut state, last, |header| picker.offer(&header))
+        else {
+            return Ok(None);
+        };
+        if last {
+            break;
+        }
+        buf.copy_within(resume..len, 0);
+        len -= resume;
+    }
+    Ok(picker.pick().and_then(|block| parse_one(&block)))
+}
+
+/// Resolution while scanning: keeps the tables of the accounts that match
+/// (usually one), and picks as [`resolve`] does.
+struct Picker<'q> {
+    query: &'q str,
+    lower: String,
+    by_id: Option<Zeroizing<String>>,
+    exact: Vec<Zeroizing<String>>,
+    partial: Vec<Zeroizing<String>>,
+}
+
+impl<'q> Picker<'q> {
+    fn new(query: &'q str) -> Self {
+        Picker {
+            query,
+            lower: query.to_lowercase(),
+            by_id: None,
+            exact: Vec::new(),
+            partial: Vec::new(),
+        }
+    }
+
+    fn offer(&mut self, header: &Header<'_>) {
+        if self.by_id.is_some() {
+            return;
+        }
+        let keep = || Zeroizing::new(header.block.to_string());
+        if header.id == self.query {
+            self.by_id = Some(keep());
+            return;
+        }
+        match classify(&header.issuer, &header.name, &self.lower) {
+            Match::Exact => self.exact.push(keep()),
+            Match::Partial => self.partial.push(keep()),
+            Match::None => {}
+        }
+    }
+
+    /// The one chosen table, or None when the query is an error.
+    fn pick(mut self) -> Option<Zeroizing<String>> {
+        if let Some(block) = self.by_id {
+            return Some(block);
+        }
+        let mut hits = if self.exact.is_empty() {
+            self.partial
+        } else {
+            std::mem::take(&mut self.exact)
+        };
+        (hits.len() == 1).then(|| hits.remove(0))
+    }
+}
+
+/// Parses one `[[accounts]]` table.
+fn parse_one(block: &str) -> Option<Account> {
+    #[derive(Deserialize)]
+    struct One {
+        accounts: Vec<Account>,
+    }
+    match toml::from_str::<One>(block) {
+        Ok(mut one) if one.accounts.len() == 1 => Some(one.accounts.remove(0)),
+        _ => None,
+    }
+}
+
+/// Whitespace around keys and values: TOML's, plus the `\r` of CRLF.
+fn is_toml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r')
 }
 
 #[derive(PartialEq)]
@@ -88,28 +225,58 @@ struct Pending<'a> {
     name: Cow<'a, str>,
 }
 
-fn close<'a>(
-    text: &'a str,
-    pending: Option<Pending<'a>>,
-    end: usize,
-    headers: &mut Vec<Header<'a>>,
-) -> Option<()> {
-    if let Some(p) = pending {
-        headers.push(Header {
-            id: p.id?,
-            issuer: p.issuer,
-            name: p.name,
-            block: &text[p.start..end],
-        });
+impl<'a> Pending<'a> {
+    fn close(self, text: &'a str, end: usize) -> Option<Header<'a>> {
+        Some(Header {
+            id: self.id?,
+            issuer: self.issuer,
+            name: self.name,
+            block: &text[self.start..end],
+        })
     }
-    Some(())
 }
 
 /// The account headers, or `None` when the text is not in our layout.
 pub fn scan(text: &str) -> Option<Vec<Header<'_>>> {
-    // This runs over the whole vault on every `otp code`: SIMD searches for
-    // newlines and triple quotes, and most lines are dismissed by their
-    // first byte.
+    let mut headers = Vec::new();
+    scan_each(text, |h| headers.push(h))?;
+    Some(headers)
+}
+
+/// Calls `visit` with each account header in order; `None` when the text
+/// is not in our layout (some headers may have been visited by then).
+pub fn scan_each<'a>(text: &'a str, visit: impl FnMut(Header<'a>)) -> Option<()> {
+    scan_lines(text, &mut ScanState::default(), true, visit).map(|_| ())
+}
+
+/// What [`scan_lines`] carries from one piece of the text to the next.
+struct ScanState {
+    section: Section,
+    version_ok: bool,
+}
+
+impl Default for ScanState {
+    fn default() -> Self {
+        ScanState {
+            section: Section::Top,
+            version_ok: false,
+        }
+    }
+}
+
+/// [`scan_each`] on one piece of the text, which ends at a line end unless
+/// it is the `last`. Returns where the next piece must start: the
+/// `[[accounts]]` line of a table still open at the end of this one (it is
+/// read again, whole, from there), or the end.
+fn scan_lines<'a>(
+    text: &'a str,
+    state: &mut ScanState,
+    last: bool,
+    mut visit: impl FnMut(Header<'a>),
+) -> Option<usize> {
+    // This runs over the whole vault on every `otp code`, so it works on
+    // bytes: SIMD searches for newlines and triple quotes, and most lines
+    // are dismissed by their first byte without being sliced or trimmed.
     let bytes = text.as_bytes();
     // A multi-line string could hide a fake `[[accounts]]` line.
     if memchr::memmem::find(bytes, b"\"\"\"").is_some()
@@ -117,70 +284,77 @@ pub fn scan(text: &str) -> Option<Vec<Header<'_>>> {
     {
         return None;
     }
-    let mut headers = Vec::new();
-    let mut section = Section::Top;
     let mut current: Option<Pending<'_>> = None;
-    let mut version_ok = false;
     let mut line_start = 0usize;
-    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
-    for end in ends {
+    while line_start <= bytes.len() {
         let start = line_start;
+        // Indentation is spaces and tabs; `p` is the line's first other byte.
+        let mut p = start;
+        while p < bytes.len() && matches!(bytes[p], b' ' | b'\t') {
+            p += 1;
+        }
+        let end = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |i| p + i);
         line_start = end + 1;
-        let line = &text[start..end.min(bytes.len())];
-        let t = line.trim_start_matches([' ', '\t']);
-        let first = match t.as_bytes().first() {
-            None | Some(b'#' | b'\r') => continue,
+        let first = match bytes.get(p) {
+            None | Some(b'\n' | b'#' | b'\r') => continue,
             Some(&b) => b,
         };
-        match first {
-            // Quoted keys, or the rest of a multi-line array: not our layout.
-            b'"' | b'\'' | b']' => return None,
-            b'[' => {
-                let head = t.split('#').next().unwrap_or("").trim_end();
-                if head == "[[accounts]]" {
-                    close(text, current.take(), start, &mut headers)?;
-                    current = Some(Pending {
-                        start,
-                        id: None,
-                        issuer: Cow::Borrowed(""),
-                        name: Cow::Borrowed(""),
-                    });
-                    section = Section::Account;
-                } else if head.starts_with("[[accounts.") || head.starts_with("[accounts.") {
-                    current.as_ref()?;
-                    section = Section::AccountSub;
-                } else if head == "[[trash]]"
-                    || head.starts_with("[trash.")
-                    || head.starts_with("[[trash.")
-                {
-                    close(text, current.take(), start, &mut headers)?;
-                    section = Section::Other;
-                } else {
-                    return None;
-                }
-                continue;
-            }
-            _ => {}
-        }
         // Only keys that can matter are looked at: `id`, `issuer`, `name` in
-        // an account; `version`, `accounts`, `trash` at the top.
-        let relevant = match section {
-            Section::Account => matches!(first, b'i' | b'n'),
-            Section::Top => matches!(first, b'v' | b'a' | b't'),
-            Section::AccountSub | Section::Other => false,
+        // an account; `version`, `accounts`, `trash` at the top. Quoted keys,
+        // or the rest of a multi-line array, are not our layout.
+        let relevant = match first {
+            b'"' | b'\'' | b']' => return None,
+            b'[' => true,
+            b'i' | b'n' => state.section == Section::Account,
+            b'v' | b'a' | b't' => state.section == Section::Top,
+            _ => false,
         };
         if !relevant {
             continue;
         }
+        // `p` and `end` sit next to ASCII bytes: both are char boundaries.
+        let t = &text[p..end];
+        if first == b'[' {
+            let head = t
+                .split_once('#')
+                .map_or(t, |(h, _)| h)
+                .trim_end_matches(is_toml_space);
+            if head == "[[accounts]]" {
+                if let Some(done) = current.take() {
+                    visit(done.close(text, start)?);
+                }
+                current = Some(Pending {
+                    start,
+                    id: None,
+                    issuer: Cow::Borrowed(""),
+                    name: Cow::Borrowed(""),
+                });
+                state.section = Section::Account;
+            } else if head.starts_with("[[accounts.") || head.starts_with("[accounts.") {
+                current.as_ref()?;
+                state.section = Section::AccountSub;
+            } else if head == "[[trash]]"
+                || head.starts_with("[trash.")
+                || head.starts_with("[[trash.")
+            {
+                if let Some(done) = current.take() {
+                    visit(done.close(text, start)?);
+                }
+                state.section = Section::Other;
+            } else {
+                return None;
+            }
+            continue;
+        }
         let eq = t.bytes().position(|b| b == b'=')?;
-        let key = t[..eq].trim_end();
+        let key = t[..eq].trim_end_matches(is_toml_space);
         if key.bytes().any(|b| b == b'.' || b == b'"' || b == b'\'') {
             return None;
         }
-        let value = t[eq + 1..].trim();
-        match (&section, current.as_mut()) {
+        let value = t[eq + 1..].trim_matches(is_toml_space);
+        match (&state.section, current.as_mut()) {
             (Section::Top, _) => match key {
-                "version" => version_ok = strip_comment(value) == "1",
+                "version" => state.version_ok = strip_comment(value) == "1",
                 // An empty array is written inline (`trash = []`); anything
                 // else inline is a layout we do not scan.
                 "accounts" | "trash" if strip_comment(value) != "[]" => return None,
@@ -195,12 +369,24 @@ pub fn scan(text: &str) -> Option<Vec<Header<'_>>> {
             _ => {}
         }
     }
-    close(text, current.take(), text.len(), &mut headers)?;
-    version_ok.then_some(headers)
+    if !last {
+        return Some(current.map_or(text.len(), |open| open.start));
+    }
+    if !state.version_ok {
+        return None;
+    }
+    if let Some(done) = current.take() {
+        visit(done.close(text, text.len())?);
+    }
+    Some(text.len())
 }
 
 fn strip_comment(value: &str) -> &str {
-    value.split('#').next().unwrap_or("").trim()
+    value
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .trim_matches(is_toml_space)
 }
 
 /// A TOML basic ("…") or literal ('…') one-line string, with an optional
@@ -211,7 +397,7 @@ fn parse_string(value: &str) -> Option<Cow<'_, str>> {
         && let Some(close) = memchr::memchr2(b'"', b'\\', body.as_bytes())
         && body.as_bytes()[close] == b'"'
     {
-        let rest = body[close + 1..].trim();
+        let rest = body[close + 1..].trim_matches(is_toml_space);
         return (rest.is_empty() || rest.starts_with('#')).then_some(Cow::Borrowed(&body[..close]));
     }
     parse_escaped(value).map(Cow::Owned)
@@ -263,7 +449,7 @@ fn parse_escaped(value: &str) -> Option<String> {
     } else {
         return None;
     }
-    let rest = value[end..].trim();
+    let rest = value[end..].trim_matches(is_toml_space);
     (rest.is_empty() || rest.starts_with('#')).then_some(out)
 }
 
@@ -282,7 +468,7 @@ mod tests {
     fn vault_with_trash(labels: &[(String, String)], trash: bool) -> Vault {
         let mut v = Vault::new(vec!["age1abc".into()]);
         for (i, (issuer, name)) in labels.iter().enumerate() {
-            let token = Token::totp(Secret::new(vec![i as u8 + 1; 10]));
+            let token = Token::totp(Secret::new(vec![(i % 250) as u8 + 1; 10]));
             let mut e = Entry::new(issuer.clone(), name.clone(), token);
             e.note = Some(format!("note {i}"));
             v.accounts.push(Account::from_entry(
@@ -304,6 +490,59 @@ mod tests {
             });
         }
         v
+    }
+
+    /// A reader that hands out its data in pieces of the given sizes, in turn.
+    struct Pieces<'a> {
+        data: &'a [u8],
+        sizes: Vec<usize>,
+        next: usize,
+    }
+
+    impl std::io::Read for Pieces<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let size = self.sizes[self.next % self.sizes.len()];
+            self.next += 1;
+            let n = size.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn streaming_carries_tables_across_pieces() {
+        let labels: Vec<(String, String)> = (0..600)
+            .map(|i| (format!("Svc{i}"), format!("user{i}")))
+            .collect();
+        let v = vault_with(&labels);
+        let text = v.to_toml();
+        assert!(text.len() > 2 * PIECE, "{}", text.len());
+        for sizes in [vec![1], vec![7, 300], vec![PIECE], vec![100_000]] {
+            let reader = Pieces {
+                data: text.as_bytes(),
+                sizes,
+                next: 0,
+            };
+            let found = find_streaming(reader, text.len(), "svc599:USER599").unwrap();
+            assert_eq!(found.as_ref(), Some(&v.accounts[599]));
+        }
+        let reader = Pieces {
+            data: text.as_bytes(),
+            sizes: vec![999],
+            next: 0,
+        };
+        assert_eq!(
+            find_streaming(reader, 0, "vc59").unwrap(),
+            None,
+            "ambiguous"
+        );
+        let reader = Pieces {
+            data: text.as_bytes(),
+            sizes: vec![999],
+            next: 0,
+        };
+        assert_eq!(find_streaming(reader, 0, "nothing").unwrap(), None);
     }
 
     #[test]
@@ -374,7 +613,7 @@ mod tests {
         #[test]
         fn agrees_with_full_parse(
             labels in proptest::collection::vec(("[a-zA-Z :\"\\\\'é\u{202e}#=\\[\\]]{0,8}", "[a-z :@\"'\n]{0,8}"), 0..6),
-            query in "[a-zA-Z: ]{0,4}",
+            query in "[a-zA-Z: ]{0,4}|id00000[0-6]",
             trash in any::<bool>(),
         ) {
             let v = vault_with_trash(&labels, trash);
@@ -385,6 +624,30 @@ mod tests {
                 Lookup::Refused(f) => prop_assert_eq!(Some(f.code), full.err().map(|f| f.code)),
                 Lookup::Fallback => {}
             }
+        }
+
+        /// Read in pieces of any size, the vault gives what `find` gives.
+        #[test]
+        fn streaming_agrees_with_find(
+            labels in proptest::collection::vec(("[a-zA-Z :\"#=\\[\\]é]{0,8}", "[a-z :@\"'\n]{0,8}"), 0..12),
+            query in "[a-zA-Z: ]{0,4}|id00000[0-9]",
+            trash in any::<bool>(),
+            pieces in proptest::collection::vec(1usize..400, 1..8),
+        ) {
+            let text = vault_with_trash(&labels, trash).to_toml();
+            let reader = Pieces { data: text.as_bytes(), sizes: pieces, next: 0 };
+            let streamed = find_streaming(reader, 0, &query).unwrap();
+            let whole = match find(&text, &query) {
+                Lookup::Found(a) => Some(*a),
+                _ => None,
+            };
+            prop_assert_eq!(streamed, whole);
+        }
+
+        #[test]
+        fn streaming_never_panics(text in any::<String>(), size in 1usize..300) {
+            let reader = Pieces { data: text.as_bytes(), sizes: vec![size], next: 0 };
+            let _ = find_streaming(reader, text.len(), "a");
         }
 
         #[test]

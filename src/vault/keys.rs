@@ -312,10 +312,38 @@ pub fn decrypt_from(
     size_hint: usize,
     identities: &[Box<dyn age::Identity>],
 ) -> Result<Zeroizing<Vec<u8>>> {
-    let data = input;
-    let reader = age::armor::ArmoredReader::new(data);
-    let decryptor = age::Decryptor::new_buffered(reader).map_err(damaged)?;
-    let mut stream = decryptor.decrypt(identities.iter().map(|i| i.as_ref())).map_err(|e| match e {
+    let mut stream = decrypt_stream(input, identities)?;
+    // The plaintext is a little shorter than the file: one allocation, no regrowth copies.
+    let mut out = Zeroizing::new(Vec::with_capacity(size_hint));
+    stream.read_to_end(&mut out).map_err(damaged)?;
+    Ok(out)
+}
+
+/// The plaintext of an age file, decrypted as it is read. Read errors mean
+/// a damaged file: report them with [`damaged`].
+pub fn decrypt_stream<'a>(
+    mut input: impl std::io::BufRead + 'a,
+    identities: &[Box<dyn age::Identity>],
+) -> Result<Box<dyn std::io::Read + 'a>> {
+    // A binary age file (the vault) skips the armor layer and its copy;
+    // anything else goes through it, which reads binary files too.
+    let binary = input
+        .fill_buf()
+        .map_err(damaged)?
+        .starts_with(b"age-encryption.org/");
+    if binary {
+        open_payload(input, identities)
+    } else {
+        open_payload(age::armor::ArmoredReader::new(input), identities)
+    }
+}
+
+fn open_payload<'a>(
+    input: impl std::io::BufRead + 'a,
+    identities: &[Box<dyn age::Identity>],
+) -> Result<Box<dyn std::io::Read + 'a>> {
+    let decryptor = age::Decryptor::new_buffered(input).map_err(damaged)?;
+    let stream = decryptor.decrypt(identities.iter().map(|i| i.as_ref())).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => {
             Fail::error("wrong passphrase or identity: this key cannot open the file; nothing was changed")
                 .hint("check --identity / OTP_IDENTITY or the passphrase source")
@@ -326,13 +354,10 @@ pub fn decrypt_from(
         ))),
         other => damaged(other),
     })?;
-    // The plaintext is a little shorter than the file: one allocation, no regrowth copies.
-    let mut out = Zeroizing::new(Vec::with_capacity(size_hint));
-    stream.read_to_end(&mut out).map_err(damaged)?;
-    Ok(out)
+    Ok(Box::new(stream))
 }
 
-fn damaged(e: impl std::fmt::Display) -> anyhow::Error {
+pub fn damaged(e: impl std::fmt::Display) -> anyhow::Error {
     Fail::error(format!(
         "the file is damaged or not an age file ({e}); nothing was changed"
     ))
