@@ -285,18 +285,19 @@ fn scan_lines<'a>(
         return None;
     }
     let mut current: Option<Pending<'_>> = None;
+    let mut newlines = Newlines::new(bytes);
     let mut line_start = 0usize;
     while line_start <= bytes.len() {
         let start = line_start;
+        let end = newlines.next().unwrap_or(bytes.len());
+        line_start = end + 1;
         // Indentation is spaces and tabs; `p` is the line's first other byte.
         let mut p = start;
-        while p < bytes.len() && matches!(bytes[p], b' ' | b'\t') {
+        while p < end && matches!(bytes[p], b' ' | b'\t') {
             p += 1;
         }
-        let end = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |i| p + i);
-        line_start = end + 1;
-        let first = match bytes.get(p) {
-            None | Some(b'\n' | b'#' | b'\r') => continue,
+        let first = match bytes[p..end].first() {
+            None | Some(b'#' | b'\r') => continue,
             Some(&b) => b,
         };
         // Only keys that can matter are looked at: `id`, `issuer`, `name` in
@@ -379,6 +380,57 @@ fn scan_lines<'a>(
         visit(done.close(text, text.len())?);
     }
     Some(text.len())
+}
+
+/// The positions of the `\n` bytes of a text, in order, found eight bytes
+/// at a time: vault lines are short, and a search call per line costs more
+/// than the line.
+struct Newlines<'a> {
+    bytes: &'a [u8],
+    /// Where the word in `mask` starts, and where the next one does.
+    word: usize,
+    next_word: usize,
+    /// The high bit of each byte of `word` that is a `\n`, not yet returned.
+    mask: u64,
+}
+
+impl<'a> Newlines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Newlines {
+            bytes,
+            word: 0,
+            next_word: 0,
+            mask: 0,
+        }
+    }
+}
+
+impl Iterator for Newlines<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        while self.mask == 0 {
+            let rest = self.bytes.get(self.next_word..).filter(|r| !r.is_empty())?;
+            let word = match rest.first_chunk::<8>() {
+                Some(word) => *word,
+                None => {
+                    let mut word = [0u8; 8];
+                    word[..rest.len()].copy_from_slice(rest);
+                    word
+                }
+            };
+            // Bytes equal to b'\n' become zero; the high bit of each zero
+            // byte is then set exactly (no carries between bytes).
+            let x = u64::from_le_bytes(word) ^ 0x0a0a_0a0a_0a0a_0a0a;
+            self.mask = !(((x & LOW7) + LOW7) | x | LOW7);
+            self.word = self.next_word;
+            self.next_word += 8;
+        }
+        let i = self.mask.trailing_zeros() as usize / 8;
+        self.mask &= self.mask - 1;
+        Some(self.word + i)
+    }
 }
 
 fn strip_comment(value: &str) -> &str {
@@ -648,6 +700,14 @@ mod tests {
         fn streaming_never_panics(text in any::<String>(), size in 1usize..300) {
             let reader = Pieces { data: text.as_bytes(), sizes: vec![size], next: 0 };
             let _ = find_streaming(reader, text.len(), "a");
+        }
+
+        #[test]
+        fn newlines_are_found_exactly(bytes in proptest::collection::vec(
+            prop_oneof![Just(b'\n'), Just(0x8a), Just(0x0b), Just(0x09), any::<u8>()], 0..80)
+        ) {
+            let expected: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == b'\n').collect();
+            prop_assert_eq!(Newlines::new(&bytes).collect::<Vec<_>>(), expected);
         }
 
         #[test]
