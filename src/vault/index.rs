@@ -205,8 +205,23 @@ fn parse_one(block: &str) -> Option<Account> {
 }
 
 /// Whitespace around keys and values: TOML's, plus the `\r` of CRLF.
-fn is_toml_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r')
+fn is_toml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r')
+}
+
+/// `text` without the whitespace around it ([`is_toml_space`]).
+fn trim_toml(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|&b| !is_toml_space(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_toml_space(b))
+        .map_or(start, |i| i + 1);
+    // Only ASCII bytes were cut: both ends are char boundaries.
+    &text[start..end]
 }
 
 #[derive(PartialEq)]
@@ -316,10 +331,7 @@ fn scan_lines<'a>(
         // `p` and `end` sit next to ASCII bytes: both are char boundaries.
         let t = &text[p..end];
         if first == b'[' {
-            let head = t
-                .split_once('#')
-                .map_or(t, |(h, _)| h)
-                .trim_end_matches(is_toml_space);
+            let head = trim_toml(t.split_once('#').map_or(t, |(h, _)| h));
             if head == "[[accounts]]" {
                 if let Some(done) = current.take() {
                     visit(done.close(text, start)?);
@@ -348,11 +360,11 @@ fn scan_lines<'a>(
             continue;
         }
         let eq = t.bytes().position(|b| b == b'=')?;
-        let key = t[..eq].trim_end_matches(is_toml_space);
+        let key = trim_toml(&t[..eq]);
         if key.bytes().any(|b| b == b'.' || b == b'"' || b == b'\'') {
             return None;
         }
-        let value = t[eq + 1..].trim_matches(is_toml_space);
+        let value = trim_toml(&t[eq + 1..]);
         match (&state.section, current.as_mut()) {
             (Section::Top, _) => match key {
                 "version" => state.version_ok = strip_comment(value) == "1",
@@ -434,23 +446,27 @@ impl Iterator for Newlines<'_> {
 }
 
 fn strip_comment(value: &str) -> &str {
-    value
-        .split('#')
-        .next()
-        .unwrap_or("")
-        .trim_matches(is_toml_space)
+    trim_toml(value.split_once('#').map_or(value, |(v, _)| v))
 }
 
 /// A TOML basic ("…") or literal ('…') one-line string, with an optional
 /// trailing comment; `None` for anything else.
 fn parse_string(value: &str) -> Option<Cow<'_, str>> {
-    // Common case, no allocation: a basic string with no escapes.
-    if let Some(body) = value.strip_prefix('"')
-        && let Some(close) = memchr::memchr2(b'"', b'\\', body.as_bytes())
-        && body.as_bytes()[close] == b'"'
-    {
-        let rest = body[close + 1..].trim_matches(is_toml_space);
-        return (rest.is_empty() || rest.starts_with('#')).then_some(Cow::Borrowed(&body[..close]));
+    // Common case, no allocation: a basic string with no escapes. (Names
+    // are short: a plain loop beats a search call.)
+    let bytes = value.as_bytes();
+    if bytes.first() == Some(&b'"') {
+        let close = bytes[1..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\')
+            .map(|i| i + 1);
+        if let Some(close) = close
+            && bytes[close] == b'"'
+        {
+            let rest = trim_toml(&value[close + 1..]);
+            return (rest.is_empty() || rest.starts_with('#'))
+                .then_some(Cow::Borrowed(&value[1..close]));
+        }
     }
     parse_escaped(value).map(Cow::Owned)
 }
@@ -501,7 +517,7 @@ fn parse_escaped(value: &str) -> Option<String> {
     } else {
         return None;
     }
-    let rest = value[end..].trim_matches(is_toml_space);
+    let rest = trim_toml(&value[end..]);
     (rest.is_empty() || rest.starts_with('#')).then_some(out)
 }
 

@@ -218,59 +218,72 @@ pub(crate) enum Match {
 /// (`issuer:name`, `issuer` or `name`, ignoring case), as a part of
 /// `issuer:name`, or not at all.
 ///
-/// Most labels are ASCII: they are lower-cased into a stack buffer, with no
+/// Most labels are ASCII: they are compared ignoring ASCII case, with no
 /// allocation. (The lower case of ASCII text is ASCII, so a query that is
 /// not ASCII once lower-cased cannot match such a label.) Other labels take
 /// Unicode lower-casing.
-pub(crate) fn classify(issuer: &str, name: &str, q: &str) -> Match {
-    let mut buf = [0u8; 256];
-    let (i, n) = (issuer.as_bytes(), name.as_bytes());
-    if !(issuer.is_ascii() && name.is_ascii() && i.len() + 1 + n.len() <= buf.len()) {
-        return label_match(&lower(issuer), &lower(name), q);
+pub(crate) fn classify(issuer: &str, name: &str, query: &str) -> Match {
+    if !(issuer.is_ascii() && name.is_ascii()) {
+        return label_match(&lower(issuer), &lower(name), query);
     }
-    if !q.is_ascii() {
+    if !query.is_ascii() {
         return Match::None;
     }
-    // The label as `crate::model::label` writes it.
-    let len = match (i.is_empty(), n.is_empty()) {
-        (true, _) => {
-            buf[..n.len()].copy_from_slice(n);
-            n.len()
-        }
-        (false, true) => {
-            buf[..i.len()].copy_from_slice(i);
-            i.len()
-        }
+    let (i, n, q) = (issuer.as_bytes(), name.as_bytes(), query.as_bytes());
+    // `q` is lower-case: comparing without case is comparing lower-cased.
+    let is_q = |part: &[u8]| part.eq_ignore_ascii_case(q);
+    let label_is_q = match (i.is_empty(), n.is_empty()) {
+        (true, _) => is_q(n),
+        (false, true) => is_q(i),
         (false, false) => {
-            buf[..i.len()].copy_from_slice(i);
-            buf[i.len()] = b':';
-            buf[i.len() + 1..i.len() + 1 + n.len()].copy_from_slice(n);
-            i.len() + 1 + n.len()
+            q.len() == i.len() + 1 + n.len()
+                && q[i.len()] == b':'
+                && i.eq_ignore_ascii_case(&q[..i.len()])
+                && n.eq_ignore_ascii_case(&q[i.len() + 1..])
         }
     };
-    let label = &mut buf[..len];
-    label.make_ascii_lowercase();
-    let label = &*label;
-    let q = q.as_bytes();
-    if label == q || &label[..i.len()] == q || &label[len - n.len()..] == q {
+    if label_is_q || is_q(i) || is_q(n) {
         return Match::Exact;
     }
-    // A part without ':' lies inside the issuer or the name, so searching
-    // the whole label is the same as searching both.
-    if contains(label, q) {
+    // A part without ':' lies inside the issuer or the name; one with ':'
+    // needs the whole label (`crate::model::label`), built on the stack.
+    let contained = if !q.contains(&b':') {
+        contains(i, q) || contains(n, q)
+    } else {
+        let mut buf = [0u8; 256];
+        let label: &[u8] = match (i.is_empty(), n.is_empty()) {
+            (true, _) => n,
+            (false, true) => i,
+            (false, false) if i.len() + 1 + n.len() <= buf.len() => {
+                buf[..i.len()].copy_from_slice(i);
+                buf[i.len()] = b':';
+                buf[i.len() + 1..i.len() + 1 + n.len()].copy_from_slice(n);
+                &buf[..i.len() + 1 + n.len()]
+            }
+            (false, false) => {
+                return label_match(&lower(issuer), &lower(name), query);
+            }
+        };
+        contains(label, q)
+    };
+    if contained {
         Match::Partial
     } else {
         Match::None
     }
 }
 
-/// Whether `needle` occurs in `hay` (both short: a label and a query).
+/// Whether lower-case `needle` occurs in `hay`, ignoring ASCII case (both
+/// short: a label and a query).
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     let Some((&first, rest)) = needle.split_first() else {
         return true;
     };
     hay.len() >= needle.len()
-        && (0..=hay.len() - needle.len()).any(|i| hay[i] == first && hay[i + 1..].starts_with(rest))
+        && (0..=hay.len() - needle.len()).any(|s| {
+            hay[s].to_ascii_lowercase() == first
+                && hay[s + 1..s + needle.len()].eq_ignore_ascii_case(rest)
+        })
 }
 
 /// Lower-case, borrowing when the text already is.
