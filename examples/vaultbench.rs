@@ -43,7 +43,10 @@ fn main() {
     let text = std::str::from_utf8(&plain).unwrap();
     let t0 = Instant::now();
     for _ in 0..n {
-        black_box(matches!(index::find(black_box(text), query), index::Lookup::Found(_)));
+        black_box(matches!(
+            index::find(black_box(text), query),
+            index::Lookup::Found(_)
+        ));
     }
     let scan = t0.elapsed().as_secs_f64();
     let ms = |s: f64| s * 1000.0 / f64::from(n);

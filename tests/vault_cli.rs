@@ -94,6 +94,40 @@ fn passphrase_vault_opens_with_every_passphrase_source() {
         ));
 }
 
+/// A HOTP code reads the vault and then saves the counter: the passphrase
+/// is asked (and scrypt run) once, not once per step.
+#[test]
+fn hotp_on_a_passphrase_vault_asks_once() {
+    let env = TestEnv::new();
+    env.bare()
+        .arg("init")
+        .env("OTP_PASSPHRASE", "pw")
+        .assert()
+        .success();
+    env.bare()
+        .args([
+            "add", "me", "--issuer", "Bank", "--hotp", "--secret", SECRET,
+        ])
+        .env("OTP_PASSPHRASE", "pw")
+        .assert()
+        .success();
+    let asked = env.path("asked.log");
+    env.write(
+        "config/otp/config.toml",
+        format!(
+            "passphrase_command = [\"sh\", \"-c\", \"echo >> '{}'; printf pw\"]\n",
+            asked.display()
+        ),
+    );
+    env.bare().args(["code", "bank"]).assert().success();
+    let times = std::fs::read_to_string(&asked).unwrap().lines().count();
+    assert_eq!(times, 1, "passphrase_command ran {times} times");
+    // And the counter was saved.
+    let out = env.bare().args(["list", "--json"]).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["counter"], 1, "{list}");
+}
+
 #[test]
 fn no_passphrase_in_a_script_fails_fast_and_names_the_ways() {
     let env = TestEnv::new();

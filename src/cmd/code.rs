@@ -14,7 +14,7 @@ use crate::model::{Account, Kind, Token};
 use crate::term;
 use crate::vault::Vault;
 use crate::vault::index::{self, Lookup};
-use crate::vault::keys;
+use crate::vault::keys::{self, Unlocked};
 
 pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
     let at = args.at.as_deref().map(parse_time).transpose()?;
@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
     } else {
         None
     };
-    let account = find(ctx, &args.query)?;
+    let (account, unlocked) = find(ctx, &args.query)?;
     if account.kind == Kind::Hotp {
         if args.at.is_some() || args.next || args.wait {
             return Err(Fail::new(
@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
             .into());
         }
         // The counter is saved before the code leaves the process.
-        let (account, code) = next_hotp(ctx, &account.id)?;
+        let (account, code) = next_hotp(ctx, &unlocked, &account.id)?;
         if let Some(copier) = copier {
             return copy(ctx, copier, &account, &code).map_err(|e| {
                 e.context(
@@ -98,7 +98,7 @@ fn copy(ctx: &Ctx, copier: Copier, account: &Account, code: &str) -> Result<()> 
 /// The account QUERY selects, by the fast path when the vault allows it:
 /// the vault is scanned as it is decrypted, one piece at a time, and only
 /// the chosen account is parsed (see `index::find_streaming`).
-fn find(ctx: &Ctx, query: &str) -> Result<Account> {
+fn find(ctx: &Ctx, query: &str) -> Result<(Account, Unlocked)> {
     let file = ctx.open_vault_file()?;
     let size = file.metadata().map_or(0, |m| m.len() as usize);
     let unlocked = ctx.unlock()?;
@@ -106,25 +106,27 @@ fn find(ctx: &Ctx, query: &str) -> Result<Account> {
     let input = std::io::BufReader::with_capacity(4 << 10, file);
     let stream = keys::decrypt_stream(input, &unlocked.identities)?;
     if let Some(account) = index::find_streaming(stream, size, query).map_err(keys::damaged)? {
-        return Ok(account);
+        return Ok((account, unlocked));
     }
     // No single match, or a layout the scan does not read: the whole text
     // (same key, no second prompt) words the error or is parsed in full.
     let text = Ctx::plaintext_of(ctx.open_vault_file()?, &unlocked)?;
-    match index::find(&text, query) {
-        Lookup::Found(a) => Ok(*a),
-        Lookup::Refused(fail) => Err(fail.into()),
+    let account = match index::find(&text, query) {
+        Lookup::Found(a) => *a,
+        Lookup::Refused(fail) => return Err(fail.into()),
         Lookup::Fallback => {
             let vault = Vault::parse(&text)?;
             let i = vault.find(query)?;
-            Ok(vault.accounts[i].clone())
+            vault.accounts[i].clone()
         }
-    }
+    };
+    Ok((account, unlocked))
 }
 
 /// Advances and saves the HOTP counter, then returns the code for the old value.
-fn next_hotp(ctx: &Ctx, id: &str) -> Result<(Account, String)> {
-    ctx.update(|vault, _| {
+/// The key is the one `find` unlocked: a passphrase is asked once.
+fn next_hotp(ctx: &Ctx, unlocked: &Unlocked, id: &str) -> Result<(Account, String)> {
+    ctx.update_with(unlocked, |vault, _| {
         let i = vault.find(id)?;
         let a = &mut vault.accounts[i];
         let code = crate::otp::generate(&a.token(), 0);

@@ -205,13 +205,42 @@ impl Ctx {
     /// vault; if anything changed, the change counter is bumped and the vault
     /// re-encrypted and replaced atomically. An error leaves the file as it was.
     pub fn update<T>(&self, change: impl FnOnce(&mut Vault, &Unlocked) -> Result<T>) -> Result<T> {
+        self.update_inner(None, change)
+    }
+
+    /// [`Ctx::update`] with a key already unlocked in this run, so a
+    /// passphrase is not asked (or scrypt run) twice.
+    pub fn update_with<T>(
+        &self,
+        unlocked: &Unlocked,
+        change: impl FnOnce(&mut Vault, &Unlocked) -> Result<T>,
+    ) -> Result<T> {
+        self.update_inner(Some(unlocked), change)
+    }
+
+    fn update_inner<T>(
+        &self,
+        unlocked: Option<&Unlocked>,
+        change: impl FnOnce(&mut Vault, &Unlocked) -> Result<T>,
+    ) -> Result<T> {
         let _lock = store::lock(
             &self.vault_path,
             Duration::from_secs(self.config.lock_timeout_seconds),
         )?;
-        let (mut vault, unlocked) = self.load()?;
+        let fresh;
+        let (mut vault, unlocked) = match unlocked {
+            Some(unlocked) => {
+                let text = Ctx::plaintext_of(self.open_vault_file()?, unlocked)?;
+                (Vault::parse(&text)?, unlocked)
+            }
+            None => {
+                let (vault, unlocked) = self.load()?;
+                fresh = unlocked;
+                (vault, &fresh)
+            }
+        };
         let before = vault.to_toml();
-        let out = change(&mut vault, &unlocked)?;
+        let out = change(&mut vault, unlocked)?;
         if vault.to_toml() != before {
             vault.changes += 1;
             self.save(&vault)?;
