@@ -10,6 +10,10 @@
 //! inline tables, another schema version) makes [`scan`] return `None` and
 //! the caller parses the whole file: the fast path can only be absent,
 //! never different.
+//!
+//! [`find_streaming`] does the same while the vault is being decrypted, one
+//! piece at a time, so `otp code` never holds the whole plaintext and its
+//! memory does not grow with the vault.
 
 use std::borrow::Cow;
 use std::io::Read;
