@@ -94,10 +94,11 @@ fn passphrase_vault_opens_with_every_passphrase_source() {
         ));
 }
 
-/// A HOTP code reads the vault and then saves the counter: the passphrase
-/// is asked (and scrypt run) once, not once per step.
+/// Commands that read the vault and then save it (a HOTP code saves its
+/// counter; remove and trash purge first find what they will delete) ask
+/// for the passphrase, and run scrypt, once.
 #[test]
-fn hotp_on_a_passphrase_vault_asks_once() {
+fn read_then_write_commands_ask_for_the_passphrase_once() {
     let env = TestEnv::new();
     env.bare()
         .arg("init")
@@ -119,13 +120,27 @@ fn hotp_on_a_passphrase_vault_asks_once() {
             asked.display()
         ),
     );
-    env.bare().args(["code", "bank"]).assert().success();
-    let times = std::fs::read_to_string(&asked).unwrap().lines().count();
-    assert_eq!(times, 1, "passphrase_command ran {times} times");
-    // And the counter was saved.
-    let out = env.bare().args(["list", "--json"]).output().unwrap();
-    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(list[0]["counter"], 1, "{list}");
+    for args in [
+        &["code", "bank"][..],
+        &["remove", "bank", "--yes"],
+        &["trash", "purge", "--yes"],
+    ] {
+        let _ = std::fs::remove_file(&asked);
+        env.bare().args(args).assert().success();
+        let times = std::fs::read_to_string(&asked).unwrap().lines().count();
+        assert_eq!(times, 1, "{args:?}: passphrase_command ran {times} times");
+        if args[0] == "code" {
+            // The counter was saved.
+            let out = env.bare().args(["list", "--json"]).output().unwrap();
+            let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(list[0]["counter"], 1, "{list}");
+        }
+    }
+    let out = env.bare().args(["trash", "list"]).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("Bank"),
+        "the purge went through"
+    );
 }
 
 #[test]

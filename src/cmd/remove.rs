@@ -11,7 +11,7 @@ use crate::vault::Trashed;
 
 pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<()> {
     // Resolve first, so the question names the account about to go.
-    let (vault, _) = ctx.load()?;
+    let (vault, unlocked) = ctx.load()?;
     let a = &vault.accounts[vault.find(&args.query)?];
     let (id, label) = (a.id.clone(), sanitize(&a.label()));
     if recovery_codes::at_risk(&vault).iter().any(|r| r.id == id) {
@@ -30,7 +30,8 @@ pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<()> {
     {
         return Err(Fail::error("nothing was removed").into());
     }
-    ctx.update(|vault, _| {
+    // The same key saves: a passphrase is asked once.
+    ctx.update_with(&unlocked, |vault, _| {
         let i = vault.find(&id)?;
         let account = vault.accounts.remove(i);
         vault.trash.push(Trashed {

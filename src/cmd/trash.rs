@@ -61,7 +61,7 @@ fn restore(ctx: &Ctx, query: &str) -> Result<()> {
 fn purge(ctx: &Ctx, older_than: Option<u64>, yes: bool) -> Result<()> {
     let cutoff = older_than.map(|days| now() - Duration::days(days.min(1_000_000) as i64));
     let doomed = |deleted: time::OffsetDateTime| cutoff.is_none_or(|c| deleted < c);
-    let (vault, _) = ctx.load()?;
+    let (vault, unlocked) = ctx.load()?;
     let count = vault.trash.iter().filter(|t| doomed(t.deleted)).count();
     if count == 0 {
         term::note("Nothing to purge.");
@@ -75,7 +75,8 @@ fn purge(ctx: &Ctx, older_than: Option<u64>, yes: bool) -> Result<()> {
     {
         return Err(Fail::error("nothing was purged").into());
     }
-    let snapshot = ctx.update(|vault, _| {
+    // The same key saves: a passphrase is asked once.
+    let snapshot = ctx.update_with(&unlocked, |vault, _| {
         if !vault.trash.iter().any(|t| doomed(t.deleted)) {
             return Ok(None);
         }
