@@ -100,11 +100,8 @@ fn copy(ctx: &Ctx, copier: Copier, account: &Account, code: &str) -> Result<()> 
 /// the chosen account is parsed (see `index::find_streaming`).
 fn find(ctx: &Ctx, query: &str) -> Result<(Account, Unlocked)> {
     let file = ctx.open_vault_file()?;
-    let size = file.metadata().map_or(0, |m| m.len() as usize);
     let unlocked = ctx.unlock()?;
-    // A small buffer: age reads whole 64 KiB chunks, which then bypass it.
-    let input = std::io::BufReader::with_capacity(4 << 10, file);
-    let stream = keys::decrypt_stream(input, &unlocked.identities)?;
+    let (stream, size) = Ctx::decrypting(file, &unlocked)?;
     if let Some(account) = index::find_streaming(stream, size, query).map_err(keys::damaged)? {
         return Ok((account, unlocked));
     }

@@ -22,6 +22,7 @@ pub mod show;
 pub mod status;
 pub mod trash;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -179,13 +180,26 @@ impl Ctx {
         Ok((text, unlocked))
     }
 
-    /// The decrypted text of an opened vault file.
-    pub fn plaintext_of(file: std::fs::File, unlocked: &Unlocked) -> Result<Zeroizing<String>> {
-        let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    /// An opened vault file, decrypted as it is read, and its size (the
+    /// plaintext is a little shorter). Read errors mean a damaged file:
+    /// report them with [`keys::damaged`].
+    pub fn decrypting(
+        file: std::fs::File,
+        unlocked: &Unlocked,
+    ) -> Result<(Box<dyn std::io::Read>, usize)> {
+        let size = file.metadata().map_or(0, |m| m.len() as usize);
         // A small buffer: age reads whole 64 KiB chunks, which then bypass
         // it and go straight from the file into age's own buffer.
         let input = std::io::BufReader::with_capacity(4 << 10, file);
-        let mut plain = keys::decrypt_from(input, size, &unlocked.identities)?;
+        Ok((keys::decrypt_stream(input, &unlocked.identities)?, size))
+    }
+
+    /// The decrypted text of an opened vault file.
+    pub fn plaintext_of(file: std::fs::File, unlocked: &Unlocked) -> Result<Zeroizing<String>> {
+        let (mut stream, size) = Ctx::decrypting(file, unlocked)?;
+        // One allocation, no regrowth copies.
+        let mut plain = Zeroizing::new(Vec::with_capacity(size));
+        stream.read_to_end(&mut plain).map_err(keys::damaged)?;
         // Move the bytes into the String (no second copy of the secrets).
         let text = String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
             zeroize::Zeroize::zeroize(&mut e.into_bytes());
@@ -227,18 +241,17 @@ impl Ctx {
             &self.vault_path,
             Duration::from_secs(self.config.lock_timeout_seconds),
         )?;
+        // As in `load`: a missing vault is reported before any prompt.
+        let file = self.open_vault_file()?;
         let fresh;
-        let (mut vault, unlocked) = match unlocked {
-            Some(unlocked) => {
-                let text = Ctx::plaintext_of(self.open_vault_file()?, unlocked)?;
-                (Vault::parse(&text)?, unlocked)
-            }
+        let unlocked = match unlocked {
+            Some(unlocked) => unlocked,
             None => {
-                let (vault, unlocked) = self.load()?;
-                fresh = unlocked;
-                (vault, &fresh)
+                fresh = self.unlock()?;
+                &fresh
             }
         };
+        let mut vault = Vault::parse(&Ctx::plaintext_of(file, unlocked)?)?;
         let before = vault.to_toml();
         let out = change(&mut vault, unlocked)?;
         if vault.to_toml() != before {
