@@ -24,12 +24,7 @@ fn age_cli_decrypts_a_passphrase_vault_through_its_key_file() {
     if !require("age") || !require("python3") {
         return;
     }
-    let env = TestEnv::new();
-    env.bare()
-        .arg("init")
-        .env("OTP_PASSPHRASE", "hunter2 hunter2")
-        .assert()
-        .success();
+    let env = TestEnv::with_passphrase_vault("hunter2 hunter2");
     env.bare()
         .args(["add", "bob", "--issuer", "Bank", "--secret", SECRET])
         .env("OTP_PASSPHRASE", "hunter2 hunter2")

@@ -105,12 +105,7 @@ fn forgotten_passphrase_recovery_key_then_new_passphrase() {
 
 #[test]
 fn passwd_rewrites_only_the_key_file() {
-    let env = TestEnv::new();
-    env.bare()
-        .arg("init")
-        .env("OTP_PASSPHRASE", "first words")
-        .assert()
-        .success();
+    let env = TestEnv::with_passphrase_vault("first words");
     let vault = env.vault_bytes();
     let key_file = env.path("data/otp/vault.identity.age");
     let new = env.write("new-pass.txt", "second words\n");

@@ -137,12 +137,7 @@ fn zsh_and_fish_get_labels_with_ids() {
 
 #[test]
 fn without_an_unlock_method_nothing_is_offered_and_nothing_prompts() {
-    let env = TestEnv::new();
-    env.bare()
-        .arg("init")
-        .env("OTP_PASSPHRASE", "correct horse")
-        .assert()
-        .success();
+    let env = TestEnv::with_passphrase_vault("correct horse");
     env.bare()
         .args(["add", "alice", "--issuer", "GitHub", "--secret", SECRET])
         .env("OTP_PASSPHRASE", "correct horse")

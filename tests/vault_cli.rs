@@ -49,12 +49,7 @@ fn files_are_private() {
 
 #[test]
 fn passphrase_vault_opens_with_every_passphrase_source() {
-    let env = TestEnv::new();
-    env.bare()
-        .arg("init")
-        .env("OTP_PASSPHRASE", "correct horse")
-        .assert()
-        .success();
+    let env = TestEnv::with_passphrase_vault("correct horse");
     assert!(env.path("data/otp/vault.identity.age").exists());
     env.bare()
         .args(["add", "me", "--issuer", "Bank", "--secret", SECRET])
@@ -99,12 +94,7 @@ fn passphrase_vault_opens_with_every_passphrase_source() {
 /// for the passphrase, and run scrypt, once.
 #[test]
 fn read_then_write_commands_ask_for_the_passphrase_once() {
-    let env = TestEnv::new();
-    env.bare()
-        .arg("init")
-        .env("OTP_PASSPHRASE", "pw")
-        .assert()
-        .success();
+    let env = TestEnv::with_passphrase_vault("pw");
     env.bare()
         .args([
             "add", "me", "--issuer", "Bank", "--hotp", "--secret", SECRET,
@@ -145,12 +135,7 @@ fn read_then_write_commands_ask_for_the_passphrase_once() {
 
 #[test]
 fn no_passphrase_in_a_script_fails_fast_and_names_the_ways() {
-    let env = TestEnv::new();
-    env.bare()
-        .arg("init")
-        .env("OTP_PASSPHRASE", "pw")
-        .assert()
-        .success();
+    let env = TestEnv::with_passphrase_vault("pw");
     env.bare()
         .arg("list")
         .assert()
@@ -162,12 +147,7 @@ fn no_passphrase_in_a_script_fails_fast_and_names_the_ways() {
 
 #[test]
 fn wrong_passphrase_or_identity_exits_1_and_changes_nothing() {
-    let env = TestEnv::new();
-    env.bare()
-        .arg("init")
-        .env("OTP_PASSPHRASE", "right")
-        .assert()
-        .success();
+    let env = TestEnv::with_passphrase_vault("right");
     env.bare()
         .args(["add", "x", "--secret", SECRET])
         .env("OTP_PASSPHRASE", "right")
@@ -216,6 +196,45 @@ fn corrupt_or_truncated_vault_is_reported_never_overwritten() {
             .args(["add", "b", "--secret", SECRET])
             .assert()
             .code(1)
+            .stderr(predicate::str::contains("damaged"));
+        assert_eq!(env.vault_bytes(), bad);
+    }
+}
+
+/// `otp code` reads the vault as it is decrypted: an account found in the
+/// first 64 KiB chunk must still not give a code when a later chunk is
+/// damaged or missing.
+#[test]
+fn code_refuses_a_vault_damaged_after_the_account() {
+    let env = TestEnv::with_vault();
+    let uris: String = (0..700)
+        .map(|i| {
+            let secret = data_encoding::BASE32_NOPAD.encode(format!("secret-{i:04}").as_bytes());
+            format!(
+                "otpauth://totp/Svc{i:03}:u@example.com?secret={secret}&issuer=Svc{i:03}
+"
+            )
+        })
+        .collect();
+    let list = env.write("uris.txt", uris);
+    env.otp().arg("import").arg(&list).assert().success();
+    let good = env.vault_bytes();
+    assert!(
+        good.len() > 2 * 65536,
+        "{} bytes: want three chunks",
+        good.len()
+    );
+    env.otp().args(["code", "svc000"]).assert().success();
+    let mut flipped = good.clone();
+    let at = flipped.len() - 100;
+    flipped[at] ^= 1;
+    for bad in [flipped, good[..good.len() - 70_000].to_vec()] {
+        std::fs::write(env.vault(), &bad).unwrap();
+        env.otp()
+            .args(["code", "svc000"])
+            .assert()
+            .code(1)
+            .stdout("")
             .stderr(predicate::str::contains("damaged"));
         assert_eq!(env.vault_bytes(), bad);
     }

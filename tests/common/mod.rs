@@ -36,6 +36,17 @@ impl TestEnv {
         env
     }
 
+    /// A world with a passphrase vault, initialised with `passphrase`.
+    pub fn with_passphrase_vault(passphrase: &str) -> Self {
+        let env = TestEnv::new();
+        env.bare()
+            .arg("init")
+            .env("OTP_PASSPHRASE", passphrase)
+            .assert()
+            .success();
+        env
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
