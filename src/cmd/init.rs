@@ -62,8 +62,10 @@ fn create(
             ),
         )
     } else if let Some(path) = &ctx.global.identity {
-        let unlocked = keys::load_identity_file(path, &ctx.passphrases())?;
-        if unlocked.recipients.is_empty() {
+        let recipients = keys::load_identity_file(path, &ctx.passphrases())?
+            .recipients
+            .list();
+        if recipients.is_empty() {
             return Err(Fail::error(format!(
                 "cannot work out the public key of {}",
                 path.display()
@@ -71,10 +73,7 @@ fn create(
             .hint("for an SSH key, put its public key beside it as FILE.pub")
             .into());
         }
-        (
-            unlocked.recipients,
-            Method::Identity(path.clone()).to_string(),
-        )
+        (recipients, Method::Identity(path.clone()).to_string())
     } else {
         let key_file = ctx.key_file();
         if key_file.exists() {

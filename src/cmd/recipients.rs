@@ -26,10 +26,11 @@ pub fn run(ctx: &Ctx, command: RecipientsCommand) -> Result<()> {
 
 fn list(ctx: &Ctx) -> Result<()> {
     let (vault, unlocked) = ctx.load()?;
+    let opened = unlocked.recipients.list();
     let mut text = String::new();
     for r in &vault.recipients {
         let mut role = role(&vault, r).to_string();
-        if unlocked.recipients.iter().any(|u| same(u, r)) {
+        if opened.iter().any(|u| same(u, r)) {
             role.push_str(", opened it now");
         }
         text.push_str(&format!("{}\t{role}\n", sanitize(r)));
@@ -149,6 +150,7 @@ pub fn ensure_still_opens(recipients: &[String], unlocked: &Unlocked) -> Result<
     }
     if unlocked
         .recipients
+        .list()
         .iter()
         .any(|u| recipients.iter().any(|r| same(u, r)))
     {
@@ -287,7 +289,7 @@ mod tests {
         );
         let unlocked = Unlocked {
             identities: vec![id],
-            recipients: vec![],
+            recipients: keys::Recipients::Known(vec![]),
             method: keys::Method::Identity("k".into()),
         };
         assert!(ensure_still_opens(&[mine.clone(), other.clone()], &unlocked).is_ok());

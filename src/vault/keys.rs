@@ -155,10 +155,43 @@ pub fn key_file_path(vault: &Path) -> PathBuf {
 /// Decryption keys and what they are.
 pub struct Unlocked {
     pub identities: Vec<Box<dyn age::Identity>>,
-    /// The recipients matching `identities`, when they can be derived
-    /// (`init` encrypts the new vault to them).
-    pub recipients: Vec<String>,
+    /// Where the recipients matching `identities` come from.
+    pub recipients: Recipients,
     pub method: Method,
+}
+
+/// The recipients (public keys) of an unlocked identity, worked out only
+/// when a command asks: deriving an X25519 public key is a scalar
+/// multiplication, about a tenth of `otp code`'s own work, and only `init`,
+/// `recover` and `recipients list` need it.
+pub enum Recipients {
+    /// Already known (an SSH key's `.pub` file, or none).
+    Known(Vec<String>),
+    /// Derived from the text of an age identity file.
+    OfIdentityText(Zeroizing<Vec<u8>>),
+}
+
+impl Recipients {
+    /// The recipients, one `age1…`/`ssh-…` string each; empty when they
+    /// cannot be derived (plugin identities, an SSH key without `.pub`).
+    pub fn list(&self) -> Vec<String> {
+        match self {
+            Recipients::Known(list) => list.clone(),
+            Recipients::OfIdentityText(text) => {
+                let Ok(file) = age::IdentityFile::from_buffer(BufReader::new(&text[..])) else {
+                    return Vec::new();
+                };
+                let mut buf = Vec::new();
+                if file.write_recipients_file(&mut buf).is_err() {
+                    return Vec::new();
+                }
+                String::from_utf8_lossy(&buf)
+                    .lines()
+                    .map(str::to_string)
+                    .collect()
+            }
+        }
+    }
 }
 
 /// Loads an identity file given with `--identity`: X25519 (age-keygen),
@@ -197,14 +230,6 @@ pub fn parse_identity_text(data: &[u8], path: &Path) -> Result<Unlocked> {
         Fail::error(format!("{} is not an age identity file", path.display()))
             .hint("use a file made by `age-keygen` or `otp init --generate-identity`, or an SSH private key")
     })?;
-    let mut recipients = Vec::new();
-    let mut buf = Vec::new();
-    if file.write_recipients_file(&mut buf).is_ok() {
-        recipients = String::from_utf8_lossy(&buf)
-            .lines()
-            .map(str::to_string)
-            .collect();
-    }
     let identities = file
         .with_callbacks(NoCallbacks)
         .into_identities()
@@ -222,7 +247,7 @@ pub fn parse_identity_text(data: &[u8], path: &Path) -> Result<Unlocked> {
     }
     Ok(Unlocked {
         identities,
-        recipients,
+        recipients: Recipients::OfIdentityText(Zeroizing::new(data.to_vec())),
         method: Method::Identity(path.to_path_buf()),
     })
 }
@@ -268,7 +293,7 @@ fn load_ssh(path: &Path, data: &[u8], method: Method) -> Result<Unlocked> {
     let identity: Box<dyn age::Identity> = Box::new(identity.with_callbacks(NoCallbacks));
     Ok(Unlocked {
         identities: vec![identity],
-        recipients,
+        recipients: Recipients::Known(recipients),
         method,
     })
 }

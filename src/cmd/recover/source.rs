@@ -118,7 +118,7 @@ fn open(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<(Zeroizing<
         }
         let unlocked = keys::load_identity_file(id, &ctx.passphrases())?;
         let plain = keys::decrypt(data, &unlocked.identities)?;
-        return Ok((plain, Key::Identity(id.clone(), unlocked.recipients)));
+        return Ok((plain, Key::Identity(id.clone(), unlocked.recipients.list())));
     }
     let mut error = None;
     let own_key = std::fs::read(ctx.key_file()).ok();
@@ -179,7 +179,7 @@ fn with_key_file(
         plain,
         Key::Passphrase {
             bytes: raw,
-            recipients: unlocked.recipients,
+            recipients: unlocked.recipients.list(),
         },
     ))
 }
