@@ -189,7 +189,7 @@ pub fn resolve<T: Named>(items: &[T], query: &str) -> Result<usize, Fail> {
     }
     // `otp code` resolves over every account on each call: no allocation
     // per account (see `classify`).
-    let q = query.to_lowercase();
+    let q = Query::new(query);
     let (mut exact, mut partial) = (Vec::new(), Vec::new());
     for (i, a) in items.iter().enumerate() {
         match classify(a.issuer(), a.name(), &q) {
@@ -214,7 +214,26 @@ pub(crate) enum Match {
     None,
 }
 
-/// How lower-cased `q` matches the account `issuer`/`name`: exactly
+/// A query lower-cased, with what [`classify`] asks of it for every
+/// account worked out once.
+pub(crate) struct Query {
+    lower: String,
+    ascii: bool,
+    colon: bool,
+}
+
+impl Query {
+    pub(crate) fn new(query: &str) -> Self {
+        let lower = query.to_lowercase();
+        Query {
+            ascii: lower.is_ascii(),
+            colon: lower.contains(':'),
+            lower,
+        }
+    }
+}
+
+/// How the query matches the account `issuer`/`name`: exactly
 /// (`issuer:name`, `issuer` or `name`, ignoring case), as a part of
 /// `issuer:name`, or not at all.
 ///
@@ -222,14 +241,14 @@ pub(crate) enum Match {
 /// allocation. (The lower case of ASCII text is ASCII, so a query that is
 /// not ASCII once lower-cased cannot match such a label.) Other labels take
 /// Unicode lower-casing.
-pub(crate) fn classify(issuer: &str, name: &str, query: &str) -> Match {
+pub(crate) fn classify(issuer: &str, name: &str, query: &Query) -> Match {
     if !(issuer.is_ascii() && name.is_ascii()) {
-        return label_match(&lower(issuer), &lower(name), query);
+        return label_match(&lower(issuer), &lower(name), &query.lower);
     }
-    if !query.is_ascii() {
+    if !query.ascii {
         return Match::None;
     }
-    let (i, n, q) = (issuer.as_bytes(), name.as_bytes(), query.as_bytes());
+    let (i, n, q) = (issuer.as_bytes(), name.as_bytes(), query.lower.as_bytes());
     // `q` is lower-case: comparing without case is comparing lower-cased.
     let is_q = |part: &[u8]| part.eq_ignore_ascii_case(q);
     let label_is_q = match (i.is_empty(), n.is_empty()) {
@@ -247,7 +266,7 @@ pub(crate) fn classify(issuer: &str, name: &str, query: &str) -> Match {
     }
     // A part without ':' lies inside the issuer or the name; one with ':'
     // needs the whole label (`crate::model::label`), built on the stack.
-    let contained = if !q.contains(&b':') {
+    let contained = if !query.colon {
         contains(i, q) || contains(n, q)
     } else {
         let mut buf = [0u8; 256];
@@ -261,7 +280,7 @@ pub(crate) fn classify(issuer: &str, name: &str, query: &str) -> Match {
                 &buf[..i.len() + 1 + n.len()]
             }
             (false, false) => {
-                return label_match(&lower(issuer), &lower(name), query);
+                return label_match(&lower(issuer), &lower(name), &query.lower);
             }
         };
         contains(label, q)
@@ -273,17 +292,23 @@ pub(crate) fn classify(issuer: &str, name: &str, query: &str) -> Match {
     }
 }
 
-/// Whether lower-case `needle` occurs in `hay`, ignoring ASCII case (both
-/// short: a label and a query).
+/// Whether lower-case ASCII `needle` occurs in ASCII `hay`, ignoring case
+/// (both short: a label and a query).
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     let Some((&first, rest)) = needle.split_first() else {
         return true;
     };
-    hay.len() >= needle.len()
-        && (0..=hay.len() - needle.len()).any(|s| {
-            hay[s].to_ascii_lowercase() == first
-                && hay[s + 1..s + needle.len()].eq_ignore_ascii_case(rest)
-        })
+    if hay.len() < needle.len() || first.is_ascii_uppercase() {
+        return false;
+    }
+    // The lower case of `h` is `first` exactly when `h | fold == first`:
+    // for a letter, `h` is it in either case; for anything else, `h` is it.
+    let fold = if first.is_ascii_lowercase() { 0x20 } else { 0 };
+    let starts = &hay[..=hay.len() - needle.len()];
+    starts
+        .iter()
+        .enumerate()
+        .any(|(s, &h)| h | fold == first && hay[s + 1..s + needle.len()].eq_ignore_ascii_case(rest))
 }
 
 /// Lower-case, borrowing when the text already is.
