@@ -237,6 +237,38 @@ enum Section {
     Other,
 }
 
+/// What the first byte of a line can start, for [`scan_lines`].
+const NOT_OURS: u8 = 1;
+const TABLE: u8 = 2;
+const ACCOUNT_KEY: u8 = 4;
+const TOP_KEY: u8 = 8;
+const FIRST_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = NOT_OURS;
+    t[b'\'' as usize] = NOT_OURS;
+    t[b']' as usize] = NOT_OURS;
+    t[b'[' as usize] = TABLE;
+    t[b'i' as usize] = ACCOUNT_KEY;
+    t[b'n' as usize] = ACCOUNT_KEY;
+    t[b'v' as usize] = TOP_KEY;
+    t[b'a' as usize] = TOP_KEY;
+    t[b't' as usize] = TOP_KEY;
+    t
+};
+
+impl Section {
+    /// The kinds of line that matter in this section.
+    fn wants(&self) -> u8 {
+        NOT_OURS
+            | TABLE
+            | match self {
+                Section::Top => TOP_KEY,
+                Section::Account => ACCOUNT_KEY,
+                Section::AccountSub | Section::Other => 0,
+            }
+    }
+}
+
 /// An `[[accounts]]` table being read.
 struct Pending<'a> {
     start: usize,
@@ -317,22 +349,21 @@ fn scan_lines<'a>(
         while p < end && matches!(bytes[p], b' ' | b'\t') {
             p += 1;
         }
-        let first = match bytes[p..end].first() {
-            None | Some(b'#' | b'\r') => continue,
-            Some(&b) => b,
-        };
+        if p == end {
+            continue;
+        }
+        let first = bytes[p];
         // Only keys that can matter are looked at: `id`, `issuer`, `name` in
         // an account; `version`, `accounts`, `trash` at the top. Quoted keys,
-        // or the rest of a multi-line array, are not our layout.
-        let relevant = match first {
-            b'"' | b'\'' | b']' => return None,
-            b'[' => true,
-            b'i' | b'n' => state.section == Section::Account,
-            b'v' | b'a' | b't' => state.section == Section::Top,
-            _ => false,
-        };
-        if !relevant {
+        // or the rest of a multi-line array, are not our layout. Most lines
+        // are dismissed here by one table lookup (comments, `\r` and blank
+        // lines among them).
+        let class = FIRST_BYTE[usize::from(first)];
+        if class & state.section.wants() == 0 {
             continue;
+        }
+        if class & NOT_OURS != 0 {
+            return None;
         }
         if first == b'[' {
             // `p` and `end` sit next to ASCII bytes: both are char boundaries.
@@ -438,18 +469,38 @@ impl<'a> Newlines<'a> {
     }
 }
 
+/// The high bit of each byte of `word` equal to `byte`, exactly (no carries
+/// between bytes).
+#[inline]
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // Bytes equal to `byte` become zero; then only zero bytes keep their
+    // high bit clear in `(x & LOW7) + LOW7`, and `| x` rules out the rest.
+    let x = word ^ u64::from_ne_bytes([byte; 8]);
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// Whether `bytes` hold a `"` or a `\`, eight bytes at a time.
+fn has_quote_or_backslash(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    let mut found = 0;
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let w = u64::from_le_bytes(w);
+        found |= bytes_equal(w, b'"') | bytes_equal(w, b'\\');
+    }
+    found != 0 || words.remainder().iter().any(|&b| b == b'"' || b == b'\\')
+}
+
 /// The `\n` bytes of a 64-byte block as a bit mask, eight bytes at a time.
 #[inline]
 fn newline_bits(block: &[u8; 64]) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let mut bits = 0;
     for (k, word) in block.chunks_exact(8).enumerate() {
         let mut w = [0u8; 8];
         w.copy_from_slice(word);
-        // Bytes equal to b'\n' become zero; the high bit of each zero byte
-        // is then set exactly (no carries between bytes).
-        let x = u64::from_le_bytes(w) ^ 0x0a0a_0a0a_0a0a_0a0a;
-        let high = !(((x & LOW7) + LOW7) | x | LOW7);
+        let high = bytes_equal(u64::from_le_bytes(w), b'\n');
         // Shifted down, byte i holds its flag in bit 8i; times the constant,
         // flag i lands on bit 56 + i, and the top byte is the eight flags
         // (`newline_bits_packs_every_pattern` checks all 256).
@@ -492,9 +543,17 @@ fn strip_comment(value: &str) -> &str {
 /// A TOML basic ("…") or literal ('…') one-line string, with an optional
 /// trailing comment; `None` for anything else.
 fn parse_string(value: &str) -> Option<Cow<'_, str>> {
-    // Common case, no allocation: a basic string with no escapes. (Names
-    // are short: a plain loop beats a search call.)
+    // Most common case, as otp writes it: the whole value is a basic string
+    // with no escapes.
     let bytes = value.as_bytes();
+    if let [b'"', inner @ .., b'"'] = bytes
+        && !has_quote_or_backslash(inner)
+    {
+        // The quotes are ASCII: both cuts are char boundaries.
+        return Some(Cow::Borrowed(&value[1..value.len() - 1]));
+    }
+    // Common case, no allocation: a basic string with no escapes, then
+    // perhaps a comment. (Names are short: a plain loop beats a search call.)
     if bytes.first() == Some(&b'"') {
         let close = bytes[1..]
             .iter()
@@ -779,6 +838,14 @@ mod tests {
         ) {
             let expected: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == b'\n').collect();
             prop_assert_eq!(Newlines::new(&bytes).collect::<Vec<_>>(), expected);
+        }
+
+        #[test]
+        fn quotes_and_backslashes_are_found_exactly(bytes in proptest::collection::vec(
+            prop_oneof![Just(b'"'), Just(b'\\'), Just(0xa2), Just(0xdc), Just(b'!'), any::<u8>()], 0..40)
+        ) {
+            let expected = bytes.iter().any(|&b| b == b'"' || b == b'\\');
+            prop_assert_eq!(has_quote_or_backslash(&bytes), expected);
         }
 
         #[test]

@@ -494,6 +494,25 @@ mod tests {
                 Err(_) => proptest::prop_assert!(expected.len() > 1),
             }
         }
+
+        /// `contains` on labels longer than its eight-byte steps, with
+        /// bytes that are one bit from a letter's other case, and NUL.
+        #[test]
+        fn contains_agrees_with_lowercasing(
+            hay in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"aAbB`@{[\0:".to_vec()),
+                    0u8..128,
+                ],
+                0..40,
+            ),
+            needle in proptest::collection::vec(
+                proptest::sample::select(b"ab`@{[\0:".to_vec()), 0..4),
+        ) {
+            let expected = hay.to_ascii_lowercase().windows(needle.len().max(1)).any(|w| w == needle)
+                || needle.is_empty();
+            proptest::prop_assert_eq!(contains(&hay, &needle), expected);
+        }
     }
 
     #[test]
