@@ -5,12 +5,16 @@
 #
 # Usage: bench/code.sh [path/to/otp]   (default: target/release/otp;
 #        build it first with `cargo build --release`)
+#        BASE=path/to/older/otp bench/code.sh   also times another build in
+#        the same runs, for a before/after that shares the machine's noise.
+#        RUNS=N sets the runs per command (default 300).
 # Needs: hyperfine, oathtool, python3, /usr/bin/time, Xvfb, xclip.
 # Prints markdown tables (results go into bench/clipboard.md by hand).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OTP=$(realpath "${1:-target/release/otp}")
+BASE=${BASE:+$(realpath "$BASE")}
 [ -x "$OTP" ] || { echo "no otp binary at $OTP (cargo build --release)" >&2; exit 1; }
 for tool in hyperfine oathtool python3 Xvfb xclip; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
@@ -79,8 +83,8 @@ echo "oathtool: $(oathtool --version | head -1)"
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 echo
 
-summary="| accounts | vault | otp code, empty trash | otp code, 1 in trash | oathtool --totp -b | wall ratio (empty / 1 in trash) | CPU user+sys: otp empty / 1 in trash / oathtool | peak RSS (empty / 1 in trash) |
-|---:|---:|---:|---:|---:|---:|---:|---:|"
+summary="| accounts | vault | otp code, empty trash | otp code, 1 in trash | oathtool --totp -b | wall ratio (empty / 1 in trash) | CPU user+sys: otp empty / 1 in trash / oathtool | peak RSS (empty / 1 in trash) |${BASE:+ base (median, ratio) |}
+|---:|---:|---:|---:|---:|---:|---:|---:|${BASE:+---:|}"
 for n in 1 1000 10000; do
   vault=$(make_vault "$n")
   export OTP_VAULT="$vault" OTP_IDENTITY="$WORK/key.txt"
@@ -88,23 +92,37 @@ for n in 1 1000 10000; do
   want=$(oathtool --totp -b "$SECRET" --now "@1700000000")
   got=$("$OTP" code "$QUERY" --at 1700000000)
   [ "$want" = "$got" ] || { echo "otp ($got) and oathtool ($want) disagree" >&2; exit 1; }
-  hyperfine -N --warmup 10 --min-runs 100 \
+  base=()
+  [ -n "$BASE" ] && base=(-n "base: otp code ($n accounts, empty trash)" "$BASE code $QUERY")
+  hyperfine -N --warmup 20 --min-runs "${RUNS:-300}" \
     --export-json "$WORK/h-$n.json" --export-markdown "$RESULTS/code-$n.md" \
     -n "otp code ($n accounts, empty trash)" "$OTP code $QUERY" \
     -n "otp code ($n accounts, 1 in trash)" "$OTP --vault $WORK/vault-$n-trash.age code $QUERY" \
-    -n "oathtool --totp -b" "oathtool --totp -b $SECRET" >/dev/null
+    -n "oathtool --totp -b" "oathtool --totp -b $SECRET" "${base[@]}" >/dev/null
   row=$(python3 - "$WORK/h-$n.json" <<'EOF'
 import json, sys
-e, t, a = json.load(open(sys.argv[1]))["results"]
-f = lambda x: f"{x['mean']*1000:.1f} ± {x['stddev']*1000:.1f} ms"
+results = json.load(open(sys.argv[1]))["results"]
+e, t, a = results[:3]
+# Medians: on a shared VM a few slow runs move the mean far more than the
+# typical run; means are kept beside them.
+f = lambda x: f"{x['median']*1000:.2f} ms ({x['mean']*1000:.1f} ± {x['stddev']*1000:.1f})"
 c = lambda x: f"{(x['user'] + x['system'])*1000:.1f}"
-print(f"{f(e)} | {f(t)} | {f(a)} | {e['mean']/a['mean']:.1f}× / {t['mean']/a['mean']:.1f}× | {c(e)} / {c(t)} / {c(a)} ms")
+row = f"{f(e)} | {f(t)} | {f(a)} | {e['median']/a['median']:.1f}× / {t['median']/a['median']:.1f}× | {c(e)} / {c(t)} / {c(a)} ms"
+if len(results) > 3:  # BASE: the same vault, read by the binary compared against
+    b = results[3]
+    row += f" | {b['median']*1000:.2f} ms, {b['median']/a['median']:.1f}×"
+print(row)
 EOF
 )
   rss_e=$(peak_kib "$OTP" code "$QUERY")
   rss_t=$(OTP_VAULT="$WORK/vault-$n-trash.age" peak_kib "$OTP" code "$QUERY")
   size=$(stat -c %s "$vault")
-  summary+=$'\n'"| $n | $((size / 1024)) KiB | $row | $((rss_e / 1024)) / $((rss_t / 1024)) MiB |"
+  rss="$((rss_e / 1024)) / $((rss_t / 1024)) MiB"
+  if [ -n "$BASE" ]; then # keep the columns in header order
+    summary+=$'\n'"| $n | $((size / 1024)) KiB | ${row% | *} | $rss | ${row##* | } |"
+  else
+    summary+=$'\n'"| $n | $((size / 1024)) KiB | $row | $rss |"
+  fi
 done
 echo "$summary"
 echo

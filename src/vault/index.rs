@@ -108,8 +108,13 @@ pub fn find_streaming(
             if len > MAX_CARRY {
                 return Ok(None);
             }
-            // Grown by hand so the old buffer is wiped, not just freed.
-            let mut bigger = Zeroizing::new(vec![0u8; len + PIECE]);
+            // Grown by hand so the old buffer is wiped, not just freed;
+            // doubled, so a long table is not copied once per piece, up to
+            // room for the longest table held.
+            let size = (len + PIECE)
+                .max(2 * buf.len())
+                .min(MAX_CARRY + PIECE + MIN_ROOM);
+            let mut bigger = Zeroizing::new(vec![0u8; size]);
             bigger[..len].copy_from_slice(&buf[..len]);
             buf = bigger;
         }
@@ -327,9 +332,9 @@ fn scan_lines<'a>(
     mut visit: impl FnMut(Header<'a>),
 ) -> Option<usize> {
     // This runs over the whole vault on every `otp code`, so it works on
-    // bytes: a SIMD search for triple quotes, line ends found eight bytes at
-    // a time, and most lines dismissed by their first byte without being
-    // sliced or trimmed.
+    // bytes: a SIMD search for triple quotes, line ends found as a bit mask
+    // per 64 bytes, and most lines dismissed by a table lookup on their
+    // first byte without being sliced or trimmed.
     let bytes = text.as_bytes();
     // A multi-line string could hide a fake `[[accounts]]` line.
     if memchr::memmem::find(bytes, b"\"\"\"").is_some()
@@ -710,6 +715,29 @@ mod tests {
             next: 0,
         };
         assert_eq!(find_streaming(reader, 0, "nothing").unwrap(), None);
+    }
+
+    #[test]
+    fn streaming_holds_a_long_table_up_to_its_limit() {
+        let labels = vec![("A".to_string(), "a".to_string()); 3];
+        for (note, found) in [(5 * PIECE, true), (2 * MAX_CARRY, false)] {
+            let mut v = vault_with(&labels);
+            v.accounts[1].issuer = "Long".into();
+            v.accounts[1].note = Some("n".repeat(note));
+            let text = v.to_toml();
+            let reader = Pieces {
+                data: text.as_bytes(),
+                sizes: vec![PIECE / 3],
+                next: 0,
+            };
+            let got = find_streaming(reader, text.len(), "long").unwrap();
+            // Over the limit the full path takes the file (`None` here).
+            assert_eq!(
+                got.as_ref(),
+                found.then_some(&v.accounts[1]),
+                "note of {note} bytes"
+            );
+        }
     }
 
     #[test]
