@@ -155,7 +155,7 @@ pub fn find_streaming(
 /// (usually one), and picks as [`resolve`] does.
 struct Picker<'q> {
     query: &'q str,
-    lower: Query,
+    prepared: Query,
     by_id: Option<Zeroizing<String>>,
     exact: Vec<Zeroizing<String>>,
     partial: Vec<Zeroizing<String>>,
@@ -165,7 +165,7 @@ impl<'q> Picker<'q> {
     fn new(query: &'q str) -> Self {
         Picker {
             query,
-            lower: Query::new(query),
+            prepared: Query::new(query),
             by_id: None,
             exact: Vec::new(),
             partial: Vec::new(),
@@ -181,7 +181,7 @@ impl<'q> Picker<'q> {
             self.by_id = Some(keep());
             return;
         }
-        match classify(&header.issuer, &header.name, &self.lower) {
+        match classify(&header.issuer, &header.name, &self.prepared) {
             Match::Exact => self.exact.push(keep()),
             Match::Partial => self.partial.push(keep()),
             Match::None => {}

@@ -495,8 +495,8 @@ mod tests {
             }
         }
 
-        /// `contains` on labels longer than its eight-byte steps, with
-        /// bytes that are one bit from a letter's other case, and NUL.
+        /// `contains` against lower-casing the label, with bytes that are
+        /// one bit from a letter's other case, and NUL.
         #[test]
         fn contains_agrees_with_lowercasing(
             hay in proptest::collection::vec(
