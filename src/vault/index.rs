@@ -13,7 +13,9 @@
 //!
 //! [`find_streaming`] does the same while the vault is being decrypted, one
 //! piece at a time, so `otp code` never holds the whole plaintext and its
-//! memory does not grow with the vault.
+//! memory does not grow with the vault. A piece in which the query's bytes
+//! do not occur cannot hold an answer (`Absent`): only its table headers
+//! are read, so most of the vault is searched, not parsed.
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -98,6 +100,7 @@ pub fn find_streaming(
     query: &str,
 ) -> std::io::Result<Option<Account>> {
     let mut picker = Picker::new(query);
+    let absent = Absent::new(&picker.prepared);
     let mut state = ScanState::default();
     // `buf[..len]` is the text not yet scanned; the buffer is sized to the
     // vault, up to one piece, so a small vault touches little memory.
@@ -135,11 +138,19 @@ pub fn find_streaming(
                 None => continue,
             }
         };
-        let Ok(text) = std::str::from_utf8(&buf[..end]) else {
-            return Ok(None);
-        };
-        let Some(resume) = scan_lines(text, &mut state, last, |header| picker.offer(&header))
-        else {
+        let piece = &buf[..end];
+        // Most pieces hold no account that can answer: those only have
+        // their tables followed, not their lines read.
+        let resume =
+            if state.section != Section::Top && absent.as_ref().is_some_and(|a| a.from(piece)) {
+                follow_tables(piece, &mut state, last)
+            } else {
+                let Ok(text) = std::str::from_utf8(piece) else {
+                    return Ok(None);
+                };
+                scan_lines(text, &mut state, last, |header| picker.offer(&header))
+            };
+        let Some(resume) = resume else {
             return Ok(None);
         };
         if last {
@@ -149,6 +160,109 @@ pub fn find_streaming(
         len -= resume;
     }
     Ok(picker.pick().and_then(|block| parse_one(&block)))
+}
+
+/// Tells the pieces of vault text in which no account can answer a query.
+///
+/// An account answers only if the lower-cased query is part of its issuer
+/// or its name, or is its id (see [`classify`]). When the lower-cased query
+/// is ASCII without `:`, a piece that is ASCII and has no `\` holds its
+/// labels and ids as they are written, so a piece in which the query does
+/// not occur, ignoring ASCII case, holds no answer. (`:` could join an
+/// issuer to a name; an escape or a non-ASCII letter could spell the query
+/// with other bytes.) The search looks for the query's rarest byte, in both
+/// cases, and compares around each hit.
+struct Absent {
+    query: Vec<u8>,
+    /// Where in `query` the byte searched for is.
+    at: usize,
+}
+
+/// Bytes of a vault in otp's layout, commonest first (keys, quotes,
+/// timestamps, base32 secrets); letters in lower case. A byte not listed is
+/// taken to be rarer than all of them.
+const COMMON: &[u8] = b" t\n\"e=20c1dr:aoispu-3z6h4g5n8l7[]m9yfbjvwxkq";
+
+impl Absent {
+    fn new(prepared: &Query) -> Option<Absent> {
+        let query = prepared.lower.as_bytes();
+        if query.is_empty() || !prepared.ascii || prepared.colon {
+            return None;
+        }
+        let rank = |b: u8| {
+            COMMON
+                .iter()
+                .position(|&c| c == b.to_ascii_lowercase())
+                .unwrap_or(COMMON.len())
+        };
+        // The rarest byte; of equally rare ones, the first.
+        let at = (0..query.len()).max_by_key(|&i| (rank(query[i]), usize::MAX - i))?;
+        Some(Absent {
+            query: query.to_vec(),
+            at,
+        })
+    }
+
+    /// Whether `piece` certainly holds no account that answers the query.
+    fn from(&self, piece: &[u8]) -> bool {
+        if !piece.is_ascii() || memchr::memchr(b'\\', piece).is_some() {
+            return false;
+        }
+        let (q, at) = (&self.query[..], self.at);
+        let found = |p: usize| {
+            p >= at
+                && piece
+                    .get(p - at..p - at + q.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(q))
+        };
+        let b = q[at];
+        if b.is_ascii_alphabetic() {
+            !memchr::memchr2_iter(b, b.to_ascii_uppercase(), piece).any(found)
+        } else {
+            !memchr::memchr_iter(b, piece).any(found)
+        }
+    }
+}
+
+/// [`scan_lines`] for a piece in which no account answers the query: only
+/// its table headers are read, to know the section at its end and where
+/// the account table still open there starts (the next piece starts with
+/// it). Headers the scan does not know send the file down the full path,
+/// as [`scan_lines`] would. The piece is ASCII ([`Absent::from`]).
+fn follow_tables(piece: &[u8], state: &mut ScanState, last: bool) -> Option<usize> {
+    // A multi-line string could hide a fake header, or make a real one text.
+    if memchr::memmem::find(piece, b"\"\"\"").is_some()
+        || memchr::memmem::find(piece, b"'''").is_some()
+    {
+        return None;
+    }
+    // A piece in an account table starts with that table's header.
+    let mut open = matches!(state.section, Section::Account | Section::AccountSub).then_some(0);
+    for p in memchr::memchr_iter(b'[', piece) {
+        // Only a `[` that starts a line (after spaces or tabs) opens a table.
+        let start = piece[..p]
+            .iter()
+            .rposition(|&b| !matches!(b, b' ' | b'\t'))
+            .map_or(0, |i| i + 1);
+        if start > 0 && piece[start - 1] != b'\n' {
+            continue;
+        }
+        let end = memchr::memchr(b'\n', &piece[p..]).map_or(piece.len(), |n| p + n);
+        // ASCII: every cut is a char boundary.
+        let table = Table::of(std::str::from_utf8(&piece[p..end]).ok()?)?;
+        match table {
+            Table::Account => open = Some(start),
+            Table::AccountSub => {
+                open?;
+            }
+            Table::Trash => open = None,
+        }
+        state.section = table.section();
+    }
+    if last {
+        return state.version_ok.then_some(piece.len());
+    }
+    Some(open.unwrap_or(piece.len()))
 }
 
 /// Resolution while scanning: keeps the tables of the accounts that match
@@ -232,6 +346,47 @@ fn trim_toml(text: &str) -> &str {
         .map_or(start, |i| i + 1);
     // Only ASCII bytes were cut: both ends are char boundaries.
     &text[start..end]
+}
+
+/// The tables [`scan_lines`] reads past; any other sends the file down the
+/// full path.
+#[derive(Clone, Copy)]
+enum Table {
+    /// `[[accounts]]`
+    Account,
+    /// `[accounts.…]` or `[[accounts.…]]`, inside the account before it
+    AccountSub,
+    /// `[[trash]]`, `[trash.…]` or `[[trash.…]]`
+    Trash,
+}
+
+impl Table {
+    /// The table a header line (from its `[`) opens.
+    fn of(line: &str) -> Option<Table> {
+        let head = if line == "[[accounts]]" {
+            line
+        } else {
+            trim_toml(line.split_once('#').map_or(line, |(h, _)| h))
+        };
+        if head == "[[accounts]]" {
+            Some(Table::Account)
+        } else if head.starts_with("[[accounts.") || head.starts_with("[accounts.") {
+            Some(Table::AccountSub)
+        } else if head == "[[trash]]" || head.starts_with("[trash.") || head.starts_with("[[trash.")
+        {
+            Some(Table::Trash)
+        } else {
+            None
+        }
+    }
+
+    fn section(self) -> Section {
+        match self {
+            Table::Account => Section::Account,
+            Table::AccountSub => Section::AccountSub,
+            Table::Trash => Section::Other,
+        }
+    }
 }
 
 #[derive(PartialEq)]
@@ -372,37 +527,29 @@ fn scan_lines<'a>(
         }
         if first == b'[' {
             // `p` and `end` sit next to ASCII bytes: both are char boundaries.
-            let t = &text[p..end];
-            let head = if t == "[[accounts]]" {
-                t
-            } else {
-                trim_toml(t.split_once('#').map_or(t, |(h, _)| h))
-            };
-            if head == "[[accounts]]" {
-                if let Some(done) = current.take() {
-                    visit(done.close(text, start)?);
+            let table = Table::of(&text[p..end])?;
+            match table {
+                Table::Account => {
+                    if let Some(done) = current.take() {
+                        visit(done.close(text, start)?);
+                    }
+                    current = Some(Pending {
+                        start,
+                        id: None,
+                        issuer: Cow::Borrowed(""),
+                        name: Cow::Borrowed(""),
+                    });
                 }
-                current = Some(Pending {
-                    start,
-                    id: None,
-                    issuer: Cow::Borrowed(""),
-                    name: Cow::Borrowed(""),
-                });
-                state.section = Section::Account;
-            } else if head.starts_with("[[accounts.") || head.starts_with("[accounts.") {
-                current.as_ref()?;
-                state.section = Section::AccountSub;
-            } else if head == "[[trash]]"
-                || head.starts_with("[trash.")
-                || head.starts_with("[[trash.")
-            {
-                if let Some(done) = current.take() {
-                    visit(done.close(text, start)?);
+                Table::AccountSub => {
+                    current.as_ref()?;
                 }
-                state.section = Section::Other;
-            } else {
-                return None;
+                Table::Trash => {
+                    if let Some(done) = current.take() {
+                        visit(done.close(text, start)?);
+                    }
+                }
             }
+            state.section = table.section();
             continue;
         }
         // A bare key (TOML's `A-Za-z0-9_-`), then `=`. Anything else (a
@@ -718,6 +865,28 @@ mod tests {
     }
 
     #[test]
+    fn skipped_pieces_carry_their_open_table() {
+        // Names only (no `:`), so pieces without the name are skipped, and
+        // reads of many sizes split the wanted table at every line.
+        let labels: Vec<(String, String)> = (0..300)
+            .map(|i| (format!("Svc{i}"), format!("user{i:04}")))
+            .collect();
+        let v = vault_with(&labels);
+        let text = v.to_toml();
+        for sizes in [vec![1], vec![7, 300], vec![61], vec![97, 13], vec![PIECE]] {
+            for i in (0..300).step_by(23) {
+                let reader = Pieces {
+                    data: text.as_bytes(),
+                    sizes: sizes.clone(),
+                    next: 0,
+                };
+                let found = find_streaming(reader, 0, &format!("USER{i:04}")).unwrap();
+                assert_eq!(found.as_ref(), Some(&v.accounts[i]), "{sizes:?} {i}");
+            }
+        }
+    }
+
+    #[test]
     fn streaming_holds_a_long_table_up_to_its_limit() {
         let labels = vec![("A".to_string(), "a".to_string()); 3];
         for (note, found) in [(5 * PIECE, true), (2 * MAX_CARRY, false)] {
@@ -738,6 +907,88 @@ mod tests {
                 "note of {note} bytes"
             );
         }
+    }
+
+    fn absent(query: &str) -> Option<Absent> {
+        Absent::new(&Query::new(query))
+    }
+
+    #[test]
+    fn absent_is_sure_only_where_no_label_can_answer() {
+        let piece = b"[[accounts]]\nid = \"ab12cd34\"\nissuer = \"Microsoft Azure\"\nname = \"me\"\nsecret = \"JBSWY3DPEHPK3PXP\"\n";
+        assert!(!absent("azure").unwrap().from(piece), "in the issuer");
+        assert!(!absent("AZURE").unwrap().from(piece), "any case");
+        assert!(!absent("ab12cd34").unwrap().from(piece), "the id");
+        assert!(absent("github").unwrap().from(piece));
+        assert!(absent("zz").unwrap().from(piece));
+        // Hits outside labels are hits too: the piece is read.
+        assert!(!absent("jbswy").unwrap().from(piece));
+        assert!(!absent("issuer").unwrap().from(piece));
+        // An escape or a non-ASCII letter could spell the query otherwise.
+        assert!(!absent("github").unwrap().from(b"name = \"\\u0067ithub\"\n"));
+        assert!(
+            !absent("k")
+                .unwrap()
+                .from("name = \"\u{212a}\"\n".as_bytes())
+        );
+        // Queries whose matches need more than their bytes: never sure.
+        assert!(
+            absent("microsoft azure:me").is_none(),
+            "':' joins issuer and name"
+        );
+        assert!(absent("é").is_none());
+        assert!(absent("").is_none());
+        // The Kelvin sign lower-cases to ASCII `k`, and is matched as `k`.
+        assert!(!absent("\u{212a}").unwrap().from(b"name = \"Key\"\n"));
+    }
+
+    #[test]
+    fn the_rarest_query_byte_is_searched() {
+        let a = absent("svc00001").unwrap();
+        assert_eq!(a.query[a.at], b'v');
+        let a = absent("2fa").unwrap();
+        assert_eq!(a.query[a.at], b'f');
+        // Hits at the very start and end of a piece.
+        assert!(!absent("svc").unwrap().from(b"svc"));
+        assert!(!absent("vc").unwrap().from(b"x = 1\nsvc"));
+        assert!(absent("svcx").unwrap().from(b"svc"));
+    }
+
+    #[test]
+    fn tables_are_followed_in_pieces_without_answers() {
+        let mut state = ScanState {
+            section: Section::Account,
+            version_ok: true,
+        };
+        // The piece starts with its open table; a later one stays open.
+        let piece = b"[[accounts]]\nid = \"a\"\ntags = [\"x\"]\n  [[accounts]] # b\nid = \"b\"\n";
+        assert_eq!(follow_tables(piece, &mut state, false), Some(35));
+        assert!(state.section == Section::Account);
+        let piece = b"[[accounts]]\nid = \"b\"\n[accounts.extra]\nx = 1\n[[trash]]\nid = \"c\"\n";
+        assert_eq!(follow_tables(piece, &mut state, false), Some(piece.len()));
+        assert!(state.section == Section::Other);
+        // A sub-table keeps its account open.
+        state.section = Section::Account;
+        let piece = b"[[accounts]]\nid = \"b\"\n[accounts.extra]\nx = 1\n";
+        assert_eq!(follow_tables(piece, &mut state, false), Some(0));
+        assert!(state.section == Section::AccountSub);
+        // Headers the scan does not read, or a multi-line string: full path.
+        for odd in [
+            &b"[[accounts]]\n[weird]\n"[..],
+            b"[[accounts]]\nx = [\n[1, 2],\n]\n",
+            b"[[accounts]]\n[[ accounts ]]\n",
+            b"[[accounts]]\nnote = '''\n[[accounts]]\n'''\n",
+        ] {
+            state.section = Section::Account;
+            let text = String::from_utf8_lossy(odd);
+            assert_eq!(follow_tables(odd, &mut state, false), None, "{text}");
+        }
+        state.section = Section::Other;
+        let sub = b"[accounts.x]\n";
+        assert_eq!(follow_tables(sub, &mut state, false), None, "no account");
+        // The last piece checks the version, as `scan_lines` does.
+        state.version_ok = false;
+        assert_eq!(follow_tables(b"x = 1\n", &mut state, true), None);
     }
 
     #[test]
@@ -852,6 +1103,48 @@ mod tests {
                 _ => None,
             };
             prop_assert_eq!(streamed, whole);
+        }
+
+        /// Vaults whose pieces are mostly skipped (ASCII labels), read in
+        /// pieces of any size, give what a full parse gives, also with lines
+        /// a hand edit could add.
+        #[test]
+        fn skipping_agrees_with_full_parse(
+            labels in proptest::collection::vec(("[a-zA-Z0-9 .@_-]{0,10}", "[a-z0-9.@_]{0,10}"), 0..40),
+            query in "[a-zA-Z0-9.]{1,3}|id0000[0-3][0-9]",
+            trash in any::<bool>(),
+            pieces in proptest::collection::vec(1usize..3000, 1..8),
+            extra in proptest::option::of((0usize..2000, proptest::sample::select(vec![
+                "\"tags\" = [\"x\"]",
+                "  # [[accounts]]",
+                "extra = [\n  \"a\",\n]",
+                "[accounts.extra]\nk = 1",
+                "[[trash]]\nid = \"t\"",
+                "x = 1 # [weird]",
+            ]))),
+        ) {
+            let v = vault_with_trash(&labels, trash);
+            let mut text = v.to_toml();
+            let edited = extra.is_some();
+            if let Some((at, line)) = extra {
+                // After a line of an account table, when there is one.
+                let starts: Vec<usize> = text.match_indices("\nnote = ").map(|(i, _)| i + 1).collect();
+                if let Some(&pos) = starts.get(at % starts.len().max(1)) {
+                    text.insert_str(pos, &format!("{line}\n"));
+                }
+            }
+            let reader = Pieces { data: text.as_bytes(), sizes: pieces, next: 0 };
+            let streamed = find_streaming(reader, 0, &query).unwrap();
+            // (An edit can make the vault invalid, as a table inside an
+            // account does; only valid vaults are compared.)
+            if let Ok(parsed) = Vault::parse(&text) {
+                let full = parsed.find(&query).ok().map(|i| parsed.accounts[i].clone());
+                // After a hand edit the fast path may decline (None); an
+                // answer is the full one. On otp's own layout it answers.
+                if streamed.is_some() || !edited {
+                    prop_assert_eq!(streamed, full);
+                }
+            }
         }
 
         #[test]
