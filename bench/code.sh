@@ -3,19 +3,25 @@
 # 10,000 accounts against `oathtool --totp -b`, peak memory, and the time of
 # `otp code --copy` until the code is on an X11 clipboard (under Xvfb).
 #
-# Usage: bench/code.sh [path/to/otp]   (default: target/release/otp;
-#        build it first with `cargo build --release`)
+# Usage: bench/code.sh [path/to/otp]   (default: the binary as shipped on
+#        x86_64 Linux, target/x86_64-unknown-linux-gnu/release/otp; build it
+#        first with `cargo build-static`)
 #        BASE=path/to/older/otp bench/code.sh   also times another build in
-#        the same runs, for a before/after that shares the machine's noise.
+#        the same runs, for a before/after that shares the machine's noise
+#        (BASE=target/release/otp: the default dynamically linked build).
+# Compare binaries in the same page-cache state: a binary just copied with
+# `cp` starts up to 0.3 ms faster than the same file read back from disk
+# or written by the linker (fewer page faults), until the cache drops it.
+# So time binaries where the build left them, never fresh copies.
 #        RUNS=N sets the runs per command (default 300).
 # Needs: hyperfine, oathtool, python3, /usr/bin/time, Xvfb, xclip.
 # Prints markdown tables (results go into bench/clipboard.md by hand).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-OTP=$(realpath "${1:-target/release/otp}")
+OTP=$(realpath "${1:-target/x86_64-unknown-linux-gnu/release/otp}")
 BASE=${BASE:+$(realpath "$BASE")}
-[ -x "$OTP" ] || { echo "no otp binary at $OTP (cargo build --release)" >&2; exit 1; }
+[ -x "$OTP" ] || { echo "no otp binary at $OTP (cargo build-static)" >&2; exit 1; }
 for tool in hyperfine oathtool python3 Xvfb xclip; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
 done
@@ -78,7 +84,11 @@ peak_kib() { # command... -> peak RSS in KiB
   /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'
 }
 
-echo "otp: $OTP ($("$OTP" --version))"
+linkage() { # binary -> how it is linked
+  if readelf -lW "$1" | grep -q INTERP; then echo "dynamically linked"; else echo "static"; fi
+}
+echo "otp: $OTP ($("$OTP" --version), $(linkage "$OTP"))"
+[ -n "$BASE" ] && echo "base: $BASE ($("$BASE" --version), $(linkage "$BASE"))"
 echo "oathtool: $(oathtool --version | head -1)"
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 echo
