@@ -139,7 +139,9 @@ echo
 
 # --copy until the code is on the clipboard: otp exits only after its
 # serving child owns the X11 clipboard, so the process time is that time.
-Xvfb -displayfd 3 -nolisten tcp -screen 0 320x240x8 3>"$WORK/display" 2>/dev/null &
+# Every copy leaves a child serving the clipboard for a second, and runs
+# come every 2 ms: more clients than the X server's default limit (256).
+Xvfb -displayfd 3 -nolisten tcp -maxclients 2048 -screen 0 320x240x8 3>"$WORK/display" 2>/dev/null &
 XVFB_PID=$!
 for _ in $(seq 100); do [ -s "$WORK/display" ] && break; sleep 0.05; done
 export DISPLAY=":$(head -1 "$WORK/display")"
