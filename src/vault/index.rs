@@ -818,6 +818,16 @@ mod tests {
         next: usize,
     }
 
+    impl<'a> Pieces<'a> {
+        fn of(text: &'a str, sizes: Vec<usize>) -> Self {
+            Pieces {
+                data: text.as_bytes(),
+                sizes,
+                next: 0,
+            }
+        }
+    }
+
     impl std::io::Read for Pieces<'_> {
         fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
             let size = self.sizes[self.next % self.sizes.len()];
@@ -838,29 +848,17 @@ mod tests {
         let text = v.to_toml();
         assert!(text.len() > 2 * (64 << 10), "{}", text.len());
         for sizes in [vec![1], vec![7, 300], vec![PIECE], vec![100_000]] {
-            let reader = Pieces {
-                data: text.as_bytes(),
-                sizes,
-                next: 0,
-            };
+            let reader = Pieces::of(&text, sizes);
             let found = find_streaming(reader, text.len(), "svc599:USER599").unwrap();
             assert_eq!(found.as_ref(), Some(&v.accounts[599]));
         }
-        let reader = Pieces {
-            data: text.as_bytes(),
-            sizes: vec![999],
-            next: 0,
-        };
+        let reader = Pieces::of(&text, vec![999]);
         assert_eq!(
             find_streaming(reader, 0, "vc59").unwrap(),
             None,
             "ambiguous"
         );
-        let reader = Pieces {
-            data: text.as_bytes(),
-            sizes: vec![999],
-            next: 0,
-        };
+        let reader = Pieces::of(&text, vec![999]);
         assert_eq!(find_streaming(reader, 0, "nothing").unwrap(), None);
     }
 
@@ -875,11 +873,7 @@ mod tests {
         let text = v.to_toml();
         for sizes in [vec![1], vec![7, 300], vec![61], vec![97, 13], vec![PIECE]] {
             for i in (0..300).step_by(23) {
-                let reader = Pieces {
-                    data: text.as_bytes(),
-                    sizes: sizes.clone(),
-                    next: 0,
-                };
+                let reader = Pieces::of(&text, sizes.clone());
                 let found = find_streaming(reader, 0, &format!("USER{i:04}")).unwrap();
                 assert_eq!(found.as_ref(), Some(&v.accounts[i]), "{sizes:?} {i}");
             }
@@ -894,11 +888,7 @@ mod tests {
             v.accounts[1].issuer = "Long".into();
             v.accounts[1].note = Some("n".repeat(note));
             let text = v.to_toml();
-            let reader = Pieces {
-                data: text.as_bytes(),
-                sizes: vec![PIECE / 3],
-                next: 0,
-            };
+            let reader = Pieces::of(&text, vec![PIECE / 3]);
             let got = find_streaming(reader, text.len(), "long").unwrap();
             // Over the limit the full path takes the file (`None` here).
             assert_eq!(
@@ -1096,7 +1086,7 @@ mod tests {
             pieces in proptest::collection::vec(1usize..400, 1..8),
         ) {
             let text = vault_with_trash(&labels, trash).to_toml();
-            let reader = Pieces { data: text.as_bytes(), sizes: pieces, next: 0 };
+            let reader = Pieces::of(&text, pieces);
             let streamed = find_streaming(reader, 0, &query).unwrap();
             let whole = match find(&text, &query) {
                 Lookup::Found(a) => Some(*a),
@@ -1133,7 +1123,7 @@ mod tests {
                     text.insert_str(pos, &format!("{line}\n"));
                 }
             }
-            let reader = Pieces { data: text.as_bytes(), sizes: pieces, next: 0 };
+            let reader = Pieces::of(&text, pieces);
             let streamed = find_streaming(reader, 0, &query).unwrap();
             // (An edit can make the vault invalid, as a table inside an
             // account does; only valid vaults are compared.)
@@ -1149,7 +1139,7 @@ mod tests {
 
         #[test]
         fn streaming_never_panics(text in any::<String>(), size in 1usize..300) {
-            let reader = Pieces { data: text.as_bytes(), sizes: vec![size], next: 0 };
+            let reader = Pieces::of(&text, vec![size]);
             let _ = find_streaming(reader, text.len(), "a");
         }
 
