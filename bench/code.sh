@@ -4,7 +4,7 @@
 # `otp code --copy` until the code is on an X11 clipboard (under Xvfb).
 #
 # Usage: bench/code.sh [path/to/otp]   (default: the binary as shipped on
-#        x86_64 Linux, target/x86_64-unknown-linux-gnu/release/otp; build it
+#        x86_64 Linux, target/x86_64-unknown-linux-gnu/dist/otp; build it
 #        first with `cargo build-static`)
 #        BASE=path/to/older/otp bench/code.sh   also times another build in
 #        the same runs, for a before/after that shares the machine's noise
@@ -19,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-OTP=$(realpath "${1:-target/x86_64-unknown-linux-gnu/release/otp}")
+OTP=$(realpath "${1:-target/x86_64-unknown-linux-gnu/dist/otp}")
 BASE=${BASE:+$(realpath "$BASE")}
 [ -x "$OTP" ] || { echo "no otp binary at $OTP (cargo build-static)" >&2; exit 1; }
 for tool in hyperfine oathtool python3 Xvfb xclip; do
