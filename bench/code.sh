@@ -9,12 +9,12 @@
 #        BASE=path/to/older/otp bench/code.sh   also times another build in
 #        the same runs, for a before/after that shares the machine's noise
 #        (BASE=target/release/otp: the default dynamically linked build).
+#        RUNS=N sets the runs per command (default 300).
+# Needs: hyperfine, oathtool, python3, /usr/bin/time, readelf, Xvfb, xclip.
 # Compare binaries in the same page-cache state: a binary just copied with
 # `cp` starts up to 0.3 ms faster than the same file read back from disk
 # or written by the linker (fewer page faults), until the cache drops it.
 # So time binaries where the build left them, never fresh copies.
-#        RUNS=N sets the runs per command (default 300).
-# Needs: hyperfine, oathtool, python3, /usr/bin/time, Xvfb, xclip.
 # Prints markdown tables (results go into bench/clipboard.md by hand).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 OTP=$(realpath "${1:-target/x86_64-unknown-linux-gnu/dist/otp}")
 BASE=${BASE:+$(realpath "$BASE")}
 [ -x "$OTP" ] || { echo "no otp binary at $OTP (cargo build-static)" >&2; exit 1; }
-for tool in hyperfine oathtool python3 Xvfb xclip; do
+for tool in hyperfine oathtool python3 readelf Xvfb xclip; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
 done
 [ -x /usr/bin/time ] || { echo "missing /usr/bin/time (apt-get install time)" >&2; exit 1; }

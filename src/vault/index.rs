@@ -230,10 +230,7 @@ impl Absent {
 /// it). Headers the scan does not know send the file down the full path,
 /// as [`scan_lines`] would. The piece is ASCII ([`Absent::from`]).
 fn follow_tables(piece: &[u8], state: &mut ScanState, last: bool) -> Option<usize> {
-    // A multi-line string could hide a fake header, or make a real one text.
-    if memchr::memmem::find(piece, b"\"\"\"").is_some()
-        || memchr::memmem::find(piece, b"'''").is_some()
-    {
+    if has_multiline_string(piece) {
         return None;
     }
     // A piece in an account table starts with that table's header.
@@ -346,6 +343,14 @@ fn trim_toml(text: &str) -> &str {
         .map_or(start, |i| i + 1);
     // Only ASCII bytes were cut: both ends are char boundaries.
     &text[start..end]
+}
+
+/// Whether `bytes` may hold a multi-line string (`"""` or `'''`), which
+/// could hide a fake table header or make a real one text: neither scan
+/// reads such a file.
+fn has_multiline_string(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"\"\"\"").is_some()
+        || memchr::memmem::find(bytes, b"'''").is_some()
 }
 
 /// The tables [`scan_lines`] reads past; any other sends the file down the
@@ -491,10 +496,7 @@ fn scan_lines<'a>(
     // per 64 bytes, and most lines dismissed by a table lookup on their
     // first byte without being sliced or trimmed.
     let bytes = text.as_bytes();
-    // A multi-line string could hide a fake `[[accounts]]` line.
-    if memchr::memmem::find(bytes, b"\"\"\"").is_some()
-        || memchr::memmem::find(bytes, b"'''").is_some()
-    {
+    if has_multiline_string(bytes) {
         return None;
     }
     let mut current: Option<Pending<'_>> = None;
