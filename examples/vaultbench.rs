@@ -29,7 +29,7 @@ fn main() {
         let plain = keys::decrypt_from(input, size, &unlocked.identities).unwrap();
         let text = std::str::from_utf8(&plain).unwrap();
         let t2 = Instant::now();
-        black_box(matches!(index::find(text, query), index::Lookup::Found(_)));
+        black_box(index::find(text, query).is_some());
         let t3 = Instant::now();
         unlock += (t1 - t0).as_secs_f64();
         decrypt += (t2 - t1).as_secs_f64();
@@ -43,10 +43,7 @@ fn main() {
     let text = std::str::from_utf8(&plain).unwrap();
     let t0 = Instant::now();
     for _ in 0..n {
-        black_box(matches!(
-            index::find(black_box(text), query),
-            index::Lookup::Found(_)
-        ));
+        black_box(index::find(black_box(text), query).is_some());
     }
     let scan = t0.elapsed().as_secs_f64();
     let ms = |s: f64| s * 1000.0 / f64::from(n);

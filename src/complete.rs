@@ -105,7 +105,7 @@ fn labels(words: &[String], which: Which) -> Result<Vec<(String, String)>> {
     {
         return Ok(headers
             .iter()
-            .map(|h| pair(&h.id, &h.issuer, &h.name))
+            .map(|h| pair(h.id, h.issuer, h.name))
             .collect());
     }
     let vault = Vault::parse(&text)?;

@@ -240,6 +240,64 @@ fn code_refuses_a_vault_damaged_after_the_account() {
     }
 }
 
+/// `otp code` answers exactly as the full parse (`otp show`) does on vaults
+/// otp did not write, or refuses with the same error: a label hidden in a
+/// multi-line inline table (TOML 1.1) is not read as the account's, a vault
+/// the full parse refuses gives no code, and a truncated vault is damage
+/// (exit 1), not "no account matches" (exit 3).
+#[test]
+fn code_answers_as_the_full_parse_on_hand_edited_vaults() {
+    let env = TestEnv::with_vault();
+    env.add("Bank", "alice2", SECRET);
+    env.add("Shop", "bob", "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK");
+    let text = env.plaintext();
+    let (at, code) = SECRET_CODE_AT;
+    let in_bob = |line: &str| {
+        text.replacen(
+            "name = \"bob\"\n",
+            &format!("name = \"bob\"\nx = {{\n{line}\n}}\n"),
+            1,
+        )
+    };
+    // B's hidden `name = "alice"` would beat A's partial match.
+    env.write_plaintext(&in_bob("name = \"alice\""));
+    env.otp()
+        .args(["code", "alice", "--at", at])
+        .assert()
+        .success()
+        .stdout(format!("{code}\n"));
+    env.otp()
+        .args(["show", "alice"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("alice2"));
+    // Vaults the full parse refuses: no code, the parse's error.
+    for bad in [
+        text.replacen("name = \"bob\"\n", "name = \"bob\"\nname = \"x\"\n", 1),
+        text.replacen("name = \"bob\"", "name = \"\\u+041bob\"", 1),
+        text.replacen("changes = ", "accounts = []\nchanges = ", 1),
+        text.replacen("version = 1\n", "x = {\nversion = 1\n}\n", 1),
+    ] {
+        env.write_plaintext(&bad);
+        env.otp()
+            .args(["code", "alice2", "--at", at])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains("not a valid otp vault"));
+    }
+    // Cut inside the last account: damage, for a hit and for a miss.
+    env.write_plaintext(&text[..text.len() - 30]);
+    for query in ["alice2", "nobody"] {
+        env.otp()
+            .args(["code", query, "--at", at])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains("not a valid otp vault"));
+    }
+}
+
 #[test]
 fn missing_vault_says_how_to_start() {
     let env = TestEnv::new();

@@ -13,7 +13,7 @@ use crate::error::{Code, Fail};
 use crate::model::{Account, Kind, Token};
 use crate::term;
 use crate::vault::Vault;
-use crate::vault::index::{self, Lookup};
+use crate::vault::index;
 use crate::vault::keys::{self, Unlocked};
 
 pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
@@ -105,19 +105,12 @@ fn find(ctx: &Ctx, query: &str) -> Result<(Account, Unlocked)> {
     if let Some(account) = index::find_streaming(stream, size, query).map_err(keys::damaged)? {
         return Ok((account, unlocked));
     }
-    // No single match, or a layout the scan does not read: the whole text
-    // (same key, no second prompt) words the error or is parsed in full.
+    // No single match, or a text not in otp's own layout: the full parse
+    // (same key, no second prompt) reports damage, words a miss or answers.
     let text = Ctx::plaintext_of(ctx.open_vault_file()?, &unlocked)?;
-    let account = match index::find(&text, query) {
-        Lookup::Found(a) => *a,
-        Lookup::Refused(fail) => return Err(fail.into()),
-        Lookup::Fallback => {
-            let vault = Vault::parse(&text)?;
-            let i = vault.find(query)?;
-            vault.accounts[i].clone()
-        }
-    };
-    Ok((account, unlocked))
+    let vault = Vault::parse(&text)?;
+    let i = vault.find(query)?;
+    Ok((vault.accounts[i].clone(), unlocked))
 }
 
 /// Advances and saves the HOTP counter, then returns the code for the old value.

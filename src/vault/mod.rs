@@ -18,9 +18,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// The plaintext of `vault.age`.
 ///
-/// Field order is the file's layout: the fast path in [`index`] relies on
-/// `[[accounts]]` tables starting with `id`, `issuer` and `name`, and falls
-/// back to a full parse whenever the file looks any different.
+/// Field order is the file's layout, and the fast path of `otp code`
+/// ([`index`]) reads only that exact layout (its `TOP`, `ACCOUNT`, `CODE`
+/// and `TRASH` field lists), falling back to a full parse for anything
+/// else. A field added here must be added there too, or every `otp code`
+/// takes the slow path (index's tests check that the writer's output is
+/// read).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vault {
     pub version: u32,
@@ -546,8 +549,8 @@ mod tests {
         v.recovery = Some("age1b".into());
         v.recovery_revoked = Some(OffsetDateTime::UNIX_EPOCH);
         v.accounts = sample();
-        // (An empty trash is written as `trash = []`, which the fast path
-        // does not read; a trashed account makes it a table.)
+        // (An empty trash is written as `trash = []`; a trashed account
+        // makes it a table.)
         v.trash.push(Trashed {
             deleted: OffsetDateTime::UNIX_EPOCH,
             account: account("eeee5555", "Old", "x"),

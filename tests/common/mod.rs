@@ -115,6 +115,32 @@ impl TestEnv {
         std::fs::read(self.vault()).expect("vault exists")
     }
 
+    /// The vault's plaintext, decrypted with the identity file.
+    pub fn plaintext(&self) -> String {
+        let identity = self.age_identity();
+        let plain = otp::vault::keys::decrypt(&self.vault_bytes(), &[Box::new(identity)])
+            .expect("decrypt the vault");
+        String::from_utf8(plain.to_vec()).expect("utf-8 plaintext")
+    }
+
+    /// Replaces the vault with `text`, encrypted to the identity file: a
+    /// hand edit, another TOML writer, or damage inside the encryption.
+    pub fn write_plaintext(&self, text: &str) {
+        let recipient = self.age_identity().to_public();
+        let data = otp::vault::keys::encrypt(text.as_bytes(), &[Box::new(recipient)], false)
+            .expect("encrypt the vault");
+        std::fs::write(self.vault(), data).expect("write the vault");
+    }
+
+    fn age_identity(&self) -> age::x25519::Identity {
+        let file = std::fs::read_to_string(self.identity()).expect("identity file");
+        let line = file
+            .lines()
+            .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+            .expect("an age identity");
+        line.parse().expect("a valid identity")
+    }
+
     pub fn write(&self, rel: &str, data: impl AsRef<[u8]>) -> PathBuf {
         let p = self.path(rel);
         if let Some(d) = p.parent() {
