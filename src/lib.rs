@@ -14,6 +14,8 @@ pub mod config;
 pub mod docs;
 pub mod error;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod migration;
 pub mod model;

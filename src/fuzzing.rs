@@ -1,0 +1,187 @@
+//! The checks behind the fuzz targets (`fuzz/`): each takes arbitrary bytes
+//! and panics when a property fails. `cargo fuzz` runs them on generated
+//! inputs; `tests/fuzz_corpus.rs` runs them over the seed corpora
+//! (`fuzz/seeds/`, `tests/fixtures/`) in every `cargo test`, so the corpus
+//! is always exercised, with or without a nightly toolchain.
+//!
+//! Not part of otp's interface: public only so that the fuzz crate and the
+//! tests can call it.
+
+use std::io::Read;
+
+use base64::Engine;
+
+use crate::import::{FORMATS, ImportError};
+use crate::model::Entry;
+use crate::vault::{Vault, index};
+use crate::{migration, qr, uri};
+
+/// A check: panics when its property fails on these bytes.
+pub type Check = fn(&[u8]);
+
+/// The fuzz targets and their checks, by target name (`fuzz/fuzz_targets/NAME.rs`).
+pub const TARGETS: &[(&str, Check)] = &[
+    ("vault_fast_path", vault_fast_path),
+    ("otpauth_uri", otpauth_uri),
+    ("migration", migration),
+    ("import", import),
+    ("qr", qr),
+];
+
+/// The fast read path of `otp code` against the full parse, on any text:
+/// what the fast scan reads is a vault [`Vault::parse`] accepts, with the
+/// same accounts, and for every query tried, [`index::find`] and
+/// [`index::find_streaming`] (read in small pieces) give nothing or the
+/// account the full parse's [`Vault::find`] gives.
+pub fn vault_fast_path(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        // The streaming path reads bytes: never an answer from non-UTF-8.
+        let found = index::find_streaming(Chunks::new(data), 0, "a").expect("in memory");
+        assert!(found.is_none(), "an answer from text that is not UTF-8");
+        return;
+    };
+    let full = Vault::parse(text).ok();
+    let scanned = index::scan(text);
+    let mut queries: Vec<String> = ["a", "x", ":", "1"].map(String::from).to_vec();
+    if let Some(headers) = &scanned {
+        let vault = full
+            .as_ref()
+            .expect("the fast scan read a vault the full parse refuses");
+        let read: Vec<(&str, &str, &str)> =
+            headers.iter().map(|h| (h.id, h.issuer, h.name)).collect();
+        let parsed: Vec<(&str, &str, &str)> = vault
+            .accounts
+            .iter()
+            .map(|a| (a.id.as_str(), a.issuer.as_str(), a.name.as_str()))
+            .collect();
+        assert_eq!(read, parsed, "the fast scan read other accounts");
+    }
+    if let Some(vault) = &full {
+        for a in vault.accounts.iter().take(4) {
+            queries.extend([a.id.clone(), a.issuer.clone(), a.name.clone(), a.label()]);
+            // A part of the label: partial matches.
+            queries.extend(a.name.get(..2).map(str::to_string));
+        }
+    }
+    queries.retain(|q| !q.is_empty());
+    queries.sort();
+    queries.dedup();
+    for query in &queries {
+        let found = index::find(text, query);
+        let streamed =
+            index::find_streaming(Chunks::new(data), 0, query).expect("reading from memory");
+        assert_eq!(found, streamed, "whole and streamed differ for {query:?}");
+        if let Some(account) = found {
+            let vault = full
+                .as_ref()
+                .expect("the fast path answered on a vault the full parse refuses");
+            let i = vault
+                .find(query)
+                .expect("the fast path answered where the full path refuses the query");
+            assert_eq!(account, vault.accounts[i], "another account for {query:?}");
+        }
+    }
+}
+
+/// A reader that hands out its bytes in pieces of changing sizes, as a
+/// decrypting stream does, so tables are cut at every kind of place.
+struct Chunks<'a> {
+    data: &'a [u8],
+    next: usize,
+}
+
+impl<'a> Chunks<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        Chunks { data, next: 0 }
+    }
+}
+
+impl Read for Chunks<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        const SIZES: [usize; 5] = [1, 61, 7, 300, 4096];
+        let size = SIZES[self.next % SIZES.len()];
+        self.next += 1;
+        let n = size.min(out.len()).min(self.data.len());
+        out[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// `otpauth://` URIs: parsing never panics, and what parses gives itself
+/// back through otp's own URI ([`uri::format`]).
+pub fn otpauth_uri(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(entry) = uri::parse(text) {
+        check_entry(&entry);
+        let again = uri::format(&entry);
+        assert_eq!(
+            uri::parse(&again).as_ref(),
+            Ok(&entry),
+            "otp's URI of a parsed entry does not give it back"
+        );
+    }
+}
+
+/// Google Authenticator `otpauth-migration://` links: a link, or any bytes
+/// as the protobuf payload of one. Parsing never panics; the accounts of a
+/// payload, encoded again by otp, give themselves back.
+pub fn migration(data: &[u8]) {
+    let link = match std::str::from_utf8(data) {
+        Ok(text) if migration::is_migration_uri(text.trim()) => text.to_string(),
+        _ => format!(
+            "otpauth-migration://offline?data={}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
+        ),
+    };
+    let Ok(batch) = migration::parse(&link) else {
+        return;
+    };
+    let entries = batch.parsed.entries.clone();
+    entries.iter().for_each(check_entry);
+    let _ = migration::group(vec![batch]);
+    let (links, warnings) = migration::encode(&entries, 7, 1);
+    if warnings.is_empty() {
+        let back: Vec<Entry> = links
+            .iter()
+            .flat_map(|l| {
+                migration::parse(l)
+                    .expect("otp's own link parses")
+                    .parsed
+                    .entries
+            })
+            .collect();
+        assert_eq!(back, entries, "encoded again, the accounts differ");
+    }
+}
+
+/// Every importer's parser (the QR image one has its own target): never a
+/// panic, and every account it gives computes codes. No password is given,
+/// so an encrypted file stops before its key derivation.
+pub fn import(data: &[u8]) {
+    for format in FORMATS.iter().filter(|f| f.name != "qr-image") {
+        let _ = (format.detect)(data);
+        let mut no_password = |_: &str| Err(ImportError::NeedPassword);
+        if let Ok(parsed) = (format.parse)(data, &mut no_password) {
+            parsed.entries.iter().for_each(check_entry);
+        }
+    }
+}
+
+/// The QR decoder on any bytes as an image: never a panic.
+pub fn qr(data: &[u8]) {
+    if let Ok(links) = qr::decode_image(data) {
+        assert!(
+            links.iter().all(|l| qr::is_otp(l)),
+            "a link that is not OTP"
+        );
+    }
+}
+
+/// An account a parser gives computes its codes.
+fn check_entry(entry: &Entry) {
+    let _ = crate::otp::generate_at_counter(&entry.token, 1);
+    let _ = crate::otp::generate(&entry.token, 1_700_000_000);
+}
