@@ -1094,6 +1094,25 @@ mod tests {
     }
 
     #[test]
+    fn raw_unicode_in_strings_is_what_the_full_parse_reads() {
+        // C1 controls, separators, BOM, non-characters: TOML allows them
+        // raw; the fast path takes them as they are, as the full parse does.
+        for c in [
+            '\u{85}',
+            '\u{9f}',
+            '\u{a0}',
+            '\u{2028}',
+            '\u{feff}',
+            '\u{fffe}',
+            '\u{10ffff}',
+        ] {
+            let text = two().replacen("name = \"bob\"", &format!("name = \"bob{c}\""), 1);
+            assert_sound(&text, "bob");
+            assert!(fast(&text, "bob").is_some(), "{:?}", c);
+        }
+    }
+
+    #[test]
     fn other_layouts_fall_back() {
         let text = two();
         for (what, odd) in [
