@@ -109,7 +109,9 @@ impl Read for Chunks<'_> {
 }
 
 /// `otpauth://` URIs: parsing never panics, and what parses gives itself
-/// back through otp's own URI ([`uri::format`]).
+/// back through otp's own URI ([`uri::format`]), but for what that format
+/// documents it cannot carry: spaces at the start of a name that follows
+/// an issuer.
 pub fn otpauth_uri(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -117,9 +119,13 @@ pub fn otpauth_uri(data: &[u8]) {
     if let Ok(entry) = uri::parse(text) {
         check_entry(&entry);
         let again = uri::format(&entry);
+        let mut expected = entry.clone();
+        if !expected.issuer.is_empty() {
+            expected.name = expected.name.trim_start_matches(' ').to_string();
+        }
         assert_eq!(
-            uri::parse(&again).as_ref(),
-            Ok(&entry),
+            uri::parse(&again),
+            Ok(expected),
             "otp's URI of a parsed entry does not give it back"
         );
     }
