@@ -19,7 +19,7 @@
 //! its clipboard holds, so an OSC 52 copy is never cleared automatically.
 
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -170,7 +170,7 @@ impl Copier {
 
 fn spawn_server(clear_seconds: u64) -> Result<Child, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the otp binary: {e}"))?;
-    Command::new(exe)
+    crate::harden::command(exe)
         .arg(SERVE_ARG)
         .arg(clear_seconds.to_string())
         .stdin(Stdio::piped())

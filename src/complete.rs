@@ -18,7 +18,7 @@
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -203,7 +203,7 @@ fn quiet_passphrases(ctx: &Ctx) -> PassphraseSources {
 /// on the terminal), killing it after [`COMMAND_BUDGET`].
 fn run_quietly(cmd: &[String]) -> Option<Zeroizing<String>> {
     let (program, args) = cmd.split_first()?;
-    let mut child = Process::new(program)
+    let mut child = crate::harden::command(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -16,6 +16,7 @@ pub mod error;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod harden;
 pub mod import;
 pub mod migration;
 pub mod model;

@@ -7,6 +7,9 @@ use otp::cli::{Cli, CodeCli};
 use otp::{clipboard, complete, error, term};
 
 fn main() -> ExitCode {
+    // Before any passphrase, key or plaintext is in memory: no core files,
+    // no ptrace by other processes of the user (see `otp::harden`).
+    let _ = otp::harden::harden();
     // The detached process that serves a copied code (see `clipboard`).
     let mut args = std::env::args_os().skip(1);
     if args.next().is_some_and(|a| a == clipboard::SERVE_ARG) {

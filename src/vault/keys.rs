@@ -124,7 +124,7 @@ fn run_passphrase_command(cmd: &[String]) -> Result<Zeroizing<String>> {
         Fail::error("passphrase_command in the config is empty")
             .hint("give a command, e.g. [\"pass\", \"show\", \"otp\"]")
     })?;
-    let out = std::process::Command::new(program)
+    let out = crate::harden::command(program)
         .args(args)
         .stdin(std::process::Stdio::inherit())
         .stderr(std::process::Stdio::inherit())
