@@ -1,10 +1,12 @@
 //! The vault: its TOML document (schema version 1), how a QUERY picks an
 //! account, and the layers below it — `keys` (unlocking, age encryption),
 //! `store` (lock and atomic save) and `index` (the fast read path of
-//! `otp code`).
+//! `otp code`) — and `merge`, which folds two copies of one vault together
+//! by account id (`otp sync`).
 
 pub mod index;
 pub mod keys;
+pub mod merge;
 pub mod store;
 
 use serde::{Deserialize, Serialize};

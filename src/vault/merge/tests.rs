@@ -1,0 +1,657 @@
+use super::*;
+use crate::model::{Entry, Kind, Secret, Token};
+use time::Duration;
+
+const T0: OffsetDateTime = OffsetDateTime::UNIX_EPOCH;
+
+fn now() -> OffsetDateTime {
+    T0 + Duration::days(100)
+}
+
+fn account(id: &str, issuer: &str, name: &str) -> Account {
+    let token = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+    Account::from_entry(Entry::new(issuer, name, token), id.into(), T0)
+}
+
+fn vault(accounts: Vec<Account>) -> Vault {
+    let mut v = Vault::new(vec!["age1base".into()]);
+    v.accounts = accounts;
+    v
+}
+
+fn trashed(a: Account) -> Trashed {
+    Trashed {
+        deleted: T0 + Duration::days(1),
+        account: a,
+    }
+}
+
+/// A deterministic random source: 1, 2, 3, … in every byte.
+fn counter_random() -> impl FnMut() -> [u8; 8] {
+    let mut n = 0u8;
+    move || {
+        n = n.wrapping_add(1);
+        [n; 8]
+    }
+}
+
+fn opts(keep_both: bool) -> Options<impl FnMut() -> [u8; 8]> {
+    Options {
+        now: now(),
+        keep_both,
+        random: counter_random(),
+    }
+}
+
+fn m3(b: &Vault, o: &Vault, t: &Vault) -> Result<Merged, MergeError> {
+    merge3(b, o, t, opts(false))
+}
+
+fn ids(v: &[Account]) -> Vec<&str> {
+    v.iter().map(|a| a.id.as_str()).collect()
+}
+
+fn trash_ids(v: &Vault) -> Vec<&str> {
+    v.trash.iter().map(|t| t.account.id.as_str()).collect()
+}
+
+#[test]
+fn additions_on_both_sides_are_kept() {
+    let base = vault(vec![account("aaaa", "A", "a")]);
+    let mut ours = base.clone();
+    ours.accounts.push(account("oooo", "O", "o"));
+    let mut theirs = base.clone();
+    theirs.accounts.push(account("tttt", "T", "t"));
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["aaaa", "oooo", "tttt"]);
+    assert!(m.notes.is_empty());
+}
+
+#[test]
+fn removed_on_one_side_and_unchanged_on_the_other_is_in_the_trash() {
+    let base = vault(vec![account("aaaa", "A", "a"), account("bbbb", "B", "b")]);
+    let mut ours = base.clone();
+    let gone = ours.accounts.remove(0);
+    ours.trash.push(trashed(gone.clone()));
+    let m = m3(&base, &ours, &base).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["bbbb"]);
+    assert_eq!(m.vault.trash, vec![trashed(gone.clone())]);
+    // The same from the other machine's point of view.
+    let m = m3(&base, &base, &ours).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["bbbb"]);
+    assert_eq!(m.vault.trash, vec![trashed(gone)]);
+}
+
+#[test]
+fn removed_and_purged_on_one_side_is_never_dropped() {
+    let base = vault(vec![account("aaaa", "A", "a"), account("bbbb", "B", "b")]);
+    let mut ours = base.clone();
+    ours.accounts.remove(0);
+    let m = m3(&base, &ours, &base).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["bbbb"]);
+    assert_eq!(trash_ids(&m.vault), ["aaaa"]);
+    assert_eq!(m.vault.trash[0].deleted, now());
+    assert!(matches!(&m.notes[..], [Note::MovedToTrash { id, .. }] if id == "aaaa"));
+}
+
+#[test]
+fn removed_on_one_side_and_edited_on_the_other_is_kept_with_the_edit() {
+    let base = vault(vec![account("aaaa", "A", "a")]);
+    let mut ours = base.clone();
+    ours.trash.push(trashed(ours.accounts.remove(0)));
+    let mut theirs = base.clone();
+    theirs.accounts[0].name = "renamed".into();
+    for (o, t) in [(&ours, &theirs), (&theirs, &ours)] {
+        let m = m3(&base, o, t).unwrap();
+        assert_eq!(m.vault.accounts.len(), 1);
+        assert_eq!(m.vault.accounts[0].name, "renamed");
+        assert!(m.vault.trash.is_empty());
+        assert!(matches!(&m.notes[..], [Note::KeptEdited { .. }]));
+    }
+    // Purged instead of trashed: the same.
+    let mut purged = base.clone();
+    purged.accounts.clear();
+    let m = m3(&base, &purged, &theirs).unwrap();
+    assert_eq!(m.vault.accounts[0].name, "renamed");
+}
+
+#[test]
+fn removed_on_one_side_and_used_on_the_other_keeps_the_counter() {
+    let mut a = account("aaaa", "Bank", "me");
+    a.kind = Kind::Hotp;
+    a.counter = 5;
+    let base = vault(vec![a]);
+    let mut ours = base.clone();
+    ours.trash.push(trashed(ours.accounts.remove(0)));
+    let mut theirs = base.clone();
+    theirs.accounts[0].counter = 9;
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(m.vault.accounts[0].counter, 9);
+}
+
+#[test]
+fn one_sided_renames_and_edits_win_and_combine() {
+    let base = vault(vec![account("aaaa", "A", "a"), account("bbbb", "B", "b")]);
+    let mut ours = base.clone();
+    ours.accounts[0].name = "ours-name".into();
+    ours.accounts[1].note = Some("a note".into());
+    let mut theirs = base.clone();
+    theirs.accounts[0].issuer = "Their issuer".into();
+    theirs.accounts[1].updated = T0 + Duration::days(3);
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(m.vault.accounts[0].label(), "Their issuer:ours-name");
+    assert_eq!(m.vault.accounts[1].note.as_deref(), Some("a note"));
+    assert_eq!(m.vault.accounts[1].updated, T0 + Duration::days(3));
+}
+
+#[test]
+fn the_same_change_on_both_sides_is_not_a_conflict() {
+    let base = vault(vec![account("aaaa", "A", "a")]);
+    let mut ours = base.clone();
+    ours.accounts[0].name = "same".into();
+    let theirs = ours.clone();
+    assert_eq!(m3(&base, &ours, &theirs).unwrap().vault, ours);
+}
+
+#[test]
+fn the_same_field_changed_differently_is_a_conflict() {
+    let base = vault(vec![account("aaaa", "A", "a"), account("bbbb", "B", "b")]);
+    let mut ours = base.clone();
+    ours.accounts[0].name = "one".into();
+    ours.accounts[0].digits = 8;
+    ours.accounts[1].name = "fine".into();
+    let mut theirs = base.clone();
+    theirs.accounts[0].name = "two".into();
+    theirs.accounts[0].digits = 7;
+    let err = m3(&base, &ours, &theirs).unwrap_err();
+    let MergeError::Conflicts(list) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        list,
+        &[Conflict::Account {
+            id: "aaaa".into(),
+            ours: "A:one".into(),
+            theirs: "A:two".into(),
+            fields: vec!["name", "digits"],
+        }]
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("A:one / A:two (aaaa): name, digits"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_secret_changed_on_both_sides_is_a_conflict_that_never_prints_it() {
+    let base = vault(vec![account("aaaa", "A", "a")]);
+    let mut ours = base.clone();
+    ours.accounts[0].secret = Secret::from_base32("GEZDGNBVGY3TQOJQ").unwrap();
+    let mut theirs = base.clone();
+    theirs.accounts[0].secret = Secret::from_base32("MFRGGZDFMZTWQ2LK").unwrap();
+    let err = m3(&base, &ours, &theirs).unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("secret"));
+    assert!(
+        !text.contains("GEZDGNBV") && !text.contains("MFRGGZDF"),
+        "{text}"
+    );
+}
+
+#[test]
+fn keep_both_keeps_the_other_version_under_a_new_id() {
+    let base = vault(vec![account("aaaa", "A", "a")]);
+    let mut ours = base.clone();
+    ours.accounts[0].name = "one".into();
+    let mut theirs = base.clone();
+    theirs.accounts[0].name = "two".into();
+    // The first random ids collide with existing ones and must be skipped.
+    let mut queue = vec![*b"aaaaaaaa", *b"aaaaaaaa", *b"bbbbbbbb"].into_iter();
+    let m = merge3(
+        &base,
+        &ours,
+        &theirs,
+        Options {
+            now: now(),
+            keep_both: true,
+            random: move || queue.next().unwrap(),
+        },
+    )
+    .unwrap();
+    let names: Vec<_> = m.vault.accounts.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["one", "two"]);
+    assert_eq!(m.vault.accounts[0].id, "aaaa");
+    assert_eq!(m.vault.accounts[1].id, id_from_bytes(*b"aaaaaaaa"));
+    // A second keep-both could not reuse that id (`taken` covers new ones).
+    assert!(matches!(&m.notes[..], [Note::KeptBoth { .. }]));
+}
+
+#[test]
+fn hotp_counters_take_the_maximum() {
+    let mut a = account("aaaa", "Bank", "me");
+    a.kind = Kind::Hotp;
+    a.counter = 10;
+    let base = vault(vec![a]);
+    let mut ours = base.clone();
+    ours.accounts[0].counter = 12;
+    let mut theirs = base.clone();
+    theirs.accounts[0].counter = 15;
+    assert_eq!(
+        m3(&base, &ours, &theirs).unwrap().vault.accounts[0].counter,
+        15
+    );
+    assert_eq!(
+        m3(&base, &theirs, &ours).unwrap().vault.accounts[0].counter,
+        15
+    );
+    // Even a counter "changed back" on one side never goes down.
+    ours.accounts[0].counter = 3;
+    assert_eq!(
+        m3(&base, &ours, &base).unwrap().vault.accounts[0].counter,
+        10
+    );
+}
+
+#[test]
+fn trash_entries_merge_and_deliberate_purges_stick() {
+    let a = account("aaaa", "A", "a");
+    let b = account("bbbb", "B", "b");
+    let mut base = vault(vec![]);
+    base.trash = vec![trashed(a.clone()), trashed(b.clone())];
+    // Ours purged both; theirs left a alone and edited b in the trash.
+    let mut ours = base.clone();
+    ours.trash.clear();
+    let mut theirs = base.clone();
+    theirs.trash[1].account.note = Some("n".into());
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(trash_ids(&m.vault), ["bbbb"]);
+    // Both trashed the same account, at different times: one entry, the later.
+    let base = vault(vec![a.clone()]);
+    let mut ours = vault(vec![]);
+    ours.trash.push(trashed(a.clone()));
+    let mut theirs = ours.clone();
+    theirs.trash[0].deleted = T0 + Duration::days(5);
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(m.vault.trash.len(), 1);
+    assert_eq!(m.vault.trash[0].deleted, T0 + Duration::days(5));
+}
+
+#[test]
+fn clashing_trash_entries_are_both_kept() {
+    let a = account("aaaa", "A", "a");
+    let base = vault(vec![a.clone()]);
+    let mut ours = vault(vec![]);
+    let mut x = a.clone();
+    x.name = "x".into();
+    ours.trash.push(trashed(x));
+    let mut theirs = vault(vec![]);
+    let mut y = a.clone();
+    y.name = "y".into();
+    theirs.trash.push(trashed(y));
+    let m = m3(&base, &ours, &theirs).unwrap();
+    let mut names: Vec<_> = m
+        .vault
+        .trash
+        .iter()
+        .map(|t| t.account.name.clone())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["x", "y"]);
+    assert_ne!(m.vault.trash[0].account.id, m.vault.trash[1].account.id);
+}
+
+#[test]
+fn restored_on_one_side_and_purged_on_the_other_is_live() {
+    let a = account("aaaa", "A", "a");
+    let mut base = vault(vec![]);
+    base.trash.push(trashed(a.clone()));
+    let ours = vault(vec![a.clone()]);
+    let theirs = vault(vec![]);
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["aaaa"]);
+    // Restored on one side, still in the other's trash: live too.
+    let m = m3(&base, &ours, &base).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["aaaa"]);
+    assert!(m.vault.trash.is_empty());
+}
+
+#[test]
+fn recipients_merge_so_additions_stay_and_revocations_apply() {
+    let base = Vault::new(vec!["age1a".into(), "age1lost".into()]);
+    let mut ours = base.clone();
+    ours.recipients.push("age1laptop".into());
+    let mut theirs = base.clone();
+    theirs.recipients.retain(|r| r != "age1lost");
+    theirs.recipients.push("age1desk".into());
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(m.vault.recipients, ["age1a", "age1laptop", "age1desk"]);
+}
+
+#[test]
+fn the_change_counter_takes_the_maximum() {
+    let base = vault(vec![]);
+    let mut ours = base.clone();
+    ours.changes = 7;
+    let mut theirs = base.clone();
+    theirs.changes = 4;
+    assert_eq!(m3(&base, &ours, &theirs).unwrap().vault.changes, 7);
+    assert_eq!(m3(&base, &theirs, &ours).unwrap().vault.changes, 7);
+}
+
+#[test]
+fn recovery_key_settings_merge() {
+    let mut base = Vault::new(vec!["age1a".into(), "age1old".into()]);
+    base.recovery = Some("age1old".into());
+    // One side revoked it, the other replaced it: the new one stays.
+    let mut ours = base.clone();
+    ours.recovery = None;
+    ours.recovery_revoked = Some(T0 + Duration::days(2));
+    ours.recipients.retain(|r| r != "age1old");
+    let mut theirs = base.clone();
+    theirs.recovery = Some("age1new".into());
+    theirs.recovery_revoked = Some(T0 + Duration::days(1));
+    theirs.recipients.retain(|r| r != "age1old");
+    theirs.recipients.push("age1new".into());
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(m.vault.recovery.as_deref(), Some("age1new"));
+    assert_eq!(m.vault.recovery_revoked, Some(T0 + Duration::days(2)));
+    assert_eq!(m.vault.recipients, ["age1a", "age1new"]);
+    // Two different new keys: a conflict, not a guess.
+    let mut other = theirs.clone();
+    other.recovery = Some("age1other".into());
+    assert_eq!(
+        m3(&base, &theirs, &other).unwrap_err(),
+        MergeError::Conflicts(vec![Conflict::Setting("recovery key")])
+    );
+}
+
+#[test]
+fn passphrase_key_files_changed_on_both_sides_conflict() {
+    let mut base = Vault::new(vec!["age1k".into()]);
+    base.key_file_recipient = Some("age1k".into());
+    let mut ours = base.clone();
+    ours.key_file_recipient = Some("age1k2".into());
+    assert_eq!(
+        m3(&base, &ours, &base).unwrap().vault.key_file_recipient,
+        ours.key_file_recipient
+    );
+    let mut theirs = base.clone();
+    theirs.key_file_recipient = Some("age1k3".into());
+    assert_eq!(
+        m3(&base, &ours, &theirs).unwrap_err(),
+        MergeError::Conflicts(vec![Conflict::Setting("passphrase key file")])
+    );
+}
+
+#[test]
+fn tags_and_recovery_codes_merge_as_sets() {
+    let mut a = account("aaaa", "A", "a");
+    a.tags = vec!["work".into(), "old".into()];
+    let code = |c: &str, used: Option<i64>| RecoveryCode {
+        code: c.into(),
+        added: T0,
+        used: used.map(|d| T0 + Duration::days(d)),
+    };
+    a.recovery_codes = vec![code("one", None), code("two", None)];
+    let base = vault(vec![a]);
+    let mut ours = base.clone();
+    ours.accounts[0].tags.push("mine".into());
+    ours.accounts[0].recovery_codes[0].used = Some(T0 + Duration::days(4));
+    let mut theirs = base.clone();
+    theirs.accounts[0].tags.retain(|t| t != "old");
+    theirs.accounts[0].recovery_codes[0].used = Some(T0 + Duration::days(2));
+    theirs.accounts[0].recovery_codes.push(code("three", None));
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(m.vault.accounts[0].tags, ["work", "mine"]);
+    assert_eq!(
+        m.vault.accounts[0].recovery_codes,
+        [code("one", Some(2)), code("two", None), code("three", None)]
+    );
+}
+
+#[test]
+fn a_vault_with_a_duplicate_id_is_refused() {
+    let base = vault(vec![account("aaaa", "A", "a")]);
+    let mut ours = base.clone();
+    ours.trash.push(trashed(account("aaaa", "B", "b")));
+    assert_eq!(
+        m3(&base, &ours, &base).unwrap_err(),
+        MergeError::DuplicateId("aaaa".into())
+    );
+}
+
+#[test]
+fn two_way_merge_keeps_everything_and_lists_differences() {
+    let ours = vault(vec![account("aaaa", "A", "a"), account("bbbb", "B", "b")]);
+    let mut copy = ours.clone();
+    copy.accounts.remove(0);
+    copy.accounts.push(account("cccc", "C", "c"));
+    copy.accounts[0].counter = 4;
+    copy.recipients.push("age1other".into());
+    let m = merge2(&ours, &copy, opts(false)).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["aaaa", "bbbb", "cccc"]);
+    assert_eq!(m.vault.accounts[1].counter, 4);
+    assert_eq!(m.vault.recipients, ["age1base", "age1other"]);
+    assert_eq!(m.notes, [Note::RecipientKept("age1other".into())]);
+    // A rename in the copy, with no base to say which side made it.
+    let mut renamed = ours.clone();
+    renamed.accounts[0].name = "new".into();
+    let err = merge2(&ours, &renamed, opts(false)).unwrap_err();
+    assert!(
+        err.to_string().contains("A:a / A:new (aaaa): name"),
+        "{err}"
+    );
+    let m = merge2(&ours, &renamed, opts(true)).unwrap();
+    assert_eq!(m.vault.accounts.len(), 3);
+    // Trashed in the copy, live in the vault: kept live.
+    let mut copy = ours.clone();
+    copy.trash.push(trashed(copy.accounts.remove(0)));
+    let m = merge2(&ours, &copy, opts(false)).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["aaaa", "bbbb"]);
+}
+
+#[test]
+fn merging_a_vault_with_itself_changes_nothing() {
+    let mut v = vault(vec![account("aaaa", "A", "a")]);
+    v.trash.push(trashed(account("bbbb", "B", "b")));
+    v.changes = 3;
+    let m = m3(&v, &v, &v).unwrap();
+    assert_eq!(m.vault, v);
+    assert!(m.notes.is_empty());
+    assert_eq!(merge2(&v, &v, opts(false)).unwrap().vault, v);
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Add(u8, u8),
+        Trash(usize),
+        Purge(usize),
+        Restore(usize),
+        Rename(usize, u8),
+        Note(usize, u8),
+        Use(usize, u8),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0u8..6, 0u8..3).prop_map(|(i, n)| Op::Add(i, n)),
+            any::<usize>().prop_map(Op::Trash),
+            any::<usize>().prop_map(Op::Purge),
+            any::<usize>().prop_map(Op::Restore),
+            (any::<usize>(), 0u8..3).prop_map(|(i, n)| Op::Rename(i, n)),
+            (any::<usize>(), 0u8..3).prop_map(|(i, n)| Op::Note(i, n)),
+            (any::<usize>(), 1u8..4).prop_map(|(i, n)| Op::Use(i, n)),
+        ]
+    }
+
+    fn apply(v: &mut Vault, ops: &[Op], side: &str) {
+        for op in ops {
+            let n = v.accounts.len();
+            match *op {
+                // Ids shared between sides (a restored backup, say) as well
+                // as ids only one side has.
+                Op::Add(i, name) => {
+                    let id = if i < 3 {
+                        format!("new{i}")
+                    } else {
+                        format!("{side}{i}")
+                    };
+                    let taken = v.accounts.iter().any(|a| a.id == id)
+                        || v.trash.iter().any(|t| t.account.id == id);
+                    if !taken {
+                        v.accounts.push(account(&id, "I", &format!("n{name}")));
+                    }
+                }
+                Op::Trash(i) if n > 0 => {
+                    let a = v.accounts.remove(i % n);
+                    v.trash.push(trashed(a));
+                }
+                Op::Purge(i) if !v.trash.is_empty() => {
+                    let len = v.trash.len();
+                    v.trash.remove(i % len);
+                }
+                Op::Restore(i) if !v.trash.is_empty() => {
+                    let len = v.trash.len();
+                    let t = v.trash.remove(i % len);
+                    v.accounts.push(t.account);
+                }
+                Op::Rename(i, name) if n > 0 => v.accounts[i % n].name = format!("n{name}"),
+                Op::Note(i, note) if n > 0 => v.accounts[i % n].note = Some(format!("{note}")),
+                Op::Use(i, k) if n > 0 => v.accounts[i % n].counter += u64::from(k),
+                _ => {}
+            }
+        }
+    }
+
+    fn base_vault() -> impl Strategy<Value = Vault> {
+        (
+            proptest::collection::vec(op(), 0..8),
+            proptest::collection::vec(op(), 0..4),
+        )
+            .prop_map(|(ops, more)| {
+                let mut v = vault(vec![]);
+                apply(&mut v, &ops, "b");
+                apply(&mut v, &more, "b");
+                v
+            })
+    }
+
+    fn all_ids(v: &Vault) -> HashSet<String> {
+        v.accounts
+            .iter()
+            .map(|a| a.id.clone())
+            .chain(v.trash.iter().map(|t| t.account.id.clone()))
+            .collect()
+    }
+
+    /// Sorted, with ids the merge made up blanked: equal when two vaults
+    /// differ only in order.
+    fn normal(v: &Vault, known: &HashSet<String>) -> Vault {
+        let mut v = v.clone();
+        let fix = |a: &mut Account| {
+            a.tags.sort();
+            a.recovery_codes.sort_by(|x, y| x.code.cmp(&y.code));
+            if !known.contains(&a.id) {
+                a.id.clear();
+            }
+        };
+        v.accounts.iter_mut().for_each(fix);
+        v.trash.iter_mut().for_each(|t| fix(&mut t.account));
+        v.accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        v.trash
+            .sort_by_key(|t| (t.account.id.clone(), toml::to_string(t).unwrap()));
+        v.recipients.sort();
+        v
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Every account either side has live is in the result, live or
+        /// in the trash; every trashed one too, unless the other side
+        /// purged it from a trash entry this side left unchanged.
+        #[test]
+        fn merge_never_loses_an_account(
+            base in base_vault(),
+            ours_ops in proptest::collection::vec(op(), 0..8),
+            theirs_ops in proptest::collection::vec(op(), 0..8),
+        ) {
+            let mut ours = base.clone();
+            apply(&mut ours, &ours_ops, "o");
+            let mut theirs = base.clone();
+            apply(&mut theirs, &theirs_ops, "t");
+            let m = merge3(&base, &ours, &theirs, opts(true)).unwrap();
+            let got = all_ids(&m.vault);
+            let live: HashSet<_> = m.vault.accounts.iter().map(|a| &a.id).collect();
+            for (side, other) in [(&ours, &theirs), (&theirs, &ours)] {
+                for a in &side.accounts {
+                    prop_assert!(got.contains(&a.id), "lost live {}", a.id);
+                    // An account edited or used on one side stays live.
+                    let in_base = base.accounts.iter().find(|b| b.id == a.id);
+                    if in_base.is_some_and(|b| b != a) {
+                        prop_assert!(live.contains(&a.id), "edited {} not live", a.id);
+                    }
+                }
+                for t in &side.trash {
+                    let purged_there = !all_ids(other).contains(&t.account.id)
+                        && base.trash.contains(t);
+                    prop_assert!(purged_there || got.contains(&t.account.id),
+                        "lost trashed {}", t.account.id);
+                }
+            }
+            // No id twice, and HOTP counters never go down.
+            prop_assert_eq!(got.len(), m.vault.accounts.len() + m.vault.trash.len());
+            for a in &m.vault.accounts {
+                for side in [&ours, &theirs] {
+                    if let Some(s) = side.accounts.iter().find(|s| s.id == a.id) {
+                        prop_assert!(a.counter >= s.counter);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn merging_a_vault_with_itself_is_that_vault(v in base_vault()) {
+            let m = merge3(&v, &v, &v, opts(false)).unwrap();
+            prop_assert_eq!(&m.vault, &v);
+            prop_assert_eq!(&merge2(&v, &v, opts(false)).unwrap().vault, &v);
+        }
+
+        #[test]
+        fn merge_is_symmetric_up_to_order(
+            base in base_vault(),
+            ours_ops in proptest::collection::vec(op(), 0..8),
+            theirs_ops in proptest::collection::vec(op(), 0..8),
+        ) {
+            let mut ours = base.clone();
+            apply(&mut ours, &ours_ops, "o");
+            let mut theirs = base.clone();
+            apply(&mut theirs, &theirs_ops, "t");
+            let known: HashSet<String> = all_ids(&base)
+                .into_iter()
+                .chain(all_ids(&ours))
+                .chain(all_ids(&theirs))
+                .collect();
+            match (merge3(&base, &ours, &theirs, opts(false)), merge3(&base, &theirs, &ours, opts(false))) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(normal(&a.vault, &known), normal(&b.vault, &known)),
+                (Err(MergeError::Conflicts(a)), Err(MergeError::Conflicts(b))) => {
+                    let key = |c: &Conflict| match c {
+                        Conflict::Account { id, fields, .. } => format!("{id}{fields:?}"),
+                        Conflict::Setting(s) => s.to_string(),
+                    };
+                    let mut a: Vec<_> = a.iter().map(key).collect();
+                    let mut b: Vec<_> = b.iter().map(key).collect();
+                    a.sort();
+                    b.sort();
+                    prop_assert_eq!(a, b);
+                }
+                (a, b) => prop_assert!(false, "{a:?} vs {b:?}"),
+            }
+        }
+    }
+}
