@@ -430,3 +430,160 @@ fn lost_machine_with_only_the_recovery_key() {
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(s["recovery_key"], true);
 }
+
+/// A second vault opened by the same key (a second device, or one made
+/// from the same identity file), whose backup folder was copied over.
+fn second_device(a: &TestEnv) -> TestEnv {
+    let b = TestEnv::new();
+    b.write("key.txt", std::fs::read(a.identity()).unwrap());
+    b.otp().arg("init").assert().success();
+    b
+}
+
+#[test]
+fn a_snapshot_of_another_vault_with_the_same_key_is_no_undo() {
+    let a = TestEnv::with_vault();
+    let b = second_device(&a);
+    // B: an older secret for GitHub:alice, then an import (which snapshots
+    // B at change 1).
+    b.add("GitHub", "alice", S2);
+    let uris = b.write("uris.txt", format!("otpauth://totp/New:n?secret={S3}\n"));
+    let out = b.otp().arg("import").arg(&uris).output().unwrap();
+    assert!(out.status.success());
+    let snapshot = undo_path(&out.stderr);
+    // A: two changes, so its counter is the snapshot's plus one, as after
+    // the command the snapshot was taken before.
+    a.add("GitHub", "alice", SECRET);
+    a.add("Other", "x", S4);
+    let copy = a.write("copied-backups/snap.age", std::fs::read(&snapshot).unwrap());
+    let before = a.vault_bytes();
+    let want = code(&a, "github");
+    let out = a.otp().arg("recover").arg(&copy).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another vault"), "{err}");
+    assert!(
+        err.contains("GitHub:alice: an account with the same name exists"),
+        "{err}"
+    );
+    assert_eq!(a.vault_bytes(), before, "nothing replaced");
+    assert_eq!(code(&a, "github"), want);
+    assert_eq!(labels(&a), "GitHub:alice\nOther:x\n");
+    // The same snapshot still undoes B's import on B.
+    b.otp()
+        .arg("recover")
+        .arg(&snapshot)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Undid `import`"));
+    assert_eq!(labels(&b), "GitHub:alice\n");
+}
+
+#[test]
+fn every_vault_gets_its_own_id_carried_by_backups() {
+    let a = TestEnv::with_vault();
+    let b = second_device(&a);
+    let id = |env: &TestEnv| {
+        let text = env.plaintext();
+        text.lines()
+            .find(|l| l.starts_with("vault_id = "))
+            .unwrap_or_else(|| panic!("no vault id in {text}"))
+            .to_string()
+    };
+    let (ida, idb) = (id(&a), id(&b));
+    assert_ne!(ida, idb);
+    assert_eq!(ida.len(), "vault_id = \"\"".len() + 32, "{ida}");
+    // A backup carries it, readable with `age -d`.
+    let file = backup(&a);
+    let plain = otp::vault::keys::decrypt(
+        &std::fs::read(&file).unwrap(),
+        &[Box::new(
+            std::fs::read_to_string(a.identity())
+                .unwrap()
+                .lines()
+                .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+                .unwrap()
+                .parse::<age::x25519::Identity>()
+                .unwrap(),
+        )],
+    )
+    .unwrap();
+    assert!(String::from_utf8_lossy(&plain).contains(&ida));
+}
+
+#[test]
+fn a_vault_from_before_ids_gets_one_on_its_next_save_only() {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    let text = env.plaintext();
+    let old: String = text
+        .lines()
+        .filter(|l| !l.starts_with("vault_id = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(old, text);
+    env.write_plaintext(&old);
+    let before = env.vault_bytes();
+    // Reading saves nothing.
+    env.stdout(&["list"]);
+    env.stdout(&["code", "github"]);
+    assert_eq!(env.vault_bytes(), before);
+    let out = env
+        .otp()
+        .args(["rename", "github", "bob"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(env.plaintext().contains("vault_id = "));
+    // Its next change took a snapshot carrying the new id, which undoes it.
+    let uris = env.write("u.txt", format!("otpauth://totp/New:n?secret={S3}\n"));
+    let out = env.otp().arg("import").arg(&uris).output().unwrap();
+    assert!(out.status.success());
+    env.otp()
+        .arg("recover")
+        .arg(undo_path(&out.stderr))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Undid `import`"));
+    assert_eq!(labels(&env), "GitHub:bob\n");
+
+    // A snapshot without an id (as an older otp wrote them) is no undo,
+    // even of this very vault: nothing proves which vault it is of.
+    let out = env.otp().arg("import").arg(&uris).output().unwrap();
+    assert!(out.status.success());
+    let snapshot = undo_path(&out.stderr);
+    let identity: age::x25519::Identity = std::fs::read_to_string(env.identity())
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let plain = otp::vault::keys::decrypt(
+        &std::fs::read(&snapshot).unwrap(),
+        &[Box::new(identity.clone())],
+    )
+    .unwrap();
+    let legacy: String = String::from_utf8_lossy(&plain)
+        .lines()
+        .filter(|l| !l.starts_with("vault_id = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let sealed =
+        otp::vault::keys::encrypt(legacy.as_bytes(), &[Box::new(identity.to_public())], true)
+            .unwrap();
+    let legacy_file = env.write("legacy-snapshot.age", sealed);
+    let before = env.vault_bytes();
+    env.otp()
+        .arg("recover")
+        .arg(&legacy_file)
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("too old to say"));
+    assert_eq!(env.vault_bytes(), before);
+}

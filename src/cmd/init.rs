@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::InitArgs;
-use crate::cmd::{Ctx, now, recovery_key};
+use crate::cmd::{Ctx, now, random16, recovery_key};
 use crate::error::Fail;
 use crate::term;
 use crate::vault::keys::{self, Method};
@@ -95,6 +95,7 @@ fn create(
         )
     };
     let mut vault = Vault::new(recipients);
+    vault.ensure_id(random16);
     if generate_identity.is_none() && ctx.global.identity.is_none() {
         vault.key_file_recipient = vault.recipients.first().cloned();
     }

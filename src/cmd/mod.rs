@@ -252,6 +252,9 @@ impl Ctx {
             }
         };
         let mut vault = Vault::parse(&Ctx::plaintext_of(file, unlocked)?)?;
+        // A vault from before vault ids gets one now, so snapshots taken by
+        // `change` carry it; it is saved with the change (alone, it is none).
+        vault.ensure_id(random16);
         let before = vault.to_toml();
         let out = change(&mut vault, unlocked)?;
         if vault.to_toml() != before {
@@ -292,6 +295,13 @@ pub fn now() -> OffsetDateTime {
 /// Eight random bytes for account ids.
 pub fn random8() -> [u8; 8] {
     let mut b = [0u8; 8];
+    getrandom::fill(&mut b).expect("the OS random source is available");
+    b
+}
+
+/// Sixteen random bytes for a vault id.
+pub fn random16() -> [u8; 16] {
+    let mut b = [0u8; 16];
     getrandom::fill(&mut b).expect("the OS random source is available");
     b
 }

@@ -95,6 +95,7 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     // 1. The vault opens with the old and the new key file.
     vault.recipients.push(recipient.clone());
     vault.key_file_recipient = Some(recipient);
+    vault.ensure_id(crate::cmd::random16);
     vault.changes += 1;
     ctx.save(&vault)?;
     // 2. The new key file.

@@ -4,8 +4,10 @@
 //! copies), our JSON exports and otpauth URI lists. Into an existing vault:
 //! the "no existing account" check of [`restore::plan`]; any conflict
 //! refuses the whole restore (exit 5) unless `--skip-existing`, and a
-//! safety-net snapshot is taken before anything is added. A snapshot whose
-//! command was the last change to the vault is undone exactly. With no
+//! safety-net snapshot is taken before anything is added. A snapshot of
+//! this vault (same vault id) whose command was the last change to the
+//! vault is undone exactly; a snapshot of another vault is an ordinary
+//! backup. With no
 //! vault (the lost-laptop case) it creates one: from a passphrase key file
 //! found beside the backup (or given with `--identity`), from an identity,
 //! or like `otp init` for plaintext sources.
@@ -113,10 +115,18 @@ enum Outcome {
     },
 }
 
-/// A snapshot undoes its command when that command was the vault's last change.
+/// A snapshot undoes its command when it was taken of this vault (same
+/// vault id) and that command was the vault's last change.
 fn is_undo(source: &Source, vault: &Vault, args: &RecoverArgs) -> Option<String> {
     let meta = source.meta.as_ref()?;
     let op = meta.snapshot.clone()?;
+    if !vault.is_same_vault(source.vault_id.as_deref()) {
+        term::note(&format!(
+            "This snapshot was taken before `{op}`, but of another vault (or by an otp too old to say which); \
+             restoring it as an ordinary backup."
+        ));
+        return None;
+    }
     let fits = !args.skip_existing && vault.changes == meta.changes.saturating_add(1);
     if !fits {
         term::note(&format!(

@@ -11,6 +11,7 @@
 //! trashed = 0
 //! changes = 17
 //! vault_schema = 1
+//! vault_id = "3f2a…"   # the vault's id (absent in backups of older otp)
 //! recipients = ["age1..."]
 //!
 //! [[accounts]]   # exactly the vault's account tables
@@ -54,6 +55,10 @@ pub struct Meta {
     /// The vault's change counter when the backup was taken.
     pub changes: u64,
     pub vault_schema: u32,
+    /// The id of the vault it was taken of (`Vault::vault_id`); absent in
+    /// backups written before vaults had ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault_id: Option<String>,
     /// Who the vault (and this backup) is encrypted to.
     #[serde(default)]
     pub recipients: Vec<String>,
@@ -109,6 +114,8 @@ pub struct Contents {
     pub recipients: Vec<String>,
     pub roles: Roles,
     pub changes: u64,
+    /// The id of the vault it holds (see [`Meta::vault_id`]).
+    pub vault_id: Option<String>,
 }
 
 /// The metadata for a backup of `vault` taken at `now`.
@@ -121,6 +128,7 @@ pub fn meta_for(vault: &Vault, now: OffsetDateTime, snapshot: Option<&str>) -> M
         trashed: vault.trash.len() as u64,
         changes: vault.changes,
         vault_schema: SCHEMA_VERSION,
+        vault_id: vault.vault_id.clone(),
         recipients: vault.recipients.clone(),
         snapshot: snapshot.map(str::to_string),
         roles: Roles::of(vault),
@@ -161,6 +169,7 @@ pub fn parse(text: &str) -> Result<Contents, Fail> {
                 trash: vault.trash,
                 recipients: vault.recipients,
                 changes: vault.changes,
+                vault_id: vault.vault_id,
             });
         }
         return Err(not_ours("it has no [backup] table".into()));
@@ -190,6 +199,7 @@ pub fn parse(text: &str) -> Result<Contents, Fail> {
         recipients: doc.backup.recipients.clone(),
         roles: doc.backup.roles.clone(),
         changes: doc.backup.changes,
+        vault_id: doc.backup.vault_id.clone(),
         meta: Some(doc.backup),
         accounts: doc.accounts,
         trash: doc.trash,
@@ -259,6 +269,20 @@ mod tests {
             parse(&text).unwrap().meta.unwrap().snapshot.as_deref(),
             Some("purge")
         );
+    }
+
+    #[test]
+    fn the_vault_id_travels_with_backups_and_copies() {
+        let mut v = vault();
+        let old = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None));
+        assert!(!old.contains("vault_id"));
+        assert_eq!(parse(&old).unwrap().vault_id, None);
+        v.ensure_id(|| [7; 16]);
+        let text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, Some("add")));
+        let c = parse(&text).unwrap();
+        assert_eq!(c.vault_id, v.vault_id);
+        assert_eq!(c.meta.unwrap().vault_id, v.vault_id);
+        assert_eq!(parse(&v.to_toml()).unwrap().vault_id, v.vault_id);
     }
 
     #[test]

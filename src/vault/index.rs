@@ -325,6 +325,7 @@ const fn field(key: &'static [u8], value: Value, required: bool) -> Field {
 const TOP: &[Field] = &[
     field(b"version = ", Value::One, true),
     field(b"changes = ", Value::U64, true),
+    field(b"vault_id = ", Value::Str, false),
     field(b"recipients = ", Value::Strings, true),
     field(b"recovery = ", Value::Str, false),
     field(b"recovery_revoked = ", Value::Date, false),
@@ -333,8 +334,10 @@ const TOP: &[Field] = &[
     field(b"trash = ", Value::Empty, false),
 ];
 /// The index of `accounts` and `trash` in [`TOP`].
-const TOP_ACCOUNTS: u8 = 6;
-const TOP_TRASH: u8 = 7;
+const TOP_ACCOUNTS: u8 = 7;
+const TOP_TRASH: u8 = 8;
+const _: () = assert!(matches!(TOP[TOP_ACCOUNTS as usize].key, b"accounts = "));
+const _: () = assert!(matches!(TOP[TOP_TRASH as usize].key, b"trash = "));
 const ACCOUNT: &[Field] = &[
     field(b"id = ", Value::Str, true),
     field(b"issuer = ", Value::Str, true),

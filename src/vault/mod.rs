@@ -32,6 +32,13 @@ pub struct Vault {
     /// Bumped by every change; backups record it so staleness is a subtraction.
     #[serde(default)]
     pub changes: u64,
+    /// This vault's identity: random, made by `otp init` (or on the first
+    /// save of a vault written before it existed) and never changed. Every
+    /// backup and snapshot carries it, so `otp recover` can tell an undo of
+    /// this vault from a file of another one with the same key, and
+    /// retention prunes only this vault's backups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault_id: Option<String>,
     /// Everyone the vault is encrypted to (age, SSH or plugin recipients).
     #[serde(default)]
     pub recipients: Vec<String>,
@@ -69,6 +76,7 @@ impl Vault {
         Vault {
             version: SCHEMA_VERSION,
             changes: 0,
+            vault_id: None,
             recipients,
             recovery: None,
             recovery_revoked: None,
@@ -127,6 +135,22 @@ impl Vault {
         }
     }
 
+    /// Gives the vault an id if it has none (a vault written before ids
+    /// existed); `random` supplies the bytes. Returns whether it made one.
+    pub fn ensure_id(&mut self, random: impl FnOnce() -> [u8; 16]) -> bool {
+        if self.vault_id.is_some() {
+            return false;
+        }
+        self.vault_id = Some(vault_id_from_bytes(random()));
+        true
+    }
+
+    /// Whether `other` (an id read from a backup or snapshot) names this
+    /// vault. A file without an id, or a vault without one, never does.
+    pub fn is_same_vault(&self, other: Option<&str>) -> bool {
+        matches!((self.vault_id.as_deref(), other), (Some(a), Some(b)) if a == b)
+    }
+
     /// Index of an account with the same `issuer:name` (case-insensitive).
     pub fn find_label(&self, issuer: &str, name: &str) -> Option<usize> {
         self.accounts
@@ -139,6 +163,11 @@ impl Vault {
 pub fn same_label(issuer_a: &str, name_a: &str, issuer_b: &str, name_b: &str) -> bool {
     issuer_a.to_lowercase() == issuer_b.to_lowercase()
         && name_a.to_lowercase() == name_b.to_lowercase()
+}
+
+/// A vault id: 128 random bits as 32 lowercase hex digits.
+pub fn vault_id_from_bytes(bytes: [u8; 16]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Eight lowercase base32 characters: short enough to type, 40 bits of randomness.
@@ -570,6 +599,30 @@ mod tests {
             !plain.contains("recovery") && !plain.contains("key_file"),
             "{plain}"
         );
+    }
+
+    #[test]
+    fn vault_ids_are_made_once_and_compared_exactly() {
+        let mut v = Vault::new(vec!["age1a".into()]);
+        assert!(!v.is_same_vault(None));
+        assert!(v.ensure_id(|| [0xab; 16]));
+        let id = v.vault_id.clone().unwrap();
+        assert_eq!(id, "ab".repeat(16));
+        assert!(!v.ensure_id(|| [1; 16]), "an id is never replaced");
+        assert_eq!(v.vault_id.as_deref(), Some(id.as_str()));
+        assert!(v.is_same_vault(Some(&id)));
+        assert!(!v.is_same_vault(None));
+        assert!(!v.is_same_vault(Some(&"01".repeat(16))));
+        // It round-trips, sits before the accounts, and the fast path reads it.
+        v.accounts = sample();
+        let text = v.to_toml();
+        assert!(text.find("vault_id = ").unwrap() < text.find("[[accounts]]").unwrap());
+        assert_eq!(Vault::parse(&text).unwrap(), v);
+        assert_eq!(index::scan(&text).map(|h| h.len()), Some(4));
+        // A vault without one parses, and is written without one.
+        let old = Vault::parse("version = 1\nchanges = 3\nrecipients = []\n").unwrap();
+        assert_eq!(old.vault_id, None);
+        assert!(!old.to_toml().contains("vault_id"));
     }
 
     #[test]

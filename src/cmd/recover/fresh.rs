@@ -126,6 +126,9 @@ fn write_new_vault(
         .into());
     }
     let mut vault = Vault::new(recipients);
+    // A new id, not the backup's: the vault the backup came from may live
+    // on (a second device), and its snapshots must not undo this one.
+    vault.ensure_id(crate::cmd::random16);
     vault.changes = source.changes;
     // The key roles come back as the backup had them, for the keys that are
     // still recipients; a key file installed here is the key file's.

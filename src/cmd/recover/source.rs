@@ -23,6 +23,8 @@ pub struct Source {
     pub recipients: Vec<String>,
     pub roles: Roles,
     pub changes: u64,
+    /// The id of the vault it was taken of, if it says.
+    pub vault_id: Option<String>,
     pub key: Key,
 }
 
@@ -54,6 +56,7 @@ pub fn read_source(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<
             recipients: c.recipients,
             roles: c.roles,
             changes: c.changes,
+            vault_id: c.vault_id,
             key,
         }
     } else {
@@ -65,6 +68,7 @@ pub fn read_source(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<
             recipients: Vec::new(),
             roles: Roles::default(),
             changes: 0,
+            vault_id: None,
             key: Key::Plain,
         }
     };
