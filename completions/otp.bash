@@ -494,7 +494,7 @@ _otp() {
             return 0
             ;;
         otp__subcmd__export)
-            opts="-o -i -h -V --format --plaintext --output --password --password-file --vault --config --identity --passphrase-file --color --help --version"
+            opts="-o -i -h -V --format --plaintext --output --force --password --password-file --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -242,6 +242,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --color 'When to use colour on the terminal'
             cand --plaintext 'Allow a format that holds secrets in the clear'
+            cand --force 'Replace FILE (or google-qr''s PNGs in the folder) if it exists; without it, -o refuses'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

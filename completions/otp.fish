@@ -205,6 +205,7 @@ complete -c otp -n "__fish_otp_using_subcommand export" -l color -d 'When to use
 always\t''
 never\t''"
 complete -c otp -n "__fish_otp_using_subcommand export" -l plaintext -d 'Allow a format that holds secrets in the clear'
+complete -c otp -n "__fish_otp_using_subcommand export" -l force -d 'Replace FILE (or google-qr\'s PNGs in the folder) if it exists; without it, -o refuses'
 complete -c otp -n "__fish_otp_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c otp -n "__fish_otp_using_subcommand export" -s V -l version -d 'Print version'
 complete -c otp -n "__fish_otp_using_subcommand import" -l format -d 'The format, when auto-detection cannot tell' -r

@@ -372,6 +372,9 @@ pub struct ExportArgs {
     /// Write to FILE (mode 0600, atomically) instead of stdout; a folder for google-qr PNGs
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace FILE (or google-qr's PNGs in the folder) if it exists; without it, -o refuses
+    #[arg(long, requires = "output")]
+    pub force: bool,
     /// Aegis: encrypt the export with this password (visible in `ps`; prefer --password-file)
     #[arg(long, value_name = "PASSWORD")]
     pub password: Option<String>,

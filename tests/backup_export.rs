@@ -360,9 +360,15 @@ fn plaintext_needs_consent_and_files_are_private() {
         std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    // -o replaces atomically.
+    // -o replaces only with --force, and then atomically.
     env.otp()
         .args(["export", "--format", "uris", "--plaintext", "-o"])
+        .arg(&f)
+        .assert()
+        .code(1);
+    assert!(std::fs::read_to_string(&f).unwrap().starts_with('{'));
+    env.otp()
+        .args(["export", "--format", "uris", "--plaintext", "--force", "-o"])
         .arg(&f)
         .assert()
         .success();
@@ -392,4 +398,77 @@ fn a_deleted_account_comes_back_from_the_trash() {
         env.stdout(&["code", "github", "--at", at]),
         format!("{code}\n")
     );
+}
+
+/// The lockout story: a good backup overwritten by an empty vault's export.
+#[test]
+fn export_never_overwrites_a_file_without_force() {
+    let good = varied();
+    let file = good.path("usb/otp-backup.age");
+    good.otp()
+        .arg("export")
+        .arg("-o")
+        .arg(&file)
+        .assert()
+        .success();
+    let backup = std::fs::read(&file).unwrap();
+    // An empty vault (a new laptop) exports to the same place, in every format.
+    let empty = TestEnv::with_vault();
+    let formats: [&[&str]; 5] = [
+        &[],
+        &["--format", "uris", "--plaintext"],
+        &["--format", "json", "--plaintext"],
+        &["--format", "aegis", "--plaintext"],
+        &["--format", "aegis", "--password", "pw"],
+    ];
+    for args in formats {
+        empty
+            .otp()
+            .arg("export")
+            .args(args)
+            .arg("-o")
+            .arg(&file)
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains("already exists"))
+            .stderr(predicate::str::contains("--force"));
+        assert_eq!(std::fs::read(&file).unwrap(), backup, "{args:?}");
+    }
+    // A dangling symlink is a file that exists, too (its target is not created).
+    #[cfg(unix)]
+    {
+        let link = empty.path("link.age");
+        std::os::unix::fs::symlink(empty.path("nowhere.age"), &link).unwrap();
+        empty
+            .otp()
+            .arg("export")
+            .arg("-o")
+            .arg(&link)
+            .assert()
+            .code(1);
+        assert!(!empty.path("nowhere.age").exists());
+    }
+    // The refusal is not an export: nothing is recorded as a backup.
+    let status: serde_json::Value =
+        serde_json::from_str(&empty.stdout(&["status", "--json"])).unwrap();
+    assert_eq!(status["last_backup"], serde_json::Value::Null);
+    // The backup still restores.
+    let new = TestEnv::new();
+    new.bare()
+        .env("OTP_IDENTITY", good.identity())
+        .arg("recover")
+        .arg(&file)
+        .assert()
+        .success();
+    // --force replaces it, deliberately.
+    empty
+        .otp()
+        .args(["export", "--force", "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_ne!(std::fs::read(&file).unwrap(), backup);
+    // --force means nothing without -o.
+    empty.otp().args(["export", "--force"]).assert().code(2);
 }

@@ -179,6 +179,22 @@ fn export_google_qr_png_round_trips_and_scans() {
         .map(std::path::PathBuf::from)
         .collect();
     assert_eq!(pngs.len(), 2, "12 accounts, 10 per code");
+    // Again into the same folder: refused, the PNGs untouched, unless --force.
+    let first = std::fs::read(&pngs[0]).unwrap();
+    env.otp()
+        .args(["export", "--format", "google-qr", "--plaintext"])
+        .arg("-o")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("already exists"));
+    assert_eq!(std::fs::read(&pngs[0]).unwrap(), first);
+    env.otp()
+        .args(["export", "--format", "google-qr", "--plaintext", "--force"])
+        .arg("-o")
+        .arg(&dir)
+        .assert()
+        .success();
 
     let fresh = TestEnv::with_vault();
     fresh

@@ -30,6 +30,15 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         .hint("the default format (backup) is encrypted; an Aegis export can be encrypted with --password-file F")
         .into());
     }
+    // Refused before any key is asked for; `write_new` below refuses again,
+    // atomically, should the file appear meanwhile.
+    if let (Some(path), false, false) = (
+        &args.output,
+        args.force,
+        args.format == ExportFormat::GoogleQr,
+    ) {
+        refuse_existing(path)?;
+    }
     let (vault, unlocked) = ctx.load()?;
     let at = now().replace_nanosecond(0).unwrap_or_else(|_| now());
     let mut fill =
@@ -45,12 +54,16 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
             None => bytes(aegis::plain(&vault.accounts, &mut fill)),
         },
         ExportFormat::GoogleQr => {
-            return crate::cmd::export_qr::run(&vault.accounts, args.output.as_deref());
+            return crate::cmd::export_qr::run(&vault.accounts, args.output.as_deref(), args.force);
         }
     };
     match &args.output {
-        Some(path) => store::write_atomic(path, &data)
+        Some(path) if args.force => store::write_atomic(path, &data)
             .with_context(|| format!("cannot write the export to {}", path.display()))?,
+        Some(path) => store::write_new(path, &data).map_err(|e| match e.downcast::<Fail>() {
+            Ok(_) => exists_error(path),
+            Err(e) => e.context(format!("cannot write the export to {}", path.display())),
+        })?,
         None => {
             if plaintext && term::stdout_is_tty() {
                 term::warn("writing secrets in the clear to the terminal");
@@ -75,6 +88,25 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `-o FILE` never replaces a file without `--force`: a good backup
+/// overwritten by an empty vault's export is a lockout.
+pub fn refuse_existing(path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(_) => Err(exists_error(path)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(anyhow::Error::from(e).context(format!("cannot check {}", path.display()))),
+    }
+}
+
+fn exists_error(path: &Path) -> anyhow::Error {
+    Fail::error(format!(
+        "{} already exists; nothing was written, and it was left as it was",
+        term::sanitize(&path.display().to_string())
+    ))
+    .hint("choose another file name, or add --force to replace it")
+    .into()
 }
 
 fn bytes(text: Zeroizing<String>) -> Zeroizing<Vec<u8>> {

@@ -18,7 +18,7 @@ const PER_TERMINAL_CODE: usize = 3;
 /// Accounts per PNG code: as dense as Google's own exports.
 const PER_PNG_CODE: usize = crate::migration::DEFAULT_PER_CODE;
 
-pub fn run(accounts: &[Account], output: Option<&Path>) -> Result<()> {
+pub fn run(accounts: &[Account], output: Option<&Path>, force: bool) -> Result<()> {
     let entries: Vec<_> = accounts.iter().map(Account::to_entry).collect();
     let per_code = if output.is_some() {
         PER_PNG_CODE
@@ -44,14 +44,25 @@ pub fn run(accounts: &[Account], output: Option<&Path>) -> Result<()> {
     let total = uris.len();
     match output {
         Some(dir) => {
+            let path_of =
+                |i: usize| dir.join(format!("otp-google-export-{}-of-{total}.png", i + 1));
+            if !force {
+                for i in 0..total {
+                    crate::cmd::export::refuse_existing(&path_of(i))?;
+                }
+            }
             store::create_private_dir(dir)?;
             let mut listing = String::new();
             for (i, uri) in uris.iter().enumerate() {
                 let png = crate::qr::to_png(uri)
                     .map_err(|e| Fail::error(format!("cannot draw code {}: {e}", i + 1)))?;
-                let path = dir.join(format!("otp-google-export-{}-of-{total}.png", i + 1));
-                store::write_atomic(&path, &png)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                let path = path_of(i);
+                let written = if force {
+                    store::write_atomic(&path, &png)
+                } else {
+                    store::write_new(&path, &png)
+                };
+                written.with_context(|| format!("cannot write {}", path.display()))?;
                 listing.push_str(&format!("{}\n", path.display()));
             }
             term::note(&format!(
