@@ -35,12 +35,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let (code, hint) = error::classify(&err);
-            eprintln!("{} {err}", term::err_red("error:"));
+            term::err_line(&format!("{} {err}", term::err_red("error:")));
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                term::err_line(&format!("  caused by: {cause}"));
             }
             if let Some(hint) = hint {
-                eprintln!("{} {hint}", term::err_bold("hint:"));
+                term::err_line(&format!("{} {hint}", term::err_bold("hint:")));
             }
             ExitCode::from(code as u8)
         }

@@ -56,14 +56,21 @@ pub fn out_dim(text: &str) -> String {
     paint(COLOR_STDOUT.load(Ordering::Relaxed), "2", text)
 }
 
+/// One line on stderr. A stderr that cannot be written (a closed pipe, a
+/// full disk) loses the line, never the command: `eprintln!` would panic.
+pub fn err_line(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 /// One warning line on stderr.
 pub fn warn(text: &str) {
-    eprintln!("{} {text}", err_yellow("warning:"));
+    err_line(&format!("{} {text}", err_yellow("warning:")));
 }
 
 /// One informational line on stderr.
 pub fn note(text: &str) {
-    eprintln!("{text}");
+    err_line(text);
 }
 
 /// Does the locale promise UTF-8 (for drawing QR codes with half blocks)?
@@ -75,6 +82,25 @@ pub fn unicode_terminal() -> bool {
             let l = locale.to_ascii_lowercase();
             l.contains("utf-8") || l.contains("utf8")
         })
+}
+
+/// True when stdout is a pipe or socket whose reader is gone (`otp code
+/// bank | cmd` where cmd already exited): whatever is written is lost.
+pub fn stdout_reader_gone() -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::event::{PollFd, PollFlags, poll};
+        let stdout = std::io::stdout();
+        let mut fds = [PollFd::new(&stdout, PollFlags::OUT)];
+        let zero = rustix::event::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        if poll(&mut fds, Some(&zero)).is_ok() {
+            return fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP);
+        }
+    }
+    false
 }
 
 pub fn stdin_is_tty() -> bool {

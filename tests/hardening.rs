@@ -51,3 +51,153 @@ fn passphrase_command_does_not_inherit_otp_passphrase() {
     let seen = std::fs::read_to_string(&report).expect("passphrase_command ran");
     assert!(seen.contains("env: unset"), "{seen}");
 }
+
+/// The `otp` binary as a plain process, in `env`'s isolated world (the
+/// same variables as `TestEnv::otp`), for tests that set up its standard
+/// streams or limits themselves.
+fn raw(env: &TestEnv, program: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    for var in [
+        "OTP_VAULT",
+        "OTP_CONFIG",
+        "OTP_IDENTITY",
+        "OTP_PASSPHRASE",
+        "OTP_PASSPHRASE_FILE",
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("HOME", env.dir.path())
+        .env("XDG_DATA_HOME", env.path("data"))
+        .env("XDG_CONFIG_HOME", env.path("config"))
+        .env("XDG_CACHE_HOME", env.path("cache"))
+        .env("NO_COLOR", "1")
+        .env("OTP_VAULT", env.vault())
+        .env("OTP_IDENTITY", env.identity())
+        .stdin(std::process::Stdio::null());
+    cmd
+}
+
+const OTP: &str = env!("CARGO_BIN_EXE_otp");
+
+/// `otp ARGS` where no file can grow (RLIMIT_FSIZE 0, SIGXFSZ ignored so
+/// the write fails with EFBIG): a full disk, also for root.
+fn on_a_full_disk(env: &TestEnv, args: &[&str]) -> std::process::Output {
+    raw(env, "sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 0 && exec \"$0\" \"$@\"")
+        .arg(OTP)
+        .args(args)
+        .output()
+        .expect("run otp")
+}
+
+/// A pipe whose reader is already gone: every write fails with EPIPE.
+fn dead_pipe() -> std::process::Stdio {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    writer.into()
+}
+
+#[test]
+fn no_success_message_when_the_save_fails() {
+    let env = TestEnv::with_vault();
+    env.add("Bank", "alice", SECRET);
+    env.add("Mail", "bob", HOTP_SECRET);
+    env.otp()
+        .args(["remove", "bob", "--yes"])
+        .assert()
+        .success();
+    let before = env.vault_bytes();
+    for args in [
+        &[
+            "add",
+            "carol",
+            "--issuer",
+            "Shop",
+            "--secret",
+            "MFRGGZDFMZTWQ2LK",
+        ][..],
+        &["rename", "alice", "alicia"][..],
+        &["trash", "restore", "bob"][..],
+    ] {
+        let out = on_a_full_disk(&env, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} saved on a full disk?");
+        for word in ["Added", "Renamed", "Restored"] {
+            assert!(!stderr.contains(word), "{args:?} claimed success: {stderr}");
+        }
+        assert_eq!(env.vault_bytes(), before, "{args:?} changed the vault");
+    }
+}
+
+#[test]
+fn a_closed_stderr_is_not_a_panic() {
+    let env = TestEnv::with_vault();
+    // Success, with a note on stderr.
+    let status = raw(&env, OTP)
+        .args(["add", "alice", "--issuer", "Bank", "--secret", SECRET])
+        .stderr(dead_pipe())
+        .status()
+        .expect("run otp");
+    assert_eq!(status.code(), Some(0));
+    assert!(env.stdout(&["list"]).contains("Bank:alice"));
+    // An error, with its message on stderr: the contract's exit code.
+    let status = raw(&env, OTP)
+        .args(["code", "nobody"])
+        .stdout(std::process::Stdio::null())
+        .stderr(dead_pipe())
+        .status()
+        .expect("run otp");
+    assert_eq!(status.code(), Some(3));
+}
+
+/// RFC 4226's secret and its HOTP codes at counters 0 and 1.
+const HOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+#[test]
+fn a_hotp_code_is_not_burnt_when_nobody_reads_it() {
+    let env = TestEnv::with_vault();
+    env.otp()
+        .args(["add", "bank", "--hotp", "--secret", HOTP_SECRET])
+        .assert()
+        .success();
+    let before = env.vault_bytes();
+    let out = raw(&env, OTP)
+        .args(["code", "bank"])
+        .stdout(dead_pipe())
+        .output()
+        .expect("run otp");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not advanced"), "{stderr}");
+    assert_eq!(env.vault_bytes(), before, "the counter moved");
+    // The code nobody saw is the next one shown.
+    assert_eq!(env.stdout(&["code", "bank"]), "755224\n");
+    assert_eq!(env.stdout(&["code", "bank"]), "287082\n");
+}
+
+#[test]
+fn a_hotp_code_that_cannot_be_written_after_the_save_is_an_error() {
+    let env = TestEnv::with_vault();
+    env.otp()
+        .args(["add", "bank", "--hotp", "--secret", HOTP_SECRET])
+        .assert()
+        .success();
+    // stdout is a full device: the counter is saved, then the write fails.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("open /dev/full");
+    let out = raw(&env, OTP)
+        .args(["code", "bank"])
+        .stdout(full)
+        .output()
+        .expect("run otp");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write the code"), "{stderr}");
+    assert!(stderr.contains("already advanced"), "{stderr}");
+    assert_eq!(env.stdout(&["code", "bank"]), "287082\n");
+}

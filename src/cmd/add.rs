@@ -40,18 +40,19 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
         let secret = read_secret(&args)?;
         entry_from_flags(&args, secret)?
     };
-    ctx.update(|vault, _| {
+    // The message is printed only once the vault is saved.
+    let message = ctx.update(|vault, _| {
         match plan(&vault.accounts, std::slice::from_ref(&entry)).remove(0) {
             Action::Add => {
                 let id = vault.new_id(random8);
-                term::note(&format!("Added {} ({id})", sanitize(&entry.label())));
+                let message = format!("Added {} ({id})", sanitize(&entry.label()));
                 vault.accounts.push(Account::from_entry(entry, id, now()));
-                Ok(())
+                Ok(message)
             }
-            Action::Duplicate { existing } => {
-                term::note(&format!("Already in the vault as {}; nothing added", sanitize(&existing)));
-                Ok(())
-            }
+            Action::Duplicate { existing } => Ok(format!(
+                "Already in the vault as {}; nothing added",
+                sanitize(&existing)
+            )),
             Action::Conflict { existing, existing_id } => Err(Fail::new(
                 Code::Conflict,
                 format!(
@@ -63,7 +64,9 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
             .hint("choose another NAME or --issuer, or rename/remove the existing account first")
             .into()),
         }
-    })
+    })?;
+    term::note(&message);
+    Ok(())
 }
 
 /// With --uri or --qr the parameters come from the source; a flag that would

@@ -2,7 +2,7 @@
 //! the lock and parse only the chosen account; HOTP takes the lock and saves
 //! the advanced counter before the code is printed.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -37,16 +37,24 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
             )
             .into());
         }
-        // The counter is saved before the code leaves the process.
-        let (account, code) = next_hotp(ctx, &unlocked, &account.id)?;
-        if let Some(copier) = copier {
-            return copy(ctx, copier, &account, &code).map_err(|e| {
-                e.context(
-                    "the HOTP counter was already advanced; the next `otp code` gives a new code",
-                )
-            });
+        // The counter is saved before the code leaves the process (the
+        // contract): a code that was shown is never shown again, even if
+        // the save is lost. So that a code is not burnt unseen, nothing
+        // moves when nobody reads stdout, and a code that cannot be written
+        // after the save is an error that says so.
+        if copier.is_none() && term::stdout_reader_gone() {
+            return Err(Fail::error(
+                "nothing reads stdout (a closed pipe), so no HOTP code was made; the counter was not advanced",
+            )
+            .into());
         }
-        return print(&account, &code, None, args.json);
+        let (account, code) = next_hotp(ctx, &unlocked, &account.id)?;
+        const BURNT: &str =
+            "the HOTP counter was already advanced; the next `otp code` gives a new code";
+        if let Some(copier) = copier {
+            return copy(ctx, copier, &account, &code).map_err(|e| e.context(BURNT));
+        }
+        return print(&account, &code, None, args.json, true).map_err(|e| e.context(BURNT));
     }
     let token = account.token();
     let mut unix = at.unwrap_or_else(|| now().unix_timestamp().max(0) as u64);
@@ -75,7 +83,7 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
     if let Some(copier) = copier {
         return copy(ctx, copier, &account, &code);
     }
-    print(&account, &code, Some(remaining), args.json)
+    print(&account, &code, Some(remaining), args.json, false)
 }
 
 /// Seconds to wait for a code that lives at least `min_remaining` seconds
@@ -129,14 +137,21 @@ fn next_hotp(ctx: &Ctx, unlocked: &Unlocked, id: &str) -> Result<(Account, Strin
     })
 }
 
-fn print(a: &Account, code: &str, remaining: Option<u64>, json: bool) -> Result<()> {
-    if json {
+/// Prints the code. `strict`: a closed pipe is an error too (a HOTP code
+/// nobody saw), not the quiet success it is for `otp list | head`.
+fn print(a: &Account, code: &str, remaining: Option<u64>, json: bool, strict: bool) -> Result<()> {
+    let text = if json {
         let value = serde_json::json!({
             "id": a.id, "issuer": a.issuer, "name": a.name, "code": code, "remaining": remaining,
         });
-        return out(&format!("{value}\n"));
+        format!("{value}\n")
+    } else {
+        format!("{code}\n")
+    };
+    if strict {
+        return crate::cmd::write_stdout(&text).context("cannot write the code to stdout");
     }
-    out(&format!("{code}\n"))
+    out(&text)
 }
 
 /// `--at`: unix seconds or RFC 3339.

@@ -8,7 +8,8 @@ use crate::error::{Code, Fail};
 use crate::term::{self, sanitize};
 
 pub fn run(ctx: &Ctx, args: RenameArgs) -> Result<()> {
-    ctx.update(|vault, _| {
+    // The message is printed only once the vault is saved.
+    let message = ctx.update(|vault, _| {
         let i = vault.find(&args.query)?;
         let issuer = args
             .issuer
@@ -37,11 +38,12 @@ pub fn run(ctx: &Ctx, args: RenameArgs) -> Result<()> {
         a.issuer = issuer;
         a.name = args.new_name.clone();
         a.updated = now();
-        term::note(&format!(
+        Ok(format!(
             "Renamed {} to {}",
             sanitize(&old),
             sanitize(&a.label())
-        ));
-        Ok(())
-    })
+        ))
+    })?;
+    term::note(&message);
+    Ok(())
 }

@@ -36,7 +36,8 @@ fn list(ctx: &Ctx) -> Result<()> {
 }
 
 fn restore(ctx: &Ctx, query: &str) -> Result<()> {
-    ctx.update(|vault, _| {
+    // The message is printed only once the vault is saved.
+    let label = ctx.update(|vault, _| {
         let i = resolve(&vault.trash, query)?;
         let a = &vault.trash[i].account;
         if let Some(j) = vault.find_label(&a.issuer, &a.name) {
@@ -52,10 +53,12 @@ fn restore(ctx: &Ctx, query: &str) -> Result<()> {
             .into());
         }
         let t = vault.trash.remove(i);
-        term::note(&format!("Restored {}", sanitize(&t.account.label())));
+        let label = t.account.label();
         vault.accounts.push(t.account);
-        Ok(())
-    })
+        Ok(label)
+    })?;
+    term::note(&format!("Restored {}", sanitize(&label)));
+    Ok(())
 }
 
 fn purge(ctx: &Ctx, older_than: Option<u64>, yes: bool) -> Result<()> {

@@ -474,7 +474,7 @@ pub struct NoCallbacks;
 
 impl age::Callbacks for NoCallbacks {
     fn display_message(&self, message: &str) {
-        eprintln!("{message}");
+        crate::term::err_line(message);
     }
     fn confirm(&self, _: &str, _: &str, _: Option<&str>) -> Option<bool> {
         None
