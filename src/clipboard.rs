@@ -268,12 +268,10 @@ fn explain(e: &arboard::Error) -> String {
 /// the code from stdin, own the clipboard, answer "ok", then clear the
 /// clipboard after SECONDS if it still holds the code. Returns the exit code.
 pub fn serve(args: &[String]) -> u8 {
-    // SAFETY: setsid has no memory-safety preconditions; it detaches this
-    // process from the terminal's session so closing the terminal or
-    // pressing Ctrl-C in it does not end the clipboard early.
-    unsafe {
-        libc::setsid();
-    }
+    // Detach from the terminal's session so closing the terminal or pressing
+    // Ctrl-C in it does not end the clipboard early. It fails only when this
+    // process already leads a process group, and then it is detached enough.
+    let _ = rustix::process::setsid();
     let clear_seconds: u64 = match args.first().and_then(|s| s.parse().ok()) {
         Some(s) => s,
         None => {

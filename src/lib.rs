@@ -6,6 +6,8 @@
 //! `uri`, `import`) → output. Only `cmd` and `term` touch the clock, the
 //! terminal and the disk.
 
+#![forbid(unsafe_code)]
+
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;

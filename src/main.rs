@@ -1,5 +1,7 @@
 //! The `otp` binary: parse, run, report. Everything else is in the library.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;
