@@ -125,26 +125,36 @@ fn retention_never_drops_the_last_good_backup() {
     let first = files(&dir);
     assert_eq!(first.len(), 1);
 
-    // ...then a fresh, empty device writes its backups into the same folder.
+    // ...then a fresh, empty device writes its backups into the same
+    // folder: another vault, so they never count against this one's.
     let empty = TestEnv::with_vault();
     config(&empty, &cfg);
     for _ in 0..4 {
-        empty
-            .otp()
+        empty.otp().arg("backup").assert().success();
+    }
+    empty.otp().args(["backup", "--force"]).assert().success();
+    let now = files(&dir);
+    assert!(now.contains(&first[0]), "{now:?}");
+    assert_eq!(now.len(), 3, "the empty vault keeps 2 of its own: {now:?}");
+
+    // The same vault, emptied, backing up again and again: held.
+    for q in ["github", "bank"] {
+        good.otp().args(["remove", q, "--yes"]).assert().success();
+    }
+    for _ in 0..4 {
+        good.otp()
             .arg("backup")
             .assert()
             .success()
             .stderr(predicate::str::contains("otp backup --force"));
     }
     let now = files(&dir);
-    assert_eq!(now.len(), 5, "nothing was pruned: {now:?}");
-    assert!(now.contains(&first[0]));
-
+    assert_eq!(now.len(), 7, "nothing was pruned: {now:?}");
     // Even --force keeps the newest backup that holds accounts.
-    empty.otp().args(["backup", "--force"]).assert().success();
+    good.otp().args(["backup", "--force"]).assert().success();
     let now = files(&dir);
     assert!(now.contains(&first[0]), "{now:?}");
-    assert_eq!(now.len(), 3, "{now:?}");
+    assert_eq!(now.len(), 2 + 3, "{now:?}");
     // And it can still be restored from.
     let new = TestEnv::new();
     new.bare()
@@ -153,6 +163,54 @@ fn retention_never_drops_the_last_good_backup() {
         .arg(dir.join(&first[0]))
         .assert()
         .success();
+}
+
+/// Two vaults (both `vault.age`, same key even) share one backup folder:
+/// B's retention never deletes A's backups, nor backups without a vault id
+/// (written by an older otp).
+#[test]
+fn retention_prunes_only_its_own_vaults_backups() {
+    let shared = tempfile::tempdir().unwrap();
+    let dir = shared.path().join("otp-backups");
+    let cfg = format!(
+        "backup_dir = {:?}\nbackup_keep = 2\n",
+        dir.display().to_string()
+    );
+    let a = TestEnv::with_vault();
+    config(&a, &cfg);
+    a.add("GitHub", "alice", SECRET);
+    a.otp().arg("backup").assert().success();
+    let a_backups = files(&dir);
+    assert_eq!(a_backups.len(), 1);
+    // An old otp's backup: no vault id in it or its name.
+    let legacy = "vault-20200101T000000Z-c1-a1.age";
+    std::fs::copy(dir.join(&a_backups[0]), dir.join(legacy)).unwrap();
+
+    let b = TestEnv::new();
+    b.write("key.txt", std::fs::read(a.identity()).unwrap());
+    b.otp().arg("init").assert().success();
+    config(&b, &cfg);
+    b.add("Bank", "bob", S2);
+    b.add("Mail", "carol", "MFRGGZDFMZTWQ2LK");
+    for _ in 0..5 {
+        b.otp().arg("backup").assert().success();
+    }
+    let now = files(&dir);
+    assert!(
+        now.contains(&a_backups[0]),
+        "A's only backup survives: {now:?}"
+    );
+    assert!(now.iter().any(|f| f == legacy), "{now:?}");
+    assert_eq!(now.len(), 2 + 2, "B keeps its newest 2: {now:?}");
+    // A's own retention still works on A's backups, and leaves B's alone.
+    for _ in 0..3 {
+        a.otp().arg("backup").assert().success();
+    }
+    let after = files(&dir);
+    assert!(!after.contains(&a_backups[0]), "{after:?}");
+    assert_eq!(after.len(), 2 + 2 + 1, "{after:?}");
+    let b_now: Vec<_> = now.iter().filter(|f| after.contains(f)).collect();
+    assert_eq!(b_now.len(), 3, "B's two and the legacy file: {after:?}");
 }
 
 #[test]
@@ -208,4 +266,26 @@ fn auto_backup_writes_a_backup_on_every_change() {
     assert_eq!(now.len(), 3, "{now:?}");
     assert!(now.last().unwrap().contains("-a4"), "{now:?}");
     assert_eq!(status_json(&env)["backup_out_of_date"], false);
+}
+
+#[test]
+fn a_vault_from_before_ids_gets_one_when_backed_up() {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    let old: String = env
+        .plaintext()
+        .lines()
+        .filter(|l| !l.starts_with("vault_id = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    env.write_plaintext(&old);
+    let path = env.stdout(&["backup"]);
+    let text = env.plaintext();
+    let id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("vault_id = \""))
+        .expect("an id now")
+        .trim_end_matches('"')
+        .to_string();
+    assert!(path.contains(&format!("-v{}", &id[..16])), "{path}");
 }

@@ -24,7 +24,12 @@ use crate::vault::keys;
 use crate::vault::{Vault, store};
 
 pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
-    let (vault, _) = ctx.load()?;
+    let (mut vault, unlocked) = ctx.load()?;
+    if vault.vault_id.is_none() {
+        // A vault from before vault ids: give it one first, so its backups
+        // carry it and retention can tell them from other vaults'.
+        vault = ctx.give_id(&unlocked)?;
+    }
     let dir = args.dir.clone().unwrap_or_else(|| backup_dir(ctx));
     let w = write_backup(ctx, &vault, &dir, args.force, None)?;
     term::note(&format!(
@@ -134,7 +139,15 @@ pub fn write_backup(
     let data = encrypted_backup(vault, at, snapshot)?;
     store::create_private_dir(dir)?;
     let stem = stem(ctx);
-    let mut existing = list(dir, &stem);
+    let all = list(dir, &stem);
+    // Retention counts and prunes only this vault's backups: never another
+    // vault's sharing the folder (and file name), never one without an id.
+    let tag = vault.vault_id.as_deref().and_then(files::id_tag);
+    let mut existing: Vec<(String, BackupName)> = all
+        .iter()
+        .filter(|(_, n)| tag.is_some() && n.vault == tag)
+        .cloned()
+        .collect();
     let accounts = vault.accounts.len() as u64;
     let forced = force
         && snapshot.is_none()
@@ -143,10 +156,11 @@ pub fn write_backup(
         time: at,
         changes: vault.changes,
         accounts,
+        vault: tag.clone(),
         forced,
         snapshot: snapshot.map(str::to_string),
         // Later in the same second sorts later, whatever the rest of the name.
-        seq: existing
+        seq: all
             .iter()
             .filter(|(_, n)| n.time == at)
             .map(|(_, n)| n.seq.saturating_add(1))
@@ -164,7 +178,12 @@ pub fn write_backup(
     store::write_new(&path, &data)?;
     let key_copy = copy_key_file(ctx, dir)?;
     existing.push((file.clone(), name));
-    let pruning = files::prune(&existing, &file, ctx.config.backup_keep, force);
+    let pruning = match tag {
+        Some(_) => files::prune(&existing, &file, ctx.config.backup_keep, force),
+        // A vault without an id (or with a hand-made one) cannot tell its
+        // backups from others': it prunes nothing.
+        None => files::Pruning::default(),
+    };
     let mut deleted = Vec::new();
     for f in pruning.delete {
         let p = dir.join(&f);

@@ -3,10 +3,14 @@
 //! A name carries the non-secret facts about a backup, so `otp backup` can
 //! prune (and a person can judge a folder) without any key:
 //!
-//! `{stem}-{YYYYMMDD}T{HHMMSS}Z-c{changes}-a{accounts}[-forced][-before-{op}][-{n}].age`
+//! `{stem}-{YYYYMMDD}T{HHMMSS}Z-c{changes}-a{accounts}[-v{vault}][-forced][-before-{op}][-{n}].age`
 //!
-//! e.g. `vault-20250102T030405Z-c17-a5.age`. `stem` is the vault file's name
-//! without `.age`, so two vaults can share a folder. `forced` marks a backup
+//! e.g. `vault-20250102T030405Z-c17-a5-v3f2a1b2c4d5e6f70.age`. `stem` is the
+//! vault file's name without `.age`; `v{vault}` is the start of the vault's
+//! id (the backup holds all of it), so two vaults can share a folder even
+//! under the same file name: retention counts and prunes only the backups
+//! of its own vault, and never a backup without an id (written by an older
+//! otp). `forced` marks a backup
 //! written with `--force` after the vault shrank; `before-{op}` marks a
 //! safety-net snapshot; `{n}` tells apart two backups of the same second.
 
@@ -19,6 +23,8 @@ pub struct BackupName {
     pub time: OffsetDateTime,
     pub changes: u64,
     pub accounts: u64,
+    /// The vault's [`id_tag`]; `None` in names written before vault ids.
+    pub vault: Option<String>,
     pub forced: bool,
     /// `Some(op)` for a safety-net snapshot taken before `op`.
     pub snapshot: Option<String>,
@@ -38,6 +44,10 @@ impl BackupName {
             .format(STAMP)
             .unwrap_or_else(|_| "00000000T000000Z".into());
         let mut name = format!("{stem}-{stamp}-c{}-a{}", self.changes, self.accounts);
+        if let Some(tag) = &self.vault {
+            name.push_str("-v");
+            name.push_str(tag);
+        }
         if self.forced {
             name.push_str("-forced");
         }
@@ -69,6 +79,7 @@ impl BackupName {
             time,
             changes: digits(changes)?,
             accounts: digits(accounts)?,
+            vault: None,
             forced: false,
             snapshot: None,
             seq: 1,
@@ -76,6 +87,7 @@ impl BackupName {
         while let Some(part) = parts.next() {
             match part {
                 "forced" => name.forced = true,
+                v if v.starts_with('v') => name.vault = Some(tag(&v[1..])?.to_string()),
                 "before" => {
                     let op = parts.next()?;
                     if op.is_empty() || !op.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -92,6 +104,24 @@ impl BackupName {
     fn order(&self) -> (OffsetDateTime, u32) {
         (self.time, self.seq)
     }
+}
+
+/// How many characters of a vault id a file name carries: 64 bits, so two
+/// vaults sharing a folder do not share a tag.
+const TAG_LEN: usize = 16;
+
+/// The part of vault id `id` that file names carry, or `None` for an id
+/// that is not otp's (a hand edit): its backups are then never pruned.
+pub fn id_tag(id: &str) -> Option<String> {
+    let (head, rest) = (id.get(..TAG_LEN)?, id.get(TAG_LEN..)?);
+    (rest.len() == TAG_LEN && tag(rest).is_some())
+        .then(|| tag(head).map(str::to_string))
+        .flatten()
+}
+
+/// `s` when it is a tag: [`TAG_LEN`] lowercase hex digits.
+fn tag(s: &str) -> Option<&str> {
+    (s.len() == TAG_LEN && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))).then_some(s)
 }
 
 fn digits(s: &str) -> Option<u64> {
@@ -190,6 +220,7 @@ mod tests {
             time: OffsetDateTime::from_unix_timestamp(1_700_000_000 + t).unwrap(),
             changes,
             accounts,
+            vault: None,
             forced: false,
             snapshot: None,
             seq: 1,
@@ -216,7 +247,41 @@ mod tests {
         n.seq = 3;
         let f = n.file_name("work");
         assert_eq!(f, "work-20231114T221320Z-c17-a5-forced-before-purge-3.age");
+        assert_eq!(BackupName::parse("work", &f), Some(n.clone()));
+        n.vault = id_tag("00112233445566778899aabbccddeeff");
+        let f = n.file_name("work");
+        assert_eq!(
+            f,
+            "work-20231114T221320Z-c17-a5-v0011223344556677-forced-before-purge-3.age"
+        );
         assert_eq!(BackupName::parse("work", &f), Some(n));
+    }
+
+    #[test]
+    fn only_otp_ids_make_tags() {
+        assert_eq!(
+            id_tag("00112233445566778899aabbccddeeff").as_deref(),
+            Some("0011223344556677")
+        );
+        for id in [
+            "",
+            "0011",
+            "../../etc/passwdxxxxxxxxxxx",
+            "0011223344556677-x",
+            "ABCDEF0011223344ABCDEF0011223344",
+            "00112233445566778899aabbccddeeffa",
+            "00112233445566778899aabbccddeéf",
+            "001122334455667é8899aabbccddeeff",
+        ] {
+            assert_eq!(id_tag(id), None, "{id}");
+        }
+        for f in [
+            "vault-20231114T221320Z-c1-a1-v.age",
+            "vault-20231114T221320Z-c1-a1-v00112233.age",
+            "vault-20231114T221320Z-c1-a1-vXX11223344556677.age",
+        ] {
+            assert_eq!(BackupName::parse("vault", f), None, "{f}");
+        }
     }
 
     #[test]
@@ -227,6 +292,7 @@ mod tests {
             "vault-20231114T221320Z-c1-a1.txt",
             "vault-20231114T221320Z-c-a1.age",
             "vault-20231114T221320Z-c1-a1-surprise.age",
+            "vault-20231114T221320Z-c1-a1-v0011223344556677-v0011223344556677x.age",
             "notes.txt",
         ] {
             assert_eq!(BackupName::parse("vault", f), None, "{f}");
