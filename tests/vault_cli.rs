@@ -720,3 +720,63 @@ fn broken_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A vault in a synced folder, linked from the data dir: saves change the
+/// target and keep the link (they used to replace it with a regular file,
+/// leaving the real vault silently stale).
+#[cfg(unix)]
+#[test]
+fn a_symlinked_vault_stays_a_link_and_its_target_is_saved() {
+    let env = TestEnv::new();
+    let synced = env.path("Sync/otp/vault.age");
+    std::fs::create_dir_all(synced.parent().unwrap()).unwrap();
+    std::fs::create_dir_all(env.vault().parent().unwrap()).unwrap();
+    // A relative link to a file that does not exist yet: init creates it.
+    std::os::unix::fs::symlink("../../Sync/otp/vault.age", env.vault()).unwrap();
+    env.otp()
+        .args(["init", "--generate-identity"])
+        .arg(env.identity())
+        .assert()
+        .success();
+    let is_link = || {
+        std::fs::symlink_metadata(env.vault())
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    };
+    assert!(is_link());
+    assert!(synced.is_file());
+    env.add("GitHub", "alice", SECRET);
+    env.add("Bank", "bob", "GEZDGNBVGY3TQOJQ");
+    env.otp()
+        .args(["rename", "bob", "robert"])
+        .assert()
+        .success();
+    assert!(is_link(), "the link was replaced by a file");
+    // The target holds every change; nothing else was left beside the link.
+    let plain = env.plaintext();
+    assert!(plain.contains("alice") && plain.contains("robert"));
+    let beside: Vec<String> = std::fs::read_dir(env.vault().parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("vault.age"))
+        .collect();
+    assert_eq!(beside, vec!["vault.age".to_string()], "{beside:?}");
+    assert!(env.path("Sync/otp/vault.age.lock").exists());
+    // Opening the target directly sees the same vault.
+    env.otp()
+        .env("OTP_VAULT", &synced)
+        .arg("list")
+        .assert()
+        .success()
+        .stdout("GitHub:alice\nBank:robert\n");
+    // A change through the target is seen through the link.
+    env.otp()
+        .env("OTP_VAULT", &synced)
+        .args(["remove", "github", "--yes"])
+        .assert()
+        .success();
+    assert_eq!(env.stdout(&["list"]), "Bank:robert\n");
+    assert!(is_link());
+}

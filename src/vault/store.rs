@@ -1,6 +1,12 @@
 //! Files on disk: the exclusive lock around every read-modify-write, and
 //! atomic replacement (temp file in the same directory, fsync, rename,
 //! fsync the directory), with 0600 files and 0700 directories.
+//!
+//! A path that is a symbolic link (a vault kept in a synced folder and
+//! linked from the data dir) is resolved first: the new file is written
+//! beside the link's target and renamed over it, and the lock sits beside
+//! the target too, so the link stays a link, the target gets the change,
+//! and every link to one file shares one lock.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -17,9 +23,40 @@ pub struct Lock {
     _file: File,
 }
 
-/// `<vault>.lock`. The lock file is never removed: removing it would let two
-/// processes hold "the" lock on different inodes.
+/// Where `path` leads: the target of a symbolic link (of a chain of them,
+/// relative targets taken from the link's folder), or `path` itself when it
+/// is not a link or does not exist. Only the file's own name is followed;
+/// linked folders on the way need nothing (a rename works through them).
+pub fn resolve_link(path: &Path) -> Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    // As many hops as Linux follows before ELOOP.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&p)
+                    .with_context(|| format!("cannot read the link {}", p.display()))?;
+                p = if target.is_absolute() {
+                    target
+                } else {
+                    parent_dir(&p).join(target)
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(Fail::error(format!(
+        "{} is a symbolic link that leads to itself (or through more than 40 links)",
+        path.display()
+    ))
+    .hint("point it at the real file with `ln -sfn TARGET LINK`")
+    .into())
+}
+
+/// `<vault>.lock`, beside the file a link to the vault leads to (see
+/// [`resolve_link`]). The lock file is never removed: removing it would let
+/// two processes hold "the" lock on different inodes.
 pub fn lock_path(vault: &Path) -> PathBuf {
+    let vault = resolve_link(vault).unwrap_or_else(|_| vault.to_path_buf());
     let mut name = vault
         .file_name()
         .map(|n| n.to_os_string())
@@ -119,7 +156,9 @@ fn flushed_temp(dir: &Path, data: &[u8]) -> Result<tempfile::NamedTempFile> {
 
 /// Replaces `path` with `data` atomically: readers see the old file or the
 /// new one, never a mix, and a crash at any moment leaves one of the two.
+/// A link is kept: the file it leads to is replaced.
 pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    let path = &resolve_link(path)?;
     let dir = parent_dir(path);
     flushed_temp(&dir, data)?
         .persist(path)
@@ -128,8 +167,10 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
     sync_dir(&dir)
 }
 
-/// Writes a new file, refusing to replace an existing one.
+/// Writes a new file, refusing to replace an existing one. Through a link
+/// that leads nowhere yet, it creates the link's target.
 pub fn write_new(path: &Path, data: &[u8]) -> Result<()> {
+    let path = &resolve_link(path)?;
     let dir = parent_dir(path);
     flushed_temp(&dir, data)?
         .persist_noclobber(path)
@@ -200,6 +241,49 @@ mod tests {
         write_new(&p, b"a").unwrap();
         assert!(write_new(&p, b"b").is_err());
         assert_eq!(std::fs::read(&p).unwrap(), b"a");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_stay_links_and_their_targets_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let synced = dir.path().join("sync/otp");
+        std::fs::create_dir_all(&synced).unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let link = data.join("vault.age");
+        // A relative link through a second one.
+        std::os::unix::fs::symlink("../sync/otp/vault.age", data.join("hop")).unwrap();
+        std::os::unix::fs::symlink("hop", &link).unwrap();
+        write_new(&link, b"one").unwrap();
+        assert!(write_new(&link, b"again").is_err());
+        write_atomic(&link, b"two").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(synced.join("vault.age")).unwrap(), b"two");
+        let lock_file = lock_path(&link);
+        assert_eq!(lock_file.file_name().unwrap(), "vault.age.lock");
+        assert_eq!(
+            lock_file.parent().unwrap().canonicalize().unwrap(),
+            synced.canonicalize().unwrap()
+        );
+        let _held = lock(&link, Duration::from_millis(10)).unwrap();
+        let err = lock(&synced.join("vault.age"), Duration::from_millis(50)).unwrap_err();
+        assert!(err.to_string().contains("locked by another otp"));
+        // A loop is an error, not a hang.
+        let a = dir.path().join("a");
+        std::os::unix::fs::symlink("b", &a).unwrap();
+        std::os::unix::fs::symlink("a", dir.path().join("b")).unwrap();
+        assert!(
+            write_atomic(&a, b"x")
+                .unwrap_err()
+                .to_string()
+                .contains("leads to itself")
+        );
     }
 
     #[test]
