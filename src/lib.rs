@@ -13,6 +13,7 @@ pub mod clipboard;
 pub mod cmd;
 pub mod complete;
 pub mod config;
+pub mod contain;
 pub mod docs;
 pub mod error;
 pub mod export;

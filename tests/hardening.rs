@@ -201,3 +201,36 @@ fn a_hotp_code_that_cannot_be_written_after_the_save_is_an_error() {
     assert!(stderr.contains("already advanced"), "{stderr}");
     assert_eq!(env.stdout(&["code", "bank"]), "287082\n");
 }
+
+#[test]
+fn no_code_from_1970_at_the_end_of_time() {
+    let env = TestEnv::with_vault();
+    env.add("Bank", "alice", SECRET);
+    let last = u64::MAX.to_string();
+    // The current code of the last period otp can count is fine…
+    env.otp()
+        .args(["code", "alice", "--at", &last])
+        .assert()
+        .success();
+    // …but no period starts after it.
+    env.otp()
+        .args(["code", "alice", "--at", &last, "--next"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains("no code after"));
+    // --wait wants a code with 20 s left; the last one has 15.
+    env.write("config/otp/config.toml", "min_remaining_seconds = 20\n");
+    env.otp()
+        .args(["code", "alice", "--at", &last, "--wait"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains("no code after"));
+    // One period earlier, both work and agree.
+    let earlier = (u64::MAX - 30).to_string();
+    let next = env.stdout(&["code", "alice", "--at", &earlier, "--next"]);
+    let waited = env.stdout(&["code", "alice", "--at", &earlier, "--wait"]);
+    assert_eq!(next, waited);
+    assert_eq!(next, env.stdout(&["code", "alice", "--at", &last]));
+}

@@ -63,7 +63,8 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
         && let Some(left) = wait_for_fresh(&token, unix, ctx.config.min_remaining_seconds)
     {
         if at.is_some() {
-            unix += left; // a given time: the fresh code is the next period's
+            // A given time: the fresh code is the next period's.
+            unix = after_period(unix, left)?;
         } else {
             term::note(&format!(
                 "only {left} s left for this code; waiting for the next one"
@@ -76,7 +77,7 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
     let mut step = crate::otp::counter_at(&token, unix);
     if args.next {
         // The next code becomes valid when this one expires, and lasts a period more.
-        step = step.saturating_add(1);
+        step = crate::otp::counter_at(&token, after_period(unix, remaining)?);
         remaining = remaining.saturating_add(token.period);
     }
     let code = crate::otp::generate_at_counter(&token, step);
@@ -84,6 +85,20 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
         return copy(ctx, copier, &account, &code);
     }
     print(&account, &code, Some(remaining), args.json, false)
+}
+
+/// The first second of the next period, `left` seconds after `unix`; an
+/// error past the last second otp can count (u64 unix seconds), where a
+/// wrapped sum would give a code from 1970.
+fn after_period(unix: u64, left: u64) -> Result<u64> {
+    unix.checked_add(left).ok_or_else(|| {
+        Fail::new(
+            Code::Usage,
+            format!("there is no code after {unix}: the next period starts past the last second otp can count ({})", u64::MAX),
+        )
+        .hint("give an earlier --at")
+        .into()
+    })
 }
 
 /// Seconds to wait for a code that lives at least `min_remaining` seconds

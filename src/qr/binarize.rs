@@ -6,8 +6,6 @@
 //! feeds it bitmaps made here: a local mean over a square window (integral
 //! image, so any window size costs the same) and a global Otsu threshold.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use image::GrayImage;
 use rqrr::{BitGrid, PreparedImage};
 
@@ -47,7 +45,7 @@ pub(crate) fn detect(img: &GrayImage, method: Method, invert: bool) -> Found {
         return Found::default();
     }
     // rqrr is a port of C code; a panic in it must not take the caller down.
-    catch_unwind(AssertUnwindSafe(|| {
+    crate::contain::contained(|| {
         let px = img.as_raw();
         let mut prepared = match method {
             Method::Native => PreparedImage::prepare_from_greyscale(w, h, |x, y| {
@@ -85,7 +83,7 @@ pub(crate) fn detect(img: &GrayImage, method: Method, invert: bool) -> Found {
             }
         }
         found
-    }))
+    })
     .unwrap_or_default()
 }
 

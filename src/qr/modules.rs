@@ -15,12 +15,20 @@ pub(crate) fn decode(img: &GrayImage, h: &Homography, size: usize, invert: bool)
     let sharper = sharpen(&centre, size, 3.0);
     for values in [&centre, &area, &sharp, &sharper] {
         for bits in [threshold_local(values, size), threshold_global(values)] {
-            if let Ok((_, text)) = rqrr::Grid::new(Bits { size, bits }).decode() {
+            if let Some(text) = read_grid(Bits { size, bits }) {
                 return Some(text);
             }
         }
     }
     None
+}
+
+/// rqrr's format reading and error correction on one bit grid; a panic in
+/// it (a port of C code, given grids we sampled) is a grid not read.
+fn read_grid(grid: impl BitGrid) -> Option<String> {
+    crate::contain::contained(|| rqrr::Grid::new(grid).decode().ok())
+        .flatten()
+        .map(|(_, text)| text)
 }
 
 struct Bits {
@@ -191,4 +199,26 @@ pub(crate) fn alignment_positions(size: usize) -> &'static [u8] {
         .get(size.saturating_sub(21) / 4)
         .copied()
         .unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A grid that makes rqrr panic when it reads it.
+    struct Exploding;
+
+    impl BitGrid for Exploding {
+        fn size(&self) -> usize {
+            21
+        }
+        fn bit(&self, _: usize, _: usize) -> bool {
+            panic!("a bug in the decoder")
+        }
+    }
+
+    #[test]
+    fn a_panic_in_rqrr_is_a_grid_not_read() {
+        assert_eq!(read_grid(Exploding), None);
+    }
 }

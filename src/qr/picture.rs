@@ -30,8 +30,8 @@ pub(crate) fn load(bytes: &[u8]) -> Result<GrayImage, QrError> {
     reader.limits(limits);
     // The decoders are fuzzed upstream, but a panic on some odd file must
     // still not take the caller down.
-    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.decode()))
-        .map_err(|_| QrError::Corrupt("the image decoder failed on this file".into()))?;
+    let decoded = crate::contain::contained(|| reader.decode())
+        .ok_or_else(|| QrError::Corrupt("the image decoder failed on this file".into()))?;
     let img = decoded.map_err(|e| match e {
         image::ImageError::Limits(_) => QrError::TooLarge,
         image::ImageError::Unsupported(_) => QrError::NotImage,
