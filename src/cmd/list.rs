@@ -7,6 +7,7 @@ use crate::cli::ListArgs;
 use crate::cmd::{Ctx, now, out};
 use crate::model::{Account, Kind};
 use crate::term::{out_bold, out_dim, sanitize};
+use crate::vault::label;
 
 /// The `--json` shape: everything but the secret (and recovery codes).
 #[derive(Serialize)]
@@ -49,9 +50,10 @@ impl<'a> AccountJson<'a> {
     }
 }
 
-/// Does `query` select this account for listing: its id, or part of issuer:name.
+/// Does `query` select this account for listing: its id, or part of
+/// issuer:name under label identity (`vault::label`).
 pub fn matches(a: &Account, query: &str) -> bool {
-    a.id == query || a.label().to_lowercase().contains(&query.to_lowercase())
+    a.id == query || label::key(&a.issuer, &a.name).contains(&label::fold(query))
 }
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {

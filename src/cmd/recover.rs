@@ -62,6 +62,10 @@ fn plan_line(a: &Account, d: &Decision, skip_existing: bool) -> String {
     match d {
         Decision::Restore => format!("restore\t{label}"),
         Decision::Repeat => format!("repeat\t{label}\t(same as an earlier entry; restored once)"),
+        Decision::Clash { earlier } => format!(
+            "clash\t{label}\t(same name as {}, earlier in the file, with another secret)",
+            sanitize(earlier)
+        ),
         Decision::Conflict { why, existing, id } => {
             let verb = if skip_existing { "skip" } else { "conflict" };
             let what = match why {
@@ -101,6 +105,36 @@ fn conflict_error(conflicts: &[(&Account, &Decision)], file: &Path) -> anyhow::E
             file.display()
         ))
         .into()
+}
+
+/// Refuses a file that holds one label twice with different secrets (see
+/// [`Decision::Clash`]), whatever the flags: nothing is restored.
+fn refuse_clashes(pairs: &[(&Account, &Decision)], file: &Path) -> Result<()> {
+    let clashes: Vec<String> = pairs
+        .iter()
+        .filter_map(|(a, d)| match d {
+            Decision::Clash { earlier } => Some(format!(
+                "\n  {} has the name of {}, earlier in the file, but another secret",
+                sanitize(&a.label()),
+                sanitize(earlier)
+            )),
+            _ => None,
+        })
+        .collect();
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    Err(Fail::new(
+        Code::Conflict,
+        format!(
+            "{} holds {} account(s) twice with different secrets; nothing was restored:{}",
+            file.display(),
+            clashes.len(),
+            clashes.concat()
+        ),
+    )
+    .hint("which secret is right cannot be told: remove or rename the wrong one in a copy of the file (`age -d` opens a backup), then recover that copy")
+    .into())
 }
 
 enum Outcome {
@@ -151,6 +185,7 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
                 .collect();
             out(&lines.concat())?;
         }
+        refuse_clashes(&pairs, &args.backup)?;
         let conflicts: Vec<(&Account, &Decision)> = pairs
             .iter()
             .filter(|(_, d)| matches!(d, Decision::Conflict { .. }))

@@ -5,10 +5,15 @@
 //! backup that has the same `issuer:name` as an account in the vault, or
 //! the same secret under any name, is a conflict, whatever its other
 //! parameters — a restore must never stand beside, shadow or replace an
-//! account the user has now.
+//! account the user has now. "The same `issuer:name`" is label identity
+//! ([`label::key`]), so a label that only looks different is the same.
+//!
+//! A file that holds one label twice with two different secrets is refused
+//! whole, as `import` refuses it: which secret is the account's cannot be
+//! told.
 
 use crate::model::Account;
-use crate::vault::same_label;
+use crate::vault::label;
 
 /// Why a backup account clashes with a vault account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,22 +35,32 @@ pub enum Decision {
     /// The same label and secret as an earlier account of the same file
     /// (a URI list with a line twice): restored once.
     Repeat,
+    /// The same label as the earlier account `earlier` (its label) of the
+    /// same file, with another secret: the file is refused.
+    Clash {
+        earlier: String,
+    },
 }
 
 /// Decides every incoming account, in order.
 pub fn plan(vault: &[Account], incoming: &[Account]) -> Vec<Decision> {
+    let vault_keys: Vec<String> = vault
+        .iter()
+        .map(|a| label::key(&a.issuer, &a.name))
+        .collect();
+    let keys: Vec<String> = incoming
+        .iter()
+        .map(|b| label::key(&b.issuer, &b.name))
+        .collect();
     incoming
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            if let Some(a) = vault
-                .iter()
-                .find(|a| same_label(&a.issuer, &a.name, &b.issuer, &b.name))
-            {
+            if let Some(j) = vault_keys.iter().position(|k| *k == keys[i]) {
                 return Decision::Conflict {
                     why: Why::SameName,
-                    existing: a.label(),
-                    id: a.id.clone(),
+                    existing: vault[j].label(),
+                    id: vault[j].id.clone(),
                 };
             }
             if let Some(a) = vault.iter().find(|a| a.secret == b.secret) {
@@ -55,13 +70,16 @@ pub fn plan(vault: &[Account], incoming: &[Account]) -> Vec<Decision> {
                     id: a.id.clone(),
                 };
             }
-            let repeated = incoming[..i].iter().any(|p| {
-                same_label(&p.issuer, &p.name, &b.issuer, &b.name) && p.secret == b.secret
-            });
-            if repeated {
-                Decision::Repeat
-            } else {
+            let earlier: Vec<&Account> = (0..i)
+                .filter(|&j| keys[j] == keys[i])
+                .map(|j| &incoming[j])
+                .collect();
+            if let Some(p) = earlier.iter().find(|p| p.secret != b.secret) {
+                Decision::Clash { earlier: p.label() }
+            } else if earlier.is_empty() {
                 Decision::Restore
+            } else {
+                Decision::Repeat
             }
         })
         .collect()
@@ -128,6 +146,63 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn look_alike_names_are_the_same_name() {
+        let vault = vec![acc("aaaaaaaa", "My Bank", "alice", 1)];
+        for (issuer, name) in [
+            ("My\u{a0}Bank", "alice"),                 // no-break space
+            ("My  Bank ", " alice"),                   // stray spaces
+            ("My Bank", "al\u{200b}ice"),              // zero-width space
+            ("\u{ff2d}\u{ff59} Bank", "\u{ff41}lice"), // fullwidth
+            ("", "my bank:ALICE"),                     // issuer-less
+        ] {
+            let p = plan(&vault, &[acc("", issuer, name, 2)]);
+            assert!(
+                matches!(
+                    p[0],
+                    Decision::Conflict {
+                        why: Why::SameName,
+                        ..
+                    }
+                ),
+                "{issuer:?} {name:?}: {p:?}"
+            );
+        }
+        let p = plan(
+            &[acc("aaaaaaaa", "", "Mu\u{308}ller", 1)],
+            &[acc("", "", "M\u{fc}ller", 2)],
+        );
+        assert!(matches!(
+            p[0],
+            Decision::Conflict {
+                why: Why::SameName,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn one_label_twice_with_two_secrets_clashes() {
+        let incoming = vec![
+            acc("", "Bank", "alice", 1),
+            acc("", "", "BANK: alice", 2), // the same label, another secret
+            acc("", "Bank", "alice", 1),   // a repeat of the first, but see the second
+            acc("", "Shop", "bob", 3),
+            acc("", "shop", "bob", 3), // a repeat
+        ];
+        let p = plan(&[], &incoming);
+        assert_eq!(p[0], Decision::Restore);
+        assert_eq!(
+            p[1],
+            Decision::Clash {
+                earlier: "Bank:alice".into()
+            }
+        );
+        assert!(matches!(p[2], Decision::Clash { .. }));
+        assert_eq!(p[3], Decision::Restore);
+        assert_eq!(p[4], Decision::Repeat);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! happens to each incoming account, decided before anything is written.
 
 use crate::model::{Account, Entry};
-use crate::vault::same_label;
+use crate::vault::label;
 
 /// What happens to one incoming entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,21 +20,29 @@ pub enum Action {
 }
 
 /// Decides, for each incoming entry in order, against the vault's accounts
-/// and the entries before it in the same import.
+/// and the entries before it in the same import. "The same `issuer:name`"
+/// is label identity ([`label::key`]): a label that only looks different
+/// (another Unicode form, case, spacing, invisible characters) conflicts.
 pub fn plan(vault: &[Account], incoming: &[Entry]) -> Vec<Action> {
+    let vault_keys: Vec<String> = vault
+        .iter()
+        .map(|a| label::key(&a.issuer, &a.name))
+        .collect();
+    let keys: Vec<String> = incoming
+        .iter()
+        .map(|e| label::key(&e.issuer, &e.name))
+        .collect();
     let mut actions = Vec::with_capacity(incoming.len());
     for (i, e) in incoming.iter().enumerate() {
+        let key = &keys[i];
         let action = if let Some(a) = vault.iter().find(|a| a.token().same_generator(&e.token)) {
             Action::Duplicate {
                 existing: a.label(),
             }
-        } else if let Some(a) = vault
-            .iter()
-            .find(|a| same_label(&a.issuer, &a.name, &e.issuer, &e.name))
-        {
+        } else if let Some(j) = vault_keys.iter().position(|k| k == key) {
             Action::Conflict {
-                existing: a.label(),
-                existing_id: Some(a.id.clone()),
+                existing: vault[j].label(),
+                existing_id: Some(vault[j].id.clone()),
             }
         } else if let Some(prev) = incoming[..i]
             .iter()
@@ -43,12 +51,9 @@ pub fn plan(vault: &[Account], incoming: &[Entry]) -> Vec<Action> {
             Action::Duplicate {
                 existing: prev.label(),
             }
-        } else if let Some(prev) = incoming[..i]
-            .iter()
-            .find(|p| same_label(&p.issuer, &p.name, &e.issuer, &e.name))
-        {
+        } else if let Some(j) = keys[..i].iter().position(|k| k == key) {
             Action::Conflict {
-                existing: format!("{} (earlier in the same import)", prev.label()),
+                existing: format!("{} (earlier in the same import)", incoming[j].label()),
                 existing_id: None,
             }
         } else {
@@ -95,6 +100,39 @@ mod tests {
         assert!(matches!(p[3], Action::Duplicate { .. }));
         assert!(matches!(
             p[4],
+            Action::Conflict {
+                existing_id: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn look_alike_labels_conflict() {
+        let vault = vec![Account::from_entry(
+            entry("Stra\u{df}e Bank", "\u{3a3}\u{3c3}\u{3c2}", 1),
+            "id1".into(),
+            OffsetDateTime::UNIX_EPOCH,
+        )];
+        let look_alikes = [
+            ("STRASSE BANK", "\u{3c3}\u{3c3}\u{3c3}"), // full case folding
+            ("Stra\u{df}e\u{a0}Bank", "\u{3a3}\u{3a3}\u{3a3}"), // no-break space
+            (" Stra\u{df}e  Bank", "\u{3a3}\u{3c3}\u{3c2}\u{200d}"), // spaces, zero-width joiner
+            ("", "strasse bank : \u{3a3}\u{3a3}\u{3a3}"), // issuer-less
+            ("\u{ff33}trasse Bank", "\u{3a3}\u{3a3}\u{3a3}"), // fullwidth
+        ];
+        for (i, (issuer, name)) in look_alikes.iter().enumerate() {
+            let p = plan(&vault, &[entry(issuer, name, 10 + i as u8)]);
+            assert!(
+                matches!(p[0], Action::Conflict { existing_id: Some(ref id), .. } if id == "id1"),
+                "{issuer:?} {name:?}: {p:?}"
+            );
+        }
+        // Two look-alikes in one import, with different secrets.
+        let p = plan(&[], &[entry("A", "e\u{301}", 1), entry("", "a:\u{e9}", 2)]);
+        assert_eq!(p[0], Action::Add);
+        assert!(matches!(
+            p[1],
             Action::Conflict {
                 existing_id: None,
                 ..

@@ -826,6 +826,7 @@ fn strings(rest: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::model::{Entry, RecoveryCode, Secret, Token};
+    use crate::vault::label::LOOK_ALIKE_PART;
     use crate::vault::{Trashed, Vault};
     use proptest::prelude::*;
     use time::OffsetDateTime;
@@ -1116,6 +1117,37 @@ mod tests {
     }
 
     #[test]
+    fn look_alike_queries_answer_as_the_full_path() {
+        // Each label is written one way and queried another (NFD against
+        // NFC, fullwidth, no-break or zero-width spaces, stray spaces,
+        // full case folding, the issuer-less form of `issuer:name`).
+        let v = vault_with(&labels(&[
+            ("M\u{fc}ller Bank", "alice"),
+            ("\u{ff27}\u{ff49}\u{ff54}\u{ff28}\u{ff55}\u{ff42}", "bob"),
+            ("", "Shop:carol"),
+            ("  Stra\u{df}e ", "\u{3a3}\u{399}\u{3a3}"),
+            ("Zero", "d\u{200b}ave"),
+        ]));
+        let text = v.to_toml();
+        for (query, at) in [
+            ("mu\u{308}ller bank:ALICE", 0),
+            ("m\u{fc}ller\u{a0}bank : alice", 0),
+            ("github:bob", 1),
+            ("GitHub", 1),
+            ("shop : carol", 2),
+            ("SHOP:CAROL", 2),
+            ("strasse:\u{3c3}\u{3b9}\u{3c2}", 3),
+            ("zero:dave", 4),
+            ("DAVE", 4),
+            ("da", 4),
+        ] {
+            assert_sound(&text, query);
+            let found = fast(&text, query).unwrap_or_else(|| panic!("no answer for {query:?}"));
+            assert_eq!(found, v.accounts[at], "{query:?}");
+        }
+    }
+
+    #[test]
     fn other_layouts_fall_back() {
         let text = two();
         for (what, odd) in [
@@ -1351,8 +1383,13 @@ mod tests {
         #[test]
         fn fast_path_is_absent_or_equal_to_the_full_parse(
             labels in proptest::collection::vec(
-                ("[a-cA-C :\"\\\\'é\u{202e}#=\\[\\]{},\t]{0,6}", "[a-c :@\"'\\\\\n\u{7f}é]{0,6}"), 0..6),
-            query in "[a-cA-C: é]{0,4}|id00000[0-6]",
+                (
+                    prop_oneof!["[a-cA-C :\"\\\\'é\u{202e}#=\\[\\]{},\t]{0,6}", LOOK_ALIKE_PART],
+                    prop_oneof!["[a-c :@\"'\\\\\n\u{7f}é]{0,6}", LOOK_ALIKE_PART],
+                ),
+                0..6,
+            ),
+            query in prop_oneof!["[a-cA-C: é]{0,4}|id00000[0-6]", LOOK_ALIKE_PART],
             trash in any::<bool>(),
             edits in proptest::collection::vec(
                 (any::<usize>(), any::<usize>(), "[a-c]{0,3}", "id00000[0-6]"), 0..3),
@@ -1367,8 +1404,13 @@ mod tests {
         #[test]
         fn own_layout_answers_as_the_full_parse(
             labels in proptest::collection::vec(
-                ("[a-cA-C :'é名#=\\[\\]{},]{0,6}", "[a-c :@\"é]{0,6}"), 0..8),
-            query in "[a-cA-C: é]{0,4}|id00000[0-7]",
+                (
+                    prop_oneof!["[a-cA-C :'é名#=\\[\\]{},]{0,6}", LOOK_ALIKE_PART],
+                    prop_oneof!["[a-c :@\"é]{0,6}", LOOK_ALIKE_PART],
+                ),
+                0..8,
+            ),
+            query in prop_oneof!["[a-cA-C: é]{0,4}|id00000[0-7]", LOOK_ALIKE_PART],
             trash in any::<bool>(),
             pieces in proptest::collection::vec(1usize..400, 1..4),
         ) {

@@ -5,7 +5,7 @@ use anyhow::Result;
 use zeroize::Zeroizing;
 
 use super::source::{Key, Source};
-use super::{add_account, plan_line};
+use super::{add_account, plan_line, refuse_clashes};
 use crate::cli::RecoverArgs;
 use crate::cmd::backup;
 use crate::cmd::{Ctx, init, out};
@@ -27,6 +27,10 @@ pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result
             .map(|(a, d)| plan_line(a, d, false) + "\n")
             .collect();
         out(&lines.concat())?;
+    }
+    let pairs: Vec<(&Account, &Decision)> = source.accounts.iter().zip(&decisions).collect();
+    refuse_clashes(&pairs, &args.backup)?;
+    if args.dry_run {
         term::note(&format!(
             "No vault at {}: one would be created holding {} account(s).",
             ctx.vault_path.display(),
