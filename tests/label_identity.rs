@@ -58,8 +58,14 @@ const CLASSES: &[Class] = &[
     },
     Class {
         what: "full case folding (sharp s, final sigma)",
-        existing: ("Stra\u{df}e", "\u{3c3}\u{3af}\u{3c3}\u{3c5}\u{3c6}\u{3bf}\u{3c2}"),
-        look_alike: ("STRASSE", "\u{3a3}\u{38a}\u{3a3}\u{3a5}\u{3a6}\u{39f}\u{3a3}"),
+        existing: (
+            "Stra\u{df}e",
+            "\u{3c3}\u{3af}\u{3c3}\u{3c5}\u{3c6}\u{3bf}\u{3c2}",
+        ),
+        look_alike: (
+            "STRASSE",
+            "\u{3a3}\u{38a}\u{3a3}\u{3a5}\u{3a6}\u{39f}\u{3a3}",
+        ),
         query: "strasse:\u{3a3}\u{38a}\u{3a3}\u{3a5}\u{3a6}\u{39f}\u{3a3}",
     },
     Class {
@@ -161,7 +167,9 @@ fn recover_finds_the_existing_account_behind_a_look_alike() {
             .arg(&file)
             .assert()
             .code(5)
-            .stderr(predicate::str::contains("an account with the same name exists"));
+            .stderr(predicate::str::contains(
+                "an account with the same name exists",
+            ));
         assert_eq!(env.vault_bytes(), before, "{}", class.what);
         // --skip-existing leaves it out: nothing to restore.
         env.otp()
