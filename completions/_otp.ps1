@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('recovery-key', 'recovery-key', [CompletionResultType]::ParameterValue, 'Add or revoke a break-glass recovery key')
             [CompletionResult]::new('recipients', 'recipients', [CompletionResultType]::ParameterValue, 'Also encrypt the vault and its backups to other devices'' keys')
             [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'A service''s one-time recovery codes, kept with the account')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Keep the vault in git and merge it by account with other machines')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -565,6 +566,101 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
         'otp;recovery-codes;help;help' {
             break
         }
+        'otp;sync' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
+            [CompletionResult]::new('--keep-both', '--keep-both', [CompletionResultType]::ParameterName, 'When both machines changed the same field of an account, keep both versions as separate accounts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make the vault''s folder a git repository (and push it to REMOTE)')
+            [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Set this machine up from a remote (refuses if a vault exists here)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault')
+            [CompletionResult]::new('merge-driver', 'merge-driver', [CompletionResultType]::ParameterValue, 'The git merge driver (`git pull` runs it; registered by `otp sync init`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'otp;sync;init' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'otp;sync;clone' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'otp;sync;merge' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
+            [CompletionResult]::new('--keep-both', '--keep-both', [CompletionResultType]::ParameterName, 'When the copy and the vault differ in the same field, keep both versions as separate accounts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'otp;sync;merge-driver' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'otp;sync;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make the vault''s folder a git repository (and push it to REMOTE)')
+            [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Set this machine up from a remote (refuses if a vault exists here)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault')
+            [CompletionResult]::new('merge-driver', 'merge-driver', [CompletionResultType]::ParameterValue, 'The git merge driver (`git pull` runs it; registered by `otp sync init`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'otp;sync;help;init' {
+            break
+        }
+        'otp;sync;help;clone' {
+            break
+        }
+        'otp;sync;help;merge' {
+            break
+        }
+        'otp;sync;help;merge-driver' {
+            break
+        }
+        'otp;sync;help;help' {
+            break
+        }
         'otp;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create an empty vault')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add one account (or every account in a QR image)')
@@ -584,6 +680,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('recovery-key', 'recovery-key', [CompletionResultType]::ParameterValue, 'Add or revoke a break-glass recovery key')
             [CompletionResult]::new('recipients', 'recipients', [CompletionResultType]::ParameterValue, 'Also encrypt the vault and its backups to other devices'' keys')
             [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'A service''s one-time recovery codes, kept with the account')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Keep the vault in git and merge it by account with other machines')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -683,6 +780,25 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             break
         }
         'otp;help;recovery-codes;use' {
+            break
+        }
+        'otp;help;sync' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make the vault''s folder a git repository (and push it to REMOTE)')
+            [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Set this machine up from a remote (refuses if a vault exists here)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault')
+            [CompletionResult]::new('merge-driver', 'merge-driver', [CompletionResultType]::ParameterValue, 'The git merge driver (`git pull` runs it; registered by `otp sync init`)')
+            break
+        }
+        'otp;help;sync;init' {
+            break
+        }
+        'otp;help;sync;clone' {
+            break
+        }
+        'otp;help;sync;merge' {
+            break
+        }
+        'otp;help;sync;merge-driver' {
             break
         }
         'otp;help;help' {

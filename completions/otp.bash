@@ -70,6 +70,9 @@ _otp() {
             otp,status)
                 cmd="otp__subcmd__status"
                 ;;
+            otp,sync)
+                cmd="otp__subcmd__sync"
+                ;;
             otp,trash)
                 cmd="otp__subcmd__trash"
                 ;;
@@ -127,6 +130,9 @@ _otp() {
             otp__subcmd__help,status)
                 cmd="otp__subcmd__help__subcmd__status"
                 ;;
+            otp__subcmd__help,sync)
+                cmd="otp__subcmd__help__subcmd__sync"
+                ;;
             otp__subcmd__help,trash)
                 cmd="otp__subcmd__help__subcmd__trash"
                 ;;
@@ -153,6 +159,18 @@ _otp() {
                 ;;
             otp__subcmd__help__subcmd__recovery__subcmd__key,remove)
                 cmd="otp__subcmd__help__subcmd__recovery__subcmd__key__subcmd__remove"
+                ;;
+            otp__subcmd__help__subcmd__sync,clone)
+                cmd="otp__subcmd__help__subcmd__sync__subcmd__clone"
+                ;;
+            otp__subcmd__help__subcmd__sync,init)
+                cmd="otp__subcmd__help__subcmd__sync__subcmd__init"
+                ;;
+            otp__subcmd__help__subcmd__sync,merge)
+                cmd="otp__subcmd__help__subcmd__sync__subcmd__merge"
+                ;;
+            otp__subcmd__help__subcmd__sync,merge-driver)
+                cmd="otp__subcmd__help__subcmd__sync__subcmd__merge__subcmd__driver"
                 ;;
             otp__subcmd__help__subcmd__trash,list)
                 cmd="otp__subcmd__help__subcmd__trash__subcmd__list"
@@ -229,6 +247,36 @@ _otp() {
             otp__subcmd__recovery__subcmd__key__subcmd__help,remove)
                 cmd="otp__subcmd__recovery__subcmd__key__subcmd__help__subcmd__remove"
                 ;;
+            otp__subcmd__sync,clone)
+                cmd="otp__subcmd__sync__subcmd__clone"
+                ;;
+            otp__subcmd__sync,help)
+                cmd="otp__subcmd__sync__subcmd__help"
+                ;;
+            otp__subcmd__sync,init)
+                cmd="otp__subcmd__sync__subcmd__init"
+                ;;
+            otp__subcmd__sync,merge)
+                cmd="otp__subcmd__sync__subcmd__merge"
+                ;;
+            otp__subcmd__sync,merge-driver)
+                cmd="otp__subcmd__sync__subcmd__merge__subcmd__driver"
+                ;;
+            otp__subcmd__sync__subcmd__help,clone)
+                cmd="otp__subcmd__sync__subcmd__help__subcmd__clone"
+                ;;
+            otp__subcmd__sync__subcmd__help,help)
+                cmd="otp__subcmd__sync__subcmd__help__subcmd__help"
+                ;;
+            otp__subcmd__sync__subcmd__help,init)
+                cmd="otp__subcmd__sync__subcmd__help__subcmd__init"
+                ;;
+            otp__subcmd__sync__subcmd__help,merge)
+                cmd="otp__subcmd__sync__subcmd__help__subcmd__merge"
+                ;;
+            otp__subcmd__sync__subcmd__help,merge-driver)
+                cmd="otp__subcmd__sync__subcmd__help__subcmd__merge__subcmd__driver"
+                ;;
             otp__subcmd__trash,help)
                 cmd="otp__subcmd__trash__subcmd__help"
                 ;;
@@ -260,7 +308,7 @@ _otp() {
 
     case "${cmd}" in
         otp)
-            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help"
+            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,7 +600,7 @@ _otp() {
             return 0
             ;;
         otp__subcmd__help)
-            opts="init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help"
+            opts="init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +966,76 @@ _otp() {
         otp__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__help__subcmd__sync)
+            opts="init clone merge merge-driver"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__help__subcmd__sync__subcmd__clone)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__help__subcmd__sync__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__help__subcmd__sync__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__help__subcmd__sync__subcmd__merge__subcmd__driver)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1930,6 +2048,280 @@ _otp() {
         otp__subcmd__status)
             opts="-i -h -V --json --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync)
+            opts="-i -h -V --keep-both --vault --config --identity --passphrase-file --color --help --version init clone merge merge-driver help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__clone)
+            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__help)
+            opts="init clone merge merge-driver help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__help__subcmd__clone)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__help__subcmd__merge__subcmd__driver)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__init)
+            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__merge)
+            opts="-i -h -V --keep-both --vault --config --identity --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__merge__subcmd__driver)
+            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -46,6 +46,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand recovery-key 'Add or revoke a break-glass recovery key'
             cand recipients 'Also encrypt the vault and its backups to other devices'' keys'
             cand recovery-codes 'A service''s one-time recovery codes, kept with the account'
+            cand sync 'Keep the vault in git and merge it by account with other machines'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'otp;init'= {
@@ -513,6 +514,90 @@ set edit:completion:arg-completer[otp] = {|@words|
         }
         &'otp;recovery-codes;help;help'= {
         }
+        &'otp;sync'= {
+            cand --vault 'Vault file [default: <data dir>/vault.age]'
+            cand --config 'Config file [default: <config dir>/config.toml]'
+            cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --color 'When to use colour on the terminal'
+            cand --keep-both 'When both machines changed the same field of an account, keep both versions as separate accounts'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Make the vault''s folder a git repository (and push it to REMOTE)'
+            cand clone 'Set this machine up from a remote (refuses if a vault exists here)'
+            cand merge 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+            cand merge-driver 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'otp;sync;init'= {
+            cand --vault 'Vault file [default: <data dir>/vault.age]'
+            cand --config 'Config file [default: <config dir>/config.toml]'
+            cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --color 'When to use colour on the terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'otp;sync;clone'= {
+            cand --vault 'Vault file [default: <data dir>/vault.age]'
+            cand --config 'Config file [default: <config dir>/config.toml]'
+            cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --color 'When to use colour on the terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'otp;sync;merge'= {
+            cand --vault 'Vault file [default: <data dir>/vault.age]'
+            cand --config 'Config file [default: <config dir>/config.toml]'
+            cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --color 'When to use colour on the terminal'
+            cand --keep-both 'When the copy and the vault differ in the same field, keep both versions as separate accounts'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'otp;sync;merge-driver'= {
+            cand --vault 'Vault file [default: <data dir>/vault.age]'
+            cand --config 'Config file [default: <config dir>/config.toml]'
+            cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --color 'When to use colour on the terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'otp;sync;help'= {
+            cand init 'Make the vault''s folder a git repository (and push it to REMOTE)'
+            cand clone 'Set this machine up from a remote (refuses if a vault exists here)'
+            cand merge 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+            cand merge-driver 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'otp;sync;help;init'= {
+        }
+        &'otp;sync;help;clone'= {
+        }
+        &'otp;sync;help;merge'= {
+        }
+        &'otp;sync;help;merge-driver'= {
+        }
+        &'otp;sync;help;help'= {
+        }
         &'otp;help'= {
             cand init 'Create an empty vault'
             cand add 'Add one account (or every account in a QR image)'
@@ -532,6 +617,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand recovery-key 'Add or revoke a break-glass recovery key'
             cand recipients 'Also encrypt the vault and its backups to other devices'' keys'
             cand recovery-codes 'A service''s one-time recovery codes, kept with the account'
+            cand sync 'Keep the vault in git and merge it by account with other machines'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'otp;help;init'= {
@@ -602,6 +688,20 @@ set edit:completion:arg-completer[otp] = {|@words|
         &'otp;help;recovery-codes;show'= {
         }
         &'otp;help;recovery-codes;use'= {
+        }
+        &'otp;help;sync'= {
+            cand init 'Make the vault''s folder a git repository (and push it to REMOTE)'
+            cand clone 'Set this machine up from a remote (refuses if a vault exists here)'
+            cand merge 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+            cand merge-driver 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
+        }
+        &'otp;help;sync;init'= {
+        }
+        &'otp;help;sync;clone'= {
+        }
+        &'otp;help;sync;merge'= {
+        }
+        &'otp;help;sync;merge-driver'= {
         }
         &'otp;help;help'= {
         }

@@ -51,6 +51,7 @@ complete -c otp -n "__fish_otp_needs_command" -f -a "passwd" -d 'Change the pass
 complete -c otp -n "__fish_otp_needs_command" -f -a "recovery-key" -d 'Add or revoke a break-glass recovery key'
 complete -c otp -n "__fish_otp_needs_command" -f -a "recipients" -d 'Also encrypt the vault and its backups to other devices\' keys'
 complete -c otp -n "__fish_otp_needs_command" -f -a "recovery-codes" -d 'A service\'s one-time recovery codes, kept with the account'
+complete -c otp -n "__fish_otp_needs_command" -f -a "sync" -d 'Keep the vault in git and merge it by account with other machines'
 complete -c otp -n "__fish_otp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c otp -n "__fish_otp_using_subcommand init" -l generate-identity -d 'Create a new X25519 identity in FILE and encrypt the vault to it' -r -F
 complete -c otp -n "__fish_otp_using_subcommand init" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
@@ -394,25 +395,83 @@ complete -c otp -n "__fish_otp_using_subcommand recovery-codes; and __fish_seen_
 complete -c otp -n "__fish_otp_using_subcommand recovery-codes; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print an account\'s recovery codes'
 complete -c otp -n "__fish_otp_using_subcommand recovery-codes; and __fish_seen_subcommand_from help" -f -a "use" -d 'Mark a recovery code as used'
 complete -c otp -n "__fish_otp_using_subcommand recovery-codes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "init" -d 'Create an empty vault'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "add" -d 'Add one account (or every account in a QR image)'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "list" -d 'List accounts: issuer:name, one per line'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "code" -d 'Print the current code of one account'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "show" -d 'Show the details of one account (no secret unless --uri)'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "rename" -d 'Rename an account'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "remove" -d 'Move an account to the trash'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "trash" -d 'Deleted accounts: list, restore or purge them'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "export" -d 'Export all accounts (default: an encrypted backup)'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "import" -d 'Import accounts from files: URI lists, QR images, other apps\' exports'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "recover" -d 'Restore a backup, refusing to overwrite existing accounts'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "backup" -d 'Write a timestamped encrypted backup and prune old ones'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "status" -d 'Vault path, account count, unlock method and backup freshness'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "completions" -d 'Print shell completions'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "passwd" -d 'Change the passphrase without re-entering accounts'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "recovery-key" -d 'Add or revoke a break-glass recovery key'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "recipients" -d 'Also encrypt the vault and its backups to other devices\' keys'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "recovery-codes" -d 'A service\'s one-time recovery codes, kept with the account'
-complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l keep-both -d 'When both machines changed the same field of an account, keep both versions as separate accounts'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -s h -l help -d 'Print help'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -s V -l version -d 'Print version'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "init" -d 'Make the vault\'s folder a git repository (and push it to REMOTE)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "clone" -d 'Set this machine up from a remote (refuses if a vault exists here)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "merge" -d 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "merge-driver" -d 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from init" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from init" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from init" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from init" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from clone" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from clone" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from clone" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from clone" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from clone" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from clone" -s h -l help -d 'Print help'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from clone" -s V -l version -d 'Print version'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -l keep-both -d 'When the copy and the vault differ in the same field, keep both versions as separate accounts'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -s V -l version -d 'Print version'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge-driver" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge-driver" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge-driver" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge-driver" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge-driver" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge-driver" -s h -l help -d 'Print help'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge-driver" -s V -l version -d 'Print version'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "init" -d 'Make the vault\'s folder a git repository (and push it to REMOTE)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "clone" -d 'Set this machine up from a remote (refuses if a vault exists here)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "merge-driver" -d 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "init" -d 'Create an empty vault'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "add" -d 'Add one account (or every account in a QR image)'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "list" -d 'List accounts: issuer:name, one per line'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "code" -d 'Print the current code of one account'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "show" -d 'Show the details of one account (no secret unless --uri)'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "rename" -d 'Rename an account'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "remove" -d 'Move an account to the trash'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "trash" -d 'Deleted accounts: list, restore or purge them'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "export" -d 'Export all accounts (default: an encrypted backup)'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "import" -d 'Import accounts from files: URI lists, QR images, other apps\' exports'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "recover" -d 'Restore a backup, refusing to overwrite existing accounts'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "backup" -d 'Write a timestamped encrypted backup and prune old ones'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "status" -d 'Vault path, account count, unlock method and backup freshness'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "completions" -d 'Print shell completions'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "passwd" -d 'Change the passphrase without re-entering accounts'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "recovery-key" -d 'Add or revoke a break-glass recovery key'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "recipients" -d 'Also encrypt the vault and its backups to other devices\' keys'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "recovery-codes" -d 'A service\'s one-time recovery codes, kept with the account'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "sync" -d 'Keep the vault in git and merge it by account with other machines'
+complete -c otp -n "__fish_otp_using_subcommand help; and not __fish_seen_subcommand_from init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from trash" -f -a "list" -d 'Deleted accounts, newest first'
 complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from trash" -f -a "restore" -d 'Bring a deleted account back'
 complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from trash" -f -a "purge" -d 'Delete for good'
@@ -424,3 +483,7 @@ complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand
 complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from recovery-codes" -f -a "add" -d 'Store recovery codes (one per line, from stdin or --from)'
 complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from recovery-codes" -f -a "show" -d 'Print an account\'s recovery codes'
 complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from recovery-codes" -f -a "use" -d 'Mark a recovery code as used'
+complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "init" -d 'Make the vault\'s folder a git repository (and push it to REMOTE)'
+complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "clone" -d 'Set this machine up from a remote (refuses if a vault exists here)'
+complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "merge" -d 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "merge-driver" -d 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'

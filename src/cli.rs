@@ -186,6 +186,11 @@ pub enum Command {
         after_help = "Examples:\n  otp recovery-codes add github --from github-recovery-codes.txt\n  otp recovery-codes show github\n  otp recovery-codes use github 1a2b3-c4d5e"
     )]
     RecoveryCodes(RecoveryCodesCommand),
+    /// Keep the vault in git and merge it by account with other machines
+    #[command(
+        after_help = "Examples:\n  otp sync init git@example.com:me/otp-vault.git   # first machine\n  otp sync clone git@example.com:me/otp-vault.git  # second machine\n  otp sync                                          # fetch, merge, push\n  otp sync merge 'vault.sync-conflict-20260101-120000-ABCDEFG.age'\n\nSee docs/sync.md."
+    )]
+    Sync(SyncArgs),
 }
 
 #[derive(Debug, Args)]
@@ -480,6 +485,52 @@ pub enum RecipientsCommand {
         after_help = "Example:\n  otp recipients remove age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
     )]
     Remove { recipient: String },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub command: Option<SyncCommand>,
+    /// When both machines changed the same field of an account, keep both versions as separate accounts
+    #[arg(long)]
+    pub keep_both: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Make the vault's folder a git repository (and push it to REMOTE)
+    #[command(
+        after_help = "Examples:\n  otp sync init\n  otp sync init git@example.com:me/otp-vault.git"
+    )]
+    Init {
+        /// A git remote URL, added as `origin`
+        remote: Option<String>,
+    },
+    /// Set this machine up from a remote (refuses if a vault exists here)
+    #[command(after_help = "Example:\n  otp sync clone git@example.com:me/otp-vault.git")]
+    Clone {
+        /// A git remote URL
+        remote: String,
+    },
+    /// Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault
+    #[command(
+        after_help = "Example:\n  otp sync merge ~/Sync/otp/'vault.sync-conflict-20260101-120000-ABCDEFG.age'\n  rm ~/Sync/otp/'vault.sync-conflict-20260101-120000-ABCDEFG.age'   # once merged"
+    )]
+    Merge {
+        /// The conflict copy
+        file: PathBuf,
+        /// When the copy and the vault differ in the same field, keep both versions as separate accounts
+        #[arg(long)]
+        keep_both: bool,
+    },
+    /// The git merge driver (`git pull` runs it; registered by `otp sync init`)
+    #[command(hide = true)]
+    MergeDriver {
+        base: PathBuf,
+        ours: PathBuf,
+        theirs: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

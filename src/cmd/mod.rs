@@ -20,6 +20,7 @@ pub mod remove;
 pub mod rename;
 pub mod show;
 pub mod status;
+pub mod sync;
 pub mod trash;
 
 use std::io::Read;
@@ -38,7 +39,8 @@ use crate::vault::{Vault, store};
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Ctx::new(cli.global)?;
+    let mut ctx = Ctx::new(cli.global)?;
+    ctx.operation = operation(&cli.command);
     match cli.command {
         Command::Init(args) => init::run(&ctx, args),
         Command::Add(args) => add::run(&ctx, args),
@@ -58,12 +60,34 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(&ctx, args),
         Command::Recover(args) => recover::run(&ctx, args),
         Command::Backup(args) => backup::run(&ctx, args),
+        Command::Sync(args) => sync::run(&ctx, args),
+    }
+}
+
+/// The command's name, for `otp sync`'s commit messages (which never name
+/// an account).
+fn operation(command: &Command) -> &'static str {
+    match command {
+        Command::Add(_) => "add",
+        Command::Rename(_) => "rename",
+        Command::Remove(_) => "remove",
+        Command::Trash(_) => "trash",
+        Command::Import(_) => "import",
+        Command::Recover(_) => "recover",
+        Command::Passwd(_) => "passwd",
+        Command::RecoveryKey(_) => "recovery-key",
+        Command::Recipients(_) => "recipients",
+        Command::RecoveryCodes(_) => "recovery-codes",
+        Command::Sync(_) => "sync",
+        _ => "change",
     }
 }
 
 /// `otp code`, parsed by [`crate::cli::CodeCli`] (the start-up fast path).
 pub fn run_code(global: Global, args: crate::cli::CodeArgs) -> Result<()> {
-    code::run(&Ctx::new(global)?, args)
+    let mut ctx = Ctx::new(global)?;
+    ctx.operation = "code";
+    code::run(&ctx, args)
 }
 
 /// What every command needs: resolved paths, the config, unlock options.
@@ -72,6 +96,8 @@ pub struct Ctx {
     pub config: Config,
     pub vault_path: PathBuf,
     pub data_dir: PathBuf,
+    /// The command being run ("add", "code", …), named in sync commits.
+    pub operation: &'static str,
 }
 
 impl Ctx {
@@ -103,6 +129,7 @@ impl Ctx {
             config,
             vault_path,
             data_dir,
+            operation: "change",
         })
     }
 
@@ -298,6 +325,7 @@ impl Ctx {
 
     /// Runs after every saved change: the backup reminder, or `auto_backup`.
     fn after_change(&self, vault: &Vault) {
+        sync::after_change(self, vault.changes);
         backup::after_change(self, vault);
     }
 }

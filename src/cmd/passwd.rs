@@ -63,6 +63,7 @@ fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     let new = new_passphrase(args)?;
     let resealed = keys::encrypt_with_passphrase(&inner, new)?;
     store::write_atomic(&key_file, &resealed)?;
+    crate::cmd::sync::after_key_change(ctx);
     term::note(&format!(
         "Passphrase changed (only {} was rewritten; the vault and its backups open with the new passphrase).",
         key_file.display()

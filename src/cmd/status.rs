@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::StatusArgs;
-use crate::cmd::{Ctx, backup, out, recipients, recovery_codes};
+use crate::cmd::{Ctx, backup, out, recipients, recovery_codes, sync};
 use crate::term::sanitize;
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
@@ -14,6 +14,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         .map(|a| a.label())
         .collect();
     let revoked = vault.recovery_revoked.map(|t| t.date().to_string());
+    let copies = sync::copies::find(&ctx.vault_path);
     if args.json {
         let mut value = serde_json::json!({
             "vault": ctx.vault_path,
@@ -29,6 +30,8 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         });
         if let Some(map) = value.as_object_mut() {
             map.extend(backup::status_json(ctx, &vault));
+            map.insert("sync".into(), sync::status(ctx).into());
+            map.insert("conflict_copies".into(), serde_json::json!(copies));
         }
         return out(&format!("{}\n", serde_json::to_string_pretty(&value)?));
     }
@@ -41,6 +44,16 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         vault.changes,
     );
     text.push_str(&backup::status_text(ctx, &vault));
+    text.push_str(&sync_text(ctx));
+    if !copies.is_empty() {
+        text.push_str(&format!(
+            "conflict copies: {} beside the vault — accounts may exist only there; fold each in with `otp sync merge FILE`\n",
+            copies.len()
+        ));
+        for c in &copies {
+            text.push_str(&format!("  {}\n", sanitize(&c.display().to_string())));
+        }
+    }
     if vault.recovery.is_some() {
         text.push_str("recovery key: yes\n");
     } else {
@@ -61,4 +74,35 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         }
     }
     out(&text)
+}
+
+/// The `sync:` line: off, or repository, remote, ahead/behind, last sync.
+fn sync_text(ctx: &Ctx) -> String {
+    let Some(state) = sync::status(ctx) else {
+        return "sync:       off (`otp sync init` keeps the vault in git)\n".into();
+    };
+    let get = |k: &str| state.get(k).and_then(|v| v.as_str()).map(sanitize);
+    let mut line = format!(
+        "sync:       git in {}",
+        get("repository").unwrap_or_default()
+    );
+    match get("remote") {
+        Some(url) => line.push_str(&format!(", remote {url}")),
+        None => line.push_str(", no remote"),
+    }
+    if let (Some(a), Some(b)) = (state["ahead"].as_u64(), state["behind"].as_u64()) {
+        line.push_str(&format!(", {a} ahead, {b} behind as of the last fetch"));
+    }
+    line.push('\n');
+    line.push_str(&format!(
+        "last sync:  {}\n",
+        get("last_sync").unwrap_or_else(|| "never".into())
+    ));
+    if state["uncommitted"].as_bool() == Some(true) {
+        line.push_str("  changes not yet committed: `otp sync` commits them\n");
+    }
+    if state["merge_in_progress"].as_bool() == Some(true) {
+        line.push_str("  a git merge is in progress in the vault's folder: finish or abort it\n");
+    }
+    line
 }

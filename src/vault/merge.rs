@@ -123,6 +123,8 @@ pub enum MergeError {
     Conflicts(Vec<Conflict>),
     /// One vault uses an id twice: which copy is "the" account is unknown.
     DuplicateId(String),
+    /// The two are different vaults (their vault ids differ).
+    DifferentVaults,
 }
 
 impl fmt::Display for MergeError {
@@ -138,6 +140,10 @@ impl fmt::Display for MergeError {
             MergeError::DuplicateId(id) => {
                 write!(f, "a vault uses the account id {id} more than once")
             }
+            MergeError::DifferentVaults => write!(
+                f,
+                "these are two different vaults (their vault ids differ), not two copies of one"
+            ),
         }
     }
 }
@@ -168,6 +174,7 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
     theirs: &Vault,
     mut options: Options<R>,
 ) -> Result<Merged, MergeError> {
+    let vault_id = merge_vault_id(base, ours, theirs)?;
     let b = states(base)?;
     let o = states(ours)?;
     let t = states(theirs)?;
@@ -265,6 +272,7 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
     let recipients = merge_set(&base.recipients, &ours.recipients, &theirs.recipients);
     Ok(Merged {
         vault: Vault {
+            vault_id,
             changes: ours.changes.max(theirs.changes),
             recipients,
             recovery,
@@ -303,6 +311,26 @@ pub fn merge2<R: FnMut() -> [u8; 8]>(
         }
     }
     Ok(merged)
+}
+
+/// A vault id never changes once made, so two different ids are two
+/// vaults — unless the base had none and each side made its own on its
+/// first save after an upgrade (then the smaller one stays, on both).
+fn merge_vault_id(
+    base: &Vault,
+    ours: &Vault,
+    theirs: &Vault,
+) -> Result<Option<String>, MergeError> {
+    match (&ours.vault_id, &theirs.vault_id) {
+        (Some(o), Some(t)) if o != t => {
+            if base.vault_id.is_none() {
+                Ok(Some(o.min(t).clone()))
+            } else {
+                Err(MergeError::DifferentVaults)
+            }
+        }
+        (o, t) => Ok(o.clone().or_else(|| t.clone())),
+    }
 }
 
 /// Where an account id is in one vault.

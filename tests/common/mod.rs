@@ -89,6 +89,11 @@ impl TestEnv {
             .env("XDG_CACHE_HOME", self.path("cache"))
             .env("NO_COLOR", "1")
             .env("OTP_VAULT", self.vault());
+        // git (`otp sync`) sees no configuration of the machine's user, and
+        // commits under a fixed name even on a fresh CI machine.
+        for (var, value) in git_env() {
+            cmd.env(var, value);
+        }
         cmd
     }
 
@@ -149,6 +154,20 @@ impl TestEnv {
         std::fs::write(&p, data).unwrap();
         p
     }
+}
+
+/// The environment git runs in under tests: no system or user config, a
+/// fixed author and committer.
+pub fn git_env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("GIT_CONFIG_GLOBAL", "/dev/null"),
+        ("GIT_CONFIG_NOSYSTEM", "1"),
+        ("GIT_AUTHOR_NAME", "Test"),
+        ("GIT_AUTHOR_EMAIL", "test@example.com"),
+        ("GIT_COMMITTER_NAME", "Test"),
+        ("GIT_COMMITTER_EMAIL", "test@example.com"),
+        ("GIT_TERMINAL_PROMPT", "0"),
+    ]
 }
 
 pub fn fixture(rel: &str) -> PathBuf {

@@ -422,6 +422,34 @@ fn a_vault_with_a_duplicate_id_is_refused() {
 }
 
 #[test]
+fn different_vaults_are_never_merged() {
+    let mut base = vault(vec![account("aaaa", "A", "a")]);
+    base.vault_id = Some("11".into());
+    let mut other = base.clone();
+    other.vault_id = Some("22".into());
+    assert_eq!(
+        m3(&base, &base, &other).unwrap_err(),
+        MergeError::DifferentVaults
+    );
+    assert_eq!(
+        merge2(&base, &other, opts(false)).unwrap_err(),
+        MergeError::DifferentVaults
+    );
+    // A copy from before vault ids is this vault; the id is kept.
+    let mut old = base.clone();
+    old.vault_id = None;
+    assert_eq!(merge2(&base, &old, opts(false)).unwrap().vault, base);
+    assert_eq!(merge2(&old, &base, opts(false)).unwrap().vault, base);
+    // Both sides made an id on their first save after an upgrade: one vault.
+    let m = m3(&old, &base, &other).unwrap();
+    assert_eq!(m.vault.vault_id.as_deref(), Some("11"));
+    assert_eq!(
+        m3(&old, &other, &base).unwrap().vault.vault_id.as_deref(),
+        Some("11")
+    );
+}
+
+#[test]
 fn two_way_merge_keeps_everything_and_lists_differences() {
     let ours = vault(vec![account("aaaa", "A", "a"), account("bbbb", "B", "b")]);
     let mut copy = ours.clone();

@@ -1,0 +1,581 @@
+//! `otp sync` against real git: two machines (two temp HOMEs) and a bare
+//! repository on local disk as the remote.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{SECRET, TestEnv, git_env};
+use tempfile::TempDir;
+
+const OTHER_SECRET: &str = "GEZDGNBVGY3TQOJQ";
+const THIRD_SECRET: &str = "MFRGGZDFMZTWQ2LK";
+const FOURTH_SECRET: &str = "NBSWY3DPO5XXE3DE";
+
+/// A bare repository standing in for GitHub.
+struct Remote {
+    dir: TempDir,
+}
+
+impl Remote {
+    fn new() -> Remote {
+        assert!(common::have("git"), "git must be installed (see .ci/run)");
+        let remote = Remote {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let out = git(remote.dir.path(), &["init", "--bare", "-q", "remote.git"]);
+        assert!(out.status.success());
+        remote
+    }
+
+    fn url(&self) -> String {
+        self.path().to_string_lossy().into_owned()
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("remote.git")
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = std::process::Command::new("git");
+    cmd.arg("-C").arg(dir).args(args);
+    for (k, v) in git_env() {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run git")
+}
+
+fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let out = git(dir, args);
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn repo_dir(env: &TestEnv) -> PathBuf {
+    env.vault().parent().unwrap().to_path_buf()
+}
+
+/// First machine: an identity vault pushed to `remote`.
+fn first_machine(remote: &Remote) -> TestEnv {
+    let a = TestEnv::with_vault();
+    a.otp()
+        .args(["sync", "init", &remote.url()])
+        .assert()
+        .success();
+    a
+}
+
+/// Second machine: the same identity, the vault cloned from `remote`.
+fn second_machine(a: &TestEnv, remote: &Remote) -> TestEnv {
+    let b = TestEnv::new();
+    std::fs::copy(a.identity(), b.identity()).unwrap();
+    b.otp()
+        .args(["sync", "clone", &remote.url()])
+        .assert()
+        .success();
+    b
+}
+
+fn labels(env: &TestEnv) -> Vec<String> {
+    let mut l: Vec<String> = env.stdout(&["list"]).lines().map(str::to_string).collect();
+    l.sort();
+    l
+}
+
+fn sync(env: &TestEnv) {
+    env.otp().arg("sync").assert().success();
+}
+
+fn all_commit_messages(env: &TestEnv) -> String {
+    git_ok(&repo_dir(env), &["log", "--all", "--format=%B"])
+}
+
+#[test]
+fn additions_on_both_machines_end_up_on_both() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    let b = second_machine(&a, &remote);
+    a.add("GitHub", "alice", SECRET);
+    b.add("Bank", "bob", OTHER_SECRET);
+    sync(&a);
+    sync(&b);
+    sync(&a);
+    let want = ["Bank:bob", "GitHub:alice"];
+    assert_eq!(labels(&a), want);
+    assert_eq!(labels(&b), want);
+    // One merge commit with both machines' commits as parents.
+    let parents = git_ok(&repo_dir(&b), &["log", "-1", "--format=%P"]);
+    assert_eq!(parents.split_whitespace().count(), 2, "{parents}");
+    // Both machines and the remote agree, and nothing is left uncommitted.
+    let head_a = git_ok(&repo_dir(&a), &["rev-parse", "HEAD"]);
+    let head_b = git_ok(&repo_dir(&b), &["rev-parse", "HEAD"]);
+    let head_r = git_ok(&remote.path(), &["rev-parse", "main"]);
+    assert_eq!(head_a, head_b);
+    assert_eq!(head_a, head_r);
+    for env in [&a, &b] {
+        let status = git_ok(&repo_dir(env), &["status", "--porcelain"]);
+        assert_eq!(status, "", "uncommitted or untracked files");
+    }
+}
+
+#[test]
+fn history_never_names_an_account_or_holds_a_secret() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    let b = second_machine(&a, &remote);
+    a.add("Secretive Issuer", "alice@private.example", SECRET);
+    a.otp()
+        .args(["rename", "secretive", "renamed-user"])
+        .assert()
+        .success();
+    b.add("Hidden Bank", "bob", OTHER_SECRET);
+    sync(&a);
+    sync(&b);
+    sync(&a);
+    let log = all_commit_messages(&a);
+    for private in [
+        "Secretive",
+        "alice",
+        "private.example",
+        "renamed-user",
+        "Hidden",
+        "bob",
+        SECRET,
+        OTHER_SECRET,
+    ] {
+        assert!(!log.contains(private), "{private} in history:\n{log}");
+    }
+    assert!(log.contains("otp: add (change "), "{log}");
+    assert!(log.contains("otp: rename (change "), "{log}");
+    assert!(log.contains("otp: sync merge (change "), "{log}");
+    // Only encrypted files are shared: no plaintext of a label in any blob.
+    let files = git_ok(&repo_dir(&a), &["ls-files"]);
+    let mut files: Vec<&str> = files.lines().collect();
+    files.sort();
+    assert_eq!(files, [".gitattributes", ".gitignore", "vault.age"]);
+}
+
+#[test]
+fn a_passphrase_vault_syncs_with_its_key_file() {
+    let remote = Remote::new();
+    let a = TestEnv::with_passphrase_vault("correct horse");
+    let pass_a = a.write("pass.txt", "correct horse\n");
+    let run = |env: &TestEnv, pass: &Path, args: &[&str]| {
+        env.bare()
+            .env("OTP_PASSPHRASE_FILE", pass)
+            .args(args)
+            .assert()
+            .success();
+    };
+    run(&a, &pass_a, &["sync", "init", &remote.url()]);
+    let b = TestEnv::new();
+    // The clone needs no key: it takes the key file from the remote.
+    b.bare()
+        .args(["sync", "clone", &remote.url()])
+        .assert()
+        .success();
+    assert!(b.path("data/otp/vault.identity.age").exists());
+    let add = |env: &TestEnv, issuer: &str, secret: &str| {
+        env.bare()
+            .env("OTP_PASSPHRASE", "correct horse")
+            .args(["add", "me", "--issuer", issuer, "--secret-stdin"])
+            .write_stdin(secret)
+            .assert()
+            .success();
+    };
+    add(&a, "Alpha", SECRET);
+    add(&b, "Beta", OTHER_SECRET);
+    run(&a, &pass_a, &["sync"]);
+    let pass_b = b.write("pass.txt", "correct horse\n");
+    run(&b, &pass_b, &["sync"]);
+    run(&a, &pass_a, &["sync"]);
+    for (env, pass) in [(&a, &pass_a), (&b, &pass_b)] {
+        let out = env
+            .bare()
+            .env("OTP_PASSPHRASE_FILE", pass)
+            .arg("list")
+            .output()
+            .unwrap();
+        let mut list: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        list.sort();
+        assert_eq!(list, ["Alpha:me", "Beta:me"]);
+    }
+    let files = git_ok(&repo_dir(&a), &["ls-files"]);
+    assert!(files.contains("vault.identity.age"), "{files}");
+}
+
+#[test]
+fn removed_on_one_machine_and_edited_on_the_other_is_kept() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    a.add("GitHub", "alice", SECRET);
+    a.add("Bank", "bob", OTHER_SECRET);
+    sync(&a);
+    let b = second_machine(&a, &remote);
+    a.otp()
+        .args(["remove", "github", "--yes"])
+        .assert()
+        .success();
+    a.otp().args(["trash", "purge", "--yes"]).assert().success();
+    b.otp()
+        .args(["rename", "github", "alice2"])
+        .assert()
+        .success();
+    // And one removed on A, untouched on B: in the trash on both.
+    a.otp().args(["remove", "bank", "--yes"]).assert().success();
+    sync(&a);
+    let out = b.otp().arg("sync").output().unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("removed on one side but changed on the other"),
+        "{said}"
+    );
+    sync(&a);
+    for env in [&a, &b] {
+        assert_eq!(labels(env), ["GitHub:alice2"]);
+        let trash = env.stdout(&["trash", "list"]);
+        assert!(trash.contains("Bank:bob"), "{trash}");
+    }
+}
+
+#[test]
+fn a_conflicting_edit_exits_5_and_changes_nothing() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    a.add("GitHub", "alice", SECRET);
+    sync(&a);
+    let b = second_machine(&a, &remote);
+    a.otp().args(["rename", "github", "one"]).assert().success();
+    b.otp().args(["rename", "github", "two"]).assert().success();
+    sync(&a);
+    let before = b.vault_bytes();
+    let head = git_ok(&repo_dir(&b), &["rev-parse", "HEAD"]);
+    let out = b.otp().arg("sync").output().unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("GitHub:two / GitHub:one"), "{said}");
+    assert!(said.contains("name"), "{said}");
+    assert!(said.contains("--keep-both"), "{said}");
+    assert_eq!(b.vault_bytes(), before);
+    assert_eq!(git_ok(&repo_dir(&b), &["rev-parse", "HEAD"]), head);
+    // The way out: keep both.
+    b.otp().args(["sync", "--keep-both"]).assert().success();
+    sync(&a);
+    for env in [&a, &b] {
+        assert_eq!(labels(env), ["GitHub:one", "GitHub:two"]);
+    }
+}
+
+#[test]
+fn hotp_counters_take_the_maximum() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    a.otp()
+        .args(["add", "bank", "--hotp", "--secret-stdin"])
+        .write_stdin(SECRET)
+        .assert()
+        .success();
+    sync(&a);
+    let b = second_machine(&a, &remote);
+    for _ in 0..3 {
+        a.stdout(&["code", "bank"]);
+    }
+    let on_b = b.stdout(&["code", "bank"]);
+    sync(&a);
+    sync(&b);
+    sync(&a);
+    // RFC 4226 test key is different; compare against A's own next code.
+    let counter = |env: &TestEnv| {
+        let json: serde_json::Value =
+            serde_json::from_str(&env.stdout(&["list", "--json"])).unwrap();
+        json[0]["counter"].as_u64().unwrap()
+    };
+    assert_eq!(counter(&a), 3);
+    assert_eq!(counter(&b), 3);
+    let next_a = a.stdout(&["code", "bank"]);
+    assert_ne!(next_a, on_b, "a code shown on B was shown again");
+}
+
+#[test]
+fn git_pull_merges_by_account_with_the_driver() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    let b = second_machine(&a, &remote);
+    a.add("GitHub", "alice", SECRET);
+    b.add("Bank", "bob", OTHER_SECRET);
+    sync(&a);
+    let dir = repo_dir(&b);
+    let mut pull = std::process::Command::new("git");
+    pull.arg("-C")
+        .arg(&dir)
+        .args(["pull", "--no-rebase", "--no-edit", "-q"]);
+    for (k, v) in git_env() {
+        pull.env(k, v);
+    }
+    pull.env("OTP_IDENTITY", b.identity());
+    let out = pull.output().unwrap();
+    assert!(
+        out.status.success(),
+        "git pull: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(labels(&b), ["Bank:bob", "GitHub:alice"]);
+    assert_eq!(git_ok(&dir, &["status", "--porcelain"]), "");
+    // Without a key the driver fails cleanly and git leaves a conflict.
+    a.add("Third", "c", THIRD_SECRET);
+    b.add("Fourth", "d", FOURTH_SECRET);
+    sync(&a);
+    let before = b.vault_bytes();
+    let mut pull = std::process::Command::new("git");
+    pull.arg("-C")
+        .arg(&dir)
+        .args(["pull", "--no-rebase", "--no-edit", "-q"]);
+    for (k, v) in git_env() {
+        pull.env(k, v);
+    }
+    pull.env_remove("OTP_IDENTITY").env("HOME", b.dir.path());
+    let out = pull.output().unwrap();
+    assert!(!out.status.success());
+    assert_eq!(b.vault_bytes(), before, "the driver wrote without a key");
+    git_ok(&dir, &["merge", "--abort"]);
+    sync(&b);
+    assert_eq!(
+        labels(&b),
+        ["Bank:bob", "Fourth:d", "GitHub:alice", "Third:c"]
+    );
+}
+
+#[test]
+fn offline_changes_commit_and_sync_later() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    let away = remote.dir.path().join("away.git");
+    std::fs::rename(remote.path(), &away).unwrap();
+    a.add("GitHub", "alice", SECRET);
+    let log = git_ok(&repo_dir(&a), &["log", "--format=%s"]);
+    assert!(log.starts_with("otp: add (change "), "{log}");
+    let out = a.otp().arg("sync").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("cannot reach the remote"), "{said}");
+    assert!(said.contains("nothing is lost"), "{said}");
+    assert_eq!(labels(&a), ["GitHub:alice"]);
+    std::fs::rename(&away, remote.path()).unwrap();
+    sync(&a);
+    let b = second_machine(&a, &remote);
+    assert_eq!(labels(&b), ["GitHub:alice"]);
+}
+
+#[test]
+fn a_push_rejected_because_the_remote_moved_is_merged_and_retried() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    let b = second_machine(&a, &remote);
+    // A commits without pushing. B runs a `git` that, on B's push, first
+    // pushes A's commit — the remote moves on between B's fetch and push.
+    a.add("GitHub", "alice", SECRET);
+    b.add("Bank", "bob", OTHER_SECRET);
+    let real = std::process::Command::new("sh")
+        .args(["-c", "command -v git"])
+        .output()
+        .unwrap();
+    let real = String::from_utf8(real.stdout).unwrap().trim().to_string();
+    let bin = b.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let marker = b.path("raced");
+    let wrapper = bin.join("git");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\ncase \" $* \" in *\" push \"*) if [ ! -e '{m}' ]; then touch '{m}'; '{real}' -C '{a}' push -q origin main >&2 || exit 1; fi;; esac\nexec '{real}' \"$@\"\n",
+            m = marker.display(),
+            a = repo_dir(&a).display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    b.otp().env("PATH", path).arg("sync").assert().success();
+    assert!(marker.exists(), "the wrapper did not race");
+    sync(&a);
+    for env in [&a, &b] {
+        assert_eq!(labels(env), ["Bank:bob", "GitHub:alice"]);
+    }
+}
+
+#[test]
+fn clone_refuses_a_machine_that_has_a_vault() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    let b = TestEnv::with_vault();
+    b.add("Mine", "x", SECRET);
+    let before = b.vault_bytes();
+    let out = b
+        .otp()
+        .args(["sync", "clone", &remote.url()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("already exists"), "{said}");
+    assert_eq!(b.vault_bytes(), before);
+    assert!(!repo_dir(&b).join(".git").exists());
+    drop(a);
+}
+
+#[test]
+fn clone_of_a_bad_remote_leaves_nothing_behind() {
+    let b = TestEnv::new();
+    let out = b
+        .otp()
+        .args(["sync", "clone", "/nonexistent/otp-remote.git"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!repo_dir(&b).join(".git").exists());
+    assert!(!b.vault().exists());
+}
+
+#[test]
+fn without_git_the_error_says_so() {
+    let a = TestEnv::with_vault();
+    let empty = a.path("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = a
+        .otp()
+        .env("PATH", &empty)
+        .args(["sync", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("needs git"), "{said}");
+    assert!(!repo_dir(&a).join(".git").exists());
+}
+
+#[test]
+fn status_shows_the_sync_state() {
+    let remote = Remote::new();
+    let a = TestEnv::with_vault();
+    let text = a.stdout(&["status"]);
+    assert!(text.contains("sync:       off"), "{text}");
+    a.otp()
+        .args(["sync", "init", &remote.url()])
+        .assert()
+        .success();
+    a.add("GitHub", "alice", SECRET);
+    let json: serde_json::Value = serde_json::from_str(&a.stdout(&["status", "--json"])).unwrap();
+    assert_eq!(json["sync"]["ahead"], 1);
+    assert_eq!(json["sync"]["behind"], 0);
+    assert_eq!(json["sync"]["remote"], remote.url());
+    assert!(json["sync"]["last_sync"].is_string());
+    sync(&a);
+    let text = a.stdout(&["status"]);
+    assert!(text.contains("0 ahead, 0 behind"), "{text}");
+}
+
+#[test]
+fn a_syncthing_conflict_copy_is_found_and_merged() {
+    let a = TestEnv::with_vault();
+    a.add("GitHub", "alice", SECRET);
+    let before_other = a.vault_bytes();
+    // The other machine added an account; file sync kept its version as a
+    // conflict copy and this machine's as the vault.
+    a.add("Other", "added-there", OTHER_SECRET);
+    let copy = repo_dir(&a).join("vault.sync-conflict-20260101-120000-ABCDEFG.age");
+    std::fs::write(&copy, a.vault_bytes()).unwrap();
+    std::fs::write(a.vault(), &before_other).unwrap();
+    a.add("Mine", "added-here", THIRD_SECRET);
+
+    let text = a.stdout(&["status"]);
+    assert!(text.contains("conflict copies: 1"), "{text}");
+    assert!(text.contains("sync-conflict-20260101"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&a.stdout(&["status", "--json"])).unwrap();
+    assert_eq!(json["conflict_copies"].as_array().unwrap().len(), 1);
+
+    a.otp()
+        .args(["sync", "merge"])
+        .arg(&copy)
+        .assert()
+        .success();
+    assert_eq!(
+        labels(&a),
+        ["GitHub:alice", "Mine:added-here", "Other:added-there"]
+    );
+    std::fs::remove_file(&copy).unwrap();
+    assert!(!a.stdout(&["status"]).contains("conflict copies"));
+}
+
+#[test]
+fn a_conflict_copy_that_differs_in_a_field_is_listed_not_written() {
+    let a = TestEnv::with_vault();
+    a.add("GitHub", "alice", SECRET);
+    a.otp()
+        .args(["rename", "github", "there"])
+        .assert()
+        .success();
+    let copy = a.write("copy (conflicted copy 2026-01-01).age", a.vault_bytes());
+    a.otp()
+        .args(["rename", "github", "here"])
+        .assert()
+        .success();
+    let before = a.vault_bytes();
+    let out = a.otp().args(["sync", "merge"]).arg(&copy).output().unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(a.vault_bytes(), before);
+    a.otp()
+        .args(["sync", "merge", "--keep-both"])
+        .arg(&copy)
+        .assert()
+        .success();
+    assert_eq!(labels(&a), ["GitHub:here", "GitHub:there"]);
+}
+
+#[test]
+fn another_vault_is_never_merged_in() {
+    let a = TestEnv::with_vault();
+    a.add("GitHub", "alice", SECRET);
+    // A second vault with the same key: same recipients, different vault id.
+    let other = a.path("other/vault.age");
+    a.otp()
+        .env("OTP_VAULT", &other)
+        .arg("init")
+        .assert()
+        .success();
+    a.otp()
+        .env("OTP_VAULT", &other)
+        .args(["add", "x", "--issuer", "Other", "--secret-stdin"])
+        .write_stdin(OTHER_SECRET)
+        .assert()
+        .success();
+    let before = a.vault_bytes();
+    let out = a
+        .otp()
+        .args(["sync", "merge"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("two different vaults"), "{said}");
+    assert_eq!(a.vault_bytes(), before);
+}
