@@ -280,3 +280,55 @@ fn recover_refuses_a_file_with_one_label_twice_and_two_secrets() {
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "Bank:alice\n");
 }
+
+#[test]
+fn rename_refuses_a_look_alike_of_another_account() {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.add("GitHub", "bob", OTHER);
+    let before = env.vault_bytes();
+    env.otp()
+        .args([
+            "rename",
+            "bob",
+            "al\u{200b}ICE",
+            "--issuer",
+            "\u{ff27}ithub",
+        ])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("already called GitHub:alice"));
+    assert_eq!(env.vault_bytes(), before);
+    // Its own label in another form is no conflict.
+    env.otp()
+        .args(["rename", "github:bob", "BOB"])
+        .assert()
+        .success();
+    assert_eq!(env.stdout(&["list"]), "GitHub:alice\nGitHub:BOB\n");
+    // A vault written before the label identity may hold two look-alikes:
+    // renaming one to its own label must still see the other.
+    let text = env
+        .plaintext()
+        .replace("name = \"BOB\"", "name = \"ALICE\"");
+    env.write_plaintext(&text);
+    let id = |line: &str| {
+        line.rsplit_once('(')
+            .unwrap()
+            .1
+            .trim_end_matches(')')
+            .to_string()
+    };
+    let out = env.otp().args(["code", "github:alice"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "two look-alikes are ambiguous");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // The first of the two: a first-match lookup finds itself and misses
+    // the other.
+    let first = stderr
+        .lines()
+        .find(|l| l.contains("GitHub:alice ("))
+        .map(id)
+        .unwrap();
+    let before = env.vault_bytes();
+    env.otp().args(["rename", &first, "Alice"]).assert().code(5);
+    assert_eq!(env.vault_bytes(), before);
+}

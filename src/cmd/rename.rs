@@ -18,10 +18,12 @@ pub fn run(ctx: &Ctx, args: RenameArgs) -> Result<()> {
         if issuer.is_empty() && args.new_name.is_empty() {
             return Err(Fail::new(Code::Usage, "an account needs a name or an issuer").into());
         }
-        if let Some(j) = vault
-            .find_label(&issuer, &args.new_name)
-            .filter(|&j| j != i)
-        {
+        // Another account with the new label (label identity), even where
+        // an older vault holds look-alikes of this one too.
+        let key = crate::vault::label::key(&issuer, &args.new_name);
+        if let Some(j) = (0..vault.accounts.len()).filter(|&j| j != i).find(|&j| {
+            crate::vault::label::key(&vault.accounts[j].issuer, &vault.accounts[j].name) == key
+        }) {
             let other = &vault.accounts[j];
             return Err(Fail::new(
                 Code::Conflict,
