@@ -579,3 +579,77 @@ fn another_vault_is_never_merged_in() {
     assert!(said.contains("two different vaults"), "{said}");
     assert_eq!(a.vault_bytes(), before);
 }
+
+#[test]
+fn a_machine_with_its_own_key_joins_through_recipients_add() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    a.add("GitHub", "alice", SECRET);
+    sync(&a);
+    // B has its own key, not A's.
+    let b = TestEnv::new();
+    let (secret, recipient) = otp::vault::keys::generate_identity();
+    let text = otp::vault::keys::identity_file_text(&secret, &recipient, "2026-01-01T00:00:00Z");
+    std::fs::write(b.identity(), text.as_bytes()).unwrap();
+    b.otp()
+        .args(["sync", "clone", &remote.url()])
+        .assert()
+        .success();
+    // Before A adds it, B's key opens nothing, and says what to do.
+    let out = b.otp().arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    a.otp()
+        .args(["recipients", "add", &recipient])
+        .assert()
+        .success();
+    sync(&a);
+    sync(&b);
+    assert_eq!(labels(&b), ["GitHub:alice"]);
+    // From then on both change and sync; A's rename reaches B and B's
+    // addition reaches A.
+    a.otp()
+        .args(["rename", "github", "alice-renamed"])
+        .assert()
+        .success();
+    b.add("Bank", "bob", OTHER_SECRET);
+    sync(&a);
+    sync(&b);
+    sync(&a);
+    for env in [&a, &b] {
+        assert_eq!(labels(env), ["Bank:bob", "GitHub:alice-renamed"]);
+    }
+}
+
+#[test]
+fn a_removal_of_this_machines_key_on_the_other_is_refused_not_taken() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    let b = TestEnv::new();
+    let (secret, recipient) = otp::vault::keys::generate_identity();
+    let text = otp::vault::keys::identity_file_text(&secret, &recipient, "2026-01-01T00:00:00Z");
+    std::fs::write(b.identity(), text.as_bytes()).unwrap();
+    b.otp()
+        .args(["sync", "clone", &remote.url()])
+        .assert()
+        .success();
+    a.otp()
+        .args(["recipients", "add", &recipient])
+        .assert()
+        .success();
+    sync(&a);
+    sync(&b);
+    b.add("Bank", "bob", OTHER_SECRET);
+    // A revokes B's key while B has an unsynced change.
+    a.otp()
+        .args(["recipients", "remove", &recipient])
+        .assert()
+        .success();
+    sync(&a);
+    let before = b.vault_bytes();
+    let out = b.otp().arg("sync").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("cannot open the remote's vault"), "{said}");
+    assert_eq!(b.vault_bytes(), before);
+    assert_eq!(labels(&b), ["Bank:bob"]);
+}

@@ -19,7 +19,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cli::{SyncArgs, SyncCommand};
-use crate::cmd::{Ctx, now, random8, recipients};
+use crate::cmd::{Ctx, backup, now, random8, recipients};
 use crate::error::{Code, Fail};
 use crate::term::{self, sanitize};
 use crate::vault::keys::{self, Unlocked};
@@ -208,7 +208,7 @@ impl Repo {
             return Ok(false);
         }
         let mut commit = self.ident()?;
-        commit.extend(["commit", "-q", "--no-verify", "-m", message, "--"].map(String::from));
+        commit.extend(["commit", "-q", "-m", message, "--"].map(String::from));
         commit.extend(files);
         self.git.run(&commit)?;
         Ok(true)
@@ -469,45 +469,50 @@ fn sync(ctx: &Ctx, keep_both: bool) -> Result<()> {
         .git
         .config(&format!("remote.{remote}.url"))?
         .unwrap_or_else(|| remote.clone());
-    let _lock = lock(ctx)?;
-    if repo.merging() {
-        return Err(Fail::error(format!(
-            "a git merge is in progress in {}",
-            repo.git.dir.display()
-        ))
-        .hint("finish it (`git commit`) or abort it (`git merge --abort`) there, then `otp sync`")
-        .into());
-    }
-    // A change whose commit failed earlier is committed now.
-    repo.commit("otp: sync (uncommitted change)")?;
     let mut keys: Option<Unlocked> = None;
     let tracking = format!("refs/remotes/{remote}/{branch}");
     for _ in 0..PUSH_TRIES {
+        // The network is used without the vault's lock (other otp commands
+        // need not wait for a slow remote); the work tree only with it.
         let out = repo.git.output([
             "fetch",
             "-q",
             remote.as_str(),
             &format!("+refs/heads/{branch}:{tracking}"),
         ])?;
-        if !out.status.success() {
-            return Err(unreachable(&url, &String::from_utf8_lossy(&out.stderr)));
-        }
-        let head = repo
-            .git
-            .rev("HEAD")?
-            .context("the repository has no commit")?;
-        let mut changed_here = false;
-        if let Some(theirs) = repo.git.rev(&tracking)? {
-            if repo.is_ancestor(&theirs, &head)? {
-                // Nothing new there.
-            } else if repo.is_ancestor(&head, &theirs)? {
-                fast_forward(ctx, &repo, &head, &theirs, &mut keys)?;
-                changed_here = true;
-            } else {
-                merge_remote(ctx, &repo, &head, &theirs, keep_both, &mut keys)?;
-                changed_here = true;
+        let fetched = out.status.success();
+        let changed_here = {
+            let _lock = lock(ctx)?;
+            if repo.merging() {
+                return Err(Fail::error(format!(
+                    "a git merge is in progress in {}",
+                    repo.git.dir.display()
+                ))
+                .hint("finish it (`git commit`) or abort it (`git merge --abort`) there, then `otp sync`")
+                .into());
             }
-        }
+            // A change whose commit failed earlier is committed now.
+            repo.commit("otp: sync (uncommitted change)")?;
+            if !fetched {
+                return Err(unreachable(&url, &String::from_utf8_lossy(&out.stderr)));
+            }
+            let head = repo
+                .git
+                .rev("HEAD")?
+                .context("the repository has no commit")?;
+            match repo.git.rev(&tracking)? {
+                Some(theirs) if !repo.is_ancestor(&theirs, &head)? => {
+                    if repo.is_ancestor(&head, &theirs)? {
+                        fast_forward(ctx, &repo, &head, &theirs, &mut keys)?;
+                    } else {
+                        merge_remote(ctx, &repo, &head, &theirs, keep_both, &mut keys)?;
+                    }
+                    true
+                }
+                // Nothing new there.
+                _ => false,
+            }
+        };
         let head = repo
             .git
             .rev("HEAD")?
@@ -617,8 +622,11 @@ fn fast_forward(
     let keys = unlocked(ctx, keys)?;
     let data = theirs_bytes(repo, theirs)?;
     let remote = open(&data, keys, "the remote's vault")?;
-    let here = open(&ctx.read_vault_file()?, keys, "this machine's vault")?;
-    if let (Some(a), Some(b)) = (&here.vault_id, &remote.vault_id)
+    // This machine's version may not open here (a machine whose own key
+    // was just added on the other one): it has no change of its own then.
+    let here = open(&ctx.read_vault_file()?, keys, "this machine's vault").ok();
+    if let Some(here) = &here
+        && let (Some(a), Some(b)) = (&here.vault_id, &remote.vault_id)
         && a != b
     {
         return Err(merge_failure(MergeError::DifferentVaults));
@@ -638,6 +646,7 @@ fn fast_forward(
         head,
     ])?;
     repo.git.run(["reset", "-q"])?;
+    backup::after_change(ctx, &remote);
     Ok(())
 }
 
@@ -717,6 +726,7 @@ fn merge_remote(
         commit.as_str(),
         head,
     ])?;
+    backup::after_change(ctx, &vault);
     Ok(())
 }
 
