@@ -26,6 +26,16 @@ pub const FORMAT: Format = Format {
 /// Aegis slot type of a password slot (0 is a raw key, 2 biometric).
 const PASSWORD_SLOT: u64 = 1;
 
+/// Aegis writes one password slot per password (the vault's, and a separate
+/// backup password if set); a file with more is not Aegis's, and each slot
+/// may cost seconds of scrypt.
+const MAX_PASSWORD_SLOTS: usize = 4;
+
+/// The most scrypt work (N·r·p summed over the password slots) spent on one
+/// file before any of it runs: four slots at N = 2^20, r = 8, p = 1, about
+/// 10 s here. Aegis itself uses N = 2^15, r = 8, p = 1 (1/32 of a slot's share).
+const MAX_SCRYPT_WORK: u64 = MAX_PASSWORD_SLOTS as u64 * (1 << 20) * 8;
+
 fn detect(data: &[u8]) -> bool {
     json::sniff_object(data).is_some_and(|map| {
         map.contains_key("db")
@@ -140,6 +150,26 @@ fn decrypt(
         return Err(ImportError::Unsupported(
             "this Aegis vault has no password slot (only biometric or raw keys)".into(),
         ));
+    }
+    if slots.len() > MAX_PASSWORD_SLOTS {
+        return Err(ImportError::Unsupported(format!(
+            "this Aegis vault has {} password slots; Aegis writes one per password, and otp tries at most {MAX_PASSWORD_SLOTS}",
+            slots.len()
+        )));
+    }
+    let work = slots.iter().fold(0u64, |sum, slot| {
+        let one = slot
+            .n
+            .unwrap_or(0)
+            .saturating_mul(u64::from(slot.r.unwrap_or(0)))
+            .saturating_mul(u64::from(slot.p.unwrap_or(0)));
+        sum.saturating_add(one)
+    });
+    if work > MAX_SCRYPT_WORK {
+        return Err(ImportError::Unsupported(format!(
+            "this Aegis vault's password slots ask for more scrypt work than otp spends on one file \
+             (N·r·p = {work} in all; at most {MAX_SCRYPT_WORK}, 32 times what Aegis uses per slot)"
+        )));
     }
     let ciphertext = crypto::base64("db", sealed)?;
     let nonce = crypto::hex("header.params.nonce", &params.nonce)?;
@@ -430,6 +460,41 @@ mod tests {
         assert_entries(&parse(&data, &mut pw("right")).unwrap(), &AEGIS);
         assert!(matches!(
             parse(&data, &mut pw("wrong")),
+            Err(ImportError::WrongPassword)
+        ));
+    }
+
+    /// `cheap_vault` with its password slot repeated `copies` times and
+    /// scrypt parameters `(n, r, p)`.
+    fn vault_with_slots(copies: usize, (n, r, p): (u64, u32, u32)) -> Vec<u8> {
+        let mut v: Value = serde_json::from_slice(&cheap_vault("pw")).unwrap();
+        let mut slot = v["header"]["slots"][1].clone();
+        slot["n"] = n.into();
+        slot["r"] = r.into();
+        slot["p"] = p.into();
+        v["header"]["slots"] = Value::Array(vec![slot; copies]);
+        v.to_string().into_bytes()
+    }
+
+    #[test]
+    fn slot_count_and_scrypt_work_are_bounded_before_any_scrypt_runs() {
+        // Five cheap slots: more than Aegis ever writes.
+        let err = parse(&vault_with_slots(5, (1024, 8, 1)), &mut pw("pw")).unwrap_err();
+        assert!(
+            matches!(&err, ImportError::Unsupported(m) if m.contains("5 password slots")),
+            "{err}"
+        );
+        // Two slots at the per-slot cap (1 GiB, p = 16): minutes of scrypt.
+        let err = parse(&vault_with_slots(2, (1 << 20, 8, 16)), &mut pw("pw")).unwrap_err();
+        assert!(
+            matches!(&err, ImportError::Unsupported(m) if m.contains("scrypt work")),
+            "{err}"
+        );
+        // As many slots as allowed, at a cheap N: all tried.
+        let aegis = vault_with_slots(MAX_PASSWORD_SLOTS, (1024, 8, 1));
+        assert!(parse(&aegis, &mut pw("pw")).is_ok());
+        assert!(matches!(
+            parse(&aegis, &mut pw("wrong")),
             Err(ImportError::WrongPassword)
         ));
     }
