@@ -37,12 +37,22 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let (code, hint) = error::classify(&err);
-            term::err_line(&format!("{} {err}", term::err_red("error:")));
+            // Messages may quote file names and foreign tools' words: sanitized.
+            let shown = |text: String| term::sanitize_lines(&text);
+            term::err_line(&format!(
+                "{} {}",
+                term::err_red("error:"),
+                shown(err.to_string())
+            ));
             for cause in err.chain().skip(1) {
-                term::err_line(&format!("  caused by: {cause}"));
+                term::err_line(&format!("  caused by: {}", shown(cause.to_string())));
             }
             if let Some(hint) = hint {
-                term::err_line(&format!("{} {hint}", term::err_bold("hint:")));
+                term::err_line(&format!(
+                    "{} {}",
+                    term::err_bold("hint:"),
+                    shown(hint.to_string())
+                ));
             }
             ExitCode::from(code as u8)
         }

@@ -63,14 +63,27 @@ pub fn err_line(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
-/// One warning line on stderr.
+/// One warning on stderr; `text` is shown with [`sanitize_lines`].
 pub fn warn(text: &str) {
-    err_line(&format!("{} {text}", err_yellow("warning:")));
+    err_line(&format!(
+        "{} {}",
+        err_yellow("warning:"),
+        sanitize_lines(text)
+    ));
 }
 
-/// One informational line on stderr.
+/// A warning in red, for the one that can lock a user out.
+pub fn warn_red(text: &str) {
+    err_line(&format!(
+        "{} {}",
+        err_yellow("warning:"),
+        err_red(&sanitize_lines(text))
+    ));
+}
+
+/// Informational text on stderr, shown with [`sanitize_lines`].
 pub fn note(text: &str) {
-    err_line(text);
+    err_line(&sanitize_lines(text));
 }
 
 /// Does the locale promise UTF-8 (for drawing QR codes with half blocks)?
@@ -149,6 +162,47 @@ pub fn sanitize(text: &str) -> String {
     out
 }
 
+/// [`sanitize`], line by line: newlines and tabs of the message itself are
+/// kept, every other unsafe character escaped. Every line `otp` writes to
+/// stderr (errors, warnings, notes) goes through it, so a file name, a
+/// label or a foreign tool's message cannot rewrite the terminal; a file
+/// name shown inside a message is [`sanitize`]d too (its newlines as well).
+pub fn sanitize_lines(text: &str) -> String {
+    if !text.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)) {
+        return text.to_string();
+    }
+    text.split('\n')
+        .map(|line| {
+            line.split('\t')
+                .map(sanitize)
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A path as shown to the user: [`sanitize`]d, newlines included.
+pub fn path(p: &std::path::Path) -> String {
+    sanitize(&p.display().to_string())
+}
+
+/// JSON text for the terminal: serde_json escapes only C0 controls, so C1
+/// controls, DEL, bidi and zero-width characters left raw inside strings
+/// are escaped as `\uXXXX` (the same string to any JSON reader). Outside
+/// strings, serde_json writes only spaces and newlines.
+pub fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c != '\n' && is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c,
@@ -179,11 +233,43 @@ mod tests {
         assert_eq!(sanitize("zero\u{200b}width"), "zero\\u{200b}width");
     }
 
+    #[test]
+    fn sanitize_lines_keeps_the_message_layout_only() {
+        assert_eq!(sanitize_lines("a\n\tb"), "a\n\tb");
+        assert_eq!(
+            sanitize_lines("cannot open x\x1b]0;pwned\x07\u{202e}\n  hint"),
+            "cannot open x\\u{1b}]0;pwned\\u{7}\\u{202e}\n  hint"
+        );
+        assert_eq!(sanitize_lines("C1\u{9b}2J"), "C1\\u{9b}2J");
+    }
+
     proptest! {
         #[test]
         fn sanitized_text_has_no_control_or_bidi(s in any::<String>()) {
             let out = sanitize(&s);
             prop_assert!(!out.chars().any(is_unsafe));
+            let lines = sanitize_lines(&s);
+            prop_assert!(!lines.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)));
         }
+
+        #[test]
+        fn safe_json_is_the_same_json(s in any::<String>(), pretty in any::<bool>()) {
+            let value = serde_json::json!({ "name": s, "list": [s.clone()] });
+            let text = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                value.to_string()
+            };
+            let safe = json_safe(&text);
+            prop_assert!(!safe.chars().any(|c| c != '\n' && is_unsafe(c)));
+            let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+            prop_assert_eq!(back, value);
+        }
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi() {
+        let text = serde_json::json!("a\u{85}b\u{202e}c\u{7f}").to_string();
+        assert_eq!(json_safe(&text), r#""a\u0085b\u202ec\u007f""#);
     }
 }

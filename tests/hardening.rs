@@ -234,3 +234,56 @@ fn no_code_from_1970_at_the_end_of_time() {
     assert_eq!(next, waited);
     assert_eq!(next, env.stdout(&["code", "alice", "--at", &last]));
 }
+
+/// Characters that must never reach a terminal raw from a file or a label.
+fn has_raw_unsafe(text: &str) -> bool {
+    text.chars().any(|c| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+#[test]
+fn file_names_in_messages_are_escaped() {
+    let env = TestEnv::with_vault();
+    // `otp import ~/Downloads/*` with a hostile name: ESC clears the screen,
+    // OSC sets the title, a bidi override and a newline fake a line.
+    let name = "x\x1b[2J\x1b]0;pwned\x07\u{202e}txt.exe\nerror: fake\u{9b}";
+    let file = env.write(name, "not an export of anything");
+    for args in [vec!["import"], vec!["import", "--dry-run"]] {
+        let out = env.otp().args(&args).arg(&file).output().expect("run");
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("\\u{1b}[2J"), "{stderr}");
+        assert!(!has_raw_unsafe(&stderr), "{stderr:?}");
+        assert!(!stderr.contains("\nerror: fake"), "{stderr:?}");
+    }
+    // A file that does not exist: the error from the OS path too.
+    let missing = env.path("gone\x1b[31m\u{202e}.json");
+    let out = env.otp().arg("import").arg(&missing).output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(!has_raw_unsafe(&stderr), "{stderr:?}");
+}
+
+#[test]
+fn json_output_escapes_c1_and_bidi() {
+    let env = TestEnv::with_vault();
+    let name = "al\u{85}ice\u{202e}moc\u{9b}31m";
+    env.add("Bank", name, SECRET);
+    for args in [&["list", "--json"][..], &["code", "Bank", "--json"][..]] {
+        let stdout = env.stdout(args);
+        assert!(!has_raw_unsafe(&stdout), "{args:?}: {stdout:?}");
+        assert!(
+            stdout.contains("\\u0085") && stdout.contains("\\u202e"),
+            "{stdout}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+        let got = if value.is_array() {
+            &value[0]["name"]
+        } else {
+            &value["name"]
+        };
+        assert_eq!(got, name, "{args:?}");
+    }
+}

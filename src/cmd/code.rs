@@ -159,7 +159,7 @@ fn print(a: &Account, code: &str, remaining: Option<u64>, json: bool, strict: bo
         let value = serde_json::json!({
             "id": a.id, "issuer": a.issuer, "name": a.name, "code": code, "remaining": remaining,
         });
-        format!("{value}\n")
+        format!("{}\n", term::json_safe(&value.to_string()))
     } else {
         format!("{code}\n")
     };

@@ -173,16 +173,16 @@ pub(crate) fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
             .read_to_end(&mut data)
             .context("cannot read stdin")?;
     } else {
-        let file =
-            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("cannot open {}", term::path(path)))?;
         file.take(MAX_INPUT + 1)
             .read_to_end(&mut data)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+            .with_context(|| format!("cannot read {}", term::path(path)))?;
     }
     if data.len() as u64 > MAX_INPUT {
         return Err(Fail::error(format!(
             "{} is larger than {} MiB; not an export otp can read",
-            path.display(),
+            term::path(path),
             MAX_INPUT >> 20
         ))
         .into());
@@ -206,7 +206,7 @@ fn read_one(
     let shown = if path == Path::new("-") {
         "stdin".to_string()
     } else {
-        path.display().to_string()
+        term::path(path)
     };
     let format = match forced.or_else(|| import::detect(&data)) {
         Some(f) => f,
@@ -238,7 +238,7 @@ fn read_one(
     };
     if let Some(f) = password_file {
         std::fs::metadata(f)
-            .with_context(|| format!("cannot read the password file {}", f.display()))?;
+            .with_context(|| format!("cannot read the password file {}", term::path(f)))?;
     }
     let result = match format.name {
         "qr-image" => crate::import::qr_image::scan(&data).map(FileImport::Scanned),

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::cli::ListArgs;
 use crate::cmd::{Ctx, now, out};
 use crate::model::{Account, Kind};
-use crate::term::{out_bold, out_dim, sanitize};
+use crate::term::{json_safe, out_bold, out_dim, sanitize};
 use crate::vault::label;
 
 /// The `--json` shape: everything but the secret (and recovery codes).
@@ -65,7 +65,10 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
         .collect();
     if args.json {
         let json: Vec<AccountJson> = shown.iter().map(|a| AccountJson::new(a)).collect();
-        return out(&format!("{}\n", serde_json::to_string_pretty(&json)?));
+        return out(&format!(
+            "{}\n",
+            json_safe(&serde_json::to_string_pretty(&json)?)
+        ));
     }
     let mut text = String::new();
     if args.codes {

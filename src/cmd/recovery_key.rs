@@ -81,7 +81,8 @@ pub fn reveal(key: &NewKey, vault_path: &std::path::Path, qr: bool) -> Result<()
             )
             .hint("run `otp recovery-key remove`, then `otp recovery-key add` again")
         })?;
-    term::note(&format!(
+    // Fixed text with a style of its own: not through `note`'s sanitizing.
+    term::err_line(&format!(
         "{} This recovery key is shown only now. It alone opens the vault and its backups:\n\
          store it offline (print it, or write it down) and not beside the vault.\n\
          To use it: `otp --identity KEYFILE recover BACKUP` on a new machine,\n\

@@ -15,11 +15,11 @@ pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<()> {
     let a = &vault.accounts[vault.find(&args.query)?];
     let (id, label) = (a.id.clone(), sanitize(&a.label()));
     if recovery_codes::at_risk(&vault).iter().any(|r| r.id == id) {
-        term::warn(&term::err_red(&format!(
+        term::warn_red(&format!(
             "{label} has no recovery codes stored here and this vault opens on one device only: \
              if this is your only copy of its second factor, removing it leaves you locked out of that account. \
              Sign in to the service first and turn 2FA off or move it elsewhere."
-        )));
+        ));
     } else {
         term::warn(&format!(
             "removing {label} deletes its second factor from this vault: without another copy (the service's recovery codes, \

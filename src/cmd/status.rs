@@ -33,7 +33,10 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
             map.insert("sync".into(), sync::status(ctx).into());
             map.insert("conflict_copies".into(), serde_json::json!(copies));
         }
-        return out(&format!("{}\n", serde_json::to_string_pretty(&value)?));
+        return out(&format!(
+            "{}\n",
+            crate::term::json_safe(&serde_json::to_string_pretty(&value)?)
+        ));
     }
     let mut text = format!(
         "vault:      {}\naccounts:   {}\ntrash:      {}\nunlock:     {method}\nrecipients: {}\nchanges:    {}\n",

@@ -43,7 +43,7 @@ pub enum Key {
 }
 
 pub fn read_source(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<Source> {
-    let shown = path.display().to_string();
+    let shown = crate::term::path(path);
     let mut source = if keys::is_age_file(data) {
         let (plain, key) = open(ctx, path, data, exists)?;
         let text = std::str::from_utf8(&plain)
