@@ -20,7 +20,7 @@ use crate::error::Fail;
 use crate::export::backup;
 use crate::export::files::{self, BackupName};
 use crate::term;
-use crate::vault::keys;
+use crate::vault::keys::{self, Unlocked};
 use crate::vault::{Vault, store};
 
 pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
         vault = ctx.give_id(&unlocked)?;
     }
     let dir = args.dir.clone().unwrap_or_else(|| backup_dir(ctx));
-    let w = write_backup(ctx, &vault, &dir, args.force, None)?;
+    let w = write_backup(ctx, &vault, &unlocked, &dir, args.force, None)?;
     term::note(&format!(
         "Backed up {} account(s) ({} in the trash) to {}",
         vault.accounts.len(),
@@ -131,6 +131,7 @@ pub fn list(dir: &Path, stem: &str) -> Vec<(String, BackupName)> {
 pub fn write_backup(
     ctx: &Ctx,
     vault: &Vault,
+    unlocked: &Unlocked,
     dir: &Path,
     force: bool,
     snapshot: Option<&str>,
@@ -176,6 +177,21 @@ pub fn write_backup(
         name.seq += 1;
     };
     store::write_new(&path, &data)?;
+    // Read back before anything is pruned or recorded: a backup is only
+    // counted once it has been decrypted and found to be the vault.
+    if let Err(why) = read_back(&path, unlocked, vault) {
+        let aside = set_aside(&path);
+        return Err(Fail::error(format!(
+            "the backup written to {} does not read back as this vault: {why}. {}; no older backup was removed",
+            path.display(),
+            match &aside {
+                Ok(p) => format!("It was kept aside as {}", p.display()),
+                Err(e) => format!("It could not be moved aside ({e})"),
+            }
+        ))
+        .hint("check that disk or folder, then run `otp backup` again")
+        .into());
+    }
     let key_copy = copy_key_file(ctx, dir)?;
     existing.push((file.clone(), name));
     let pruning = match tag {
@@ -207,6 +223,39 @@ pub fn write_backup(
     })
 }
 
+/// Reads a backup file back, decrypts it with the key that unlocked the
+/// vault, and checks it holds exactly `vault` (accounts, trash, vault id).
+pub fn read_back(path: &Path, unlocked: &Unlocked, vault: &Vault) -> Result<(), String> {
+    let contents = open_backup(path, &unlocked.identities)?;
+    backup::holds_exactly(&contents, vault)
+}
+
+/// A backup file decrypted with `identities` and parsed; `Err` says what is
+/// wrong with it (unreadable, not decryptable, damaged, not a backup).
+pub fn open_backup(
+    path: &Path,
+    identities: &[Box<dyn age::Identity>],
+) -> Result<backup::Contents, String> {
+    let data = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let plain = keys::decrypt(&data, identities).map_err(|e| format!("{e:#}"))?;
+    let text =
+        std::str::from_utf8(&plain).map_err(|_| "it decrypted, but is not text".to_string())?;
+    backup::parse(text).map_err(|e| e.message)
+}
+
+/// Moves a backup that failed its check out of the way, under a name that
+/// says so (`…-unverified.age`) and that retention never counts or prunes.
+fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".age").unwrap_or(&name);
+    let aside = path.with_file_name(format!("{stem}-unverified.age"));
+    std::fs::rename(path, &aside)?;
+    Ok(aside)
+}
+
 /// Copies `vault.identity.age` into `dir` when it is missing or outdated
 /// there: without it a passphrase vault's backups cannot be opened.
 fn copy_key_file(ctx: &Ctx, dir: &Path) -> Result<Option<PathBuf>> {
@@ -231,8 +280,8 @@ fn copy_key_file(ctx: &Ctx, dir: &Path) -> Result<Option<PathBuf>> {
 
 /// A safety-net snapshot of `vault` (as it is before `op`) in the backup
 /// folder; `otp recover` on it undoes `op`.
-pub fn snapshot(ctx: &Ctx, vault: &Vault, op: &str) -> Result<PathBuf> {
-    let w = write_backup(ctx, vault, &backup_dir(ctx), false, Some(op))
+pub fn snapshot(ctx: &Ctx, vault: &Vault, unlocked: &Unlocked, op: &str) -> Result<PathBuf> {
+    let w = write_backup(ctx, vault, unlocked, &backup_dir(ctx), false, Some(op))
         .context("cannot write the safety-net snapshot; nothing was changed")?;
     Ok(w.path)
 }
@@ -396,9 +445,27 @@ pub fn status_text(ctx: &Ctx, vault: &Vault) -> String {
 
 /// Runs after every saved change: an automatic backup when `auto_backup`
 /// is set, else a one-line reminder when changes are not backed up.
-pub fn after_change(ctx: &Ctx, vault: &Vault) {
+/// `unlocked` is the key that opens the vault as saved (`None`: unlock
+/// again, for the automatic backup's read-back).
+pub fn after_change(ctx: &Ctx, vault: &Vault, unlocked: Option<&Unlocked>) {
     if ctx.config.auto_backup {
-        match write_backup(ctx, vault, &backup_dir(ctx), false, None) {
+        let fresh;
+        let unlocked = match unlocked {
+            Some(u) => u,
+            None => match ctx.unlock() {
+                Ok(u) => {
+                    fresh = u;
+                    &fresh
+                }
+                Err(e) => {
+                    term::warn(&format!(
+                        "the automatic backup was not written: {e:#}; run `otp backup`"
+                    ));
+                    return;
+                }
+            },
+        };
+        match write_backup(ctx, vault, unlocked, &backup_dir(ctx), false, None) {
             Ok(w) => warn_held(&w),
             Err(e) => term::warn(&format!(
                 "the automatic backup failed: {e:#}; run `otp backup`"
@@ -417,6 +484,49 @@ pub fn after_change(ctx: &Ctx, vault: &Vault) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Account, Entry, Secret, Token};
+
+    fn key() -> Unlocked {
+        let (secret, recipient) = keys::generate_identity();
+        let text = keys::identity_file_text(&secret, &recipient, "2026-01-01T00:00:00Z");
+        keys::parse_identity_text(text.as_bytes(), Path::new("key.txt")).unwrap()
+    }
+
+    #[test]
+    fn read_back_finds_damage_and_strangers_and_sets_them_aside() {
+        let unlocked = key();
+        let mut v = Vault::new(unlocked.recipients.list());
+        v.ensure_id(|| [5; 16]);
+        let t = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+        v.accounts.push(Account::from_entry(
+            Entry::new("GitHub", "alice", t),
+            "aaaa2222".into(),
+            OffsetDateTime::UNIX_EPOCH,
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault-20260101T000000Z-c0-a1.age");
+        let data = encrypted_backup(&v, OffsetDateTime::UNIX_EPOCH, None).unwrap();
+        std::fs::write(&path, &data).unwrap();
+        assert_eq!(read_back(&path, &unlocked, &v), Ok(()));
+        // Truncated on the way to the disk.
+        std::fs::write(&path, &data[..data.len() / 2]).unwrap();
+        assert!(read_back(&path, &unlocked, &v).is_err());
+        // Another key's file, or another vault's.
+        assert!(read_back(&path, &key(), &v).is_err());
+        std::fs::write(&path, &data).unwrap();
+        let mut other = v.clone();
+        other.vault_id = Some("11".repeat(16));
+        let err = read_back(&path, &unlocked, &other).unwrap_err();
+        assert!(err.contains("another vault"), "{err}");
+        let aside = set_aside(&path).unwrap();
+        assert!(!path.exists());
+        assert_eq!(
+            aside.file_name().unwrap(),
+            "vault-20260101T000000Z-c0-a1-unverified.age"
+        );
+        // Never counted as a backup, so never pruned either.
+        assert!(list(dir.path(), "vault").is_empty());
+    }
 
     #[test]
     fn ages_read_naturally() {

@@ -82,7 +82,7 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
     for s in skipped {
         term::warn(&format!("skipped {}: {}", sanitize(&s.label), s.reason));
     }
-    let (added, duplicates, snapshot) = ctx.update(|vault, _| {
+    let (added, duplicates, snapshot) = ctx.update(|vault, unlocked| {
         let actions = plan(&vault.accounts, &entries);
         if dry_run {
             let mut text = String::new();
@@ -119,7 +119,7 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
         }
         let duplicates = actions.iter().filter(|a| matches!(a, Action::Duplicate { .. })).count();
         let adds = !dry_run && actions.contains(&Action::Add);
-        let snapshot = if adds { Some(crate::cmd::backup::snapshot(ctx, vault, "import")?) } else { None };
+        let snapshot = if adds { Some(crate::cmd::backup::snapshot(ctx, vault, unlocked, "import")?) } else { None };
         let mut added = 0;
         for (e, a) in entries.into_iter().zip(actions) {
             if a == Action::Add {

@@ -287,7 +287,7 @@ impl Ctx {
         if vault.to_toml() != before {
             vault.changes += 1;
             self.save(&vault)?;
-            self.after_change(&vault);
+            self.after_change(&vault, Some(unlocked));
         }
         Ok(out)
     }
@@ -324,9 +324,9 @@ impl Ctx {
     }
 
     /// Runs after every saved change: the backup reminder, or `auto_backup`.
-    fn after_change(&self, vault: &Vault) {
+    fn after_change(&self, vault: &Vault, unlocked: Option<&Unlocked>) {
         sync::after_change(self, vault.changes);
-        backup::after_change(self, vault);
+        backup::after_change(self, vault, unlocked);
     }
 }
 

@@ -79,7 +79,7 @@ fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
 /// Unlocked with an identity: a new key file with a new identity.
 fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     let key_file = ctx.key_file();
-    let (mut vault, _unlocked) = ctx.load()?;
+    let (mut vault, _) = ctx.load()?;
     let had_key_file = key_file.exists();
     if !had_key_file && !want_new_passphrase(args)? {
         return Err(Fail::error("this vault has no passphrase (it opens with an identity file); nothing was changed")
@@ -113,7 +113,10 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
         ),
         None => {}
     }
-    ctx.after_change(&vault);
+    // The vault now opens with the new key only: an automatic backup is
+    // read back with it.
+    let new_key = keys::parse_identity_text(text.as_bytes(), &key_file)?;
+    ctx.after_change(&vault, Some(&new_key));
     term::note(&format!(
         "New passphrase set, with a new key in {}.",
         key_file.display()

@@ -172,9 +172,9 @@ fn is_undo(source: &Source, vault: &Vault, args: &RecoverArgs) -> Option<String>
 }
 
 fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
-    let outcome = ctx.update(|vault, _| {
+    let outcome = ctx.update(|vault, unlocked| {
         if let Some(op) = is_undo(&source, vault, args) {
-            return undo(ctx, vault, &source, op, args.dry_run);
+            return undo(ctx, vault, unlocked, &source, op, args.dry_run);
         }
         let decisions = restore::plan(&vault.accounts, &source.accounts);
         let pairs: Vec<(&Account, &Decision)> = source.accounts.iter().zip(&decisions).collect();
@@ -207,7 +207,7 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
                 snapshot: None,
             });
         }
-        let snap = snapshot(ctx, vault, "recover")?;
+        let snap = snapshot(ctx, vault, unlocked, "recover")?;
         for a in adds {
             add_account(vault, a.clone());
         }
@@ -259,6 +259,7 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
 fn undo(
     ctx: &Ctx,
     vault: &mut Vault,
+    unlocked: &crate::vault::keys::Unlocked,
     source: &Source,
     op: String,
     dry_run: bool,
@@ -279,7 +280,7 @@ fn undo(
         out(&lines)?;
         return Ok(Outcome::Undone { op, snapshot: None });
     }
-    let snap = snapshot(ctx, vault, "undo")?;
+    let snap = snapshot(ctx, vault, unlocked, "undo")?;
     vault.accounts = source.accounts.clone();
     vault.trash = source.trash.clone();
     Ok(Outcome::Undone {

@@ -646,7 +646,7 @@ fn fast_forward(
         head,
     ])?;
     repo.git.run(["reset", "-q"])?;
-    backup::after_change(ctx, &remote);
+    backup::after_change(ctx, &remote, Some(keys));
     Ok(())
 }
 
@@ -726,7 +726,7 @@ fn merge_remote(
         commit.as_str(),
         head,
     ])?;
-    backup::after_change(ctx, &vault);
+    backup::after_change(ctx, &vault, Some(keys));
     Ok(())
 }
 

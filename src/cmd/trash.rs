@@ -79,11 +79,11 @@ fn purge(ctx: &Ctx, older_than: Option<u64>, yes: bool) -> Result<()> {
         return Err(Fail::error("nothing was purged").into());
     }
     // The same key saves: a passphrase is asked once.
-    let snapshot = ctx.update_with(&unlocked, |vault, _| {
+    let snapshot = ctx.update_with(&unlocked, |vault, unlocked| {
         if !vault.trash.iter().any(|t| doomed(t.deleted)) {
             return Ok(None);
         }
-        let snapshot = crate::cmd::backup::snapshot(ctx, vault, "purge")?;
+        let snapshot = crate::cmd::backup::snapshot(ctx, vault, unlocked, "purge")?;
         vault.trash.retain(|t| !doomed(t.deleted));
         Ok(Some(snapshot))
     })?;

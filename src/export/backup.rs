@@ -206,6 +206,105 @@ pub fn parse(text: &str) -> Result<Contents, Fail> {
     })
 }
 
+/// Whether a backup read back holds exactly `vault`: the same vault id,
+/// accounts and trash. `Err` says what differs (labels only, no secrets).
+pub fn holds_exactly(c: &Contents, vault: &Vault) -> Result<(), String> {
+    if c.meta.is_none() {
+        return Err("it is not a backup (no [backup] table)".into());
+    }
+    if c.vault_id != vault.vault_id {
+        return Err("it names another vault".into());
+    }
+    if c.accounts != vault.accounts || c.trash != vault.trash {
+        let d = compare(c, vault);
+        return Err(format!(
+            "its accounts differ from the vault's ({})",
+            d.describe()
+        ));
+    }
+    Ok(())
+}
+
+/// How a backup compares with the vault now, by what gives codes: an
+/// account is held when the backup has one with the same key and way of
+/// computing codes (see [`crate::model::Token::same_generator`]), whatever
+/// its label or HOTP counter.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// The backup is of another vault (a different vault id, or none).
+    pub foreign: bool,
+    /// Labels of the vault's accounts the backup does not hold.
+    pub missing: Vec<String>,
+    /// Labels of the backup's accounts the vault no longer has.
+    pub only_in_backup: Vec<String>,
+}
+
+impl Comparison {
+    /// Good: of this vault, holding every account it has now.
+    pub fn good(&self) -> bool {
+        !self.foreign && self.missing.is_empty()
+    }
+
+    /// One line: what is missing and what only the backup has.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.foreign {
+            parts.push("it is a backup of another vault".to_string());
+        }
+        let list = |v: &[String]| {
+            let shown: Vec<String> = v.iter().take(5).map(|l| crate::term::sanitize(l)).collect();
+            let more = v.len().saturating_sub(5);
+            if more > 0 {
+                format!("{} and {more} more", shown.join(", "))
+            } else {
+                shown.join(", ")
+            }
+        };
+        if !self.missing.is_empty() {
+            parts.push(format!(
+                "{} account(s) missing from the backup: {}",
+                self.missing.len(),
+                list(&self.missing)
+            ));
+        }
+        if !self.only_in_backup.is_empty() {
+            parts.push(format!(
+                "{} account(s) only in the backup: {}",
+                self.only_in_backup.len(),
+                list(&self.only_in_backup)
+            ));
+        }
+        if parts.is_empty() {
+            "it holds every account".into()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
+/// Compares a backup's accounts with the vault's (see [`Comparison`]).
+pub fn compare(c: &Contents, vault: &Vault) -> Comparison {
+    let holds = |list: &[Account], a: &Account| {
+        let t = a.token();
+        list.iter().any(|b| b.token().same_generator(&t))
+    };
+    Comparison {
+        foreign: !vault.is_same_vault(c.vault_id.as_deref()),
+        missing: vault
+            .accounts
+            .iter()
+            .filter(|a| !holds(&c.accounts, a))
+            .map(Account::label)
+            .collect(),
+        only_in_backup: c
+            .accounts
+            .iter()
+            .filter(|b| !holds(&vault.accounts, b))
+            .map(Account::label)
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +382,73 @@ mod tests {
         assert_eq!(c.vault_id, v.vault_id);
         assert_eq!(c.meta.unwrap().vault_id, v.vault_id);
         assert_eq!(parse(&v.to_toml()).unwrap().vault_id, v.vault_id);
+    }
+
+    #[test]
+    fn a_backup_read_back_must_hold_exactly_the_vault() {
+        let mut v = vault();
+        v.ensure_id(|| [3; 16]);
+        let text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None));
+        assert_eq!(holds_exactly(&parse(&text).unwrap(), &v), Ok(()));
+        // An account lost, the trash lost, another vault, a plain copy.
+        let mut fewer = v.clone();
+        fewer.accounts.clear();
+        let t = to_text(&fewer, meta_for(&fewer, OffsetDateTime::UNIX_EPOCH, None));
+        let err = holds_exactly(&parse(&t).unwrap(), &v).unwrap_err();
+        assert!(
+            err.contains("missing from the backup: GitHub:alice"),
+            "{err}"
+        );
+        let mut no_trash = v.clone();
+        no_trash.trash.clear();
+        let t = to_text(
+            &no_trash,
+            meta_for(&no_trash, OffsetDateTime::UNIX_EPOCH, None),
+        );
+        assert!(holds_exactly(&parse(&t).unwrap(), &v).is_err());
+        let mut other = v.clone();
+        other.vault_id = Some("ff".repeat(16));
+        let t = to_text(&other, meta_for(&other, OffsetDateTime::UNIX_EPOCH, None));
+        assert!(
+            holds_exactly(&parse(&t).unwrap(), &v)
+                .unwrap_err()
+                .contains("another vault")
+        );
+        assert!(holds_exactly(&parse(&v.to_toml()).unwrap(), &v).is_err());
+    }
+
+    #[test]
+    fn comparison_goes_by_what_gives_codes() {
+        let mut v = vault();
+        v.ensure_id(|| [3; 16]);
+        let text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None));
+        let c = parse(&text).unwrap();
+        assert!(compare(&c, &v).good());
+        // Renamed since, or an HOTP counter moved: still held.
+        let mut later = v.clone();
+        later.accounts[0].name = "renamed".into();
+        later.accounts[0].counter = 9;
+        assert!(compare(&c, &later).good());
+        // Added since: missing; removed since: only in the backup.
+        let t = Token::totp(Secret::from_base32("GEZDGNBVGY3TQOJQ").unwrap());
+        later.accounts.push(Account::from_entry(
+            Entry::new("New", "n", t),
+            "cccc3333".into(),
+            OffsetDateTime::UNIX_EPOCH,
+        ));
+        let d = compare(&c, &later);
+        assert_eq!(d.missing, vec!["New:n".to_string()]);
+        assert!(!d.good());
+        let mut gone = v.clone();
+        gone.accounts.clear();
+        let d = compare(&c, &gone);
+        assert!(d.good());
+        assert_eq!(d.only_in_backup, vec!["GitHub:alice".to_string()]);
+        // Another vault's backup is never good.
+        let mut other = v.clone();
+        other.vault_id = Some("ff".repeat(16));
+        assert!(compare(&c, &other).foreign);
+        assert!(!compare(&c, &other).good());
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result
         ctx.vault_path.display()
     ));
     term::note(&format!("Unlock: {how}"));
-    backup::after_change(ctx, &vault);
+    backup::after_change(ctx, &vault, None);
     Ok(())
 }
 
