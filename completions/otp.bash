@@ -43,6 +43,9 @@ _otp() {
             otp,list)
                 cmd="otp__subcmd__list"
                 ;;
+            otp,lock)
+                cmd="otp__subcmd__lock"
+                ;;
             otp,passwd)
                 cmd="otp__subcmd__passwd"
                 ;;
@@ -76,6 +79,9 @@ _otp() {
             otp,trash)
                 cmd="otp__subcmd__trash"
                 ;;
+            otp,unlock)
+                cmd="otp__subcmd__unlock"
+                ;;
             otp__subcmd__help,add)
                 cmd="otp__subcmd__help__subcmd__add"
                 ;;
@@ -102,6 +108,9 @@ _otp() {
                 ;;
             otp__subcmd__help,list)
                 cmd="otp__subcmd__help__subcmd__list"
+                ;;
+            otp__subcmd__help,lock)
+                cmd="otp__subcmd__help__subcmd__lock"
                 ;;
             otp__subcmd__help,passwd)
                 cmd="otp__subcmd__help__subcmd__passwd"
@@ -135,6 +144,9 @@ _otp() {
                 ;;
             otp__subcmd__help,trash)
                 cmd="otp__subcmd__help__subcmd__trash"
+                ;;
+            otp__subcmd__help,unlock)
+                cmd="otp__subcmd__help__subcmd__unlock"
                 ;;
             otp__subcmd__help__subcmd__recipients,add)
                 cmd="otp__subcmd__help__subcmd__recipients__subcmd__add"
@@ -308,7 +320,7 @@ _otp() {
 
     case "${cmd}" in
         otp)
-            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help"
+            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version init add list code show rename remove trash export import recover backup status unlock lock completions passwd recovery-key recipients recovery-codes sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,7 +612,7 @@ _otp() {
             return 0
             ;;
         otp__subcmd__help)
-            opts="init add list code show rename remove trash export import recover backup status completions passwd recovery-key recipients recovery-codes sync help"
+            opts="init add list code show rename remove trash export import recover backup status unlock lock completions passwd recovery-key recipients recovery-codes sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,6 +738,20 @@ _otp() {
             return 0
             ;;
         otp__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__help__subcmd__lock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1103,6 +1129,20 @@ _otp() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        otp__subcmd__help__subcmd__unlock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         otp__subcmd__import)
             opts="-i -h -V --format --password-file --dry-run --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1193,6 +1233,44 @@ _otp() {
             ;;
         otp__subcmd__list)
             opts="-i -h -V --json --codes --vault --config --identity --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__lock)
+            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2552,6 +2630,48 @@ _otp() {
                 return 0
             fi
             case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__unlock)
+            opts="-i -h -V --timeout --vault --config --identity --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -41,6 +41,8 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand recover 'Restore a backup, refusing to overwrite existing accounts'
             cand backup 'Write a timestamped encrypted backup and prune old ones'
             cand status 'Vault path, account count, unlock method and backup freshness'
+            cand unlock 'Unlock a passphrase vault once: the agent keeps its key until a timeout or `otp lock`'
+            cand lock 'Make the agent forget every key it holds'
             cand completions 'Print shell completions'
             cand passwd 'Change the passphrase without re-entering accounts'
             cand recovery-key 'Add or revoke a break-glass recovery key'
@@ -300,6 +302,31 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --color 'When to use colour on the terminal'
             cand --json 'json'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'otp;unlock'= {
+            cand --timeout 'Forget the key after this long without use (900, 90s, 15m, 2h, 1h30m) [default: agent_timeout_seconds]'
+            cand --vault 'Vault file [default: <data dir>/vault.age]'
+            cand --config 'Config file [default: <config dir>/config.toml]'
+            cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --color 'When to use colour on the terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'otp;lock'= {
+            cand --vault 'Vault file [default: <data dir>/vault.age]'
+            cand --config 'Config file [default: <config dir>/config.toml]'
+            cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --color 'When to use colour on the terminal'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -612,6 +639,8 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand recover 'Restore a backup, refusing to overwrite existing accounts'
             cand backup 'Write a timestamped encrypted backup and prune old ones'
             cand status 'Vault path, account count, unlock method and backup freshness'
+            cand unlock 'Unlock a passphrase vault once: the agent keeps its key until a timeout or `otp lock`'
+            cand lock 'Make the agent forget every key it holds'
             cand completions 'Print shell completions'
             cand passwd 'Change the passphrase without re-entering accounts'
             cand recovery-key 'Add or revoke a break-glass recovery key'
@@ -654,6 +683,10 @@ set edit:completion:arg-completer[otp] = {|@words|
         &'otp;help;backup'= {
         }
         &'otp;help;status'= {
+        }
+        &'otp;help;unlock'= {
+        }
+        &'otp;help;lock'= {
         }
         &'otp;help;completions'= {
         }

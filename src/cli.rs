@@ -156,6 +156,14 @@ pub enum Command {
     /// Vault path, account count, unlock method and backup freshness
     #[command(after_help = "Example:\n  otp status\n  otp status --json")]
     Status(StatusArgs),
+    /// Unlock a passphrase vault once: the agent keeps its key until a timeout or `otp lock`
+    #[command(
+        after_help = "Examples:\n  otp unlock\n  otp unlock --timeout 1h\n  otp code github     # no passphrase asked while the agent holds the key\n\nThe agent forgets the key after agent_timeout_seconds without use (default 15 min),\nagent_lifetime_seconds after unlocking (default 12 h), on `otp lock`, and when the\nkey file changes (`otp passwd`). See docs/agent.md."
+    )]
+    Unlock(UnlockArgs),
+    /// Make the agent forget every key it holds
+    #[command(after_help = "Example:\n  otp lock")]
+    Lock,
     /// Print shell completions
     #[command(
         after_help = "Examples:\n  otp completions bash > ~/.local/share/bash-completion/completions/otp\n  otp completions zsh > ~/.zfunc/_otp\n  otp completions fish > ~/.config/fish/completions/otp.fish"
@@ -424,6 +432,19 @@ pub struct BackupArgs {
     /// Allow pruning older backups even though the vault shrank by more than half
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// Forget the key after this long without use (900, 90s, 15m, 2h, 1h30m) [default: agent_timeout_seconds]
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
+}
+
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    crate::agent::proto::parse_duration(text).ok_or_else(|| {
+        format!("'{text}' is not a duration: use seconds (900) or units (90s, 15m, 2h, 1h30m)")
+    })
 }
 
 #[derive(Debug, Args)]

@@ -174,6 +174,11 @@ fn unlock_quietly(ctx: &Ctx) -> Result<keys::Unlocked> {
         return keys::load_identity_file(identity, &sources);
     }
     let data = Zeroizing::new(std::fs::read(ctx.key_file())?);
+    if let Some(key) = ctx.agent_key(&ctx.key_file(), &data)
+        && let Some(unlocked) = crate::agent::unlocked(&ctx.agent_paths(), &key)
+    {
+        return Ok(unlocked);
+    }
     let (pass, _) = quiet_passphrases(ctx).get("vault passphrase")?;
     let inner = keys::decrypt_with_passphrase(&data, pass)?;
     keys::parse_identity_text(&inner, &ctx.key_file())

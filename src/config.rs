@@ -27,6 +27,22 @@ pub struct Config {
     pub clipboard: ClipboardMode,
     /// How long to wait for another otp to release the vault lock.
     pub lock_timeout_seconds: u64,
+    /// `auto` (use a running agent; a passphrase typed at the prompt is
+    /// also handed to it) or `off` (never talk to an agent).
+    pub agent: AgentMode,
+    /// Seconds without use after which the agent forgets a key.
+    pub agent_timeout_seconds: u64,
+    /// Seconds after `otp unlock` after which the agent forgets a key
+    /// however much it is used; 0 for no limit.
+    pub agent_lifetime_seconds: u64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentMode {
+    #[default]
+    Auto,
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
@@ -51,6 +67,13 @@ impl Default for Config {
             min_remaining_seconds: 5,
             clipboard: ClipboardMode::Auto,
             lock_timeout_seconds: 10,
+            agent: AgentMode::Auto,
+            // 15 minutes idle: gpg-agent's order of magnitude (10 min);
+            // a burst of logins stays unlocked, a walk away does not.
+            agent_timeout_seconds: 900,
+            // 12 hours at most: a key never outlives the working day, even
+            // when a status bar asks for a code every 30 s.
+            agent_lifetime_seconds: 43_200,
         }
     }
 }
@@ -96,5 +119,8 @@ mod tests {
     fn typos_are_errors() {
         assert!(Config::parse("backup_kep = 5").is_err());
         assert!(Config::parse("clipboard = \"sometimes\"").is_err());
+        assert!(Config::parse("agent = \"sometimes\"").is_err());
+        let c = Config::parse("agent = \"off\"\nagent_timeout_seconds = 2").unwrap();
+        assert_eq!((c.agent, c.agent_timeout_seconds), (AgentMode::Off, 2));
     }
 }

@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod agent;
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use otp::cli::{Cli, CodeCli};
-use otp::{clipboard, complete, error, term};
+use otp::{agent, clipboard, complete, error, term};
 
 fn main() -> ExitCode {
     // Before any passphrase, key or plaintext is in memory: no core files,
@@ -14,9 +14,17 @@ fn main() -> ExitCode {
     let _ = otp::harden::harden();
     // The detached process that serves a copied code (see `clipboard`).
     let mut args = std::env::args_os().skip(1);
-    if args.next().is_some_and(|a| a == clipboard::SERVE_ARG) {
-        let rest: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
-        return ExitCode::from(clipboard::serve(&rest));
+    match args.next() {
+        Some(a) if a == clipboard::SERVE_ARG => {
+            let rest: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+            return ExitCode::from(clipboard::serve(&rest));
+        }
+        // The agent (see `agent`), started by `otp unlock`.
+        Some(a) if a == agent::AGENT_ARG => {
+            let rest: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+            return ExitCode::from(agent::server::serve(&rest));
+        }
+        _ => {}
     }
     // Shell completion requests (`COMPLETE=bash otp -- ...`) end here.
     complete::handle_env();

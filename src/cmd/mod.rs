@@ -22,6 +22,7 @@ pub mod show;
 pub mod status;
 pub mod sync;
 pub mod trash;
+pub mod unlock;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -31,8 +32,9 @@ use anyhow::{Context, Result};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
+use crate::agent;
 use crate::cli::{Cli, Command, Global};
-use crate::config::Config;
+use crate::config::{AgentMode, Config};
 use crate::error::Fail;
 use crate::vault::keys::{self, PassphraseSources, Unlocked};
 use crate::vault::{Vault, store};
@@ -61,6 +63,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Recover(args) => recover::run(&ctx, args),
         Command::Backup(args) => backup::run(&ctx, args),
         Command::Sync(args) => sync::run(&ctx, args),
+        Command::Unlock(args) => unlock::run(&ctx, args),
+        Command::Lock => unlock::lock(&ctx),
     }
 }
 
@@ -150,29 +154,87 @@ impl Ctx {
         keys::key_file_path(&self.vault_path)
     }
 
-    /// Finds the keys that open the vault, first source that applies wins.
+    /// Finds the keys that open the vault, first source that applies wins;
+    /// for a passphrase vault, a running agent that holds its key comes
+    /// before the passphrase sources.
     pub fn unlock(&self) -> Result<Unlocked> {
         if let Some(identity) = &self.global.identity {
             return keys::load_identity_file(identity, &self.passphrases());
         }
         let key_file = self.key_file();
-        let data = match std::fs::read(&key_file) {
-            Ok(d) => Zeroizing::new(d),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Fail::error(format!(
-                    "this vault is opened with an identity file, and none was given ({} does not exist)",
-                    key_file.display()
-                ))
-                .hint("pass --identity FILE or set OTP_IDENTITY")
-                .into());
-            }
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", key_file.display())),
-        };
+        let data = self.read_key_file()?;
+        let key = self.agent_key(&key_file, &data);
+        if let Some(key) = &key
+            && let Some(unlocked) = agent::unlocked(&self.agent_paths(), key)
+        {
+            return Ok(unlocked);
+        }
         let (pass, source) = self.passphrases().get("vault passphrase")?;
         let inner = keys::decrypt_with_passphrase(&data, pass)?;
         let mut unlocked = keys::parse_identity_text(&inner, &key_file)?;
+        // A passphrase typed at the prompt is worth keeping (agent = "auto").
+        if source == keys::PassphraseSource::Prompt
+            && let Some(key) = &key
+        {
+            let timeouts = self.agent_timeouts(None);
+            match agent::hand_over(
+                &self.agent_paths(),
+                key,
+                &agent::identity_lines(&inner),
+                timeouts,
+            ) {
+                Ok(warning) => {
+                    if let Some(w) = warning {
+                        crate::term::warn(&w);
+                    }
+                    crate::term::note(&format!(
+                        "The agent keeps this vault unlocked for {} without use (`otp lock` to forget now).",
+                        agent::proto::human(timeouts.idle)
+                    ));
+                }
+                Err(e) => crate::term::warn(&format!("the agent could not take the key: {e:#}")),
+            }
+        }
         unlocked.method = keys::Method::Passphrase(source);
         Ok(unlocked)
+    }
+
+    /// The sealed key file of a passphrase vault, or the error an identity
+    /// vault opened without `--identity` gets.
+    pub fn read_key_file(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let key_file = self.key_file();
+        match std::fs::read(&key_file) {
+            Ok(d) => Ok(Zeroizing::new(d)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Fail::error(format!(
+                "this vault is opened with an identity file, and none was given ({} does not exist)",
+                key_file.display()
+            ))
+            .hint("pass --identity FILE or set OTP_IDENTITY")
+            .into()),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", key_file.display())),
+        }
+    }
+
+    /// Where the agent listens.
+    pub fn agent_paths(&self) -> agent::Paths {
+        agent::Paths::from_env()
+    }
+
+    /// The agent's name for this key file, or None when the config turns
+    /// the agent off.
+    pub fn agent_key(&self, key_file: &Path, data: &[u8]) -> Option<agent::KeyRef> {
+        (self.config.agent != AgentMode::Off).then(|| agent::KeyRef::new(key_file, data))
+    }
+
+    /// The configured timeouts; `idle` overrides agent_timeout_seconds.
+    pub fn agent_timeouts(&self, idle: Option<Duration>) -> agent::Timeouts {
+        agent::Timeouts {
+            idle: idle.unwrap_or(Duration::from_secs(
+                self.config.agent_timeout_seconds.max(1),
+            )),
+            lifetime: (self.config.agent_lifetime_seconds > 0)
+                .then(|| Duration::from_secs(self.config.agent_lifetime_seconds)),
+        }
     }
 
     /// The vault file, opened for reading, or a clear error when there is none.

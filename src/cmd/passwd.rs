@@ -64,6 +64,7 @@ fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     let resealed = keys::encrypt_with_passphrase(&inner, new)?;
     store::write_atomic(&key_file, &resealed)?;
     crate::cmd::sync::after_key_change(ctx);
+    forget_in_agent(ctx);
     term::note(&format!(
         "Passphrase changed (only {} was rewritten; the vault and its backups open with the new passphrase).",
         key_file.display()
@@ -101,6 +102,7 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     ctx.save(&vault)?;
     // 2. The new key file.
     store::write_atomic(&key_file, &sealed)?;
+    forget_in_agent(ctx);
     // 3. The old key file no longer opens it.
     match old {
         Some(old) => {
@@ -126,6 +128,14 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
          and other devices' keys): run `otp backup`.",
     );
     Ok(())
+}
+
+/// The agent forgets the old key file's key at once (it would also notice
+/// the changed file within seconds).
+fn forget_in_agent(ctx: &Ctx) {
+    if let Ok(true) = crate::agent::forget(&ctx.agent_paths(), &ctx.key_file()) {
+        term::note("The agent forgot the old key: run `otp unlock` again to keep the new one.");
+    }
 }
 
 /// An identity vault gets a passphrase only when the user asks: a flag, or

@@ -2,8 +2,10 @@
 
 use anyhow::Result;
 
+use crate::agent::{self, proto::human};
 use crate::cli::StatusArgs;
 use crate::cmd::{Ctx, backup, out, recipients, recovery_codes, sync};
+use crate::config::AgentMode;
 use crate::term::sanitize;
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
@@ -27,6 +29,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
             "recovery_key": vault.recovery.is_some(),
             "recovery_key_revoked": revoked,
             "at_risk": at_risk,
+            "agent": agent_json(ctx),
         });
         if let Some(map) = value.as_object_mut() {
             map.extend(backup::status_json(ctx, &vault));
@@ -46,6 +49,9 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         vault.recipients.len(),
         vault.changes,
     );
+    if let Some(line) = agent_text(ctx) {
+        text.push_str(&line);
+    }
     text.push_str(&backup::status_text(ctx, &vault));
     text.push_str(&sync_text(ctx));
     if !copies.is_empty() {
@@ -108,4 +114,51 @@ fn sync_text(ctx: &Ctx) -> String {
         line.push_str("  a git merge is in progress in the vault's folder: finish or abort it\n");
     }
     line
+}
+
+/// What the agent does for this vault: None for a vault without a key
+/// file (an identity vault never uses the agent).
+fn agent_state(ctx: &Ctx) -> Option<Result<Option<agent::Held>, String>> {
+    let data = std::fs::read(ctx.key_file()).ok()?;
+    let data = zeroize::Zeroizing::new(data);
+    if ctx.config.agent == AgentMode::Off {
+        return Some(Err("off (agent = \"off\" in the config)".into()));
+    }
+    let key = agent::KeyRef::new(&ctx.key_file(), &data);
+    let paths = ctx.agent_paths();
+    Some(match agent::status(&paths, &key) {
+        Ok(Some(held)) => Ok(Some(held)),
+        Ok(None) if agent::running(&paths) => {
+            Err("running, does not hold this vault's key (`otp unlock`)".into())
+        }
+        Ok(None) => Err("not running (`otp unlock` starts it)".into()),
+        Err(e) => Err(format!("{e:#}")),
+    })
+}
+
+fn agent_text(ctx: &Ctx) -> Option<String> {
+    Some(match agent_state(ctx)? {
+        Ok(Some(held)) => format!(
+            "agent:      holds this vault's key; forgets it after {} without use{}\n",
+            human(held.idle_left),
+            held.lifetime_left
+                .map(|l| format!(", in {} at the latest", human(l)))
+                .unwrap_or_default()
+        ),
+        Ok(None) => "agent:      does not hold this vault's key\n".into(),
+        Err(why) => format!("agent:      {why}\n"),
+    })
+}
+
+fn agent_json(ctx: &Ctx) -> serde_json::Value {
+    match agent_state(ctx) {
+        None => serde_json::Value::Null,
+        Some(Ok(Some(held))) => serde_json::json!({
+            "holds_key": true,
+            "idle_seconds_left": held.idle_left.as_secs(),
+            "lifetime_seconds_left": held.lifetime_left.map(|l| l.as_secs()),
+        }),
+        Some(Ok(None)) => serde_json::json!({ "holds_key": false }),
+        Some(Err(why)) => serde_json::json!({ "holds_key": false, "state": why }),
+    }
 }

@@ -30,6 +30,8 @@ pub const SCRYPT_MAX_LOG_N: u8 = 22;
 pub enum Method {
     Identity(PathBuf),
     Passphrase(PassphraseSource),
+    /// The agent held the key of this sealed key file (`otp unlock`).
+    Agent(PathBuf),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +56,7 @@ impl std::fmt::Display for Method {
                 write!(f, "passphrase (from passphrase_command)")
             }
             Method::Passphrase(PassphraseSource::Prompt) => write!(f, "passphrase (prompt)"),
+            Method::Agent(p) => write!(f, "agent (holds the key of {})", p.display()),
         }
     }
 }
@@ -104,7 +107,8 @@ impl PassphraseSources {
             return Err(Fail::error(format!("a passphrase is needed ({what}) but stdin is not a terminal"))
                 .hint(
                     "pass --identity FILE, --passphrase-file FILE, set OTP_IDENTITY, OTP_PASSPHRASE_FILE \
-                     or OTP_PASSPHRASE, or set passphrase_command in the config",
+                     or OTP_PASSPHRASE, or set passphrase_command in the config; after `otp unlock` \
+                     on a terminal, a passphrase vault needs none of these",
                 )
                 .into());
         };

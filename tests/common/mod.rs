@@ -87,6 +87,8 @@ impl TestEnv {
             .env("XDG_DATA_HOME", self.path("data"))
             .env("XDG_CONFIG_HOME", self.path("config"))
             .env("XDG_CACHE_HOME", self.path("cache"))
+            // The agent's socket folder: never the user's own agent.
+            .env("XDG_RUNTIME_DIR", self.path("run"))
             .env("NO_COLOR", "1")
             .env("OTP_VAULT", self.vault());
         // git (`otp sync`) sees no configuration of the machine's user, and

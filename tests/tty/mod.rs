@@ -58,6 +58,7 @@ fn isolated(env: &TestEnv, program: &str) -> Command {
         .env("XDG_DATA_HOME", env.path("data"))
         .env("XDG_CONFIG_HOME", env.path("config"))
         .env("XDG_CACHE_HOME", env.path("cache"))
+        .env("XDG_RUNTIME_DIR", env.path("run"))
         .env("OTP_VAULT", env.vault())
         .env("TERM", "xterm");
     if env.identity().exists() {

@@ -1,0 +1,244 @@
+//! The agent's wire format, pure: a message is a list of byte fields, sent
+//! as a 4-byte big-endian total length, then each field as a 4-byte length
+//! and its bytes. The first field names the operation. Every buffer that
+//! may hold key material is zeroized when dropped.
+//!
+//! Requests: `add KEYFILE FINGERPRINT IDENTITY IDLE LIFETIME`,
+//! `unwrap KEYFILE FINGERPRINT (STANZA BODY)…`, `status KEYFILE FINGERPRINT`,
+//! `forget KEYFILE`, `lock`, `ping`.
+//! Replies: `ok [WARNING]`, `key FILEKEY`, `nokey`, `notheld`,
+//! `held RECIPIENT IDLE_LEFT LIFETIME_LEFT`, `pong PID`, `err MESSAGE`.
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+/// Larger messages are refused: a header of many stanzas is a few KiB.
+pub const MAX_MESSAGE: usize = 1 << 20;
+
+/// One message: its fields, each zeroized on drop.
+#[derive(Default)]
+pub struct Message {
+    pub fields: Vec<Zeroizing<Vec<u8>>>,
+}
+
+impl Message {
+    pub fn new(op: &str) -> Message {
+        Message::default().with(op.as_bytes())
+    }
+
+    pub fn with(mut self, field: &[u8]) -> Message {
+        self.fields.push(Zeroizing::new(field.to_vec()));
+        self
+    }
+
+    pub fn op(&self) -> &[u8] {
+        self.fields.first().map_or(&[], |f| &f[..])
+    }
+
+    /// Field `i` (0 is the operation), or an empty slice.
+    pub fn field(&self, i: usize) -> &[u8] {
+        self.fields.get(i).map_or(&[], |f| &f[..])
+    }
+
+    /// Field `i` as UTF-8 text.
+    pub fn text(&self, i: usize) -> Option<&str> {
+        std::str::from_utf8(self.field(i)).ok()
+    }
+
+    /// Field `i` as a decimal number.
+    pub fn number(&self, i: usize) -> Option<u64> {
+        self.text(i)?.parse().ok()
+    }
+
+    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
+        let body: usize = self.fields.iter().map(|f| 4 + f.len()).sum();
+        let mut out = Zeroizing::new(Vec::with_capacity(4 + body));
+        out.extend_from_slice(&(body as u32).to_be_bytes());
+        for f in &self.fields {
+            out.extend_from_slice(&(f.len() as u32).to_be_bytes());
+            out.extend_from_slice(f);
+        }
+        out
+    }
+
+    /// Parses a message body (without the leading total length).
+    pub fn decode(mut body: &[u8]) -> Option<Message> {
+        let mut msg = Message::default();
+        while !body.is_empty() {
+            let (len, rest) = body.split_first_chunk::<4>()?;
+            let len = u32::from_be_bytes(*len) as usize;
+            if rest.len() < len {
+                return None;
+            }
+            msg.fields.push(Zeroizing::new(rest[..len].to_vec()));
+            body = &rest[len..];
+        }
+        (!msg.fields.is_empty()).then_some(msg)
+    }
+
+    pub fn write_to(&self, w: &mut impl Write) -> std::io::Result<()> {
+        w.write_all(&self.encode())?;
+        w.flush()
+    }
+
+    pub fn read_from(r: &mut impl Read) -> std::io::Result<Message> {
+        let mut len = [0u8; 4];
+        r.read_exact(&mut len)?;
+        let len = u32::from_be_bytes(len) as usize;
+        if len > MAX_MESSAGE {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "agent message too large",
+            ));
+        }
+        let mut body = Zeroizing::new(vec![0u8; len]);
+        r.read_exact(&mut body)?;
+        Message::decode(&body).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed agent message")
+        })
+    }
+}
+
+/// A recipient stanza as one line (`TAG ARG…`), as in an age header.
+pub fn stanza_line(stanza: &age_core::format::Stanza) -> String {
+    let mut line = stanza.tag.clone();
+    for a in &stanza.args {
+        line.push(' ');
+        line.push_str(a);
+    }
+    line
+}
+
+/// The stanza of a line and body; None for an empty line.
+pub fn stanza_of(line: &str, body: &[u8]) -> Option<age_core::format::Stanza> {
+    let mut parts = line.split(' ');
+    let tag = parts.next().filter(|t| !t.is_empty())?.to_string();
+    Some(age_core::format::Stanza {
+        tag,
+        args: parts.map(str::to_string).collect(),
+        body: body.to_vec(),
+    })
+}
+
+/// `--timeout`: seconds (`900`), or a number with a unit `s`, `m`, `h`,
+/// `d`, or several (`1h30m`). Zero and overflows are refused.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if let Ok(secs) = text.parse::<u64>() {
+        return (secs > 0).then(|| Duration::from_secs(secs));
+    }
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return None,
+        };
+        let n: u64 = number.parse().ok()?;
+        total = total.checked_add(n.checked_mul(unit)?)?;
+        number.clear();
+    }
+    if !number.is_empty() || total == 0 {
+        return None;
+    }
+    Some(Duration::from_secs(total))
+}
+
+/// "14 min 3 s", "2 h 5 min", "45 s": how long, for people.
+pub fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    let (big, small) = match s {
+        0..60 => return format!("{s} s"),
+        60..3600 => ((s / 60, "min"), (s % 60, "s")),
+        _ => ((s / 3600, "h"), ((s % 3600) / 60, "min")),
+    };
+    match small {
+        (0, _) => format!("{} {}", big.0, big.1),
+        _ => format!("{} {} {} {}", big.0, big.1, small.0, small.1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let m = Message::new("unwrap")
+            .with(b"/k")
+            .with(&[0, 1, 2])
+            .with(b"");
+        let bytes = m.encode();
+        let back = Message::decode(&bytes[4..]).unwrap();
+        assert_eq!(back.op(), b"unwrap");
+        assert_eq!(back.field(1), b"/k");
+        assert_eq!(back.field(2), &[0, 1, 2]);
+        assert_eq!(back.field(3), b"");
+        assert_eq!(back.fields.len(), 4);
+        let mut r = &bytes[..];
+        assert_eq!(Message::read_from(&mut r).unwrap().fields.len(), 4);
+    }
+
+    #[test]
+    fn malformed_messages_are_refused() {
+        assert!(Message::decode(&[]).is_none());
+        assert!(Message::decode(&[0, 0, 0, 5, 1]).is_none());
+        assert!(Message::decode(&[0, 0]).is_none());
+        let mut r = &[0xff, 0xff, 0xff, 0xff][..];
+        assert!(Message::read_from(&mut r).is_err());
+        let mut r = &[0, 0, 0, 9, 0][..];
+        assert!(Message::read_from(&mut r).is_err());
+    }
+
+    #[test]
+    fn stanzas_round_trip() {
+        let s = age_core::format::Stanza {
+            tag: "X25519".into(),
+            args: vec!["abc".into()],
+            body: vec![9; 32],
+        };
+        let back = stanza_of(&stanza_line(&s), &s.body).unwrap();
+        assert_eq!(back.tag, "X25519");
+        assert_eq!(back.args, vec!["abc".to_string()]);
+        assert_eq!(back.body, vec![9; 32]);
+        assert!(stanza_of("", b"").is_none());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("900"), Some(Duration::from_secs(900)));
+        assert_eq!(parse_duration("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("15m"), Some(Duration::from_secs(900)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("2d"), Some(Duration::from_secs(172_800)));
+        for bad in [
+            "",
+            "0",
+            "0s",
+            "m",
+            "15x",
+            "1h30",
+            "-5",
+            "99999999999999999999d",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        assert_eq!(human(Duration::from_secs(45)), "45 s");
+        assert_eq!(human(Duration::from_secs(843)), "14 min 3 s");
+        assert_eq!(human(Duration::from_secs(7500)), "2 h 5 min");
+        assert_eq!(human(Duration::from_secs(900)), "15 min");
+        assert_eq!(human(Duration::from_secs(43_200)), "12 h");
+    }
+}

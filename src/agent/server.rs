@@ -1,0 +1,359 @@
+//! The agent process (`otp __agent SOCKET`, started by `otp unlock`): its
+//! own session, not dumpable, no core files, keys in locked pages, one
+//! request per connection from this uid only, and gone (socket removed)
+//! as soon as it holds no key.
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use age::secrecy::ExposeSecret;
+use sha2::Digest;
+
+use super::proto::{self, Message};
+use super::{own_uid, peer_allowed};
+
+/// Identities per key file (an identity file may list several).
+const MAX_IDS: usize = 8;
+/// A new agent that is given no key in this time leaves.
+const FIRST_KEY_WAIT: Duration = Duration::from_secs(30);
+/// How often the held key files are re-read to notice a change.
+const KEY_FILE_CHECK: Duration = Duration::from_secs(2);
+/// The longest sleep between checks of signals and timeouts.
+const TICK: Duration = Duration::from_millis(500);
+
+/// The identities of one key file, alone in one page of memory, so that
+/// locking that page keeps them (and nothing else) out of swap.
+#[repr(C, align(4096))]
+struct Slot {
+    ids: [Option<age::x25519::Identity>; MAX_IDS],
+}
+
+struct Entry {
+    key_file: String,
+    fingerprint: [u8; 32],
+    recipient: String,
+    /// Dropped before `slot`: the page is unlocked after it was cleared.
+    _lock: Option<region::LockGuard>,
+    slot: Box<Slot>,
+    idle: Duration,
+    lifetime: Option<Duration>,
+    added: Instant,
+    used: Instant,
+    checked: Instant,
+}
+
+impl Drop for Entry {
+    fn drop(&mut self) {
+        // StaticSecret zeroizes itself when dropped.
+        for id in self.slot.ids.iter_mut() {
+            id.take();
+        }
+    }
+}
+
+impl Entry {
+    fn expired(&self, now: Instant) -> bool {
+        now.duration_since(self.used) >= self.idle
+            || self
+                .lifetime
+                .is_some_and(|l| now.duration_since(self.added) >= l)
+    }
+
+    fn ids(&self) -> impl Iterator<Item = &age::x25519::Identity> {
+        self.slot.ids.iter().flatten()
+    }
+}
+
+/// Runs the agent; returns the exit code.
+pub fn serve(args: &[String]) -> u8 {
+    let Some(socket) = args.first().map(PathBuf::from) else {
+        println!("usage: otp __agent SOCKET");
+        return 2;
+    };
+    // Its own session: no terminal's hangup or Ctrl-C reaches it.
+    let _ = rustix::process::setsid();
+    // `main` hardened the process already (crate::harden); what failed is
+    // reported with every key taken.
+    let not_hardened = crate::harden::harden().failed;
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGHUP,
+    ] {
+        if signal_hook::flag::register(signal, Arc::clone(&stop)).is_err() {
+            println!("cannot handle signal {signal}");
+            return 1;
+        }
+    }
+    // The starter holds the lock and found no agent answering: a socket
+    // left here is stale (an agent killed with SIGKILL).
+    let _ = std::fs::remove_file(&socket);
+    let listener = match UnixListener::bind(&socket) {
+        Ok(l) => l,
+        Err(e) => {
+            println!("cannot listen on {}: {e}", socket.display());
+            return 1;
+        }
+    };
+    let _ = std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600));
+    let ours = std::fs::symlink_metadata(&socket)
+        .map(|m| (m.dev(), m.ino()))
+        .ok();
+    println!("ready");
+    let mut agent = Agent {
+        not_hardened: if not_hardened.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "the agent could not set {}: its memory is less protected",
+                not_hardened.join(", ")
+            )
+        },
+        entries: Vec::new(),
+        started: Instant::now(),
+        had_keys: false,
+    };
+    agent.run(&listener, &stop);
+    // Leave no socket behind, unless another agent has replaced it.
+    if std::fs::symlink_metadata(&socket)
+        .map(|m| (m.dev(), m.ino()))
+        .ok()
+        == ours
+    {
+        let _ = std::fs::remove_file(&socket);
+    }
+    0
+}
+
+struct Agent {
+    /// A warning for `otp unlock` when hardening failed.
+    not_hardened: String,
+    entries: Vec<Entry>,
+    started: Instant,
+    had_keys: bool,
+}
+
+impl Agent {
+    fn run(&mut self, listener: &UnixListener, stop: &AtomicBool) {
+        loop {
+            if stop.load(Ordering::SeqCst) {
+                self.entries.clear();
+                return;
+            }
+            let now = Instant::now();
+            self.entries.retain(|e| !e.expired(now));
+            self.check_key_files(now);
+            if self.entries.is_empty()
+                && (self.had_keys || now.duration_since(self.started) >= FIRST_KEY_WAIT)
+            {
+                return;
+            }
+            let timeout = rustix::fs::Timespec {
+                tv_sec: 0,
+                tv_nsec: TICK.as_nanos() as _,
+            };
+            let mut fds = [rustix::event::PollFd::new(
+                listener,
+                rustix::event::PollFlags::IN,
+            )];
+            match rustix::event::poll(&mut fds, Some(&timeout)) {
+                Ok(n) if n > 0 => {}
+                _ => continue, // timeout, or a signal (EINTR)
+            }
+            if let Ok((stream, _)) = listener.accept() {
+                self.serve_one(stream);
+            }
+        }
+    }
+
+    /// A key file that changed (`otp passwd`) or vanished: forget its key.
+    fn check_key_files(&mut self, now: Instant) {
+        for e in self.entries.iter_mut() {
+            if now.duration_since(e.checked) >= KEY_FILE_CHECK {
+                e.checked = now;
+                if fingerprint_of(Path::new(&e.key_file)) != Some(e.fingerprint) {
+                    e.fingerprint = [0; 32]; // marks it for removal below
+                }
+            }
+        }
+        self.entries.retain(|e| e.fingerprint != [0; 32]);
+    }
+
+    fn serve_one(&mut self, mut stream: UnixStream) {
+        match rustix::net::sockopt::socket_peercred(&stream) {
+            Ok(cred) if peer_allowed(cred.uid.as_raw(), own_uid()) => {}
+            _ => return, // closed without a word
+        }
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+        let Ok(request) = Message::read_from(&mut stream) else {
+            return;
+        };
+        let reply = self.handle(&request, Instant::now());
+        let _ = reply.write_to(&mut stream);
+    }
+
+    fn position(&self, key_file: &[u8]) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.key_file.as_bytes() == key_file)
+    }
+
+    /// The entry for this key file and fingerprint; a changed fingerprint
+    /// forgets the old key.
+    fn current(&mut self, key_file: &[u8], fingerprint: &[u8], now: Instant) -> Option<usize> {
+        let i = self.position(key_file)?;
+        if self.entries[i].fingerprint[..] != *fingerprint || self.entries[i].expired(now) {
+            self.entries.remove(i);
+            return None;
+        }
+        Some(i)
+    }
+
+    fn handle(&mut self, req: &Message, now: Instant) -> Message {
+        match req.op() {
+            b"ping" => Message::new("pong").with(std::process::id().to_string().as_bytes()),
+            b"add" => match self.add(req, now) {
+                Ok(warning) => Message::new("ok").with(warning.as_bytes()),
+                Err(e) => Message::new("err").with(e.as_bytes()),
+            },
+            b"unwrap" => {
+                let Some(i) = self.current(req.field(1), req.field(2), now) else {
+                    return Message::new("notheld");
+                };
+                let mut stanzas = Vec::new();
+                let mut k = 3;
+                while k + 1 < req.fields.len() {
+                    let Some(s) = req
+                        .text(k)
+                        .and_then(|l| proto::stanza_of(l, req.field(k + 1)))
+                    else {
+                        return Message::new("err").with(b"malformed stanza");
+                    };
+                    stanzas.push(s);
+                    k += 2;
+                }
+                let found = self.entries[i]
+                    .ids()
+                    .find_map(|id| age::Identity::unwrap_stanzas(id, &stanzas));
+                match found {
+                    Some(Ok(file_key)) => {
+                        self.entries[i].used = now;
+                        Message::new("key").with(file_key.expose_secret())
+                    }
+                    Some(Err(_)) => Message::new("err").with(b"stanza did not unwrap"),
+                    None => Message::new("nokey"),
+                }
+            }
+            b"status" => {
+                let Some(i) = self.current(req.field(1), req.field(2), now) else {
+                    return Message::new("notheld");
+                };
+                let e = &self.entries[i];
+                let idle_left = e.idle.saturating_sub(now.duration_since(e.used));
+                let life_left = e
+                    .lifetime
+                    .map(|l| {
+                        l.saturating_sub(now.duration_since(e.added))
+                            .as_secs()
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                Message::new("held")
+                    .with(e.recipient.as_bytes())
+                    .with(idle_left.as_secs().to_string().as_bytes())
+                    .with(life_left.as_bytes())
+            }
+            b"forget" => match self.position(req.field(1)) {
+                Some(i) => {
+                    self.entries.remove(i);
+                    Message::new("ok").with(b"forgotten")
+                }
+                None => Message::new("ok"),
+            },
+            b"lock" => {
+                self.entries.clear();
+                Message::new("ok")
+            }
+            _ => Message::new("err").with(b"unknown request"),
+        }
+    }
+
+    /// Takes a key: `add KEYFILE FINGERPRINT IDENTITY IDLE LIFETIME`.
+    fn add(&mut self, req: &Message, now: Instant) -> Result<String, String> {
+        let key_file = req.text(1).filter(|p| !p.is_empty()).ok_or("no key file")?;
+        let fingerprint: [u8; 32] = req.field(2).try_into().map_err(|_| "no fingerprint")?;
+        let idle = req.number(4).filter(|&s| s > 0).ok_or("no idle timeout")?;
+        let lifetime = req.number(5).filter(|&s| s > 0).map(Duration::from_secs);
+        let text = std::str::from_utf8(req.field(3)).map_err(|_| "the identity is not text")?;
+        let mut slot = Box::new(Slot {
+            ids: Default::default(),
+        });
+        for (n, line) in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .enumerate()
+        {
+            if n == MAX_IDS {
+                return Err("too many identities".into());
+            }
+            let id = age::x25519::Identity::from_str(line)
+                .map_err(|_| "the agent holds X25519 identities only")?;
+            slot.ids[n] = Some(id);
+        }
+        let recipient = slot.ids[0]
+            .as_ref()
+            .ok_or("no identity given")?
+            .to_public()
+            .to_string();
+        let (lock, mut warning) = match region::lock(
+            &*slot as *const Slot,
+            std::mem::size_of::<Slot>(),
+        ) {
+            Ok(guard) => (Some(guard), String::new()),
+            Err(e) => (
+                None,
+                format!(
+                    "the agent could not lock the key in memory ({e}): it may be written to swap; \
+                     raise the locked-memory limit (ulimit -l) to avoid that"
+                ),
+            ),
+        };
+        if !self.not_hardened.is_empty() {
+            if !warning.is_empty() {
+                warning.push_str("; ");
+            }
+            warning.push_str(&self.not_hardened);
+        }
+        if let Some(i) = self.position(key_file.as_bytes()) {
+            self.entries.remove(i);
+        }
+        self.entries.push(Entry {
+            key_file: key_file.to_string(),
+            fingerprint,
+            recipient,
+            _lock: lock,
+            slot,
+            idle: Duration::from_secs(idle),
+            lifetime,
+            added: now,
+            used: now,
+            checked: now,
+        });
+        self.had_keys = true;
+        Ok(warning)
+    }
+}
+
+fn fingerprint_of(path: &Path) -> Option<[u8; 32]> {
+    let data = zeroize::Zeroizing::new(std::fs::read(path).ok()?);
+    Some(sha2::Sha256::digest(&data[..]).into())
+}

@@ -1,0 +1,539 @@
+//! `otp unlock`, `otp lock` and the agent, with a real agent process in a
+//! temp XDG_RUNTIME_DIR. Every test kills the agents of its world when it
+//! ends ([`World`]'s Drop), so none outlives the test run.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{SECRET, SECRET_CODE_AT, TestEnv};
+use otp::agent::{self, Paths};
+use predicates::prelude::*;
+
+const PASS: &str = "correct horse battery staple";
+
+/// A passphrase vault with one account, a passphrase file, and a guard
+/// that kills every agent serving this world's socket.
+struct World {
+    env: TestEnv,
+}
+
+impl World {
+    fn new() -> World {
+        let env = TestEnv::with_passphrase_vault(PASS);
+        env.bare()
+            .args(["add", "alice", "--issuer", "GitHub", "--secret-stdin"])
+            .env("OTP_PASSPHRASE", PASS)
+            .write_stdin(SECRET)
+            .assert()
+            .success();
+        env.write("pass.txt", format!("{PASS}\n"));
+        World { env }
+    }
+
+    fn paths(&self) -> Paths {
+        Paths::in_dir(self.env.path("run/otp"))
+    }
+
+    /// `otp` with no passphrase source at all (stdin is not a terminal).
+    fn otp(&self) -> assert_cmd::Command {
+        self.env.bare()
+    }
+
+    fn unlock(&self) -> assert_cmd::Command {
+        let mut cmd = self.otp();
+        cmd.arg("--passphrase-file")
+            .arg(self.env.path("pass.txt"))
+            .arg("unlock");
+        cmd
+    }
+
+    fn code(&self) -> assert_cmd::assert::Assert {
+        self.otp()
+            .args(["code", "github", "--at", SECRET_CODE_AT.0])
+            .assert()
+    }
+
+    fn config(&self, text: &str) {
+        self.env.write("config/otp/config.toml", text);
+    }
+
+    fn agents(&self) -> Vec<i32> {
+        agents_serving(&self.paths().socket)
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        for pid in self.agents() {
+            kill(pid, rustix::process::Signal::KILL);
+        }
+    }
+}
+
+/// The agent processes whose command line names this socket.
+fn agents_serving(socket: &Path) -> Vec<i32> {
+    let want = format!("{}\0{}\0", agent::AGENT_ARG, socket.display());
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        if String::from_utf8_lossy(&cmdline).ends_with(&want) && is_alive(pid) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+/// Running, not a zombie waiting for its parent.
+fn is_alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        !s.rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
+}
+
+fn kill(pid: i32, signal: rustix::process::Signal) {
+    if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+        let _ = rustix::process::kill_process(pid, signal);
+    }
+}
+
+/// Polls `done` every 100 ms for up to a minute (a busy machine is slow).
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if done() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("gave up waiting: {what}");
+}
+
+#[test]
+fn unlock_then_every_command_without_a_passphrase_then_lock() {
+    let w = World::new();
+    // No agent yet: no source, no way in.
+    w.code()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("stdin is not a terminal"));
+    w.unlock()
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Unlocked"));
+    assert_eq!(w.agents().len(), 1);
+    w.code().success().stdout(format!("{}\n", SECRET_CODE_AT.1));
+    // Every decrypting command works, and so do the writing ones.
+    w.otp()
+        .args(["list", "--codes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("GitHub:alice"));
+    w.otp().args(["show", "github"]).assert().success();
+    w.otp()
+        .args(["add", "bob", "--issuer", "GitLab", "--secret-stdin"])
+        .write_stdin(SECRET)
+        .assert()
+        .success();
+    let uris = w.env.write(
+        "uris.txt",
+        format!("otpauth://totp/Example:carol?secret={SECRET}&issuer=Example\n"),
+    );
+    w.otp().arg("import").arg(&uris).assert().success();
+    let out = w.env.path("export.age");
+    w.otp().args(["export", "-o"]).arg(&out).assert().success();
+    w.otp()
+        .arg("recover")
+        .arg(&out)
+        .arg("--skip-existing")
+        .assert()
+        .success();
+    w.otp()
+        .args(["backup", "--dir"])
+        .arg(w.env.path("backups"))
+        .assert()
+        .success();
+    w.otp()
+        .args(["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "agent:      holds this vault's key",
+        ));
+    // Completion of account names (COMPLETE=bash, as the shell asks).
+    w.otp()
+        .env("COMPLETE", "bash")
+        .env("_CLAP_COMPLETE_INDEX", "2")
+        .env("_CLAP_IFS", "\n")
+        .args(["--", "otp", "code", "git"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("GitHub:alice"));
+
+    w.otp()
+        .arg("lock")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("forgot every key"));
+    w.code()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("stdin is not a terminal"));
+    // It holds nothing, so it left and took its socket with it.
+    eventually("the agent exits after lock", || w.agents().is_empty());
+    assert!(!w.paths().socket.exists());
+    w.otp()
+        .arg("lock")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("No agent runs"));
+}
+
+#[test]
+fn the_idle_timeout_forgets_the_key() {
+    let w = World::new();
+    w.config("agent_timeout_seconds = 2\n");
+    w.unlock()
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 s without use"));
+    // No timing assertion: only that it forgets within a generous limit.
+    // Polled without using the key (a use would reset the idle clock): the
+    // agent leaves when it holds nothing.
+    eventually("the agent forgets the key and exits", || {
+        w.agents().is_empty()
+    });
+    w.code()
+        .failure()
+        .stderr(predicate::str::contains("stdin is not a terminal"));
+    // --timeout overrides the config.
+    w.unlock().args(["--timeout", "1h"]).assert().success();
+    w.otp()
+        .arg("status")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("without use"));
+    w.code().success();
+}
+
+#[test]
+fn a_killed_agents_stale_socket_is_replaced() {
+    let w = World::new();
+    w.unlock().assert().success();
+    let first = w.agents();
+    assert_eq!(first.len(), 1);
+    kill(first[0], rustix::process::Signal::KILL);
+    eventually("the agent dies", || w.agents().is_empty());
+    assert!(
+        w.paths().socket.exists(),
+        "SIGKILL leaves the socket behind"
+    );
+    // A stale socket is no agent: commands fall back to the passphrase.
+    w.code()
+        .failure()
+        .stderr(predicate::str::contains("stdin is not a terminal"));
+    w.otp()
+        .env("OTP_PASSPHRASE", PASS)
+        .args(["code", "github"])
+        .assert()
+        .success();
+    w.unlock().assert().success();
+    let second = w.agents();
+    assert_eq!(second.len(), 1);
+    assert_ne!(second, first);
+    w.code().success().stdout(format!("{}\n", SECRET_CODE_AT.1));
+}
+
+#[test]
+fn signals_make_the_agent_forget_and_leave() {
+    let w = World::new();
+    for signal in [
+        rustix::process::Signal::TERM,
+        rustix::process::Signal::INT,
+        rustix::process::Signal::HUP,
+    ] {
+        w.unlock().assert().success();
+        let pids = w.agents();
+        assert_eq!(pids.len(), 1);
+        kill(pids[0], signal);
+        eventually("the agent exits on a signal", || w.agents().is_empty());
+        assert!(!w.paths().socket.exists(), "it removes its socket");
+        w.code().failure();
+    }
+}
+
+#[test]
+fn two_unlocks_at_once_start_one_agent() {
+    let w = World::new();
+    // Both scrypt in parallel, then race for the agent.
+    let outs: Vec<_> = std::thread::scope(|s| {
+        let a = s.spawn(|| w.unlock().output().unwrap());
+        let b = s.spawn(|| w.unlock().output().unwrap());
+        vec![a.join().unwrap(), b.join().unwrap()]
+    });
+    for out in outs {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(w.agents().len(), 1);
+    w.code().success();
+}
+
+#[test]
+fn passwd_makes_the_agent_forget() {
+    let w = World::new();
+    w.unlock().assert().success();
+    w.code().success();
+    let new = w.env.write("new.txt", "a new passphrase\n");
+    w.otp()
+        .env("OTP_PASSPHRASE", PASS)
+        .arg("passwd")
+        .arg("--new-passphrase-file")
+        .arg(&new)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("The agent forgot the old key"));
+    w.code()
+        .failure()
+        .stderr(predicate::str::contains("stdin is not a terminal"));
+}
+
+#[test]
+fn a_changed_key_file_is_not_trusted() {
+    // The key file replaced behind otp's back (a sync, a restore): the
+    // agent does not answer for the new one.
+    let w = World::new();
+    w.unlock().assert().success();
+    let key_file = w.env.path("data/otp/vault.identity.age");
+    let mut data = std::fs::read(&key_file).unwrap();
+    data.push(b'\n');
+    std::fs::write(&key_file, data).unwrap();
+    w.code()
+        .failure()
+        .stderr(predicate::str::contains("stdin is not a terminal"));
+}
+
+#[test]
+fn another_vault_is_not_opened_by_the_first_vaults_key() {
+    let w = World::new();
+    let other = w.env.path("other/vault.age");
+    w.otp()
+        .env("OTP_VAULT", &other)
+        .env("OTP_PASSPHRASE", PASS) // even the same passphrase
+        .arg("init")
+        .assert()
+        .success();
+    w.unlock().assert().success();
+    w.code().success();
+    w.otp()
+        .env("OTP_VAULT", &other)
+        .arg("list")
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("stdin is not a terminal"));
+    w.otp()
+        .env("OTP_VAULT", &other)
+        .arg("status")
+        .env("OTP_PASSPHRASE", PASS)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("does not hold this vault's key"));
+}
+
+#[test]
+fn identity_vaults_never_start_an_agent() {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.otp().args(["code", "github"]).assert().success();
+    assert!(!env.path("run").exists(), "no agent folder was made");
+    env.otp()
+        .arg("unlock")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("needs no unlock"));
+}
+
+#[test]
+fn agent_off_in_the_config() {
+    let w = World::new();
+    w.unlock().assert().success();
+    w.config("agent = \"off\"\n");
+    // A running agent is not even asked.
+    w.code()
+        .failure()
+        .stderr(predicate::str::contains("stdin is not a terminal"));
+    w.unlock()
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("the agent is off"));
+}
+
+fn fallback_world(mode: u32) -> (World, PathBuf) {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let w = World::new();
+    let tmp = w.env.path("tmp");
+    let dir = tmp.join(format!("otp-{}", agent::own_uid()));
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)).unwrap();
+    (w, tmp)
+}
+
+#[test]
+fn the_fallback_folder_is_used_only_when_private() {
+    // No XDG_RUNTIME_DIR: $TMPDIR/otp-UID, checked before use.
+    let (w, tmp) = fallback_world(0o755);
+    let no_runtime = |mut cmd: assert_cmd::Command| {
+        cmd.env_remove("XDG_RUNTIME_DIR").env("TMPDIR", &tmp);
+        cmd
+    };
+    no_runtime(w.unlock())
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("refusing to use the agent folder"))
+        .stderr(predicate::str::contains("755"));
+    // Other commands warn and fall back to the passphrase sources.
+    let mut code = no_runtime(w.otp());
+    code.env("OTP_PASSPHRASE", PASS)
+        .args(["code", "github"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("refusing to use the agent folder"));
+    // Made private, it is used.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tmp.join(format!("otp-{}", agent::own_uid()));
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    no_runtime(w.unlock()).assert().success();
+    let socket = dir.join("agent.sock");
+    let guard = Killer(socket.clone());
+    assert_eq!(agents_serving(&socket).len(), 1);
+    let mut code = no_runtime(w.otp());
+    code.args(["code", "github"]).assert().success();
+    drop(guard);
+}
+
+#[test]
+fn a_fresh_fallback_folder_is_made_private() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let w = World::new();
+    let tmp = w.env.path("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    w.unlock()
+        .env_remove("XDG_RUNTIME_DIR")
+        .env("TMPDIR", &tmp)
+        .assert()
+        .success();
+    let dir = tmp.join(format!("otp-{}", agent::own_uid()));
+    let _guard = Killer(dir.join("agent.sock"));
+    assert_eq!(std::fs::metadata(&dir).unwrap().mode() & 0o777, 0o700);
+    let sock = std::fs::symlink_metadata(dir.join("agent.sock")).unwrap();
+    assert_eq!(sock.mode() & 0o777, 0o600);
+}
+
+/// Kills the agents of a socket outside a World's run folder.
+struct Killer(PathBuf);
+
+impl Drop for Killer {
+    fn drop(&mut self) {
+        for pid in agents_serving(&self.0) {
+            kill(pid, rustix::process::Signal::KILL);
+        }
+    }
+}
+
+/// Another user is refused by the agent itself (SO_PEERCRED), even when
+/// the folder and socket modes would let it connect. Needs root (to run a
+/// client as `nobody`), setpriv and python3: CI has them.
+#[test]
+fn another_uid_gets_no_answer() {
+    use std::os::unix::fs::PermissionsExt;
+    if agent::own_uid() != 0 {
+        eprintln!(
+            "skipping: needs root to run a client as another user (the check is unit-tested)"
+        );
+        return;
+    }
+    if !common::require("setpriv") || !common::require("python3") {
+        return;
+    }
+    let w = World::new();
+    w.unlock().assert().success();
+    let paths = w.paths();
+    // Open the way for everyone: only the peer check stands.
+    for p in [
+        w.env.dir.path().to_path_buf(),
+        w.env.path("run"),
+        paths.dir.clone(),
+    ] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::set_permissions(&paths.socket, std::fs::Permissions::from_mode(0o777)).unwrap();
+    const PING: &str = r#"
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(20)
+data = b""
+try:
+    s.sendall(struct.pack(">II", 8, 4) + b"ping")
+    while True:
+        chunk = s.recv(100)
+        if not chunk:
+            break
+        data += chunk
+except (BrokenPipeError, ConnectionResetError):
+    pass  # closed by the agent
+sys.stdout.write("reply:" + repr(data))
+"#;
+    let run = |prefix: &[&str]| {
+        let mut args: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
+        // The system python: a per-user install may be closed to `nobody`.
+        let python = if Path::new("/usr/bin/python3").exists() {
+            "/usr/bin/python3"
+        } else {
+            "python3"
+        };
+        args.extend([python.into(), "-c".into(), PING.into()]);
+        args.push(paths.socket.display().to_string());
+        let out = std::process::Command::new(&args[0])
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // The owner gets a pong (the client is sound)…
+    let own = run(&["env"]);
+    assert!(own.contains("pong"), "{own}");
+    // …nobody gets the connection closed without a word.
+    let other = run(&[
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+    ]);
+    assert_eq!(other, "reply:b''");
+}
