@@ -85,6 +85,7 @@ complete -c otp -n "__fish_otp_using_subcommand add" -l passphrase-file -d 'Read
 complete -c otp -n "__fish_otp_using_subcommand add" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c otp -n "__fish_otp_using_subcommand add" -l screen -d 'Every account whose QR code is on the screen (X11; never saved)'
 complete -c otp -n "__fish_otp_using_subcommand add" -l secret-stdin -d 'Read the base32 secret from stdin'
 complete -c otp -n "__fish_otp_using_subcommand add" -l hotp -d 'Counter-based (HOTP) instead of time-based'
 complete -c otp -n "__fish_otp_using_subcommand add" -l steam -d 'Steam Guard (5 characters)'
@@ -221,6 +222,7 @@ complete -c otp -n "__fish_otp_using_subcommand import" -l color -d 'When to use
 always\t''
 never\t''"
 complete -c otp -n "__fish_otp_using_subcommand import" -l dry-run -d 'Print what would be added, skipped or in conflict; change nothing'
+complete -c otp -n "__fish_otp_using_subcommand import" -l screen -d 'Read the QR codes on the screen instead of files (X11; never saved)'
 complete -c otp -n "__fish_otp_using_subcommand import" -s h -l help -d 'Print help'
 complete -c otp -n "__fish_otp_using_subcommand import" -s V -l version -d 'Print version'
 complete -c otp -n "__fish_otp_using_subcommand recover" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F

@@ -102,7 +102,7 @@ pub enum Command {
     Init(InitArgs),
     /// Add one account (or every account in a QR image)
     #[command(
-        after_help = "Examples:\n  otp add alice@example.com --issuer GitHub --secret-stdin < secret.txt\n  otp add --uri 'otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'\n  otp add --qr screenshot.png\n  otp add bank --hotp --counter 3     # prompts for the secret"
+        after_help = "Examples:\n  otp add alice@example.com --issuer GitHub --secret-stdin < secret.txt\n  otp add --uri 'otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'\n  otp add --qr screenshot.png\n  otp add --screen                    # the QR code the sign-up page shows\n  otp add bank --hotp --counter 3     # prompts for the secret"
     )]
     Add(AddArgs),
     /// List accounts: issuer:name, one per line
@@ -142,7 +142,7 @@ pub enum Command {
     Export(ExportArgs),
     /// Import accounts from files: URI lists, QR images, other apps' exports
     #[command(
-        after_help = "Examples:\n  otp import uris.txt\n  otp import aegis-export.json --password-file pw.txt\n  otp import screenshot.png --dry-run\n  cat uris.txt | otp import -"
+        after_help = "Examples:\n  otp import uris.txt\n  otp import aegis-export.json --password-file pw.txt\n  otp import screenshot.png --dry-run\n  otp import --screen --dry-run       # a Google Authenticator export on screen\n  cat uris.txt | otp import -"
     )]
     Import(ImportArgs),
     /// Restore a backup, refusing to overwrite existing accounts
@@ -227,6 +227,9 @@ pub struct AddArgs {
     /// A QR image: screenshot, photo or Google Authenticator export
     #[arg(long, value_name = "IMAGE", group = "source")]
     pub qr: Option<PathBuf>,
+    /// Every account whose QR code is on the screen (X11; never saved)
+    #[arg(long, group = "source")]
+    pub screen: bool,
     /// Read the base32 secret from stdin
     #[arg(long, group = "source")]
     pub secret_stdin: bool,
@@ -399,7 +402,7 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Files to read (`-` is stdin)
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "screen", value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// The format, when auto-detection cannot tell
     #[arg(long, default_value = "auto", value_name = "NAME")]
@@ -410,6 +413,9 @@ pub struct ImportArgs {
     /// Print what would be added, skipped or in conflict; change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Read the QR codes on the screen instead of files (X11; never saved)
+    #[arg(long, conflicts_with_all = ["files", "format", "password_file"])]
+    pub screen: bool,
 }
 
 #[derive(Debug, Args)]

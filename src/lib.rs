@@ -26,6 +26,7 @@ pub mod migration;
 pub mod model;
 pub mod otp;
 pub mod qr;
+pub mod screen;
 pub mod term;
 pub mod uri;
 pub mod vault;

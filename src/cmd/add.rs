@@ -1,5 +1,5 @@
 //! `otp add`: one account from a URI, a secret (flag, stdin or prompt), or
-//! every account in a QR image.
+//! every account in a QR image or on the screen.
 
 use std::io::Read;
 
@@ -23,6 +23,10 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
             None,
             false,
         );
+    }
+    if args.screen {
+        reject_parameters(&args, "--screen")?;
+        return import::import_screen(ctx, false);
     }
     let entry = if let Some(uri) = &args.uri {
         reject_parameters(&args, "--uri")?;
@@ -69,8 +73,8 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
     Ok(())
 }
 
-/// With --uri or --qr the parameters come from the source; a flag that would
-/// be silently ignored is an error instead.
+/// With --uri, --qr or --screen the parameters come from the source; a flag
+/// that would be silently ignored is an error instead.
 fn reject_parameters(args: &AddArgs, source: &str) -> Result<()> {
     let given = [
         (args.hotp, "--hotp"),
@@ -90,10 +94,17 @@ fn reject_parameters(args: &AddArgs, source: &str) -> Result<()> {
         )
         .into());
     }
-    if source == "--qr" && (args.name.is_some() || args.issuer.is_some()) {
+    if source != "--uri" && (args.name.is_some() || args.issuer.is_some()) {
+        let what = if source == "--qr" {
+            "an image"
+        } else {
+            "the screen"
+        };
         return Err(Fail::new(
             Code::Usage,
-            "NAME and --issuer cannot be combined with --qr (an image may hold many accounts)",
+            format!(
+                "NAME and --issuer cannot be combined with {source} ({what} may hold many accounts)"
+            ),
         )
         .into());
     }

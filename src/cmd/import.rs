@@ -22,6 +22,9 @@ use crate::term::{self, sanitize};
 const MAX_INPUT: u64 = 64 << 20;
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    if args.screen {
+        return import_screen(ctx, args.dry_run);
+    }
     let forced = (args.format != "auto").then_some(args.format.as_str());
     import_paths(
         ctx,
@@ -60,6 +63,78 @@ pub fn import_paths(
     let grouped = migration.into_parsed();
     entries.extend(grouped.entries);
     skipped.extend(grouped.skipped);
+    add_valid(ctx, entries, skipped, dry_run)
+}
+
+/// Imports every OTP QR code on the screen (`--screen`): each X11 screen
+/// is captured in memory, decoded, and zeroized (`crate::screen`).
+pub fn import_screen(ctx: &Ctx, dry_run: bool) -> Result<()> {
+    let display = std::env::var("DISPLAY").ok();
+    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty());
+    let captures = crate::screen::capture(display.as_deref(), wayland).map_err(|e| {
+        let hint = match e {
+            crate::screen::ScreenError::WaylandOnly => {
+                "take a screenshot with the desktop's tool, run `otp add --qr FILE` (or `otp import FILE`), then delete the screenshot"
+            }
+            _ => "save the QR code as an image and run `otp add --qr FILE` (or `otp import FILE`)",
+        };
+        anyhow::Error::from(Fail::error(e.to_string()).hint(hint))
+    })?;
+    let mut links: Vec<String> = Vec::new();
+    let mut not_otp = false;
+    for capture in &captures {
+        match crate::qr::decode_luma(&capture.image) {
+            Ok(found) => {
+                for link in found {
+                    if !links.contains(&link) {
+                        links.push(link);
+                    }
+                }
+            }
+            Err(crate::qr::QrError::NotOtp) => not_otp = true,
+            Err(_) => {}
+        }
+    }
+    drop(captures);
+    if links.is_empty() {
+        let message = if not_otp {
+            "a QR code is on the screen, but it is not an otpauth:// or otpauth-migration:// link"
+        } else {
+            "no QR code found on the screen"
+        };
+        let mut hint = String::from(
+            "show the whole code, not covered by other windows, at a size where its squares are clearly visible; or save it as an image and run `otp add --qr FILE`",
+        );
+        if wayland {
+            hint.push_str(
+                "; in a Wayland session only windows of X11 (XWayland) applications can be read",
+            );
+        }
+        return Err(Fail::error(message).hint(hint).into());
+    }
+    let mut scanned = crate::import::migration_text::Scanned::default();
+    for (i, link) in links.iter().enumerate() {
+        let place = if links.len() == 1 {
+            "the QR code on the screen".to_string()
+        } else {
+            format!("QR code {} on the screen", i + 1)
+        };
+        scanned.add(link, &place).map_err(|e| match e {
+            ImportError::Malformed(m) => Fail::error(m),
+            other => Fail::error(other.to_string()),
+        })?;
+    }
+    let parsed = scanned.into_parsed();
+    add_valid(ctx, parsed.entries, parsed.skipped, dry_run)
+}
+
+/// Skips entries whose parameters are invalid (saying why), then [`apply`].
+fn add_valid(
+    ctx: &Ctx,
+    entries: Vec<Entry>,
+    mut skipped: Vec<Skipped>,
+    dry_run: bool,
+) -> Result<()> {
     let (valid, invalid): (Vec<Entry>, Vec<Entry>) = entries
         .into_iter()
         .partition(|e| e.token.validate().is_ok());

@@ -36,16 +36,41 @@ pub fn decode_image_traced(
     trace: &mut dyn FnMut(&str),
 ) -> Result<Vec<String>, QrError> {
     let img = load(bytes)?;
+    decode_luma_traced(&img, false, trace)
+}
+
+/// Every OTP link in pixels already in memory (a screen capture,
+/// greyscale). Unlike [`decode_image`], which stops once it has an OTP
+/// link (and every part of an export it has seen), this searches again,
+/// with the codes read painted over, until a whole search finds nothing
+/// new: a screen may show several unrelated codes.
+pub fn decode_luma(img: &GrayImage) -> Result<Vec<String>, QrError> {
+    decode_luma_traced(img, true, &mut |_| {})
+}
+
+fn decode_luma_traced(
+    img: &GrayImage,
+    every: bool,
+    trace: &mut dyn FnMut(&str),
+) -> Result<Vec<String>, QrError> {
     trace(&format!("image {}x{}", img.width(), img.height()));
     let mut scan = Scan {
-        original: &img,
+        original: img,
+        round_start: 0,
         texts: Vec::new(),
         seen: Vec::new(),
         read: Vec::new(),
         unresolved: Vec::new(),
         trace,
     };
-    scan.run();
+    loop {
+        scan.round_start = scan.texts.len();
+        scan.run();
+        if !every || scan.texts.len() == scan.round_start {
+            break;
+        }
+        (scan.trace)("searching again for other codes");
+    }
     let otp: Vec<String> = scan.texts.iter().filter(|t| is_otp(t)).cloned().collect();
     match (otp.is_empty(), scan.texts.is_empty()) {
         (false, _) => Ok(otp),
@@ -72,6 +97,8 @@ enum Pass {
 
 struct Scan<'t> {
     original: &'t GrayImage,
+    /// Payloads found before this search round (see [`decode_luma`]).
+    round_start: usize,
     texts: Vec<String>,
     /// Codes already read or handed to the sampler, in original coordinates.
     seen: Vec<Located>,
@@ -83,13 +110,13 @@ struct Scan<'t> {
 }
 
 impl Scan<'_> {
-    /// An OTP payload was found and no multi-code export is known to be
-    /// missing a part that may still be elsewhere in the image.
+    /// An OTP payload was found (in this round) and no multi-code export
+    /// is known to be missing a part that may still be elsewhere in the
+    /// image.
     fn complete(&self) -> bool {
-        let mut any = false;
+        let any = self.texts[self.round_start..].iter().any(|t| is_otp(t));
         let mut parts: Vec<(i32, i32, i32)> = Vec::new();
         for t in self.texts.iter().filter(|t| is_otp(t)) {
-            any = true;
             if let Ok(b) = crate::migration::parse(t) {
                 parts.push((b.batch_id, b.batch_index, b.batch_size));
             }
@@ -218,7 +245,7 @@ impl Scan<'_> {
             for &m in &methods {
                 // Once codes are read and nothing else shows up, the rest
                 // of the image most likely holds no other code.
-                if idle >= 2 && !self.texts.is_empty() && self.unresolved.is_empty() {
+                if idle >= 2 && self.found_new() && self.unresolved.is_empty() {
                     return true;
                 }
                 let before = (self.texts.len(), self.seen.len());
@@ -234,7 +261,12 @@ impl Scan<'_> {
         }
         // Something was read and every code located was read: a bigger
         // scale would only find the same codes again.
-        !self.texts.is_empty() && self.unresolved.is_empty()
+        self.found_new() && self.unresolved.is_empty()
+    }
+
+    /// Whether this round has read a payload.
+    fn found_new(&self) -> bool {
+        self.texts.len() > self.round_start
     }
 
     /// One detector run on `img`, whose pixel (x, y) is original pixel

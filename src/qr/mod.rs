@@ -13,7 +13,7 @@ pub(crate) mod tests;
 
 use std::fmt;
 
-pub use decode::{decode_image, decode_image_traced, is_otp};
+pub use decode::{decode_image, decode_image_traced, decode_luma, is_otp};
 pub use encode::{to_png, to_terminal};
 
 /// Why no OTP link came out of an image. Messages never contain payloads.

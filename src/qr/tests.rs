@@ -452,3 +452,31 @@ fn compare_with_zbarimg() {
         );
     }
 }
+
+#[test]
+fn a_screen_gives_every_code_on_it() {
+    // A 1920x1080 desktop: two unrelated codes of different sizes far apart
+    // and a small third one. A file stops at the first OTP link; a screen
+    // capture is searched until nothing new turns up.
+    let uris = [
+        URI.to_string(),
+        "otpauth://totp/GitHub:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub".into(),
+        "otpauth://totp/Bank:me?secret=JBSWY3DPEHPK3PXP&issuer=Bank".into(),
+    ];
+    let mut screen = GrayImage::from_pixel(1920, 1080, Luma([235]));
+    for (uri, px, x, y) in [
+        (&uris[0], 5, 60, 80),
+        (&uris[1], 3, 1400, 600),
+        (&uris[2], 4, 900, 300),
+    ] {
+        imageops::overlay(&mut screen, &render(uri, px).unwrap(), x, y);
+    }
+    let mut got = decode_luma(&screen).unwrap();
+    got.sort();
+    let mut want = uris.to_vec();
+    want.sort();
+    assert_eq!(got, want);
+    // Nothing on it: the usual error.
+    let blank = GrayImage::from_pixel(1920, 1080, Luma([235]));
+    assert_eq!(decode_luma(&blank), Err(QrError::NoCode));
+}
