@@ -123,7 +123,7 @@ mod x11 {
         // x11rb adds the display number to 6000 for the TCP port in a u16:
         // DISPLAY=:60000 overflows (a panic in debug builds).
         let connected =
-            std::panic::catch_unwind(|| x11rb::connect(Some(display))).map_err(|_| {
+            crate::contain::contained(|| x11rb::connect(Some(display))).ok_or_else(|| {
                 ScreenError::Connect(format!("{display}: not a display name x11rb can use"))
             })?;
         let (conn, _) = connected.map_err(|e| ScreenError::Connect(format!("{display}: {e}")))?;
