@@ -15,8 +15,9 @@ use image::{GrayImage, Luma};
 use predicates::prelude::*;
 use qrcode::{Color, EcLevel, QrCode};
 
-/// Generous: a busy 2-core machine may take long to start a window.
-const WAIT: Duration = Duration::from_secs(90);
+/// Generous: a busy 2-core machine may take long to start a window (a run
+/// at load average 17 once took more than 90 s).
+const WAIT: Duration = Duration::from_secs(240);
 
 /// The code of issuer Example, account alice@google.com (SECRET).
 const EXAMPLE_URI: &str =
@@ -73,18 +74,27 @@ impl Screen {
     /// Shows `image` in a window at (x, y) titled `title`, and waits until
     /// the server has it mapped on the screen.
     fn show(&mut self, image: &Path, title: &str, x: u32, y: u32) {
+        let log = image.with_extension("display.log");
         let child = Command::new("display")
             .env("DISPLAY", &self.display)
+            // One thread: ImageMagick's OpenMP workers only add contention.
+            .env("MAGICK_THREAD_LIMIT", "1")
             .args(["-title", title, "-geometry", &format!("+{x}+{y}")])
             .arg(image)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .expect("start ImageMagick's display");
         self.windows.push(child);
         let start = Instant::now();
         loop {
+            if let Some(status) = self.windows.last_mut().unwrap().try_wait().unwrap() {
+                panic!(
+                    "display exited ({status}) before showing {title}: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
             let out = Command::new("xwininfo")
                 .env("DISPLAY", &self.display)
                 .args(["-name", title])
