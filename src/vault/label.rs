@@ -23,7 +23,7 @@
 
 use std::borrow::Cow;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// The identity of a piece of label text (an issuer, a name, a label or a
 /// QUERY): two texts name the same thing when their folds are equal.
@@ -138,8 +138,17 @@ fn caseless(text: &str) -> String {
     } else {
         Cow::Borrowed(text)
     };
-    let once: String = visible.nfkc().collect();
-    caseless::default_case_fold_str(&once).nfkc().collect()
+    let folded = caseless::default_case_fold_str(&nfkc(&visible));
+    nfkc(&folded).into_owned()
+}
+
+/// NFKC, borrowing when the quick check says the text already is (most
+/// labels): `otp code` folds every label that is not plain ASCII.
+fn nfkc(text: &str) -> Cow<'_, str> {
+    match is_nfkc_quick(text.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(text),
+        _ => Cow::Owned(text.nfkc().collect()),
+    }
 }
 
 /// `text` with white space trimmed and each run of it one space, and no
