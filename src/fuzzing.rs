@@ -61,6 +61,14 @@ pub fn vault_fast_path(data: &[u8]) {
             queries.extend([a.id.clone(), a.issuer.clone(), a.name.clone(), a.label()]);
             // A part of the label: partial matches.
             queries.extend(a.name.get(..2).map(str::to_string));
+            // Look-alikes of the label (label identity): other case, a
+            // no-break space, a zero-width space, stray spaces.
+            let label = a.label();
+            queries.extend([
+                label.to_uppercase(),
+                label.replace(' ', "\u{a0}"),
+                format!(" {}\u{200b} ", label.replacen(':', " : ", 1)),
+            ]);
         }
     }
     queries.retain(|q| !q.is_empty());
