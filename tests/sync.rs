@@ -653,3 +653,29 @@ fn a_removal_of_this_machines_key_on_the_other_is_refused_not_taken() {
     assert_eq!(b.vault_bytes(), before);
     assert_eq!(labels(&b), ["Bank:bob"]);
 }
+
+#[test]
+fn a_second_vault_in_a_synced_folder_is_refused() {
+    let a = TestEnv::with_vault();
+    a.otp().args(["sync", "init"]).assert().success();
+    let other = repo_dir(&a).join("work.age");
+    a.otp()
+        .env("OTP_VAULT", &other)
+        .arg("init")
+        .assert()
+        .success();
+    let attributes = std::fs::read(repo_dir(&a).join(".gitattributes")).unwrap();
+    let out = a
+        .otp()
+        .env("OTP_VAULT", &other)
+        .args(["sync", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("already syncs another vault"), "{said}");
+    assert_eq!(
+        std::fs::read(repo_dir(&a).join(".gitattributes")).unwrap(),
+        attributes
+    );
+}

@@ -131,6 +131,19 @@ impl Repo {
     /// Writes .gitignore and .gitattributes and registers the driver in
     /// .git/config (a clone has the attributes but not the driver).
     fn install(&self, ctx: &Ctx) -> Result<()> {
+        // One vault per folder: the other's files would stop being shared.
+        let attributes = self.git.dir.join(".gitattributes");
+        if let Ok(text) = std::fs::read_to_string(&attributes)
+            && text.contains(&format!("merge={DRIVER}"))
+            && !text.contains(&format!("/{} merge={DRIVER}", self.vault))
+        {
+            return Err(Fail::error(format!(
+                "{} already syncs another vault; nothing was changed",
+                self.git.dir.display()
+            ))
+            .hint("keep each synced vault in a folder of its own (--vault DIR/vault.age)")
+            .into());
+        }
         for (name, text) in [
             (".gitignore", self.gitignore()),
             (".gitattributes", self.gitattributes()),
@@ -207,10 +220,25 @@ impl Repo {
         if staged.status.success() {
             return Ok(false);
         }
-        let mut commit = self.ident()?;
-        commit.extend(["commit", "-q", "-m", message, "--"].map(String::from));
+        let mut commit: Vec<String> = ["commit", "-q", "-m", message, "--"]
+            .map(String::from)
+            .to_vec();
         commit.extend(files);
-        self.git.run(&commit)?;
+        // Two git processes fewer on every change: who commits is asked
+        // only when git cannot tell by itself.
+        let out = self.git.output(&commit)?;
+        if !out.status.success() {
+            let mut again = self.ident()?;
+            if again.is_empty() {
+                return Err(git::GitError {
+                    args: "commit".into(),
+                    stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                }
+                .into());
+            }
+            again.extend(commit);
+            self.git.run(&again)?;
+        }
         Ok(true)
     }
 
