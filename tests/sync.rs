@@ -679,3 +679,73 @@ fn a_second_vault_in_a_synced_folder_is_refused() {
         attributes
     );
 }
+
+/// Runs `otp lock` when dropped, so the agent a test started exits even
+/// when the test fails.
+struct Locks<'a>(&'a TestEnv);
+
+impl Drop for Locks<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.bare().arg("lock").output();
+    }
+}
+
+#[test]
+fn git_pull_on_a_passphrase_vault_merges_through_the_agent() {
+    let remote = Remote::new();
+    let a = TestEnv::with_passphrase_vault("correct horse");
+    let pass_a = a.write("pass.txt", "correct horse\n");
+    a.bare()
+        .env("OTP_PASSPHRASE_FILE", &pass_a)
+        .args(["sync", "init", &remote.url()])
+        .assert()
+        .success();
+    let b = TestEnv::new();
+    b.bare()
+        .args(["sync", "clone", &remote.url()])
+        .assert()
+        .success();
+    let pass_b = b.write("pass.txt", "correct horse\n");
+    b.bare()
+        .env("OTP_PASSPHRASE_FILE", &pass_b)
+        .arg("unlock")
+        .assert()
+        .success();
+    let _locks = Locks(&b);
+    a.bare()
+        .env("OTP_PASSPHRASE_FILE", &pass_a)
+        .args(["add", "me", "--issuer", "Alpha", "--secret-stdin"])
+        .write_stdin(SECRET)
+        .assert()
+        .success();
+    a.bare()
+        .env("OTP_PASSPHRASE_FILE", &pass_a)
+        .arg("sync")
+        .assert()
+        .success();
+    // B has no passphrase source from here on: only its agent.
+    b.bare()
+        .args(["add", "me", "--issuer", "Beta", "--secret-stdin"])
+        .write_stdin(OTHER_SECRET)
+        .assert()
+        .success();
+    let mut pull = std::process::Command::new("git");
+    pull.arg("-C")
+        .arg(repo_dir(&b))
+        .args(["pull", "--no-rebase", "--no-edit", "-q"]);
+    for (k, v) in git_env() {
+        pull.env(k, v);
+    }
+    pull.env_remove("OTP_PASSPHRASE")
+        .env_remove("OTP_PASSPHRASE_FILE")
+        .env("XDG_RUNTIME_DIR", b.path("run"));
+    let out = pull.output().unwrap();
+    assert!(
+        out.status.success(),
+        "git pull: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut list: Vec<String> = b.stdout(&["list"]).lines().map(str::to_string).collect();
+    list.sort();
+    assert_eq!(list, ["Alpha:me", "Beta:me"]);
+}
