@@ -36,6 +36,16 @@ use crate::vault::{Vault, index};
 /// The longest a TAB may take before completion gives up (a passphrase
 /// vault costs one scrypt, about 0.6 s).
 pub const BUDGET: Duration = Duration::from_secs(4);
+/// [`BUDGET`], or `OTP_COMPLETE_SECONDS` (1 to 600) where a slow machine or
+/// a hardware key needs longer.
+fn budget() -> Duration {
+    std::env::var("OTP_COMPLETE_SECONDS")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|s| (1..=600).contains(s))
+        .map_or(BUDGET, Duration::from_secs)
+}
+
 /// The longest `passphrase_command` may run during completion.
 const COMMAND_BUDGET: Duration = Duration::from_secs(3);
 
@@ -74,7 +84,7 @@ fn candidates(current: &OsStr, which: Which) -> Vec<CompletionCandidate> {
     std::thread::spawn(move || {
         let _ = tx.send(labels(&words, which).unwrap_or_default());
     });
-    let labels = rx.recv_timeout(BUDGET).unwrap_or_default();
+    let labels = rx.recv_timeout(budget()).unwrap_or_default();
     matching(&labels, typed)
         .into_iter()
         .map(|(label, id)| CompletionCandidate::new(label).help(Some(id.into())))
