@@ -13,6 +13,11 @@ pub struct Config {
     pub passphrase_command: Option<Vec<String>>,
     /// Where `otp backup` writes (default `<data dir>/backups`).
     pub backup_dir: Option<PathBuf>,
+    /// More folders `otp backup` writes to, each written, checked and
+    /// pruned on its own (with `backup_dir`, if set, first).
+    pub backup_dirs: Option<Vec<PathBuf>>,
+    /// Days after which `otp status` says a recovery drill is due.
+    pub drill_interval_days: u64,
     /// How many timestamped backups `otp backup` keeps.
     pub backup_keep: usize,
     /// Write a backup after every change.
@@ -60,6 +65,8 @@ impl Default for Config {
         Config {
             passphrase_command: None,
             backup_dir: None,
+            backup_dirs: None,
+            drill_interval_days: 90,
             backup_keep: 30,
             auto_backup: false,
             backup_warning: true,
@@ -113,6 +120,18 @@ mod tests {
         assert_eq!(c.backup_keep, 5);
         assert_eq!(c.clipboard, ClipboardMode::Osc52);
         assert_eq!(c.passphrase_command.unwrap().len(), 3);
+    }
+
+    #[test]
+    fn backup_dirs_and_the_drill_interval() {
+        let c = Config::parse(
+            "backup_dirs = [\"/mnt/usb/otp\", \"/srv/nas/otp\"]\ndrill_interval_days = 30",
+        )
+        .unwrap();
+        assert_eq!(c.backup_dirs.unwrap().len(), 2);
+        assert_eq!(c.drill_interval_days, 30);
+        assert_eq!(Config::default().drill_interval_days, 90);
+        assert!(Config::parse("backup_dirs = \"/mnt\"").is_err());
     }
 
     #[test]

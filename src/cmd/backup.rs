@@ -23,6 +23,10 @@ use crate::term;
 use crate::vault::keys::{self, Unlocked};
 use crate::vault::{Vault, store};
 
+mod dests;
+
+pub use dests::Destination;
+
 pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
     let (mut vault, unlocked) = ctx.load()?;
     if vault.vault_id.is_none() {
@@ -30,8 +34,68 @@ pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
         // carry it and retention can tell them from other vaults'.
         vault = ctx.give_id(&unlocked)?;
     }
-    let dir = args.dir.clone().unwrap_or_else(|| backup_dir(ctx));
-    let w = write_backup(ctx, &vault, &unlocked, &dir, args.force, None)?;
+    let dests = match &args.dir {
+        Some(dir) => vec![Destination {
+            path: dir.clone(),
+            create: true,
+        }],
+        None => dests::destinations(ctx),
+    };
+    if dests.len() == 1 {
+        // One folder: its failure is the command's.
+        if let Err(why) = dests::reachable(&dests[0]) {
+            return Err(Fail::error(format!(
+                "cannot back up to {}: {why}",
+                dests[0].path.display()
+            ))
+            .into());
+        }
+        let w = write_backup(ctx, &vault, &unlocked, &dests[0].path, args.force, None)?;
+        backed_up(ctx, &vault, &w);
+        return out(&format!("{}\n", w.path.display()));
+    }
+    let mut paths = String::new();
+    let mut bad_read_back = false;
+    for d in &dests {
+        if let Err(why) = dests::reachable(d) {
+            term::warn(&format!(
+                "skipped the backup folder {}: {why}",
+                d.path.display()
+            ));
+            continue;
+        }
+        match write_checked(ctx, &vault, &unlocked, &d.path, args.force, None) {
+            Ok(Ok(w)) => {
+                backed_up(ctx, &vault, &w);
+                paths.push_str(&format!("{}\n", w.path.display()));
+            }
+            Ok(Err(fail)) => {
+                bad_read_back = true;
+                term::warn(&fail.message);
+            }
+            Err(e) => term::warn(&format!("no backup in {}: {e:#}", d.path.display())),
+        }
+    }
+    out(&paths)?;
+    if bad_read_back {
+        return Err(
+            Fail::error("a backup did not read back as this vault (see above)")
+                .hint("check that disk or folder, then run `otp backup` again")
+                .into(),
+        );
+    }
+    if paths.is_empty() {
+        return Err(Fail::error(
+            "no backup was written: no backup folder could be used (see above)",
+        )
+        .hint("plug in or mount a backup disk, or fix backup_dirs in the config")
+        .into());
+    }
+    Ok(())
+}
+
+/// What `otp backup` says about one backup written.
+fn backed_up(ctx: &Ctx, vault: &Vault, w: &Written) {
     term::note(&format!(
         "Backed up {} account(s) ({} in the trash) to {}",
         vault.accounts.len(),
@@ -44,8 +108,7 @@ pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
             key.display()
         ));
     }
-    report(ctx, &w);
-    out(&format!("{}\n", w.path.display()))
+    report(ctx, w);
 }
 
 /// What one backup write did.
@@ -78,11 +141,13 @@ fn warn_held(w: &Written) {
     }
 }
 
-/// The configured backup folder (`backup_dir`, else `<data dir>/backups`).
+/// The first backup folder (`backup_dir`, else the first of
+/// `backup_dirs`, else `<data dir>/backups`): where safety-net snapshots go.
 pub fn backup_dir(ctx: &Ctx) -> PathBuf {
-    ctx.config
-        .backup_dir
-        .clone()
+    dests::destinations(ctx)
+        .into_iter()
+        .next()
+        .map(|d| d.path)
         .unwrap_or_else(|| ctx.data_dir.join("backups"))
 }
 
@@ -136,6 +201,19 @@ pub fn write_backup(
     force: bool,
     snapshot: Option<&str>,
 ) -> Result<Written> {
+    Ok(write_checked(ctx, vault, unlocked, dir, force, snapshot)??)
+}
+
+/// [`write_backup`], telling a backup that did not read back as the vault
+/// (`Ok(Err(..))`: it was set aside) from one that could not be written.
+pub fn write_checked(
+    ctx: &Ctx,
+    vault: &Vault,
+    unlocked: &Unlocked,
+    dir: &Path,
+    force: bool,
+    snapshot: Option<&str>,
+) -> Result<Result<Written, Fail>> {
     let at = now().replace_nanosecond(0).unwrap_or_else(|_| now());
     let data = encrypted_backup(vault, at, snapshot)?;
     store::create_private_dir(dir)?;
@@ -181,7 +259,7 @@ pub fn write_backup(
     // counted once it has been decrypted and found to be the vault.
     if let Err(why) = read_back(&path, unlocked, vault) {
         let aside = set_aside(&path);
-        return Err(Fail::error(format!(
+        return Ok(Err(Fail::error(format!(
             "the backup written to {} does not read back as this vault: {why}. {}; no older backup was removed",
             path.display(),
             match &aside {
@@ -189,8 +267,7 @@ pub fn write_backup(
                 Err(e) => format!("It could not be moved aside ({e})"),
             }
         ))
-        .hint("check that disk or folder, then run `otp backup` again")
-        .into());
+        .hint("check that disk or folder, then run `otp backup` again")));
     }
     let key_copy = copy_key_file(ctx, dir)?;
     existing.push((file.clone(), name));
@@ -215,12 +292,12 @@ pub fn write_backup(
     if snapshot.is_none() {
         record(ctx, vault, at, &path.display().to_string());
     }
-    Ok(Written {
+    Ok(Ok(Written {
         path,
         deleted,
         held: pruning.held,
         key_copy,
-    })
+    }))
 }
 
 /// Reads a backup file back, decrypts it with the key that unlocked the
@@ -414,6 +491,7 @@ pub fn status_json(ctx: &Ctx, vault: &Vault) -> serde_json::Map<String, serde_js
         "backup_out_of_date".into(),
         serde_json::json!(fresh.out_of_date),
     );
+    map.extend(dests::status_json(&dests::statuses(ctx, vault), vault));
     map
 }
 
@@ -437,10 +515,16 @@ pub fn status_text(ctx: &Ctx, vault: &Vault) -> String {
         }
         (Some(_), _) => "OUT OF DATE: run `otp backup`".to_string(),
     };
-    format!(
+    let mut text = format!(
         "backup:     {last}\nfreshness:  {state}\nbackup dir: {}\n",
         backup_dir(ctx).display()
-    )
+    );
+    let statuses = dests::statuses(ctx, vault);
+    if statuses.len() > 1 || dests::all_on_vault_disk(&statuses) {
+        text.push_str("backup folders:\n");
+        text.push_str(&dests::status_text(&statuses, vault, now()));
+    }
+    text
 }
 
 /// Runs after every saved change: an automatic backup when `auto_backup`
@@ -465,11 +549,21 @@ pub fn after_change(ctx: &Ctx, vault: &Vault, unlocked: Option<&Unlocked>) {
                 }
             },
         };
-        match write_backup(ctx, vault, unlocked, &backup_dir(ctx), false, None) {
-            Ok(w) => warn_held(&w),
-            Err(e) => term::warn(&format!(
-                "the automatic backup failed: {e:#}; run `otp backup`"
-            )),
+        for d in dests::destinations(ctx) {
+            if let Err(why) = dests::reachable(&d) {
+                term::warn(&format!(
+                    "no automatic backup in {}: {why}",
+                    d.path.display()
+                ));
+                continue;
+            }
+            match write_backup(ctx, vault, unlocked, &d.path, false, None) {
+                Ok(w) => warn_held(&w),
+                Err(e) => term::warn(&format!(
+                    "the automatic backup to {} failed: {e:#}; run `otp backup`",
+                    d.path.display()
+                )),
+            }
         }
         return;
     }

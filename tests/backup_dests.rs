@@ -1,0 +1,163 @@
+//! Issue 16: backups in more than one place (`backup_dirs`), read back
+//! when written, checked on demand (`otp backup --verify`), and the
+//! recovery drill (`otp drill`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use predicates::prelude::*;
+
+const S2: &str = "GEZDGNBVGY3TQOJQ";
+const S3: &str = "MFRGGZDFMZTWQ2LK";
+
+fn config(env: &TestEnv, text: &str) {
+    env.write("config/otp/config.toml", text);
+}
+
+/// This vault's backups in `dir` (not the key file), sorted.
+fn backups(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("vault-"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn status_json(env: &TestEnv) -> serde_json::Value {
+    serde_json::from_str(&env.stdout(&["status", "--json"])).unwrap()
+}
+
+/// A vault with two accounts and two backup folders (a second one that
+/// must exist: `usb` is created here, as a user would once).
+fn two_folders() -> (TestEnv, PathBuf, PathBuf) {
+    let env = TestEnv::with_vault();
+    let local = env.path("backups-local");
+    let usb = env.path("usb/otp");
+    std::fs::create_dir_all(&usb).unwrap();
+    config(
+        &env,
+        &format!(
+            "backup_dir = {:?}\nbackup_dirs = [{:?}]\nbackup_keep = 2\n",
+            local.display().to_string(),
+            usb.display().to_string()
+        ),
+    );
+    env.add("GitHub", "alice", SECRET);
+    env.add("Bank", "bob", S2);
+    (env, local, usb)
+}
+
+#[test]
+fn every_destination_is_written_and_pruned_on_its_own() {
+    let (env, local, usb) = two_folders();
+    let out = env.stdout(&["backup"]);
+    let written: Vec<&str> = out.lines().collect();
+    assert_eq!(written.len(), 2, "{out}");
+    assert!(written[0].starts_with(local.to_str().unwrap()));
+    assert!(written[1].starts_with(usb.to_str().unwrap()));
+    for _ in 0..3 {
+        env.otp().arg("backup").assert().success();
+    }
+    assert_eq!(backups(&local).len(), 2);
+    assert_eq!(backups(&usb).len(), 2);
+    // The old single `backup_dir` alone still works as before.
+    let one = TestEnv::with_vault();
+    config(&one, "backup_dir = \"elsewhere\"\n");
+    one.otp()
+        .current_dir(one.path(""))
+        .arg("backup")
+        .assert()
+        .success();
+    assert_eq!(backups(&one.path("elsewhere")).len(), 1);
+}
+
+#[test]
+fn an_unplugged_destination_is_a_warning_not_a_failure() {
+    let (env, local, usb) = two_folders();
+    // The stick is unplugged: its mount point is there, the folder is not.
+    std::fs::remove_dir_all(&usb).unwrap();
+    env.otp()
+        .arg("backup")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(usb.to_str().unwrap()))
+        .stderr(predicate::str::contains("does not exist"));
+    assert_eq!(backups(&local).len(), 1);
+    assert!(!usb.exists(), "an unplugged disk's folder is never created");
+    let s = status_json(&env);
+    let dirs = s["backup_destinations"].as_array().unwrap();
+    assert_eq!(dirs.len(), 2);
+    assert_eq!(dirs[0]["reachable"], true);
+    assert_eq!(dirs[0]["changes_behind"], 0);
+    assert_eq!(dirs[1]["reachable"], false);
+    assert!(env.stdout(&["status"]).contains("UNREACHABLE"));
+    // A read-only one too (unless this runs as root, which ignores modes).
+    std::fs::create_dir_all(&usb).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&usb, std::fs::Permissions::from_mode(0o500)).unwrap();
+        if std::fs::write(usb.join("probe"), b"x").is_err() {
+            env.otp()
+                .arg("backup")
+                .assert()
+                .success()
+                .stderr(predicate::str::contains(usb.to_str().unwrap()));
+            assert_eq!(backups(&local).len(), 2);
+        }
+        std::fs::set_permissions(&usb, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    // Every destination gone: that is a failure.
+    std::fs::remove_dir_all(&usb).unwrap();
+    config(
+        &env,
+        &format!("backup_dirs = [{:?}]\n", usb.display().to_string()),
+    );
+    env.otp()
+        .arg("backup")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does not exist"));
+}
+
+#[test]
+fn status_warns_when_every_backup_sits_on_the_vaults_disk() {
+    let (env, _, _) = two_folders();
+    env.otp().arg("backup").assert().success();
+    env.add("Mail", "carol", S3);
+    let text = env.stdout(&["status"]);
+    assert!(text.contains("these backups die with this disk"), "{text}");
+    assert!(text.contains("1 change(s) behind"), "{text}");
+    let s = status_json(&env);
+    assert_eq!(s["backups_only_on_vault_disk"], true);
+    assert_eq!(
+        s["backup_destinations"][1]["same_filesystem_as_vault"],
+        true
+    );
+    assert_eq!(s["backup_destinations"][1]["changes_behind"], 1);
+    // A folder on another filesystem (tmpfs) lifts the warning.
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        let other = tempfile::tempdir_in(shm).unwrap();
+        let same = {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(other.path()).unwrap().dev()
+                == std::fs::metadata(env.vault()).unwrap().dev()
+        };
+        if !same {
+            config(
+                &env,
+                &format!("backup_dirs = [{:?}]\n", other.path().display().to_string()),
+            );
+            env.otp().arg("backup").assert().success();
+            assert_eq!(status_json(&env)["backups_only_on_vault_disk"], false);
+        }
+    }
+}
