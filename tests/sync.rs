@@ -729,10 +729,11 @@ fn git_pull_on_a_passphrase_vault_merges_through_the_agent() {
         .write_stdin(OTHER_SECRET)
         .assert()
         .success();
+    // A plain `git pull`: the repository says how to reconcile.
     let mut pull = std::process::Command::new("git");
     pull.arg("-C")
         .arg(repo_dir(&b))
-        .args(["pull", "--no-rebase", "--no-edit", "-q"]);
+        .args(["pull", "--no-edit", "-q"]);
     for (k, v) in git_env() {
         pull.env(k, v);
     }

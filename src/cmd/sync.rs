@@ -167,6 +167,12 @@ impl Repo {
             git::shell_quote(&exe.to_string_lossy()),
             git::shell_quote(&vault.to_string_lossy())
         );
+        // A plain `git pull` of diverged histories stops and asks how to
+        // reconcile them unless told; merging is what the driver is for.
+        // A choice the user made (in any config) stays theirs.
+        if self.git.config("pull.rebase")?.is_none() && self.git.config("pull.ff")?.is_none() {
+            self.git.run(["config", "pull.rebase", "false"])?;
+        }
         let key = format!("merge.{DRIVER}.driver");
         if self.git.config(&key)?.as_deref() != Some(driver.as_str()) {
             self.git.run([
