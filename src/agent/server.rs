@@ -357,3 +357,170 @@ fn fingerprint_of(path: &Path) -> Option<[u8; 32]> {
     let data = zeroize::Zeroizing::new(std::fs::read(path).ok()?);
     Some(sha2::Sha256::digest(&data[..]).into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use age::secrecy::ExposeSecret;
+
+    /// age's Identity, answered by an in-process agent (the socket aside,
+    /// the path of every request).
+    struct Forward {
+        agent: Rc<RefCell<Agent>>,
+        key_file: &'static str,
+        fingerprint: [u8; 32],
+        now: Instant,
+    }
+
+    impl age::Identity for Forward {
+        fn unwrap_stanza(
+            &self,
+            s: &age_core::format::Stanza,
+        ) -> Option<Result<age_core::format::FileKey, age::DecryptError>> {
+            self.unwrap_stanzas(std::slice::from_ref(s))
+        }
+
+        fn unwrap_stanzas(
+            &self,
+            stanzas: &[age_core::format::Stanza],
+        ) -> Option<Result<age_core::format::FileKey, age::DecryptError>> {
+            let mut req = Message::new("unwrap")
+                .with(self.key_file.as_bytes())
+                .with(&self.fingerprint);
+            for s in stanzas {
+                req = req.with(proto::stanza_line(s).as_bytes()).with(&s.body);
+            }
+            let reply = self.agent.borrow_mut().handle(&req, self.now);
+            (reply.op() == b"key").then(|| {
+                Ok(age_core::format::FileKey::init_with_mut(|k| {
+                    k.copy_from_slice(reply.field(1))
+                }))
+            })
+        }
+    }
+
+    fn agent() -> Rc<RefCell<Agent>> {
+        Rc::new(RefCell::new(Agent {
+            not_hardened: String::new(),
+            entries: Vec::new(),
+            started: Instant::now(),
+            had_keys: false,
+        }))
+    }
+
+    fn add(
+        agent: &RefCell<Agent>,
+        secret: &str,
+        idle: u64,
+        lifetime: u64,
+        now: Instant,
+    ) -> Message {
+        let req = Message::new("add")
+            .with(b"/v.identity.age")
+            .with(&[7; 32])
+            .with(format!("{secret}\n").as_bytes())
+            .with(idle.to_string().as_bytes())
+            .with(lifetime.to_string().as_bytes());
+        agent.borrow_mut().handle(&req, now)
+    }
+
+    fn open(
+        agent: &Rc<RefCell<Agent>>,
+        fingerprint: [u8; 32],
+        data: &[u8],
+        now: Instant,
+    ) -> Option<Vec<u8>> {
+        let id = Forward {
+            agent: Rc::clone(agent),
+            key_file: "/v.identity.age",
+            fingerprint,
+            now,
+        };
+        crate::vault::keys::decrypt(data, &[Box::new(id)])
+            .ok()
+            .map(|p| p.to_vec())
+    }
+
+    #[test]
+    fn unwraps_for_its_key_file_only_and_forgets() {
+        let (secret, recipient) = crate::vault::keys::generate_identity();
+        let sealed = crate::vault::keys::encrypt(
+            b"accounts",
+            &crate::vault::keys::parse_recipients(std::slice::from_ref(&recipient)).unwrap(),
+            false,
+        )
+        .unwrap();
+        let a = agent();
+        let t0 = Instant::now();
+        assert_eq!(add(&a, secret.expose_secret(), 60, 0, t0).op(), b"ok");
+        // The file opens through the agent.
+        assert_eq!(open(&a, [7; 32], &sealed, t0).unwrap(), b"accounts");
+        // Status names the recipient, never the identity.
+        let st = a.borrow_mut().handle(
+            &Message::new("status")
+                .with(b"/v.identity.age")
+                .with(&[7; 32]),
+            t0,
+        );
+        assert_eq!(st.op(), b"held");
+        assert_eq!(st.text(1), Some(recipient.as_str()));
+        assert!(
+            st.fields
+                .iter()
+                .all(|f| !String::from_utf8_lossy(f).contains("AGE-SECRET-KEY"))
+        );
+        // Another vault's file: no key.
+        let (_, other) = crate::vault::keys::generate_identity();
+        let foreign = crate::vault::keys::encrypt(
+            b"x",
+            &crate::vault::keys::parse_recipients(&[other]).unwrap(),
+            false,
+        )
+        .unwrap();
+        assert!(open(&a, [7; 32], &foreign, t0).is_none());
+        // A changed key file (another fingerprint): refused and forgotten.
+        assert!(open(&a, [8; 32], &sealed, t0).is_none());
+        assert!(a.borrow().entries.is_empty());
+        // Idle timeout: use refreshes it, silence ends it.
+        add(&a, secret.expose_secret(), 60, 0, t0);
+        let t1 = t0 + Duration::from_secs(50);
+        assert!(open(&a, [7; 32], &sealed, t1).is_some());
+        assert!(open(&a, [7; 32], &sealed, t1 + Duration::from_secs(59)).is_some());
+        assert!(open(&a, [7; 32], &sealed, t1 + Duration::from_secs(59 + 60)).is_none());
+        // Lifetime: ends it however much it is used.
+        add(&a, secret.expose_secret(), 60, 100, t0);
+        for s in [30, 60, 90] {
+            assert!(open(&a, [7; 32], &sealed, t0 + Duration::from_secs(s)).is_some());
+        }
+        assert!(open(&a, [7; 32], &sealed, t0 + Duration::from_secs(100)).is_none());
+        // Lock forgets everything.
+        add(&a, secret.expose_secret(), 60, 0, t0);
+        assert_eq!(a.borrow_mut().handle(&Message::new("lock"), t0).op(), b"ok");
+        assert!(a.borrow().entries.is_empty());
+        assert!(open(&a, [7; 32], &sealed, t0).is_none());
+    }
+
+    #[test]
+    fn bad_requests_are_refused() {
+        let a = agent();
+        let t0 = Instant::now();
+        assert_eq!(add(&a, "AGE-SECRET-KEY-1NOTAKEY", 60, 0, t0).op(), b"err");
+        assert_eq!(add(&a, "", 60, 0, t0).op(), b"err");
+        let (secret, _) = crate::vault::keys::generate_identity();
+        assert_eq!(add(&a, secret.expose_secret(), 0, 0, t0).op(), b"err");
+        assert_eq!(
+            a.borrow_mut().handle(&Message::new("nonsense"), t0).op(),
+            b"err"
+        );
+        assert_eq!(
+            a.borrow_mut()
+                .handle(&Message::new("unwrap").with(b"/none").with(&[0; 32]), t0)
+                .op(),
+            b"notheld"
+        );
+        assert!(a.borrow().entries.is_empty());
+    }
+}
