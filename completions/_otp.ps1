@@ -314,6 +314,8 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Allow pruning older backups even though the vault shrank by more than half')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Write nothing: open the newest backup of each folder and compare it with the vault')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'With --verify: check every backup kept, not only the newest')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

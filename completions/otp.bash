@@ -432,7 +432,7 @@ _otp() {
             return 0
             ;;
         otp__subcmd__backup)
-            opts="-i -h -V --dir --force --vault --config --identity --passphrase-file --color --help --version"
+            opts="-i -h -V --dir --force --verify --all --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -291,6 +291,8 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --color 'When to use colour on the terminal'
             cand --force 'Allow pruning older backups even though the vault shrank by more than half'
+            cand --verify 'Write nothing: open the newest backup of each folder and compare it with the vault'
+            cand --all 'With --verify: check every backup kept, not only the newest'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

@@ -245,6 +245,8 @@ complete -c otp -n "__fish_otp_using_subcommand backup" -l color -d 'When to use
 always\t''
 never\t''"
 complete -c otp -n "__fish_otp_using_subcommand backup" -l force -d 'Allow pruning older backups even though the vault shrank by more than half'
+complete -c otp -n "__fish_otp_using_subcommand backup" -l verify -d 'Write nothing: open the newest backup of each folder and compare it with the vault'
+complete -c otp -n "__fish_otp_using_subcommand backup" -l all -d 'With --verify: check every backup kept, not only the newest'
 complete -c otp -n "__fish_otp_using_subcommand backup" -s h -l help -d 'Print help'
 complete -c otp -n "__fish_otp_using_subcommand backup" -s V -l version -d 'Print version'
 complete -c otp -n "__fish_otp_using_subcommand status" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F

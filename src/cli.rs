@@ -151,7 +151,9 @@ pub enum Command {
     )]
     Recover(RecoverArgs),
     /// Write a timestamped encrypted backup and prune old ones
-    #[command(after_help = "Example:\n  otp backup\n  otp backup --dir /mnt/usb/otp")]
+    #[command(
+        after_help = "Examples:\n  otp backup\n  otp backup --dir /mnt/usb/otp\n  otp backup --verify          # does the newest backup of each folder open and hold every account?\n  otp backup --verify --all"
+    )]
     Backup(BackupArgs),
     /// Vault path, account count, unlock method and backup freshness
     #[command(after_help = "Example:\n  otp status\n  otp status --json")]
@@ -436,8 +438,14 @@ pub struct BackupArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Allow pruning older backups even though the vault shrank by more than half
-    #[arg(long)]
+    #[arg(long, conflicts_with = "verify")]
     pub force: bool,
+    /// Write nothing: open the newest backup of each folder and compare it with the vault
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: check every backup kept, not only the newest
+    #[arg(long, requires = "verify")]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

@@ -161,3 +161,127 @@ fn status_warns_when_every_backup_sits_on_the_vaults_disk() {
         }
     }
 }
+
+fn verify(env: &TestEnv, args: &[&str]) -> (i32, String, String) {
+    let out = env
+        .otp()
+        .args(["backup", "--verify"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn verify_finds_a_truncated_backup_and_names_it() {
+    let (env, local, usb) = two_folders();
+    let (code, _, err) = verify(&env, &[]);
+    assert_eq!(code, 1, "no backup yet is not good: {err}");
+    assert_eq!(status_json(&env)["last_verify"]["ok"], false);
+    env.otp().arg("backup").assert().success();
+    let before = env.vault_bytes();
+    let (code, out, err) = verify(&env, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ok\t")).count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        env.vault_bytes(),
+        before,
+        "--verify writes nothing to the vault"
+    );
+    let s = status_json(&env);
+    assert_eq!(s["last_verify"]["ok"], true);
+    assert_eq!(s["last_verify"]["checked"], 2);
+    assert!(env.stdout(&["status"]).contains("verified:   "));
+    // The stick's copy gets cut short.
+    let file = usb.join(&backups(&usb)[0]);
+    let data = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &data[..data.len() / 2]).unwrap();
+    let (code, out, _) = verify(&env, &[]);
+    assert_eq!(code, 1);
+    let bad: Vec<&str> = out.lines().filter(|l| l.starts_with("BAD\t")).collect();
+    assert_eq!(bad.len(), 1, "{out}");
+    assert!(
+        bad[0].contains(file.to_str().unwrap()) && bad[0].contains("damaged"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("ok\t") && l.contains(local.to_str().unwrap()))
+    );
+    assert_eq!(status_json(&env)["last_verify"]["ok"], false);
+    assert!(env.stdout(&["status"]).contains("FAILED"));
+}
+
+#[test]
+fn verify_says_what_the_newest_backup_misses() {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.otp().arg("backup").assert().success();
+    env.add("Bank", "bob", S2);
+    let (code, out, err) = verify(&env, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("missing from the backup: Bank:bob"), "{out}");
+    // --all checks every one kept: the older one is whole, so it is ok.
+    env.otp().arg("backup").assert().success();
+    let (code, out, _) = verify(&env, &["--all"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ok\t")).count(),
+        2,
+        "{out}"
+    );
+    // An older one damaged: named, though the newest decides the exit code.
+    let dir = env.path("data/otp/backups");
+    let oldest = dir.join(&backups(&dir)[0]);
+    std::fs::write(&oldest, b"-----BEGIN AGE ENCRYPTED FILE-----\ngarbage\n").unwrap();
+    let (code, out, _) = verify(&env, &["--all"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("BAD\t") && l.contains(oldest.to_str().unwrap())),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_backup_from_another_vault_in_the_same_folder() {
+    let shared = tempfile::tempdir().unwrap();
+    let dir = shared.path().join("otp");
+    let cfg = format!("backup_dir = {:?}\n", dir.display().to_string());
+    let a = TestEnv::with_vault();
+    config(&a, &cfg);
+    a.add("GitHub", "alice", SECRET);
+    a.otp().arg("backup").assert().success();
+    // Another vault with the same key writes newer backups there.
+    let b = TestEnv::new();
+    b.write("key.txt", std::fs::read(a.identity()).unwrap());
+    b.otp().arg("init").assert().success();
+    config(&b, &cfg);
+    b.add("Bank", "bob", S2);
+    b.otp().arg("backup").assert().success();
+    // A checks its own newest backup, not B's newer one.
+    let (code, out, err) = verify(&a, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("other vaults"), "{err}");
+    // B's backup under A's name (copied, renamed): found out.
+    let a_file = {
+        let (_, out, _) = verify(&a, &[]);
+        PathBuf::from(out.lines().next().unwrap().split('\t').nth(1).unwrap())
+    };
+    let b_newest = {
+        let (_, out, _) = verify(&b, &[]);
+        PathBuf::from(out.lines().next().unwrap().split('\t').nth(1).unwrap())
+    };
+    std::fs::copy(&b_newest, &a_file).unwrap();
+    let (code, out, _) = verify(&a, &[]);
+    assert_eq!(code, 1);
+    assert!(out.contains("another vault"), "{out}");
+}

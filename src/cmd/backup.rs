@@ -24,11 +24,22 @@ use crate::vault::keys::{self, Unlocked};
 use crate::vault::{Vault, store};
 
 mod dests;
+mod verify;
 
 pub use dests::Destination;
 
 pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
     let (mut vault, unlocked) = ctx.load()?;
+    if args.verify {
+        let dests = match &args.dir {
+            Some(dir) => vec![Destination {
+                path: dir.clone(),
+                create: false,
+            }],
+            None => dests::destinations(ctx),
+        };
+        return verify::run(ctx, &vault, &unlocked, &dests, args.all);
+    }
     if vault.vault_id.is_none() {
         // A vault from before vault ids: give it one first, so its backups
         // carry it and retention can tell them from other vaults'.
@@ -492,6 +503,7 @@ pub fn status_json(ctx: &Ctx, vault: &Vault) -> serde_json::Map<String, serde_js
         serde_json::json!(fresh.out_of_date),
     );
     map.extend(dests::status_json(&dests::statuses(ctx, vault), vault));
+    map.insert("last_verify".into(), verify::status_json(ctx));
     map
 }
 
@@ -519,6 +531,7 @@ pub fn status_text(ctx: &Ctx, vault: &Vault) -> String {
         "backup:     {last}\nfreshness:  {state}\nbackup dir: {}\n",
         backup_dir(ctx).display()
     );
+    text.push_str(&verify::status_text(ctx));
     let statuses = dests::statuses(ctx, vault);
     if statuses.len() > 1 || dests::all_on_vault_disk(&statuses) {
         text.push_str("backup folders:\n");
