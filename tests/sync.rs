@@ -750,3 +750,50 @@ fn git_pull_on_a_passphrase_vault_merges_through_the_agent() {
     list.sort();
     assert_eq!(list, ["Alpha:me", "Beta:me"]);
 }
+
+#[test]
+fn a_damaged_or_foreign_conflict_copy_changes_nothing() {
+    let a = TestEnv::with_vault();
+    a.add("GitHub", "alice", SECRET);
+    let before = a.vault_bytes();
+    let garbage = a.write("vault.sync-conflict-x.age", b"not an age file at all");
+    let out = a
+        .otp()
+        .args(["sync", "merge"])
+        .arg(&garbage)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(a.vault_bytes(), before);
+    // Encrypted to someone else's key: this machine's key cannot open it.
+    let stranger = TestEnv::with_vault();
+    stranger.add("Stranger", "s", OTHER_SECRET);
+    let foreign = a.write("vault (conflicted copy).age", stranger.vault_bytes());
+    let out = a
+        .otp()
+        .args(["sync", "merge"])
+        .arg(&foreign)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("cannot open"), "{said}");
+    assert_eq!(a.vault_bytes(), before);
+    // A copy that uses one account id twice (a hand edit gone wrong).
+    let plain = a.plaintext();
+    let start = plain.find("[[accounts]]").unwrap();
+    let doubled = format!("{plain}\n{}", &plain[start..]);
+    a.write_plaintext(&doubled);
+    let twice = a.write("vault 2.age", a.vault_bytes());
+    std::fs::write(a.vault(), &before).unwrap();
+    let out = a
+        .otp()
+        .args(["sync", "merge"])
+        .arg(&twice)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("more than once"), "{said}");
+    assert_eq!(a.vault_bytes(), before);
+}
