@@ -195,13 +195,15 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
         let duplicates = actions.iter().filter(|a| matches!(a, Action::Duplicate { .. })).count();
         let adds = !dry_run && actions.contains(&Action::Add);
         let snapshot = if adds { Some(crate::cmd::backup::snapshot(ctx, vault, unlocked, "import")?) } else { None };
-        let mut added = 0;
-        for (e, a) in entries.into_iter().zip(actions) {
-            if a == Action::Add {
-                added += 1;
-                if !dry_run {
-                    let id = vault.new_id(random8);
-                    vault.accounts.push(Account::from_entry(e, id, now()));
+        let added = actions.iter().filter(|a| **a == Action::Add).count();
+        if !dry_run {
+            let mut ids = vault.new_ids(added, random8).into_iter();
+            let at = now();
+            for (e, a) in entries.into_iter().zip(actions) {
+                if a == Action::Add
+                    && let Some(id) = ids.next()
+                {
+                    vault.accounts.push(Account::from_entry(e, id, at));
                 }
             }
         }

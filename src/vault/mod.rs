@@ -136,6 +136,26 @@ impl Vault {
         }
     }
 
+    /// `count` new account ids, unique in the vault (trash included) and
+    /// among themselves, in one pass over the vault: [`Vault::new_id`] per
+    /// account would make a large import quadratic.
+    pub fn new_ids(&self, count: usize, mut random: impl FnMut() -> [u8; 8]) -> Vec<String> {
+        let mut taken: std::collections::HashSet<String> = self
+            .accounts
+            .iter()
+            .map(|a| a.id.clone())
+            .chain(self.trash.iter().map(|t| t.account.id.clone()))
+            .collect();
+        let mut ids = Vec::with_capacity(count);
+        while ids.len() < count {
+            let id = id_from_bytes(random());
+            if taken.insert(id.clone()) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
     /// Gives the vault an id if it has none (a vault written before ids
     /// existed); `random` supplies the bytes. Returns whether it made one.
     pub fn ensure_id(&mut self, random: impl FnOnce() -> [u8; 16]) -> bool {
@@ -421,6 +441,36 @@ fn ambiguous<T: Named>(items: &[T], query: &str, hits: &[usize]) -> Fail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_ids_are_unique_and_avoid_the_vault_and_trash() {
+        let mut vault = Vault::parse("version = 1\n").unwrap_or_else(|e| panic!("{e}"));
+        let taken = [[0u8; 8], [1u8; 8]];
+        for (i, bytes) in taken.iter().enumerate() {
+            let mut a = crate::model::Account::from_entry(
+                crate::model::Entry::new(
+                    "I",
+                    format!("n{i}"),
+                    crate::model::Token::totp(crate::model::Secret::new(vec![1; 10])),
+                ),
+                id_from_bytes(*bytes),
+                time::OffsetDateTime::UNIX_EPOCH,
+            );
+            if i == 1 {
+                a.name = "trashed".into();
+                vault.trash.push(Trashed {
+                    deleted: time::OffsetDateTime::UNIX_EPOCH,
+                    account: a,
+                });
+            } else {
+                vault.accounts.push(a);
+            }
+        }
+        // A source that repeats itself: taken ids and repeats are skipped.
+        let mut source = [[0u8; 8], [1u8; 8], [2u8; 8], [2u8; 8], [3u8; 8]].into_iter();
+        let ids = vault.new_ids(2, || source.next().unwrap());
+        assert_eq!(ids, vec![id_from_bytes([2; 8]), id_from_bytes([3; 8])]);
+    }
     use crate::model::{Entry, Secret, Token};
 
     fn account(id: &str, issuer: &str, name: &str) -> Account {

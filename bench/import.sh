@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Whole-process time and peak memory of `otp import` (a dry run, then the
+# real import into an empty identity vault) of N generated otpauth URIs,
+# for N = 50,000 and 200,000 by default: the numbers show whether import
+# grows linearly with the number of entries (issue 13: it was quadratic,
+# 200,000 URIs took minutes).
+#
+# Usage: bench/import.sh [path/to/otp] [N ...]   (default: target/debug/otp)
+# Needs: python3, /usr/bin/time.
+# Prints one markdown table row per N.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OTP=$(realpath "${1:-target/debug/otp}")
+shift || true
+SIZES=("${@:-50000 200000}")
+[ -x "$OTP" ] || { echo "no otp binary at $OTP (cargo build)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "missing /usr/bin/time (apt-get install time)" >&2; exit 1; }
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+echo "| URIs | dry run | import | peak memory (import) |"
+echo "|---:|---:|---:|---:|"
+for n in ${SIZES[@]}; do
+  dir="$WORK/$n"
+  mkdir -p "$dir"
+  python3 - "$n" "$dir/uris.txt" <<'PY'
+import base64, sys
+n, path = int(sys.argv[1]), sys.argv[2]
+with open(path, "w") as f:
+    for i in range(n):
+        secret = base64.b32encode(i.to_bytes(5, "big") + b"otp!!").decode().rstrip("=")
+        f.write(f"otpauth://totp/Issuer{i % 1000}:user{i}?secret={secret}&issuer=Issuer{i % 1000}\n")
+PY
+  run() {
+    env -i PATH="$PATH" HOME="$dir" XDG_DATA_HOME="$dir/data" XDG_CONFIG_HOME="$dir/config" \
+      OTP_VAULT="$dir/vault.age" OTP_IDENTITY="$dir/key.txt" "$@"
+  }
+  run "$OTP" init --generate-identity "$dir/key.txt" >/dev/null 2>&1
+  run /usr/bin/time -o "$dir/dry" -f "%e" "$OTP" import --dry-run "$dir/uris.txt" >/dev/null 2>&1
+  run /usr/bin/time -o "$dir/real" -f "%e %M" "$OTP" import "$dir/uris.txt" >/dev/null 2>&1
+  read -r dry <"$dir/dry"
+  read -r secs kib <"$dir/real"
+  echo "| $n | ${dry} s | ${secs} s | $(( kib / 1024 )) MiB |"
+  rm -rf "$dir"
+done
