@@ -1,4 +1,5 @@
-//! The command line, as fixed by `shared/spec/cli.md`.
+//! The command line, as fixed by docs/cli.md (whose command reference is
+//! generated from this file).
 //!
 //! Conventions: one `Args` struct per command; formats are `ValueEnum`s,
 //! never groups of bool flags; every command's help ends with an example;

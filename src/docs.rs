@@ -55,3 +55,68 @@ fn collect(cmd: &clap::Command, name: &str, pages: &mut Vec<(String, Vec<u8>)>) 
         collect(sub, &format!("{name}-{}", sub.get_name()), pages);
     }
 }
+
+/// The command reference of docs/cli.md: every visible command with its
+/// usage line and its options, in the order `otp --help` lists them.
+/// docs/cli.md holds it between `<!-- commands -->` and
+/// `<!-- /commands -->`; `tests/generated.rs` fails when it drifts.
+pub fn cli_reference() -> String {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut out = String::new();
+    reference(&cmd, "otp", true, &mut out);
+    out
+}
+
+fn reference(cmd: &clap::Command, path: &str, top: bool, out: &mut String) {
+    use std::fmt::Write as _;
+    let about = cmd.get_about().map(|a| a.to_string()).unwrap_or_default();
+    let usage = cmd
+        .clone()
+        .name(path.to_string())
+        .bin_name(path.to_string())
+        .render_usage()
+        .to_string();
+    let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage);
+    let _ = writeln!(out, "### `{path}`\n\n{about}\n\n```\n{usage}\n```\n");
+    for arg in cmd.get_arguments() {
+        // Global options are listed once, under `otp`.
+        let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+        if arg.is_hide_set() || (!top && (arg.is_global_set() || builtin)) {
+            continue;
+        }
+        let mut names = Vec::new();
+        if let Some(s) = arg.get_short() {
+            names.push(format!("-{s}"));
+        }
+        if let Some(l) = arg.get_long() {
+            names.push(format!("--{l}"));
+        }
+        let value = arg.get_value_names().and_then(|v| v.first()).map_or_else(
+            || arg.get_id().to_string().to_uppercase(),
+            |v| v.to_string(),
+        );
+        if names.is_empty() {
+            names.push(value);
+        } else if arg.get_action().takes_values() {
+            let last = names.pop().unwrap_or_default();
+            names.push(format!("{last} {value}"));
+        }
+        let help = arg
+            .get_help()
+            .map(|h| h.to_string().replace('\n', " "))
+            .unwrap_or_default();
+        let env = arg
+            .get_env()
+            .map(|e| format!(" (env `{}`)", e.to_string_lossy()))
+            .unwrap_or_default();
+        let _ = writeln!(out, "- `{}`{env}: {help}", names.join(", "));
+    }
+    out.push('\n');
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
+        reference(sub, &format!("{path} {}", sub.get_name()), false, out);
+    }
+}

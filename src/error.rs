@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-/// Exit codes fixed by the contract (`shared/spec/cli.md`).
+/// Exit codes fixed by the contract (docs/cli.md, "Exit codes").
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Code {
