@@ -70,7 +70,14 @@ impl fmt::Display for Conflict {
                 )
             }
             Conflict::Setting(what) => {
-                write!(f, "the {what} was changed differently on both sides")
+                write!(f, "the {what} was changed differently on both sides")?;
+                // --keep-both keeps accounts, not settings: say what does.
+                match *what {
+                    "recovery key" => f.write_str(
+                        " (run `otp recovery-key remove` on one machine and sync: the other's new key stays)",
+                    ),
+                    _ => f.write_str(" (see docs/sync.md)"),
+                }
             }
         }
     }
