@@ -73,7 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
         }
         'otp;add' {
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (the service, e.g. GitHub)')
-            [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'An otpauth:// URI')
+            [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'An otpauth:// URI (it holds the secret: visible in your shell history and `ps`; prefer --uri-stdin)')
             [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'A QR image: screenshot, photo or Google Authenticator export')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The base32 secret (visible in your shell history and `ps`; prefer --secret-stdin)')
             [CompletionResult]::new('--counter', '--counter', [CompletionResultType]::ParameterName, 'Initial HOTP counter')
@@ -87,6 +87,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
+            [CompletionResult]::new('--uri-stdin', '--uri-stdin', [CompletionResultType]::ParameterName, 'Read one otpauth:// URI from stdin (for several, `otp import -`)')
             [CompletionResult]::new('--screen', '--screen', [CompletionResultType]::ParameterName, 'Every account whose QR code is on the screen (X11; never saved)')
             [CompletionResult]::new('--secret-stdin', '--secret-stdin', [CompletionResultType]::ParameterName, 'Read the base32 secret from stdin')
             [CompletionResult]::new('--hotp', '--hotp', [CompletionResultType]::ParameterName, 'Counter-based (HOTP) instead of time-based')

@@ -358,7 +358,7 @@ _otp() {
             return 0
             ;;
         otp__subcmd__add)
-            opts="-i -h -V --issuer --uri --qr --screen --secret-stdin --secret --hotp --counter --steam --algorithm --digits --period --note --vault --config --identity --passphrase-file --color --help --version"
+            opts="-i -h -V --issuer --uri --uri-stdin --qr --screen --secret-stdin --secret --hotp --counter --steam --algorithm --digits --period --note --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -68,7 +68,7 @@ set edit:completion:arg-completer[otp] = {|@words|
         }
         &'otp;add'= {
             cand --issuer 'Issuer (the service, e.g. GitHub)'
-            cand --uri 'An otpauth:// URI'
+            cand --uri 'An otpauth:// URI (it holds the secret: visible in your shell history and `ps`; prefer --uri-stdin)'
             cand --qr 'A QR image: screenshot, photo or Google Authenticator export'
             cand --secret 'The base32 secret (visible in your shell history and `ps`; prefer --secret-stdin)'
             cand --counter 'Initial HOTP counter'
@@ -82,6 +82,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --color 'When to use colour on the terminal'
+            cand --uri-stdin 'Read one otpauth:// URI from stdin (for several, `otp import -`)'
             cand --screen 'Every account whose QR code is on the screen (X11; never saved)'
             cand --secret-stdin 'Read the base32 secret from stdin'
             cand --hotp 'Counter-based (HOTP) instead of time-based'

@@ -68,7 +68,7 @@ complete -c otp -n "__fish_otp_using_subcommand init" -l qr -d 'With --recovery-
 complete -c otp -n "__fish_otp_using_subcommand init" -s h -l help -d 'Print help'
 complete -c otp -n "__fish_otp_using_subcommand init" -s V -l version -d 'Print version'
 complete -c otp -n "__fish_otp_using_subcommand add" -l issuer -d 'Issuer (the service, e.g. GitHub)' -r
-complete -c otp -n "__fish_otp_using_subcommand add" -l uri -d 'An otpauth:// URI' -r
+complete -c otp -n "__fish_otp_using_subcommand add" -l uri -d 'An otpauth:// URI (it holds the secret: visible in your shell history and `ps`; prefer --uri-stdin)' -r
 complete -c otp -n "__fish_otp_using_subcommand add" -l qr -d 'A QR image: screenshot, photo or Google Authenticator export' -r -F
 complete -c otp -n "__fish_otp_using_subcommand add" -l secret -d 'The base32 secret (visible in your shell history and `ps`; prefer --secret-stdin)' -r
 complete -c otp -n "__fish_otp_using_subcommand add" -l counter -d 'Initial HOTP counter' -r
@@ -85,6 +85,7 @@ complete -c otp -n "__fish_otp_using_subcommand add" -l passphrase-file -d 'Read
 complete -c otp -n "__fish_otp_using_subcommand add" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c otp -n "__fish_otp_using_subcommand add" -l uri-stdin -d 'Read one otpauth:// URI from stdin (for several, `otp import -`)'
 complete -c otp -n "__fish_otp_using_subcommand add" -l screen -d 'Every account whose QR code is on the screen (X11; never saved)'
 complete -c otp -n "__fish_otp_using_subcommand add" -l secret-stdin -d 'Read the base32 secret from stdin'
 complete -c otp -n "__fish_otp_using_subcommand add" -l hotp -d 'Counter-based (HOTP) instead of time-based'

@@ -103,7 +103,7 @@ pub enum Command {
     Init(InitArgs),
     /// Add one account (or every account in a QR image)
     #[command(
-        after_help = "Examples:\n  otp add alice@example.com --issuer GitHub --secret-stdin < secret.txt\n  otp add --uri 'otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'\n  otp add --qr screenshot.png\n  otp add --screen                    # the QR code the sign-up page shows\n  otp add bank --hotp --counter 3     # prompts for the secret"
+        after_help = "Examples:\n  otp add alice@example.com --issuer GitHub --secret-stdin < secret.txt\n  otp add --uri-stdin < uri.txt        # one otpauth:// URI\n  otp add --qr screenshot.png\n  otp add --screen                    # the QR code the sign-up page shows\n  otp add bank --hotp --counter 3     # prompts for the secret"
     )]
     Add(AddArgs),
     /// List accounts: issuer:name, one per line
@@ -224,9 +224,12 @@ pub struct AddArgs {
     /// Issuer (the service, e.g. GitHub)
     #[arg(long)]
     pub issuer: Option<String>,
-    /// An otpauth:// URI
+    /// An otpauth:// URI (it holds the secret: visible in your shell history and `ps`; prefer --uri-stdin)
     #[arg(long, value_name = "URI", group = "source")]
     pub uri: Option<String>,
+    /// Read one otpauth:// URI from stdin (for several, `otp import -`)
+    #[arg(long, group = "source")]
+    pub uri_stdin: bool,
     /// A QR image: screenshot, photo or Google Authenticator export
     #[arg(long, value_name = "IMAGE", group = "source")]
     pub qr: Option<PathBuf>,

@@ -287,3 +287,54 @@ fn json_output_escapes_c1_and_bidi() {
         assert_eq!(got, name, "{args:?}");
     }
 }
+
+#[test]
+fn a_uri_can_come_from_stdin_and_argv_is_warned_against() {
+    let env = TestEnv::with_vault();
+    let uri = format!("otpauth://totp/Bank:alice?secret={SECRET}&issuer=Bank");
+    env.otp()
+        .args(["add", "--uri-stdin"])
+        .write_stdin(format!("\n{uri}\n\n"))
+        .assert()
+        .success();
+    let (at, code) = SECRET_CODE_AT;
+    assert_eq!(
+        env.stdout(&["code", "Bank:alice", "--at", at]),
+        format!("{code}\n")
+    );
+    // NAME and --issuer override the URI's, as with --uri.
+    env.otp()
+        .args(["add", "bob", "--issuer", "Mail", "--uri-stdin"])
+        .write_stdin("otpauth://totp/x?secret=MFRGGZDFMZTWQ2LK")
+        .assert()
+        .success();
+    assert!(env.stdout(&["list"]).contains("Mail:bob"));
+    // Several URIs: one command adds one account; import adds them all.
+    let before = env.vault_bytes();
+    env.otp()
+        .args(["add", "--uri-stdin"])
+        .write_stdin("otpauth://totp/a?secret=MFRGGZDF\notpauth://totp/b?secret=MZTWQ2LK\n")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("otp import -"));
+    env.otp()
+        .args(["add", "--uri-stdin", "--digits", "8"])
+        .write_stdin(uri.as_str())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--digits cannot be combined with --uri-stdin",
+        ));
+    assert_eq!(env.vault_bytes(), before);
+    // --uri puts the secret in argv: its help says so, as --secret's does.
+    let help = env.stdout(&["add", "--help"]);
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = |flag: &str| {
+        let start = help
+            .find(flag)
+            .unwrap_or_else(|| panic!("{flag} in {help}"));
+        help[start..].chars().take(100).collect::<String>()
+    };
+    assert!(line("--uri <URI>").contains("shell history"), "{help}");
+    assert!(line("--secret <S>").contains("shell history"), "{help}");
+}

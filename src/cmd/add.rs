@@ -28,8 +28,15 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
         reject_parameters(&args, "--screen")?;
         return import::import_screen(ctx, false);
     }
-    let entry = if let Some(uri) = &args.uri {
-        reject_parameters(&args, "--uri")?;
+    let stdin_uri;
+    let uri = if args.uri_stdin {
+        stdin_uri = read_uri()?;
+        Some((stdin_uri.as_str(), "--uri-stdin"))
+    } else {
+        args.uri.as_deref().map(|u| (u, "--uri"))
+    };
+    let entry = if let Some((uri, flag)) = uri {
+        reject_parameters(&args, flag)?;
         let mut e =
             crate::uri::parse(uri).map_err(|e| Fail::error(format!("invalid otpauth URI: {e}")))?;
         if let Some(name) = &args.name {
@@ -89,12 +96,12 @@ fn reject_parameters(args: &AddArgs, source: &str) -> Result<()> {
             Code::Usage,
             format!(
                 "{flag} cannot be combined with {source}: the {} carries the parameters",
-                &source[2..]
+                source.trim_start_matches("--").trim_end_matches("-stdin")
             ),
         )
         .into());
     }
-    if source != "--uri" && (args.name.is_some() || args.issuer.is_some()) {
+    if !source.starts_with("--uri") && (args.name.is_some() || args.issuer.is_some()) {
         let what = if source == "--qr" {
             "an image"
         } else {
@@ -111,6 +118,26 @@ fn reject_parameters(args: &AddArgs, source: &str) -> Result<()> {
     Ok(())
 }
 
+/// `--uri-stdin`: exactly one otpauth:// URI (blank lines aside) on stdin.
+fn read_uri() -> Result<Zeroizing<String>> {
+    let mut text = Zeroizing::new(String::new());
+    std::io::stdin()
+        .take(1 << 20)
+        .read_to_string(&mut text)
+        .context("cannot read the URI from stdin")?;
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    match (lines.next(), lines.next()) {
+        (Some(uri), None) => Ok(Zeroizing::new(uri.to_string())),
+        (None, _) => Err(Fail::new(Code::Usage, "--uri-stdin: stdin holds no URI").into()),
+        (Some(_), Some(_)) => Err(Fail::new(
+            Code::Usage,
+            "--uri-stdin reads one URI, and stdin holds several lines",
+        )
+        .hint("to add them all: `otp import -` (or `otp import FILE`)")
+        .into()),
+    }
+}
+
 fn read_secret(args: &AddArgs) -> Result<Secret> {
     let text: Zeroizing<String> = if let Some(s) = &args.secret {
         Zeroizing::new(s.clone())
@@ -124,7 +151,7 @@ fn read_secret(args: &AddArgs) -> Result<Secret> {
         term::prompt_hidden("Secret (base32): ")?
     } else {
         return Err(Fail::error("no secret given, and stdin is not a terminal to ask for one")
-            .hint("use --secret-stdin (e.g. `otp add NAME --secret-stdin < file`), --uri URI or --qr IMAGE")
+            .hint("use --secret-stdin (e.g. `otp add NAME --secret-stdin < file`), --uri-stdin or --qr IMAGE")
             .into());
     };
     Secret::from_base32(text.trim()).map_err(|e| Fail::error(e.to_string()).into())
