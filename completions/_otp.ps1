@@ -52,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('recipients', 'recipients', [CompletionResultType]::ParameterValue, 'Also encrypt the vault and its backups to other devices'' keys')
             [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'A service''s one-time recovery codes, kept with the account')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Keep the vault in git and merge it by account with other machines')
+            [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'Recovery drill: prove the recovery key opens the newest backups and they hold every account')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -695,6 +696,20 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
         'otp;sync;help;help' {
             break
         }
+        'otp;drill' {
+            [CompletionResult]::new('--recovery-key', '--recovery-key', [CompletionResultType]::ParameterName, 'The recovery key''s identity file (`-`: paste it, or pipe it in)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'otp;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create an empty vault')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add one account (or every account in a QR image)')
@@ -717,6 +732,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('recipients', 'recipients', [CompletionResultType]::ParameterValue, 'Also encrypt the vault and its backups to other devices'' keys')
             [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'A service''s one-time recovery codes, kept with the account')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Keep the vault in git and merge it by account with other machines')
+            [CompletionResult]::new('drill', 'drill', [CompletionResultType]::ParameterValue, 'Recovery drill: prove the recovery key opens the newest backups and they hold every account')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -841,6 +857,9 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             break
         }
         'otp;help;sync;merge-driver' {
+            break
+        }
+        'otp;help;drill' {
             break
         }
         'otp;help;help' {

@@ -28,6 +28,9 @@ _otp() {
             otp,completions)
                 cmd="otp__subcmd__completions"
                 ;;
+            otp,drill)
+                cmd="otp__subcmd__drill"
+                ;;
             otp,export)
                 cmd="otp__subcmd__export"
                 ;;
@@ -93,6 +96,9 @@ _otp() {
                 ;;
             otp__subcmd__help,completions)
                 cmd="otp__subcmd__help__subcmd__completions"
+                ;;
+            otp__subcmd__help,drill)
+                cmd="otp__subcmd__help__subcmd__drill"
                 ;;
             otp__subcmd__help,export)
                 cmd="otp__subcmd__help__subcmd__export"
@@ -320,7 +326,7 @@ _otp() {
 
     case "${cmd}" in
         otp)
-            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version init add list code show rename remove trash export import recover backup status unlock lock completions passwd recovery-key recipients recovery-codes sync help"
+            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version init add list code show rename remove trash export import recover backup status unlock lock completions passwd recovery-key recipients recovery-codes sync drill help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -553,6 +559,48 @@ _otp() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        otp__subcmd__drill)
+            opts="-i -h -V --recovery-key --vault --config --identity --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --recovery-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         otp__subcmd__export)
             opts="-o -i -h -V --format --plaintext --output --force --password --password-file --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -612,7 +660,7 @@ _otp() {
             return 0
             ;;
         otp__subcmd__help)
-            opts="init add list code show rename remove trash export import recover backup status unlock lock completions passwd recovery-key recipients recovery-codes sync help"
+            opts="init add list code show rename remove trash export import recover backup status unlock lock completions passwd recovery-key recipients recovery-codes sync drill help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -668,6 +716,20 @@ _otp() {
             return 0
             ;;
         otp__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__help__subcmd__drill)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

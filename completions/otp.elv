@@ -49,6 +49,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand recipients 'Also encrypt the vault and its backups to other devices'' keys'
             cand recovery-codes 'A service''s one-time recovery codes, kept with the account'
             cand sync 'Keep the vault in git and merge it by account with other machines'
+            cand drill 'Recovery drill: prove the recovery key opens the newest backups and they hold every account'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'otp;init'= {
@@ -630,6 +631,19 @@ set edit:completion:arg-completer[otp] = {|@words|
         }
         &'otp;sync;help;help'= {
         }
+        &'otp;drill'= {
+            cand --recovery-key 'The recovery key''s identity file (`-`: paste it, or pipe it in)'
+            cand --vault 'Vault file [default: <data dir>/vault.age]'
+            cand --config 'Config file [default: <config dir>/config.toml]'
+            cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --color 'When to use colour on the terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'otp;help'= {
             cand init 'Create an empty vault'
             cand add 'Add one account (or every account in a QR image)'
@@ -652,6 +666,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand recipients 'Also encrypt the vault and its backups to other devices'' keys'
             cand recovery-codes 'A service''s one-time recovery codes, kept with the account'
             cand sync 'Keep the vault in git and merge it by account with other machines'
+            cand drill 'Recovery drill: prove the recovery key opens the newest backups and they hold every account'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'otp;help;init'= {
@@ -740,6 +755,8 @@ set edit:completion:arg-completer[otp] = {|@words|
         &'otp;help;sync;merge'= {
         }
         &'otp;help;sync;merge-driver'= {
+        }
+        &'otp;help;drill'= {
         }
         &'otp;help;help'= {
         }

@@ -202,6 +202,11 @@ pub enum Command {
         after_help = "Examples:\n  otp sync init git@example.com:me/otp-vault.git   # first machine\n  otp sync clone git@example.com:me/otp-vault.git  # second machine\n  otp sync                                          # fetch, merge, push\n  otp sync merge 'vault.sync-conflict-20260101-120000-ABCDEFG.age'\n\nSee docs/sync.md."
     )]
     Sync(SyncArgs),
+    /// Recovery drill: prove the recovery key opens the newest backups and they hold every account
+    #[command(
+        after_help = "Examples:\n  otp drill --recovery-key recovery-key.txt\n  otp drill --recovery-key -      # paste it\n  otp drill                       # with the vault's own key (proves less)\n\nSee docs/backup.md."
+    )]
+    Drill(DrillArgs),
 }
 
 #[derive(Debug, Args)]
@@ -463,6 +468,13 @@ fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
     crate::agent::proto::parse_duration(text).ok_or_else(|| {
         format!("'{text}' is not a duration: use seconds (900) or units (90s, 15m, 2h, 1h30m)")
     })
+}
+
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    /// The recovery key's identity file (`-`: paste it, or pipe it in)
+    #[arg(long, value_name = "FILE")]
+    pub recovery_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

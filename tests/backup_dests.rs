@@ -285,3 +285,120 @@ fn a_backup_from_another_vault_in_the_same_folder() {
     assert_eq!(code, 1);
     assert!(out.contains("another vault"), "{out}");
 }
+
+/// A vault with a recovery key (kept in `recovery.txt`) and one account.
+fn with_recovery_key() -> TestEnv {
+    let env = TestEnv::new();
+    let out = env
+        .bare()
+        .args(["init", "--recovery-key", "--generate-identity"])
+        .arg(env.identity())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    env.write("recovery.txt", out.stdout);
+    env.add("GitHub", "alice", SECRET);
+    env
+}
+
+#[test]
+fn a_drill_with_the_right_key_passes_and_is_recorded() {
+    let env = with_recovery_key();
+    let s = status_json(&env);
+    assert_eq!(s["last_drill"], serde_json::Value::Null);
+    assert_eq!(s["drill_due"], true);
+    assert_eq!(s["drill_interval_days"], 90);
+    assert!(env.stdout(&["status"]).contains("a recovery drill is due"));
+    env.otp().arg("backup").assert().success();
+    let changes = s["changes"].clone();
+    env.otp()
+        .args(["drill", "--recovery-key"])
+        .arg(env.path("recovery.txt"))
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ok\t"))
+        .stderr(predicate::str::contains("Drill passed"));
+    let s = status_json(&env);
+    assert_eq!(s["last_drill"]["result"], "passed");
+    assert_eq!(s["last_drill"]["age_days"], 0);
+    assert_eq!(s["drill_due"], false);
+    // Recorded in the vault without counting as a change.
+    assert_eq!(s["changes"], changes);
+    assert_eq!(s["backup_out_of_date"], false);
+    assert!(env.plaintext().contains("last_drill = "));
+    let text = env.stdout(&["status"]);
+    assert!(
+        text.contains("last drill: less than a minute ago"),
+        "{text}"
+    );
+    assert!(!text.contains("drill is due"), "{text}");
+    // Pasted (piped) works too.
+    env.otp()
+        .args(["drill", "--recovery-key", "-"])
+        .write_stdin(std::fs::read(env.path("recovery.txt")).unwrap())
+        .assert()
+        .success();
+    // drill_interval_days = 0: always due.
+    config(&env, "drill_interval_days = 0\n");
+    assert_eq!(status_json(&env)["drill_due"], true);
+}
+
+#[test]
+fn a_drill_with_a_wrong_key_fails() {
+    let env = with_recovery_key();
+    env.otp().arg("backup").assert().success();
+    // Another vault's recovery key: opens nothing here.
+    let other = with_recovery_key();
+    let before = env.plaintext();
+    env.otp()
+        .args(["drill", "--recovery-key"])
+        .arg(other.path("recovery.txt"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("the key does not open"))
+        .stderr(predicate::str::contains("recovery-key add"));
+    let s = status_json(&env);
+    assert!(
+        s["last_drill"]["result"]
+            .as_str()
+            .unwrap()
+            .starts_with("failed"),
+        "{s}"
+    );
+    assert_eq!(s["drill_due"], false, "a failed drill was still a drill");
+    // Accounts untouched.
+    let after = env.plaintext();
+    let accounts = |t: &str| t[t.find("[[accounts]]").unwrap()..].to_string();
+    assert_eq!(accounts(&after), accounts(&before));
+}
+
+#[test]
+fn a_drill_fails_when_the_backup_misses_an_account_added_since() {
+    let env = with_recovery_key();
+    env.otp().arg("backup").assert().success();
+    env.add("Bank", "bob", S2);
+    env.otp()
+        .args(["drill", "--recovery-key"])
+        .arg(env.path("recovery.txt"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "missing from the backup: Bank:bob",
+        ))
+        .stderr(predicate::str::contains("run `otp backup`"));
+    // After a backup it passes; without the recovery key it passes too, and
+    // says that proves less.
+    env.otp().arg("backup").assert().success();
+    env.otp()
+        .arg("drill")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("proves less"));
+    assert_eq!(
+        status_json(&env)["last_drill"]["result"],
+        "passed with the vault's own key"
+    );
+    // No backup anywhere: a failed drill.
+    let bare = TestEnv::with_vault();
+    bare.otp().arg("drill").assert().code(1);
+}

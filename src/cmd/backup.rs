@@ -23,7 +23,7 @@ use crate::term;
 use crate::vault::keys::{self, Unlocked};
 use crate::vault::{Vault, store};
 
-mod dests;
+pub mod dests;
 mod verify;
 
 pub use dests::Destination;

@@ -6,6 +6,7 @@ pub mod add;
 pub mod backup;
 pub mod code;
 pub mod completions;
+pub mod drill;
 pub mod export;
 pub mod export_qr;
 pub mod import;
@@ -62,6 +63,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(&ctx, args),
         Command::Recover(args) => recover::run(&ctx, args),
         Command::Backup(args) => backup::run(&ctx, args),
+        Command::Drill(args) => drill::run(&ctx, args),
         Command::Sync(args) => sync::run(&ctx, args),
         Command::Unlock(args) => unlock::run(&ctx, args),
         Command::Lock => unlock::lock(&ctx),
@@ -368,6 +370,24 @@ impl Ctx {
             self.save(&vault)?;
         }
         Ok(vault)
+    }
+
+    /// Records something about the vault that is not a change to its
+    /// accounts (`otp drill`'s date and result): saved under the lock, the
+    /// change counter left alone, so backups do not look out of date.
+    pub fn record_without_change(
+        &self,
+        unlocked: &Unlocked,
+        edit: impl FnOnce(&mut Vault),
+    ) -> Result<()> {
+        let _lock = store::lock(
+            &self.vault_path,
+            Duration::from_secs(self.config.lock_timeout_seconds),
+        )?;
+        let file = self.open_vault_file()?;
+        let mut vault = Vault::parse(&Ctx::plaintext_of(file, unlocked)?)?;
+        edit(&mut vault);
+        self.save(&vault)
     }
 
     /// Encrypts to the vault's recipients and replaces the file. Call only

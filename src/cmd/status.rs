@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use crate::agent::{self, proto::human};
 use crate::cli::StatusArgs;
-use crate::cmd::{Ctx, backup, out, recipients, recovery_codes, sync};
+use crate::cmd::{Ctx, backup, drill, out, recipients, recovery_codes, sync};
 use crate::config::AgentMode;
 use crate::term::sanitize;
 
@@ -33,6 +33,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         });
         if let Some(map) = value.as_object_mut() {
             map.extend(backup::status_json(ctx, &vault));
+            map.extend(drill::status_json(ctx, &vault));
             map.insert("sync".into(), sync::status(ctx).into());
             map.insert("conflict_copies".into(), serde_json::json!(copies));
         }
@@ -53,6 +54,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         text.push_str(&line);
     }
     text.push_str(&backup::status_text(ctx, &vault));
+    text.push_str(&drill::status_text(ctx, &vault));
     text.push_str(&sync_text(ctx));
     if !copies.is_empty() {
         text.push_str(&format!(

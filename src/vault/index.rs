@@ -330,12 +330,14 @@ const TOP: &[Field] = &[
     field(b"recovery = ", Value::Str, false),
     field(b"recovery_revoked = ", Value::Date, false),
     field(b"key_file_recipient = ", Value::Str, false),
+    field(b"last_drill = ", Value::Date, false),
+    field(b"last_drill_result = ", Value::Str, false),
     field(b"accounts = ", Value::Empty, false),
     field(b"trash = ", Value::Empty, false),
 ];
 /// The index of `accounts` and `trash` in [`TOP`].
-const TOP_ACCOUNTS: u8 = 7;
-const TOP_TRASH: u8 = 8;
+const TOP_ACCOUNTS: u8 = 9;
+const TOP_TRASH: u8 = 10;
 const _: () = assert!(matches!(TOP[TOP_ACCOUNTS as usize].key, b"accounts = "));
 const _: () = assert!(matches!(TOP[TOP_TRASH as usize].key, b"trash = "));
 const ACCOUNT: &[Field] = &[

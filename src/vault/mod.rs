@@ -58,6 +58,17 @@ pub struct Vault {
     /// (`vault.identity.age`), so `otp passwd --identity` can replace it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_file_recipient: Option<String>,
+    /// When `otp drill` last ran, and what it found (`passed`, `passed with
+    /// the vault's own key`, or `failed: …`). Recorded without counting as
+    /// a change: no account changed.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_drill: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_drill_result: Option<String>,
     #[serde(default)]
     pub accounts: Vec<Account>,
     #[serde(default)]
@@ -82,6 +93,8 @@ impl Vault {
             recovery: None,
             recovery_revoked: None,
             key_file_recipient: None,
+            last_drill: None,
+            last_drill_result: None,
             accounts: Vec::new(),
             trash: Vec::new(),
         }
@@ -627,9 +640,17 @@ mod tests {
             deleted: OffsetDateTime::UNIX_EPOCH,
             account: account("eeee5555", "Old", "x"),
         });
+        v.last_drill = Some(OffsetDateTime::UNIX_EPOCH);
+        v.last_drill_result = Some("passed".into());
         let text = v.to_toml();
         let accounts = text.find("[[accounts]]").unwrap();
-        for key in ["recovery =", "recovery_revoked =", "key_file_recipient ="] {
+        for key in [
+            "recovery =",
+            "recovery_revoked =",
+            "key_file_recipient =",
+            "last_drill =",
+            "last_drill_result =",
+        ] {
             assert!(text.find(key).unwrap() < accounts, "{text}");
         }
         assert_eq!(index::scan(&text).map(|h| h.len()), Some(4));
