@@ -402,3 +402,59 @@ fn a_drill_fails_when_the_backup_misses_an_account_added_since() {
     let bare = TestEnv::with_vault();
     bare.otp().arg("drill").assert().code(1);
 }
+
+/// A backup that does not read back as the vault — here encrypted to a
+/// stale recipients list (a hand edit) that the unlocking key is not on —
+/// is set aside, never counted or recorded, and fails the command.
+#[test]
+fn a_backup_that_does_not_read_back_is_set_aside() {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.otp().arg("backup").assert().success();
+    let dir = env.path("data/otp/backups");
+    let good = backups(&dir);
+    let recorded = status_json(&env)["last_backup"]["path"].clone();
+    let stranger = TestEnv::with_vault();
+    let text = env.plaintext();
+    let theirs = stranger
+        .plaintext()
+        .lines()
+        .find(|l| l.starts_with("recipients = "))
+        .unwrap()
+        .to_string();
+    let edited: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("recipients = ") {
+                theirs.clone()
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    env.write_plaintext(&edited);
+    let out = env.otp().arg("backup").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not read back"), "{err}");
+    assert!(err.contains("kept aside"), "{err}");
+    let now = backups(&dir);
+    assert!(
+        good.iter().all(|g| now.contains(g)),
+        "nothing older removed"
+    );
+    let aside: Vec<_> = now
+        .iter()
+        .filter(|f| f.ends_with("-unverified.age"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{now:?}");
+    assert_eq!(now.len(), good.len() + 1, "{now:?}");
+    // Not the last good backup.
+    let s = status_json(&env);
+    assert_eq!(s["last_backup"]["path"], recorded);
+    assert_eq!(
+        s["backup_destinations"][0]["newest"]["file"],
+        good[0].as_str()
+    );
+}
