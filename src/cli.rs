@@ -222,6 +222,31 @@ pub struct InitArgs {
     pub qr: bool,
 }
 
+/// A command-line value that holds a secret (`add --secret`, `add --uri`):
+/// wiped when dropped, and `<redacted>` in `Debug` output.
+#[derive(Clone)]
+pub struct SecretArg(zeroize::Zeroizing<String>);
+
+impl std::str::FromStr for SecretArg {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(SecretArg(zeroize::Zeroizing::new(s.to_string())))
+    }
+}
+
+impl std::ops::Deref for SecretArg {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// Account name (e.g. the user name or e-mail)
@@ -231,7 +256,7 @@ pub struct AddArgs {
     pub issuer: Option<String>,
     /// An otpauth:// URI (it holds the secret: visible in your shell history and `ps`; prefer --uri-stdin)
     #[arg(long, value_name = "URI", group = "source")]
-    pub uri: Option<String>,
+    pub uri: Option<SecretArg>,
     /// Read one otpauth:// URI from stdin (for several, `otp import -`)
     #[arg(long, group = "source")]
     pub uri_stdin: bool,
@@ -246,7 +271,7 @@ pub struct AddArgs {
     pub secret_stdin: bool,
     /// The base32 secret (visible in your shell history and `ps`; prefer --secret-stdin)
     #[arg(long, value_name = "S", group = "source")]
-    pub secret: Option<String>,
+    pub secret: Option<SecretArg>,
     /// Counter-based (HOTP) instead of time-based
     #[arg(long, conflicts_with = "steam")]
     pub hotp: bool,

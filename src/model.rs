@@ -71,7 +71,8 @@ impl fmt::Debug for Secret {
 
 impl Serialize for Secret {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_base32())
+        // The base32 text is a copy of the secret: wiped after use.
+        s.serialize_str(&Zeroizing::new(self.to_base32()))
     }
 }
 

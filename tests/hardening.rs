@@ -338,3 +338,18 @@ fn a_uri_can_come_from_stdin_and_argv_is_warned_against() {
     assert!(line("--uri <URI>").contains("shell history"), "{help}");
     assert!(line("--secret <S>").contains("shell history"), "{help}");
 }
+
+#[test]
+fn debug_output_of_parsed_arguments_has_no_secret() {
+    use clap::Parser;
+    let uri = format!("otpauth://totp/Bank:alice?secret={SECRET}");
+    for args in [
+        vec!["otp", "add", "alice", "--secret", SECRET],
+        vec!["otp", "add", "--uri", &uri],
+    ] {
+        let cli = otp::cli::Cli::try_parse_from(&args).expect("parses");
+        let shown = format!("{cli:?}");
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+}

@@ -140,7 +140,7 @@ fn read_uri() -> Result<Zeroizing<String>> {
 
 fn read_secret(args: &AddArgs) -> Result<Secret> {
     let text: Zeroizing<String> = if let Some(s) = &args.secret {
-        Zeroizing::new(s.clone())
+        Zeroizing::new(s.to_string())
     } else if args.secret_stdin {
         let mut buf = Zeroizing::new(String::new());
         std::io::stdin()

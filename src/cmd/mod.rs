@@ -346,9 +346,10 @@ impl Ctx {
         // A vault from before vault ids gets one now, so snapshots taken by
         // `change` carry it; it is saved with the change (alone, it is none).
         vault.ensure_id(random16);
-        let before = vault.to_toml();
+        // Both texts hold every secret: wiped when dropped.
+        let before = Zeroizing::new(vault.to_toml());
         let out = change(&mut vault, unlocked)?;
-        if vault.to_toml() != before {
+        if *Zeroizing::new(vault.to_toml()) != *before {
             vault.changes += 1;
             self.save(&vault)?;
             self.after_change(&vault, Some(unlocked));

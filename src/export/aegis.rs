@@ -47,7 +47,8 @@ fn uuid(fill: Fill) -> String {
 
 #[derive(Serialize)]
 struct Info {
-    secret: String,
+    /// Base32; wiped when dropped.
+    secret: Zeroizing<String>,
     algo: &'static str,
     digits: u8,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -119,7 +120,7 @@ fn entry(a: &Account, fill: Fill) -> AegisEntry {
         favorite: false,
         icon: None,
         info: Info {
-            secret: a.secret.to_base32(),
+            secret: Zeroizing::new(a.secret.to_base32()),
             algo: a.algorithm.as_str(),
             digits: a.digits,
             period: (!hotp).then_some(a.period),
@@ -226,6 +227,19 @@ mod tests {
     use crate::model::{Algorithm, Entry, Secret, Token};
     use serde_json::Value;
     use time::OffsetDateTime;
+
+    #[test]
+    fn the_entry_struct_wipes_its_secret() {
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+        let t = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+        let a = Account::from_entry(
+            Entry::new("G", "a", t),
+            "id".into(),
+            OffsetDateTime::UNIX_EPOCH,
+        );
+        let e = entry(&a, &mut |b: &mut [u8]| b.fill(7));
+        wiped_on_drop(&e.info.secret);
+    }
 
     fn hex(v: &Value) -> Vec<u8> {
         HEXLOWER.decode(v.as_str().unwrap().as_bytes()).unwrap()

@@ -65,7 +65,8 @@ pub struct JsonAccount {
     pub period: Option<u64>,
     #[serde(default)]
     pub counter: Option<u64>,
-    pub secret: String,
+    /// Base32; wiped when dropped.
+    pub secret: Zeroizing<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,7 +81,8 @@ pub struct JsonAccount {
 
 #[derive(Serialize, Deserialize)]
 pub struct JsonRecoveryCode {
-    pub code: String,
+    /// Wiped when dropped.
+    pub code: Zeroizing<String>,
     #[serde(default)]
     pub added: Option<String>,
     #[serde(default)]
@@ -102,7 +104,7 @@ impl JsonAccount {
             digits: Some(a.digits.into()),
             period: Some(a.period),
             counter: Some(a.counter),
-            secret: a.secret.to_base32(),
+            secret: Zeroizing::new(a.secret.to_base32()),
             created: Some(rfc3339(a.created)),
             updated: Some(rfc3339(a.updated)),
             note: a.note.clone(),
@@ -114,7 +116,7 @@ impl JsonAccount {
 
 fn code_to_json(c: &RecoveryCode) -> JsonRecoveryCode {
     JsonRecoveryCode {
-        code: c.code.clone(),
+        code: Zeroizing::new(c.code.clone()),
         added: Some(rfc3339(c.added)),
         used: c.used.map(rfc3339),
     }
@@ -139,6 +141,28 @@ pub fn to_text(accounts: &[Account], now: OffsetDateTime) -> Zeroizing<String> {
 mod tests {
     use super::*;
     use crate::model::{Entry, Secret, Token};
+
+    /// Compiles only for types that wipe themselves when dropped.
+    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+
+    #[test]
+    fn the_export_structs_wipe_their_secrets() {
+        let t = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+        let mut a = Account::from_entry(
+            Entry::new("GitHub", "alice", t),
+            "id".into(),
+            OffsetDateTime::UNIX_EPOCH,
+        );
+        a.recovery_codes.push(RecoveryCode {
+            code: "1234-5678".into(),
+            added: OffsetDateTime::UNIX_EPOCH,
+            used: None,
+        });
+        let json = JsonAccount::from_account(&a);
+        wiped_on_drop(&json.secret);
+        wiped_on_drop(&json.recovery_codes[0].code);
+        assert_eq!(json.secret.as_str(), "JBSWY3DPEHPK3PXP");
+    }
 
     #[test]
     fn writes_every_field_of_the_schema() {

@@ -5,7 +5,6 @@
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use zeroize::Zeroizing;
 
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::export::json::{Document, FORMAT_NAME, JsonAccount, VERSION};
@@ -111,7 +110,7 @@ fn account(a: JsonAccount) -> Result<Account, String> {
         None => default_digits,
         Some(d) => u8::try_from(d).map_err(|_| format!("{d} digits is out of range"))?,
     };
-    let secret = Secret::from_base32(&Zeroizing::new(a.secret)).map_err(|e| format!("{e}"))?;
+    let secret = Secret::from_base32(&a.secret).map_err(|e| format!("{e}"))?;
     let token = Token {
         kind,
         algorithm,
@@ -124,7 +123,7 @@ fn account(a: JsonAccount) -> Result<Account, String> {
     let mut recovery_codes = Vec::new();
     for c in a.recovery_codes {
         recovery_codes.push(RecoveryCode {
-            code: c.code,
+            code: (*c.code).clone(),
             added: time_field(c.added.as_deref(), "added")?,
             used: match c.used {
                 Some(t) => Some(time_field(Some(&t), "used")?),
@@ -147,6 +146,7 @@ mod tests {
     use super::*;
     use crate::export::json::to_text;
     use proptest::prelude::*;
+    use zeroize::Zeroizing;
 
     fn no_passwords(_: &str) -> Result<Zeroizing<String>, ImportError> {
         Err(ImportError::NeedPassword)

@@ -833,6 +833,20 @@ mod tests {
     use proptest::prelude::*;
     use time::OffsetDateTime;
 
+    #[test]
+    fn header_debug_leaves_the_block_out() {
+        let text = "version = 1\n\n[[accounts]]\nid = \"a\"\nissuer = \"I\"\nname = \"n\"\nsecret = \"JBSWY3DPEHPK3PXP\"\n";
+        let h = Header {
+            id: "a",
+            issuer: "I",
+            name: "n",
+            block: &text[13..],
+        };
+        let shown = format!("{h:?}");
+        assert!(!shown.contains("JBSWY3DPEHPK3PXP"), "{shown}");
+        assert!(shown.contains("\"n\""), "{shown}");
+    }
+
     fn vault_with(labels: &[(String, String)]) -> Vault {
         vault_with_trash(labels, true)
     }

@@ -62,12 +62,24 @@ impl std::fmt::Display for Method {
 }
 
 /// Where a passphrase may come from, in the contract's order (2 to 5).
-#[derive(Debug, Clone, Default)]
+/// `Debug` says whether `OTP_PASSPHRASE` was given, never what it holds.
+#[derive(Clone, Default)]
 pub struct PassphraseSources {
     pub file: Option<PathBuf>,
     pub env: Option<Zeroizing<String>>,
     pub command: Option<Vec<String>>,
     pub interactive: bool,
+}
+
+impl std::fmt::Debug for PassphraseSources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PassphraseSources")
+            .field("file", &self.file)
+            .field("env", &self.env.as_ref().map(|_| "<redacted>"))
+            .field("command", &self.command)
+            .field("interactive", &self.interactive)
+            .finish()
+    }
 }
 
 impl PassphraseSources {
@@ -494,6 +506,17 @@ impl age::Callbacks for NoCallbacks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passphrase_sources_debug_hides_the_passphrase() {
+        let sources = PassphraseSources {
+            env: Some(Zeroizing::new("correct horse battery".into())),
+            ..PassphraseSources::default()
+        };
+        let shown = format!("{sources:?}");
+        assert!(!shown.contains("correct horse"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
 
     #[test]
     fn key_file_sits_beside_the_vault() {

@@ -7,11 +7,22 @@
 //! (`int`, `long`, `boolean`, `float`). `<set>` entries are skipped.
 
 /// One preference: element kind (`string`, `int`, …), its name and value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Values are often secrets: `Debug` leaves them out.
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Pref {
     pub kind: String,
     pub name: String,
     pub value: String,
+}
+
+impl std::fmt::Debug for Pref {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pref")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("value", &format_args!("<{} bytes>", self.value.len()))
+            .finish()
+    }
 }
 
 /// Is this plausibly a shared_prefs file? Cheap: looks at the start only.
@@ -221,6 +232,21 @@ pub(crate) fn unescape(raw: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_leaves_the_value_out() {
+        let p = Pref {
+            kind: "string".into(),
+            name: "secret".into(),
+            value: "JBSWY3DPEHPK3PXP".into(),
+        };
+        let shown = format!("{p:?} {:?}", vec![p.clone()]);
+        assert!(!shown.contains("JBSWY3DPEHPK3PXP"), "{shown}");
+        assert!(
+            shown.contains("secret") && shown.contains("16 bytes"),
+            "{shown}"
+        );
+    }
 
     const SAMPLE: &str = r#"<?xml version='1.0' encoding='utf-8' standalone='yes' ?>
 <map>
