@@ -62,8 +62,20 @@ hyperfine -N --warmup 20 --min-runs "${RUNS:-300}" \
   -n "otp code (passphrase vault, agent holds the key)" "$OTP --vault $PASSVAULT code $QUERY" \
   -n "otp code (identity vault, no agent)" "$OTP --vault $IDVAULT --identity $WORK/key.txt code $QUERY" \
   -n "oathtool --totp -b" "oathtool --totp -b $SECRET" \
-  --export-markdown "$WORK/agent.md" >/dev/null
+  --export-markdown "$WORK/agent.md" --export-json "$WORK/agent.json" >/dev/null
 cat "$WORK/agent.md"
+# Medians and minimums: a shared machine's noise only ever adds time.
+python3 - "$WORK/agent.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+o = r[2]
+print()
+print("| command | median [ms] | min [ms] | median vs oathtool | min vs oathtool |")
+print("|:---|---:|---:|---:|---:|")
+for x in r:
+    print(f"| {x['command']} | {x['median']*1e3:.2f} | {x['min']*1e3:.2f} | "
+          f"{x['median']/o['median']:.2f}x | {x['min']/o['min']:.2f}x |")
+EOF
 
 echo
 echo "## the same passphrase vault without the agent (scrypt every run)"

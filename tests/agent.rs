@@ -345,6 +345,20 @@ fn another_vault_is_not_opened_by_the_first_vaults_key() {
         .failure()
         .code(1)
         .stderr(predicate::str::contains("stdin is not a terminal"));
+    // `otp code` asks the agent first; not holding this key, it falls back.
+    w.otp()
+        .env("OTP_VAULT", &other)
+        .args(["code", "github"])
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("stdin is not a terminal"));
+    w.otp()
+        .env("OTP_VAULT", &other)
+        .env("OTP_PASSPHRASE", PASS)
+        .args(["code", "github"])
+        .assert()
+        .code(3); // opened, and no such account there
     w.otp()
         .env("OTP_VAULT", &other)
         .arg("status")

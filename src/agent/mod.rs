@@ -19,11 +19,12 @@
 pub mod proto;
 pub mod server;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::BufRead;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -228,10 +229,13 @@ pub fn ping(paths: &Paths) -> Option<u32> {
 /// An `age::Identity` whose unwrap happens in the agent: the stanzas go
 /// over the socket, one file key comes back.
 pub struct AgentIdentity {
-    pub paths: Paths,
-    pub key: KeyRef,
-    /// Set when the agent no longer held the key when asked.
-    pub lost: Cell<bool>,
+    paths: Paths,
+    key: KeyRef,
+    /// A connection made in advance, used for the first request.
+    stream: RefCell<Option<UnixStream>>,
+    /// Set when the agent did not unwrap (it does not hold the key, or
+    /// is gone): the caller may fall back to the passphrase.
+    lost: Rc<Cell<bool>>,
 }
 
 impl age::Identity for AgentIdentity {
@@ -252,10 +256,11 @@ impl age::Identity for AgentIdentity {
         for s in stanzas {
             request = request.with(proto::stanza_line(s).as_bytes()).with(&s.body);
         }
-        let reply = match connect(&self.paths) {
-            Ok(Some(stream)) => ask(stream, &request).ok(),
-            _ => None,
+        let stream = match self.stream.borrow_mut().take() {
+            Some(s) => Some(s),
+            None => connect(&self.paths).ok().flatten(),
         };
+        let reply = stream.and_then(|s| ask(s, &request).ok());
         let Some(reply) = reply else {
             self.lost.set(true);
             return None;
@@ -266,7 +271,6 @@ impl age::Identity for AgentIdentity {
                     k.copy_from_slice(reply.field(1))
                 })))
             }
-            b"nokey" => None,
             _ => {
                 self.lost.set(true);
                 None
@@ -289,11 +293,41 @@ pub fn unlocked(paths: &Paths, key: &KeyRef) -> Option<crate::vault::keys::Unloc
         identities: vec![Box::new(AgentIdentity {
             paths: paths.clone(),
             key: key.clone(),
-            lost: Cell::new(false),
+            stream: RefCell::new(None),
+            lost: Rc::new(Cell::new(false)),
         })],
         recipients: crate::vault::keys::Recipients::Known(vec![held.recipient]),
         method: crate::vault::keys::Method::Agent(PathBuf::from(&key.path)),
     })
+}
+
+/// [`unlocked`] in one round trip instead of two, for `otp code`: no
+/// question first, only a connection; the flag turns true when the agent
+/// then does not unwrap, and the caller falls back to the usual sources.
+/// The recipients are not known (`otp code` does not need them).
+pub fn optimistic(
+    paths: &Paths,
+    key: &KeyRef,
+) -> Option<(crate::vault::keys::Unlocked, Rc<Cell<bool>>)> {
+    let stream = match connect(paths) {
+        Ok(stream) => stream?,
+        Err(e) => {
+            crate::term::warn(&format!("{e:#}; not using the agent"));
+            return None;
+        }
+    };
+    let lost = Rc::new(Cell::new(false));
+    let unlocked = crate::vault::keys::Unlocked {
+        identities: vec![Box::new(AgentIdentity {
+            paths: paths.clone(),
+            key: key.clone(),
+            stream: RefCell::new(Some(stream)),
+            lost: Rc::clone(&lost),
+        })],
+        recipients: crate::vault::keys::Recipients::Known(Vec::new()),
+        method: crate::vault::keys::Method::Agent(PathBuf::from(&key.path)),
+    };
+    Some((unlocked, lost))
 }
 
 /// How long the agent keeps a key.

@@ -123,8 +123,15 @@ fn copy(ctx: &Ctx, copier: Copier, account: &Account, code: &str) -> Result<()> 
 /// the chosen account is parsed (see `index::find_streaming`).
 fn find(ctx: &Ctx, query: &str) -> Result<(Account, Unlocked)> {
     let file = ctx.open_vault_file()?;
-    let unlocked = ctx.unlock()?;
-    let (stream, size) = Ctx::decrypting(file, &unlocked)?;
+    let (mut unlocked, agent_lost) = ctx.unlock_fast()?;
+    let (stream, size) = match Ctx::decrypting(file, &unlocked) {
+        // The agent did not hold this vault's key after all: the usual way.
+        Err(_) if agent_lost.is_some_and(|lost| lost.get()) => {
+            unlocked = ctx.unlock()?;
+            Ctx::decrypting(ctx.open_vault_file()?, &unlocked)?
+        }
+        other => other?,
+    };
     if let Some(account) = index::find_streaming(stream, size, query).map_err(keys::damaged)? {
         return Ok((account, unlocked));
     }

@@ -201,6 +201,20 @@ impl Ctx {
         Ok(unlocked)
     }
 
+    /// [`Ctx::unlock`] for `otp code`: a running agent is asked in the same
+    /// round trip as the unwrap. The flag, when given, turns true if the
+    /// agent did not unwrap: then decrypt again with [`Ctx::unlock`].
+    pub fn unlock_fast(&self) -> Result<(Unlocked, Option<std::rc::Rc<std::cell::Cell<bool>>>)> {
+        if self.global.identity.is_none() && self.config.agent != AgentMode::Off {
+            let data = self.read_key_file()?;
+            let key = agent::KeyRef::new(&self.key_file(), &data);
+            if let Some((unlocked, lost)) = agent::optimistic(&self.agent_paths(), &key) {
+                return Ok((unlocked, Some(lost)));
+            }
+        }
+        Ok((self.unlock()?, None))
+    }
+
     /// The sealed key file of a passphrase vault, or the error an identity
     /// vault opened without `--identity` gets.
     pub fn read_key_file(&self) -> Result<Zeroizing<Vec<u8>>> {
