@@ -1,6 +1,8 @@
 //! Decodes QR images and prints how many OTP payloads each holds (never the
-//! payloads themselves); `-v` also prints the pipeline's stages. Used by
-//! bench/qr.sh until `otp import --dry-run` exists.
+//! payloads themselves); `-v` also prints the pipeline's stages, `--hash`
+//! the first 16 hex digits of each payload's SHA-256 (bench/qr_sweep.py
+//! checks them against what it encoded). Used by bench/qr.sh and
+//! bench/qr_sweep.py.
 //!
 //! `qrdecode --make-photo OUT.jpg [MODULE_PX]` and `--make-noise OUT.png`
 //! write the benchmark's generated 4000×3000 images: a photo-like frame
@@ -26,10 +28,15 @@ fn main() -> ExitCode {
         _ => {}
     }
     let mut verbose = false;
+    let mut hash = false;
     let mut rc = ExitCode::SUCCESS;
     for arg in args {
         if arg == "-v" {
             verbose = true;
+            continue;
+        }
+        if arg == "--hash" {
+            hash = true;
             continue;
         }
         let bytes = match std::fs::read(&arg) {
@@ -48,7 +55,20 @@ fn main() -> ExitCode {
             }
         };
         match otp::qr::decode_image_traced(&bytes, &mut trace) {
-            Ok(p) => println!("{arg}: {} payload(s) in {:.1} ms", p.len(), ms(start)),
+            Ok(p) => {
+                let elapsed = ms(start);
+                let hashes: Vec<String> = if hash {
+                    p.iter().map(|t| short_sha256(t)).collect()
+                } else {
+                    Vec::new()
+                };
+                println!(
+                    "{arg}: {} payload(s) in {elapsed:.1} ms{}{}",
+                    p.len(),
+                    if hash { " " } else { "" },
+                    hashes.join(",")
+                );
+            }
             Err(e) => {
                 println!("{arg}: error: {e} ({:.1} ms)", ms(start));
                 rc = ExitCode::FAILURE;
@@ -56,6 +76,16 @@ fn main() -> ExitCode {
         }
     }
     rc
+}
+
+/// The first 16 hex digits of the SHA-256 of `text`.
+fn short_sha256(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn save(img: GrayImage, path: Option<&String>, jpeg: bool) -> ExitCode {
