@@ -4,7 +4,12 @@
 //! accounts in these files. They are machine-written with a fixed shape, so
 //! this reads exactly that shape: entries directly under `<map>`, each with a
 //! `name` attribute and either text content (`string`) or a `value` attribute
-//! (`int`, `long`, `boolean`, `float`). `<set>` entries are skipped.
+//! (`int`, `long`, `boolean`, `float`). `<set>` entries are skipped. The XML
+//! itself is quick-xml's to read (well-formedness, entities, CDATA).
+
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesStart, BytesText, Event};
+use quick_xml::{Reader, XmlVersion};
 
 /// One preference: element kind (`string`, `int`, …), its name and value.
 /// Values are often secrets: `Debug` leaves them out.
@@ -43,190 +48,88 @@ pub(crate) fn get<'a>(prefs: &'a [Pref], name: &str) -> Option<&'a str> {
 
 pub(crate) fn parse(data: &[u8]) -> Result<Vec<Pref>, String> {
     let text = std::str::from_utf8(data).map_err(|_| "the XML is not UTF-8".to_string())?;
-    let mut r = Reader {
-        s: text.trim_start_matches('\u{feff}'),
-    };
-    r.skip_misc()?;
-    if !r.eat("<map") {
-        return Err("no <map> element".into());
-    }
-    r.skip_ws();
-    if r.eat("/>") {
-        return Ok(Vec::new());
-    }
-    if !r.eat(">") {
-        return Err("bad <map> tag".into());
+    let mut r = Reader::from_str(text.trim_start_matches('\u{feff}'));
+    loop {
+        match r.read_event().map_err(bad)? {
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
+            Event::Text(t) if is_blank(&t) => {}
+            Event::Empty(e) if e.name().as_ref() == b"map" => return Ok(Vec::new()),
+            Event::Start(e) if e.name().as_ref() == b"map" => break,
+            _ => return Err("no <map> element".into()),
+        }
     }
     let mut out = Vec::new();
     loop {
-        r.skip_misc()?;
-        if r.eat("</map") {
-            r.skip_ws();
-            return if r.eat(">") {
-                Ok(out)
-            } else {
-                Err("bad </map> tag".into())
-            };
-        }
-        if !r.eat("<") {
-            return Err("unexpected text inside <map>".into());
-        }
-        let kind = r.name()?;
-        let (attrs, closed) = r.attributes()?;
-        let name = attrs
-            .iter()
-            .find(|(k, _)| k == "name")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let value = if closed {
-            attrs
-                .iter()
-                .find(|(k, _)| k == "value")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        } else if kind == "set" {
-            r.skip_past("</set>")?;
-            continue;
-        } else {
-            let end = format!("</{kind}");
-            let raw = r.until(&end)?;
-            r.s = &r.s[end.len()..];
-            r.skip_ws();
-            if !r.eat(">") {
-                return Err(format!("bad </{kind}> tag"));
+        match r.read_event().map_err(bad)? {
+            // The reader checks that it closes <map>.
+            Event::End(_) => return Ok(out),
+            Event::Comment(_) | Event::PI(_) => {}
+            Event::Text(t) if is_blank(&t) => {}
+            Event::Empty(e) => out.push(Pref {
+                kind: kind(&e)?,
+                name: attribute(&e, "name")?,
+                value: attribute(&e, "value")?,
+            }),
+            Event::Start(e) if e.name().as_ref() == b"set" => {
+                r.read_to_end(e.name()).map_err(bad)?;
             }
-            unescape(raw)?
-        };
-        out.push(Pref { kind, name, value });
-    }
-}
-
-struct Reader<'a> {
-    s: &'a str,
-}
-
-impl<'a> Reader<'a> {
-    fn eat(&mut self, p: &str) -> bool {
-        match self.s.strip_prefix(p) {
-            Some(rest) => {
-                self.s = rest;
-                true
+            Event::Start(e) => {
+                let (kind, name) = (kind(&e)?, attribute(&e, "name")?);
+                let value = text_content(&mut r)?;
+                out.push(Pref { kind, name, value });
             }
-            None => false,
-        }
-    }
-
-    fn skip_ws(&mut self) {
-        self.s = self.s.trim_start();
-    }
-
-    /// Whitespace, the `<?xml ?>` declaration and comments.
-    fn skip_misc(&mut self) -> Result<(), String> {
-        loop {
-            self.skip_ws();
-            if self.eat("<?") {
-                self.skip_past("?>")?;
-            } else if self.eat("<!--") {
-                self.skip_past("-->")?;
-            } else {
-                return Ok(());
-            }
-        }
-    }
-
-    fn skip_past(&mut self, end: &str) -> Result<(), String> {
-        self.until(end)?;
-        self.s = &self.s[end.len()..];
-        Ok(())
-    }
-
-    /// Text up to (not including) `end`; the reader stops before `end`.
-    fn until(&mut self, end: &str) -> Result<&'a str, String> {
-        let i = self.s.find(end).ok_or_else(|| format!("missing '{end}'"))?;
-        let (head, rest) = self.s.split_at(i);
-        self.s = rest;
-        Ok(head)
-    }
-
-    fn name(&mut self) -> Result<String, String> {
-        let end = self
-            .s
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
-            .unwrap_or(self.s.len());
-        if end == 0 {
-            return Err("an element or attribute has no name".into());
-        }
-        let (n, rest) = self.s.split_at(end);
-        self.s = rest;
-        Ok(n.to_string())
-    }
-
-    /// Attributes up to `>` (false) or `/>` (true).
-    fn attributes(&mut self) -> Result<(Vec<(String, String)>, bool), String> {
-        let mut attrs = Vec::new();
-        loop {
-            self.skip_ws();
-            if self.eat("/>") {
-                return Ok((attrs, true));
-            }
-            if self.eat(">") {
-                return Ok((attrs, false));
-            }
-            let key = self.name()?;
-            self.skip_ws();
-            if !self.eat("=") {
-                return Err(format!("attribute '{key}' has no value"));
-            }
-            self.skip_ws();
-            let quote = if self.eat("\"") {
-                "\""
-            } else if self.eat("'") {
-                "'"
-            } else {
-                return Err(format!("attribute '{key}' is not quoted"));
-            };
-            let raw = self.until(quote)?;
-            self.s = &self.s[1..];
-            attrs.push((key, unescape(raw)?));
+            Event::Eof => return Err("missing '</map>'".into()),
+            _ => return Err("unexpected text inside <map>".into()),
         }
     }
 }
 
-/// Resolves the five XML entities and numeric character references.
-pub(crate) fn unescape(raw: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i + 1..];
-        let end = rest
-            .find(';')
-            .filter(|e| *e <= 10)
-            .ok_or("an '&' starts no entity")?;
-        let ent = &rest[..end];
-        rest = &rest[end + 1..];
-        let c = match ent {
-            "quot" => '"',
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "apos" => '\'',
-            _ => {
-                let code =
-                    if let Some(h) = ent.strip_prefix("#x").or_else(|| ent.strip_prefix("#X")) {
-                        u32::from_str_radix(h, 16).ok()
-                    } else if let Some(d) = ent.strip_prefix('#') {
-                        d.parse::<u32>().ok()
-                    } else {
-                        None
-                    };
-                code.and_then(char::from_u32).ok_or("unknown XML entity")?
-            }
-        };
-        out.push(c);
+fn bad(e: impl std::fmt::Display) -> String {
+    format!("not well-formed XML: {e}")
+}
+
+fn is_blank(t: &BytesText<'_>) -> bool {
+    t.iter().all(u8::is_ascii_whitespace)
+}
+
+fn kind(e: &BytesStart<'_>) -> Result<String, String> {
+    String::from_utf8(e.name().as_ref().to_vec()).map_err(bad)
+}
+
+/// The attribute's value with its references resolved; "" when absent.
+fn attribute(e: &BytesStart<'_>, key: &str) -> Result<String, String> {
+    match e.try_get_attribute(key).map_err(bad)? {
+        Some(a) => Ok(a
+            .normalized_value(XmlVersion::default())
+            .map_err(bad)?
+            .into_owned()),
+        None => Ok(String::new()),
     }
-    out.push_str(rest);
-    Ok(out)
+}
+
+/// The text of an element up to its end tag: text, CDATA, the predefined
+/// entities and character references; no nested elements.
+fn text_content(r: &mut Reader<&[u8]>) -> Result<String, String> {
+    let mut value = String::new();
+    loop {
+        match r.read_event().map_err(bad)? {
+            Event::Text(t) => value.push_str(&t.decode().map_err(bad)?),
+            Event::CData(c) => value.push_str(&c.decode().map_err(bad)?),
+            Event::GeneralRef(g) => match g.resolve_char_ref().map_err(bad)? {
+                Some(c) => value.push(c),
+                None => {
+                    let name = g.decode().map_err(bad)?;
+                    let text = resolve_predefined_entity(&name)
+                        .ok_or_else(|| format!("unknown XML entity '&{name};'"))?;
+                    value.push_str(text);
+                }
+            },
+            Event::Comment(_) | Event::PI(_) => {}
+            Event::End(_) => return Ok(value),
+            Event::Eof => return Err("an element is not closed".into()),
+            _ => return Err("an element inside a preference's value".into()),
+        }
+    }
 }
 
 #[cfg(test)]
