@@ -94,6 +94,30 @@ pub struct Global {
     pub color: ColorChoice,
 }
 
+/// The `--color` choice in `args` (the program name first), read before
+/// clap parses them so that clap's own help and errors follow it too. The
+/// last one before `--` wins, as in the parse; an invalid value is left for
+/// clap to report.
+pub fn color_arg(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<clap::ColorChoice> {
+    let mut choice = None;
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        let Some(arg) = arg.to_str() else { continue };
+        let value = match arg {
+            "--" => break,
+            "--color" => args.next().and_then(|v| v.into_string().ok()),
+            _ => arg.strip_prefix("--color=").map(str::to_string),
+        };
+        choice = match value.as_deref() {
+            Some("never") => Some(clap::ColorChoice::Never),
+            Some("always") => Some(clap::ColorChoice::Always),
+            Some("auto") => Some(clap::ColorChoice::Auto),
+            _ => choice,
+        };
+    }
+    choice
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an empty vault
@@ -640,6 +664,31 @@ pub enum RecoveryCodesCommand {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn color_arg_is_the_last_before_the_separator() {
+        let args = |a: &[&str]| {
+            color_arg(
+                std::iter::once("otp")
+                    .chain(a.iter().copied())
+                    .map(Into::into),
+            )
+        };
+        assert_eq!(args(&["code", "x"]), None);
+        assert_eq!(
+            args(&["--color", "never", "code"]),
+            Some(clap::ColorChoice::Never)
+        );
+        assert_eq!(
+            args(&["--color=always", "list", "--color", "never"]),
+            Some(clap::ColorChoice::Never)
+        );
+        assert_eq!(
+            args(&["--color=always", "--", "--color=never"]),
+            Some(clap::ColorChoice::Always)
+        );
+        assert_eq!(args(&["--color", "sometimes"]), None);
+    }
 
     #[test]
     fn cli_is_well_formed() {

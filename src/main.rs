@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use otp::cli::{Cli, CodeCli};
 use otp::{agent, clipboard, complete, error, term};
 
@@ -36,7 +36,13 @@ fn main() -> ExitCode {
             otp::cmd::run_code(global, args)
         }
         None => {
-            let cli = Cli::parse();
+            // --color reaches clap's own help and errors too.
+            let mut command = Cli::command();
+            if let Some(choice) = otp::cli::color_arg(std::env::args_os()) {
+                command = command.color(choice);
+            }
+            let cli = Cli::from_arg_matches_mut(&mut command.clone().get_matches())
+                .unwrap_or_else(|e| e.format(&mut command).exit());
             term::init_color(cli.global.color);
             otp::cmd::run(cli)
         }

@@ -154,3 +154,27 @@ fn ambiguity_candidates_can_be_pasted_back() {
         .code(3)
         .stderr(predicate::str::contains("did you mean: Google:alice"));
 }
+
+#[test]
+fn color_choice_reaches_clap_help_and_errors() {
+    let env = TestEnv::new();
+    let has_escape = |args: &[&str], force: bool| {
+        let mut cmd = env.bare();
+        cmd.env_remove("NO_COLOR").args(args);
+        if force {
+            cmd.env("CLICOLOR_FORCE", "1");
+        }
+        let out = cmd.output().unwrap();
+        assert!(!out.status.success() || args.contains(&"--help"));
+        out.stdout.contains(&0x1b) || out.stderr.contains(&0x1b)
+    };
+    // Piped, clap colours only when told to; told never, not even when forced.
+    assert!(has_escape(&["--color", "always", "frobnicate"], false));
+    assert!(has_escape(&["--color=always", "code", "--help"], false));
+    assert!(!has_escape(&["--color", "never", "frobnicate"], true));
+    assert!(!has_escape(&["code", "--color=never", "--help"], true));
+    assert!(
+        has_escape(&["frobnicate"], true),
+        "the check can see colour"
+    );
+}
