@@ -471,3 +471,53 @@ fn lost_laptop_recover_on_a_fresh_home_with_only_the_recovery_key() {
         .success()
         .stdout("aaaa-1111\nbbbb-2222\n");
 }
+
+/// A vault whose `recipients` were edited by hand so the key that unlocks
+/// it is gone (only the recovery key and another device stay): the next
+/// saving command must refuse instead of locking this user out.
+#[test]
+fn a_hand_edit_dropping_the_own_key_is_not_saved() {
+    let env = vault_with_recovery_key();
+    env.add("GitHub", "alice", SECRET);
+    let (_, other) = device_key(&env, "other.txt");
+    let own = env
+        .stdout(&["recipients", "list"])
+        .lines()
+        .find(|l| l.contains("opened it now"))
+        .and_then(|l| l.split('\t').next())
+        .unwrap()
+        .to_string();
+    let plain = env.plaintext();
+    let edited = plain.replace(&format!("\"{own}\""), &format!("\"{other}\""));
+    assert_ne!(edited, plain, "the own recipient is in the plaintext");
+    env.write_plaintext(&edited);
+    let before = env.vault_bytes();
+
+    for args in [
+        &["add", "bob", "--issuer", "Bank", "--secret-stdin"][..],
+        &["rename", "github", "carol"][..],
+        &["recipients", "remove", &other][..],
+    ] {
+        env.otp()
+            .args(args)
+            .write_stdin("GEZDGNBVGY3TQOJQ")
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains("could no longer open"))
+            .stderr(predicate::str::contains("otp recipients add"));
+        assert_eq!(
+            env.vault_bytes(),
+            before,
+            "otp {args:?} left the vault as it was"
+        );
+    }
+    // Still opens, and putting the key back is the way out.
+    code_at(&env, &mut env.otp());
+    env.otp()
+        .args(["recipients", "add", &own])
+        .assert()
+        .success();
+    env.add("Bank", "bob", "GEZDGNBVGY3TQOJQ");
+    code_at(&env, &mut env.otp());
+}

@@ -365,7 +365,7 @@ impl Ctx {
         let out = change(&mut vault, unlocked)?;
         if *Zeroizing::new(vault.to_toml()) != *before {
             vault.changes += 1;
-            self.save(&vault)?;
+            self.save_opening(&vault, unlocked)?;
             self.after_change(&vault, Some(unlocked));
         }
         Ok(out)
@@ -382,7 +382,7 @@ impl Ctx {
         let mut vault = Vault::parse(&Ctx::plaintext_of(file, unlocked)?)?;
         if vault.ensure_id(random16) {
             vault.changes += 1;
-            self.save(&vault)?;
+            self.save_opening(&vault, unlocked)?;
         }
         Ok(vault)
     }
@@ -402,7 +402,15 @@ impl Ctx {
         let file = self.open_vault_file()?;
         let mut vault = Vault::parse(&Ctx::plaintext_of(file, unlocked)?)?;
         edit(&mut vault);
-        self.save(&vault)
+        self.save_opening(&vault, unlocked)
+    }
+
+    /// [`Ctx::save`], refused when the key this command unlocked with could
+    /// not open the result (its recipient is no longer on the vault's list):
+    /// a save must never lock the user out.
+    pub fn save_opening(&self, vault: &Vault, unlocked: &Unlocked) -> Result<()> {
+        recipients::ensure_saved_vault_opens(&vault.recipients, unlocked)?;
+        self.save(vault)
     }
 
     /// Encrypts to the vault's recipients and replaces the file. Call only

@@ -138,15 +138,45 @@ fn remove(ctx: &Ctx, arg: &str) -> Result<()> {
 /// Refuses a recipient set that the keys used for this command cannot
 /// open: a change must never lock the user out of their own vault.
 pub fn ensure_still_opens(recipients: &[String], unlocked: &Unlocked) -> Result<()> {
-    let refuse = || -> anyhow::Error {
-        Fail::error(
-            "after this change the key you unlocked with could no longer open the vault; nothing was changed",
-        )
-        .hint("unlock with another key that stays (--identity FILE), or add one first with `otp recipients add`")
-        .into()
+    if opens(recipients, unlocked)? {
+        return Ok(());
+    }
+    Err(Fail::error(
+        "after this change the key you unlocked with could no longer open the vault; nothing was changed",
+    )
+    .hint("unlock with another key that stays (--identity FILE), or add one first with `otp recipients add`")
+    .into())
+}
+
+/// The check before every save of the vault: the recipients it is about to
+/// be encrypted to must include the key this command unlocked with (for a
+/// passphrase vault, its key file's key). Another key on the list (the
+/// recovery key, another device) does not count: saving would lock this
+/// user out. Typically `recipients` was edited by hand.
+pub fn ensure_saved_vault_opens(recipients: &[String], unlocked: &Unlocked) -> Result<()> {
+    if opens(recipients, unlocked)? {
+        return Ok(());
+    }
+    let own = unlocked.recipients.list();
+    let add = match own.first() {
+        Some(r) => format!("`otp recipients add {}`", sanitize(r)),
+        None => "`otp recipients add YOUR_PUBLIC_KEY`".to_string(),
     };
+    Err(Fail::error(
+        "the key you unlocked with could no longer open the vault: it is not among the vault's `recipients` \
+         (edited by hand?), and saving would lock you out; nothing was changed",
+    )
+    .hint(format!(
+        "put your key back with {add} (or restore the `recipients` list), then run the command again; \
+         change keys with `otp recipients add` / `otp recipients remove`, which keep your own key"
+    ))
+    .into())
+}
+
+/// Does the key used for this command open a vault encrypted to `recipients`?
+fn opens(recipients: &[String], unlocked: &Unlocked) -> Result<bool> {
     if recipients.is_empty() {
-        return Err(refuse());
+        return Ok(false);
     }
     if unlocked
         .recipients
@@ -154,13 +184,12 @@ pub fn ensure_still_opens(recipients: &[String], unlocked: &Unlocked) -> Result<
         .iter()
         .any(|u| recipients.iter().any(|r| same(u, r)))
     {
-        return Ok(());
+        return Ok(true);
     }
     // The public half of this unlock is unknown (an SSH key without its
-    // .pub, a plugin identity): try it.
+    // .pub, a plugin identity, the agent): try it.
     let sealed = keys::encrypt(b"otp", &keys::parse_recipients(recipients)?, false)?;
-    keys::decrypt(&sealed, &unlocked.identities).map_err(|_| refuse())?;
-    Ok(())
+    Ok(keys::decrypt(&sealed, &unlocked.identities).is_ok())
 }
 
 /// The recipients named by an argument: the recipient itself, or a file
@@ -293,7 +322,13 @@ mod tests {
             method: keys::Method::Identity("k".into()),
         };
         assert!(ensure_still_opens(&[mine.clone(), other.clone()], &unlocked).is_ok());
-        assert!(ensure_still_opens(&[other], &unlocked).is_err());
+        assert!(ensure_still_opens(std::slice::from_ref(&other), &unlocked).is_err());
         assert!(ensure_still_opens(&[], &unlocked).is_err());
+        assert!(ensure_saved_vault_opens(&[other.clone(), mine], &unlocked).is_ok());
+        let err = ensure_saved_vault_opens(&[other], &unlocked).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("could no longer open"),
+            "{err:#}"
+        );
     }
 }
