@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use anstyle::{AnsiColor, Color, Style};
 use zeroize::Zeroizing;
 
 static COLOR_STDERR: AtomicBool = AtomicBool::new(false);
@@ -16,44 +17,55 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Decides colour once per process: `never` and `NO_COLOR` win, then
-/// `always`, else only on a terminal.
+/// Decides colour once per process: `never` wins, then `always`; `auto`
+/// asks anstream (as clap does): a terminal, and not `NO_COLOR`,
+/// `CLICOLOR=0` or `TERM=dumb`; `CLICOLOR_FORCE` forces it.
 pub fn init_color(choice: ColorChoice) {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let auto = |choice: anstream::ColorChoice| choice != anstream::ColorChoice::Never;
     let (out, err) = match choice {
         ColorChoice::Never => (false, false),
         ColorChoice::Always => (true, true),
-        ColorChoice::Auto if no_color => (false, false),
-        ColorChoice::Auto => (io::stdout().is_terminal(), io::stderr().is_terminal()),
+        ColorChoice::Auto => (
+            auto(anstream::AutoStream::choice(&io::stdout())),
+            auto(anstream::AutoStream::choice(&io::stderr())),
+        ),
     };
     COLOR_STDOUT.store(out, Ordering::Relaxed);
     COLOR_STDERR.store(err, Ordering::Relaxed);
 }
 
-fn paint(on: bool, code: &str, text: &str) -> String {
+fn paint(on: bool, style: Style, text: &str) -> String {
     if on {
-        format!("\x1b[{code}m{text}\x1b[0m")
+        format!("{style}{text}{style:#}")
     } else {
         text.to_string()
     }
 }
 
+const BOLD: Style = Style::new().bold();
+
 /// Styles for stderr.
 pub fn err_red(text: &str) -> String {
-    paint(COLOR_STDERR.load(Ordering::Relaxed), "1;31", text)
+    let red = BOLD.fg_color(Some(Color::Ansi(AnsiColor::Red)));
+    paint(COLOR_STDERR.load(Ordering::Relaxed), red, text)
 }
 pub fn err_yellow(text: &str) -> String {
-    paint(COLOR_STDERR.load(Ordering::Relaxed), "1;33", text)
+    let yellow = BOLD.fg_color(Some(Color::Ansi(AnsiColor::Yellow)));
+    paint(COLOR_STDERR.load(Ordering::Relaxed), yellow, text)
 }
 pub fn err_bold(text: &str) -> String {
-    paint(COLOR_STDERR.load(Ordering::Relaxed), "1", text)
+    paint(COLOR_STDERR.load(Ordering::Relaxed), BOLD, text)
 }
 /// Styles for stdout.
 pub fn out_bold(text: &str) -> String {
-    paint(COLOR_STDOUT.load(Ordering::Relaxed), "1", text)
+    paint(COLOR_STDOUT.load(Ordering::Relaxed), BOLD, text)
 }
 pub fn out_dim(text: &str) -> String {
-    paint(COLOR_STDOUT.load(Ordering::Relaxed), "2", text)
+    paint(
+        COLOR_STDOUT.load(Ordering::Relaxed),
+        Style::new().dimmed(),
+        text,
+    )
 }
 
 /// One line on stderr. A stderr that cannot be written (a closed pipe, a

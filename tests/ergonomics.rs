@@ -44,7 +44,7 @@ fn no_escape_codes_in_pipes_unless_forced() {
         .args(["code", "nothing-like-it", "--color", "always"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("\x1b[1;31merror:"));
+        .stderr(predicate::str::contains("\x1b[1m\x1b[31merror:"));
 }
 
 #[test]
