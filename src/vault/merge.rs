@@ -277,6 +277,12 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
     }
 
     let recipients = merge_set(&base.recipients, &ours.recipients, &theirs.recipients);
+    // The newer drill wins, date and result together (a tie keeps ours).
+    let drill = if theirs.last_drill > ours.last_drill {
+        theirs
+    } else {
+        ours
+    };
     Ok(Merged {
         vault: Vault {
             vault_id,
@@ -285,6 +291,8 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
             recovery,
             recovery_revoked: ours.recovery_revoked.max(theirs.recovery_revoked),
             key_file_recipient,
+            last_drill: drill.last_drill,
+            last_drill_result: drill.last_drill_result.clone(),
             accounts,
             trash,
             ..ours.clone()

@@ -340,6 +340,28 @@ fn the_change_counter_takes_the_maximum() {
 }
 
 #[test]
+fn the_newer_drill_wins_with_its_result() {
+    let base = vault(vec![]);
+    let mut ours = base.clone();
+    ours.last_drill = Some(T0 + Duration::days(1));
+    ours.last_drill_result = Some("passed".into());
+    let mut theirs = base.clone();
+    theirs.last_drill = Some(T0 + Duration::days(3));
+    theirs.last_drill_result = Some("failed: wrong code".into());
+    for (a, b) in [(&ours, &theirs), (&theirs, &ours)] {
+        let m = m3(&base, a, b).unwrap().vault;
+        assert_eq!(m.last_drill, Some(T0 + Duration::days(3)));
+        assert_eq!(m.last_drill_result.as_deref(), Some("failed: wrong code"));
+    }
+    // Only one side ever drilled: that one, from either side.
+    let m = m3(&base, &base, &ours).unwrap().vault;
+    assert_eq!(m.last_drill, Some(T0 + Duration::days(1)));
+    assert_eq!(m.last_drill_result.as_deref(), Some("passed"));
+    let m = m3(&base, &ours, &base).unwrap().vault;
+    assert_eq!(m.last_drill_result.as_deref(), Some("passed"));
+}
+
+#[test]
 fn recovery_key_settings_merge() {
     let mut base = Vault::new(vec!["age1a".into(), "age1old".into()]);
     base.recovery = Some("age1old".into());
