@@ -5,9 +5,8 @@
 mod common;
 mod tty;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -29,38 +28,8 @@ impl Xvfb {
         if !require("Xvfb") || !require("xclip") {
             return None;
         }
-        // -displayfd 1: Xvfb picks a free display and prints its number.
-        let mut child = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-nolisten",
-                "tcp",
-                "-screen",
-                "0",
-                "320x240x8",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let number = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("Xvfb reports its display");
-        let number = number.trim();
-        assert!(!number.is_empty(), "Xvfb did not start");
-        Some(Xvfb {
-            child,
-            display: format!(":{number}"),
-        })
+        let (child, display) = start_xvfb("320x240x8", Duration::from_secs(20));
+        Some(Xvfb { child, display })
     }
 
     /// The CLIPBOARD selection's text, or None when it is empty.

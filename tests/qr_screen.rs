@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -38,36 +36,11 @@ impl Screen {
         if !require("Xvfb") || !require("display") || !require("xwininfo") {
             return None;
         }
-        // -displayfd 1: Xvfb picks a free display and prints its number.
-        let mut server = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-nolisten",
-                "tcp",
-                "-screen",
-                "0",
-                "1280x800x24",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb");
-        let stdout = server.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let number = rx.recv_timeout(WAIT).expect("Xvfb reports its display");
-        let number = number.trim();
-        assert!(!number.is_empty(), "Xvfb did not start");
+        let (server, display) = start_xvfb("1280x800x24", WAIT);
         Some(Screen {
             server,
             windows: Vec::new(),
-            display: format!(":{number}"),
+            display,
         })
     }
 

@@ -222,3 +222,38 @@ pub fn age_cli_plaintext(identity: &Path, file: &Path) -> String {
     );
     String::from_utf8(out.stdout).expect("utf-8 plaintext")
 }
+
+/// Starts a private X server (`Xvfb -displayfd`, so it picks a free display)
+/// with one screen of `geometry` (e.g. "1280x800x24"); returns the server and
+/// its DISPLAY (":N"). The caller kills the server.
+pub fn start_xvfb(geometry: &str, wait: std::time::Duration) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut server = std::process::Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-nolisten",
+            "tcp",
+            "-screen",
+            "0",
+            geometry,
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let stdout = server.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let number = rx.recv_timeout(wait).expect("Xvfb reports its display");
+    let number = number.trim();
+    assert!(!number.is_empty(), "Xvfb did not start");
+    let display = format!(":{number}");
+    (server, display)
+}
