@@ -8,9 +8,9 @@
 //! entry naming the part) while the parts present are imported. Bad lines
 //! fail the file, naming the line but never quoting it: it holds secrets.
 
-use super::{Format, ImportError, Parsed, Passwords, Skipped};
+use super::shared::links;
+use super::{Format, ImportError, Parsed, Passwords};
 use crate::migration::{self, Batch};
-use crate::uri::{self, UriError};
 
 pub const FORMAT: Format = Format {
     name: "google-migration",
@@ -38,19 +38,7 @@ impl Scanned {
             self.batches.push(batch);
             return Ok(());
         }
-        match uri::parse(link) {
-            Ok(entry) => self.other.entries.push(entry),
-            Err(UriError::Unsupported { kind, label }) => self.other.skipped.push(Skipped {
-                label: if label.is_empty() {
-                    place.to_string()
-                } else {
-                    label
-                },
-                reason: format!("{kind} tokens are not supported"),
-            }),
-            Err(e) => return Err(ImportError::malformed(format!("{place}: {e}"))),
-        }
-        Ok(())
+        links::add_uri(&mut self.other, link, place)
     }
 
     /// Everything in one import; missing parts of a batch become skipped
@@ -63,32 +51,19 @@ impl Scanned {
     }
 }
 
-/// Lines that carry content, numbered from 1, trimmed.
-fn content_lines(data: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
-    data.split(|&b| b == b'\n')
-        .enumerate()
-        .map(|(i, line)| (i + 1, line.trim_ascii()))
-        .filter(|(_, line)| !line.is_empty() && !line.starts_with(b"#"))
-}
-
 fn detect(data: &[u8]) -> bool {
-    content_lines(data)
-        .next()
-        .is_some_and(|(_, line)| std::str::from_utf8(line).is_ok_and(migration::is_migration_uri))
+    links::first_line_is(data, |line| {
+        std::str::from_utf8(line).is_ok_and(migration::is_migration_uri)
+    })
 }
 
 /// Reads the file without grouping batches.
 pub fn scan(data: &[u8]) -> Result<Scanned, ImportError> {
     let mut scanned = Scanned::default();
-    for (n, line) in content_lines(data) {
-        let place = format!("line {n}");
-        let text = std::str::from_utf8(line)
-            .map_err(|_| ImportError::malformed(format!("{place} is not UTF-8 text")))?;
+    for line in links::text_lines(data) {
+        let (place, text) = line?;
         if !migration::is_migration_uri(text)
-            && !text
-                .get(..10)
-                .is_some_and(|p| p.eq_ignore_ascii_case("otpauth://"))
+            && !links::starts_with_ignore_case(text.as_bytes(), "otpauth://")
         {
             return Err(ImportError::malformed(format!(
                 "{place} is neither an otpauth-migration:// nor an otpauth:// link"

@@ -8,8 +8,8 @@
 //! does not parse fails the whole file, naming the line but never quoting
 //! it: the line may hold a secret.
 
-use super::{Format, ImportError, Parsed, Passwords, Skipped};
-use crate::uri::{self, UriError};
+use super::shared::links::{self, starts_with_ignore_case};
+use super::{Format, ImportError, Parsed, Passwords};
 
 pub const FORMAT: Format = Format {
     name: "uris",
@@ -20,49 +20,20 @@ pub const FORMAT: Format = Format {
 
 const MIGRATION: &str = "otpauth-migration://";
 
-fn starts_with_ignore_case(line: &[u8], prefix: &str) -> bool {
-    line.get(..prefix.len())
-        .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
-}
-
-/// Lines that carry content, numbered from 1, with whitespace trimmed.
-fn content_lines(data: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
-    data.split(|&b| b == b'\n')
-        .enumerate()
-        .map(|(i, line)| (i + 1, line.trim_ascii()))
-        .filter(|(_, line)| !line.is_empty() && !line.starts_with(b"#"))
-}
-
 fn detect(data: &[u8]) -> bool {
-    content_lines(data)
-        .next()
-        .is_some_and(|(_, line)| starts_with_ignore_case(line, "otpauth://"))
+    links::first_line_is(data, |line| starts_with_ignore_case(line, "otpauth://"))
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
     // A list that mixes in Google Authenticator migration links is read by
     // the migration importer, which takes plain otpauth:// lines too.
-    if content_lines(data).any(|(_, line)| starts_with_ignore_case(line, MIGRATION)) {
+    if links::content_lines(data).any(|(_, line)| starts_with_ignore_case(line, MIGRATION)) {
         return (super::migration_text::FORMAT.parse)(data, passwords);
     }
     let mut parsed = Parsed::default();
-    for (n, line) in content_lines(data) {
-        let line_label = || format!("line {n}");
-        let text = std::str::from_utf8(line)
-            .map_err(|_| ImportError::malformed(format!("line {n} is not UTF-8 text")))?;
-        match uri::parse(text) {
-            Ok(entry) => parsed.entries.push(entry),
-            Err(UriError::Unsupported { kind, label }) => parsed.skipped.push(Skipped {
-                label: if label.is_empty() {
-                    line_label()
-                } else {
-                    label
-                },
-                reason: format!("{kind} tokens are not supported"),
-            }),
-            Err(e) => return Err(ImportError::malformed(format!("line {n}: {e}"))),
-        }
+    for line in links::text_lines(data) {
+        let (place, text) = line?;
+        links::add_uri(&mut parsed, text, &place)?;
     }
     Ok(parsed)
 }
