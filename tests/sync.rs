@@ -797,3 +797,114 @@ fn a_damaged_or_foreign_conflict_copy_changes_nothing() {
     assert!(said.contains("more than once"), "{said}");
     assert_eq!(a.vault_bytes(), before);
 }
+
+/// The ids of the live accounts, from `otp list --json`.
+fn live_ids(env: &TestEnv) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&env.stdout(&["list", "--json"])).unwrap();
+    let mut ids: Vec<String> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn sync_stderr(env: &TestEnv) -> String {
+    let out = env.otp().arg("sync").output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    stderr
+}
+
+#[test]
+fn the_same_account_added_on_both_machines_is_one_account_on_both() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    let b = second_machine(&a, &remote);
+    // Each machine adds the account before syncing, spelt its own way.
+    a.add("GitHub", "alice", SECRET);
+    b.add("github", "Alice\u{a0}", SECRET);
+    b.add("Bank", "bob", OTHER_SECRET);
+    sync(&a);
+    let said = sync_stderr(&b);
+    assert!(said.contains("hold the same secret"), "{said}");
+    assert!(!said.contains(SECRET), "{said}");
+    sync(&a);
+    // One account, the same on both machines: a QUERY finds it.
+    assert_eq!(labels(&a), labels(&b));
+    assert_eq!(labels(&a).len(), 2, "{:?}", labels(&a));
+    assert_eq!(live_ids(&a), live_ids(&b));
+    for env in [&a, &b] {
+        env.otp().args(["code", "alice"]).assert().success();
+        // The other copy is in the trash: nothing is lost.
+        let trash = env.stdout(&["trash", "list"]);
+        assert_eq!(trash.lines().count(), 1, "{trash}");
+        assert!(trash.to_lowercase().contains("alice"), "{trash}");
+    }
+    // Both machines hold the same vault, byte for byte.
+    assert_eq!(a.plaintext(), b.plaintext());
+    assert_eq!(a.vault_bytes(), b.vault_bytes());
+    // And it stays settled: syncing again changes nothing.
+    let said = sync_stderr(&b);
+    assert!(said.contains("Already up to date"), "{said}");
+}
+
+#[test]
+fn look_alike_accounts_with_different_secrets_are_both_kept_and_named() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    let b = second_machine(&a, &remote);
+    a.add("GitHub", "alice", SECRET);
+    // A hostile or careless label: a right-to-left override in it (an
+    // ignorable character, so still the same label).
+    b.add("github\u{202e}", "alice", OTHER_SECRET);
+    sync(&a);
+    let said = sync_stderr(&b);
+    assert!(said.contains("warning:"), "{said}");
+    assert!(
+        said.contains("look alike but hold different secrets"),
+        "{said}"
+    );
+    assert!(said.contains("GitHub:alice ("), "{said}");
+    assert!(said.contains("otp rename "), "{said}");
+    assert!(
+        !said.contains('\u{202e}'),
+        "raw control character on stderr: {said}"
+    );
+    assert!(
+        !said.contains(SECRET) && !said.contains(OTHER_SECRET),
+        "{said}"
+    );
+    sync(&a);
+    // Never a secret dropped: both live, on both machines.
+    assert_eq!(live_ids(&a), live_ids(&b));
+    assert_eq!(live_ids(&a).len(), 2);
+    for env in [&a, &b] {
+        env.otp().args(["code", "alice"]).assert().code(4);
+        let status = env.stdout(&["status"]);
+        assert!(status.contains("look-alike labels: 1"), "{status}");
+        let json: serde_json::Value =
+            serde_json::from_str(&env.stdout(&["status", "--json"])).unwrap();
+        assert_eq!(
+            json["look_alikes"][0].as_array().unwrap().len(),
+            2,
+            "{json}"
+        );
+    }
+    // The way out the warning gives works, and the other machine takes it.
+    let id = live_ids(&b)[1].clone();
+    b.otp()
+        .args(["rename", &id, "alice-work"])
+        .assert()
+        .success();
+    sync(&b);
+    sync(&a);
+    for env in [&a, &b] {
+        env.otp().args(["code", "GitHub:alice"]).assert().success();
+        let status = env.stdout(&["status"]);
+        assert!(!status.contains("look-alike"), "{status}");
+    }
+    assert_eq!(a.vault_bytes(), b.vault_bytes());
+}

@@ -7,6 +7,7 @@ use crate::cli::StatusArgs;
 use crate::cmd::{Ctx, backup, drill, out, recipients, recovery_codes, sync};
 use crate::config::AgentMode;
 use crate::term::sanitize;
+use crate::vault::merge;
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
     let (vault, unlocked) = ctx.load()?;
@@ -17,6 +18,11 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         .collect();
     let revoked = vault.recovery_revoked.map(|t| t.date().to_string());
     let copies = sync::copies::find(&ctx.vault_path);
+    // Accounts a QUERY cannot tell apart (two machines each added one).
+    let look_alikes: Vec<Vec<(String, String)>> = merge::look_alikes(&vault.accounts)
+        .iter()
+        .map(|g| g.iter().map(|a| (a.id.clone(), a.label())).collect())
+        .collect();
     if args.json {
         let mut value = serde_json::json!({
             "vault": ctx.vault_path,
@@ -36,6 +42,15 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
             map.extend(drill::status_json(ctx, &vault));
             map.insert("sync".into(), sync::status(ctx).into());
             map.insert("conflict_copies".into(), serde_json::json!(copies));
+            let groups: Vec<Vec<serde_json::Value>> = look_alikes
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|(id, label)| serde_json::json!({"id": id, "label": label}))
+                        .collect()
+                })
+                .collect();
+            map.insert("look_alikes".into(), serde_json::json!(groups));
         }
         return out(&format!(
             "{}\n",
@@ -63,6 +78,19 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         ));
         for c in &copies {
             text.push_str(&format!("  {}\n", sanitize(&c.display().to_string())));
+        }
+    }
+    if !look_alikes.is_empty() {
+        text.push_str(&format!(
+            "look-alike labels: {} — a QUERY for one matches each; give one of each another name (`otp rename ID NEW-NAME`)\n",
+            look_alikes.len()
+        ));
+        for group in &look_alikes {
+            let shown: Vec<String> = group
+                .iter()
+                .map(|(id, label)| format!("{} ({id})", sanitize(label)))
+                .collect();
+            text.push_str(&format!("  {}\n", shown.join(", ")));
         }
     }
     if vault.recovery.is_some() {

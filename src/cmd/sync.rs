@@ -640,7 +640,11 @@ fn merge_failure(e: MergeError) -> anyhow::Error {
 
 fn show_notes(merged: &Merged) {
     for n in &merged.notes {
-        term::note(&sanitize(&n.to_string()));
+        if n.is_warning() {
+            term::warn(&sanitize(&n.to_string()));
+        } else {
+            term::note(&sanitize(&n.to_string()));
+        }
     }
 }
 

@@ -23,6 +23,17 @@
 //!   — a revocation — applied); the recovery key and the passphrase key file
 //!   likewise by three-way rules; the change counter takes the maximum.
 //!
+//! - Accounts are matched by id, but a user reads labels: two accounts with
+//!   different ids whose labels are one label ([`label::key`]), one from
+//!   each side, are what two machines make when each adds the same account
+//!   between syncs. With the same secret and settings they are one account:
+//!   the older (then the smaller id) stays, with the HOTP counter, tags and
+//!   recovery codes of both, and the other goes to the trash — the same
+//!   choice on every machine, so all converge. With different secrets both
+//!   stay (a secret is never dropped) and a [`Note::LookAlike`] says which
+//!   to rename. Look-alikes either side already had, and the two versions
+//!   `keep_both` makes, are left alone.
+//!
 //! The two-way merge of a file-sync conflict copy ([`merge2`]) is the same
 //! merge with an empty base: nothing is known to be removed, so everything
 //! on either side is kept and every difference in a field is a conflict.
@@ -33,7 +44,7 @@ use std::fmt;
 use time::OffsetDateTime;
 
 use crate::model::{Account, RecoveryCode};
-use crate::vault::{Trashed, Vault, id_from_bytes};
+use crate::vault::{Trashed, Vault, id_from_bytes, label};
 
 /// One account (or one vault setting) changed differently on both sides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +109,26 @@ pub enum Note {
     },
     /// Recipients only one side had, kept (check they are still wanted).
     RecipientKept(String),
+    /// Two accounts with look-alike labels and the same secret and settings,
+    /// one from each side: one account, so `id` went to the trash and its
+    /// counter, tags and recovery codes were folded into `kept`.
+    Folded {
+        id: String,
+        label: String,
+        kept: String,
+        kept_label: String,
+    },
+    /// Accounts with look-alike labels, one from each side, with different
+    /// secrets or settings: all kept, and a QUERY for them is ambiguous
+    /// until one is renamed. `(id, label)` of each, oldest first.
+    LookAlike(Vec<(String, String)>),
+}
+
+impl Note {
+    /// Whether the user has something to do (shown as a warning).
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Note::LookAlike(_))
+    }
 }
 
 impl fmt::Display for Note {
@@ -119,6 +150,33 @@ impl fmt::Display for Note {
                 f,
                 "recipient {r} was only in the other copy and was kept; `otp recipients remove` it if it was revoked"
             ),
+            Note::Folded {
+                id,
+                label,
+                kept,
+                kept_label,
+            } => write!(
+                f,
+                "{label} ({id}) and {kept_label} ({kept}) look alike and hold the same secret: \
+                 one account, kept as {kept} with the HOTP counter, tags and recovery codes of both; \
+                 {id} went to the trash (`otp trash list`), so nothing is lost"
+            ),
+            Note::LookAlike(list) => {
+                let shown: Vec<String> = list
+                    .iter()
+                    .map(|(id, label)| format!("{label} ({id})"))
+                    .collect();
+                let (last_id, _) = list
+                    .last()
+                    .map_or(("ID", ""), |(i, l)| (i.as_str(), l.as_str()));
+                write!(
+                    f,
+                    "{} look alike but hold different secrets or settings: all were kept, \
+                     and a QUERY for that label matches each; give one another name \
+                     (`otp rename {last_id} NEW-NAME`), or remove the one that is stale",
+                    shown.join(" and ")
+                )
+            }
         }
     }
 }
@@ -191,6 +249,8 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
     let mut conflicts = Vec::new();
     let mut accounts = Vec::new();
     let mut trash = Vec::new();
+    // The versions `keep_both` keeps: look-alikes on purpose.
+    let mut kept_both = HashSet::new();
 
     let order = ours
         .accounts
@@ -237,6 +297,8 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
                         new_id: copy.id.clone(),
                         label: oa.label(),
                     });
+                    kept_both.insert(mine.id.clone());
+                    kept_both.insert(copy.id.clone());
                     accounts.push(mine);
                     accounts.push(copy);
                 } else {
@@ -275,6 +337,14 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
     if !conflicts.is_empty() {
         return Err(MergeError::Conflicts(conflicts));
     }
+    fold_look_alikes(
+        [ours, theirs],
+        &kept_both,
+        options.now,
+        &mut accounts,
+        &mut trash,
+        &mut notes,
+    );
 
     let recipients = merge_set(&base.recipients, &ours.recipients, &theirs.recipients);
     // The newer drill wins, date and result together (a tie keeps ours).
@@ -326,6 +396,124 @@ pub fn merge2<R: FnMut() -> [u8; 8]>(
         }
     }
     Ok(merged)
+}
+
+/// Groups of two or more live accounts whose labels are one label
+/// ([`label::key`]): a QUERY for that label matches each of them. Each
+/// group oldest first (`created`, then id); groups in the order of their
+/// first account.
+pub fn look_alikes(accounts: &[Account]) -> Vec<Vec<&Account>> {
+    let mut groups: Vec<Vec<&Account>> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for a in accounts {
+        let key = label::key(&a.issuer, &a.name);
+        match index.get(&key) {
+            Some(&i) => groups[i].push(a),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(vec![a]);
+            }
+        }
+    }
+    groups.retain(|g| g.len() > 1);
+    for g in &mut groups {
+        g.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    }
+    groups
+}
+
+/// One account, as far as codes go: the same secret and settings.
+fn same_token(a: &Account, b: &Account) -> bool {
+    a.secret == b.secret
+        && a.kind == b.kind
+        && a.algorithm == b.algorithm
+        && a.digits == b.digits
+        && a.period == b.period
+}
+
+/// The look-alike accounts this merge brought together (neither side had
+/// that label twice, none of them is a `keep_both` version): the same
+/// account added on each machine folds into the oldest, the rest go to the
+/// trash; different secrets all stay, with a note. Decided from the
+/// accounts alone, never from which side they came from, so every machine
+/// makes the same choice.
+fn fold_look_alikes(
+    sides: [&Vault; 2],
+    kept_both: &HashSet<String>,
+    now: OffsetDateTime,
+    accounts: &mut Vec<Account>,
+    trash: &mut Vec<Trashed>,
+    notes: &mut Vec<Note>,
+) {
+    let twice: HashSet<String> = sides
+        .iter()
+        .flat_map(|v| look_alikes(&v.accounts))
+        .map(|g| label::key(&g[0].issuer, &g[0].name))
+        .collect();
+    // (index of the folded account, index of the one it folds into)
+    let mut folds: Vec<(usize, usize)> = Vec::new();
+    for group in look_alikes(accounts) {
+        if twice.contains(&label::key(&group[0].issuer, &group[0].name))
+            || group.iter().any(|a| kept_both.contains(&a.id))
+        {
+            continue;
+        }
+        let position = |a: &Account| accounts.iter().position(|x| x.id == a.id);
+        let mut keepers: Vec<&Account> = Vec::new();
+        for a in group {
+            match keepers.iter().find(|k| same_token(k, a)) {
+                Some(k) => {
+                    if let (Some(i), Some(j)) = (position(a), position(k)) {
+                        folds.push((i, j));
+                    }
+                }
+                None => keepers.push(a),
+            }
+        }
+        if keepers.len() > 1 {
+            notes.push(Note::LookAlike(
+                keepers.iter().map(|k| (k.id.clone(), k.label())).collect(),
+            ));
+        }
+    }
+    if folds.is_empty() {
+        return;
+    }
+    for &(i, j) in &folds {
+        let other = accounts[i].clone();
+        let keep = &mut accounts[j];
+        // A code shown by either is used, whichever copy shows the next.
+        keep.counter = keep.counter.max(other.counter);
+        keep.tags = merge_set(&[], &keep.tags, &other.tags);
+        keep.recovery_codes = merge_codes(&keep.recovery_codes, &other.recovery_codes);
+        if keep.note.is_none() {
+            keep.note = other.note.clone();
+        }
+        keep.updated = keep.updated.max(other.updated);
+        notes.push(Note::Folded {
+            id: other.id.clone(),
+            label: other.label(),
+            kept: keep.id.clone(),
+            kept_label: keep.label(),
+        });
+    }
+    // The copy in the trash never shows a used code either, if restored.
+    for &(i, j) in &folds {
+        accounts[i].counter = accounts[j].counter;
+    }
+    let gone: HashSet<usize> = folds.iter().map(|&(i, _)| i).collect();
+    let mut i = 0;
+    accounts.retain(|a| {
+        let keep = !gone.contains(&i);
+        if !keep {
+            trash.push(Trashed {
+                deleted: now,
+                account: a.clone(),
+            });
+        }
+        i += 1;
+        keep
+    });
 }
 
 /// A vault id never changes once made, so two different ids are two

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{Entry, Kind, Secret, Token};
+use crate::model::{Entry, Kind, RecoveryCode, Secret, Token};
 use time::Duration;
 
 const T0: OffsetDateTime = OffsetDateTime::UNIX_EPOCH;
@@ -512,13 +512,192 @@ fn merging_a_vault_with_itself_changes_nothing() {
     assert_eq!(merge2(&v, &v, opts(false)).unwrap().vault, v);
 }
 
+/// An account added on one machine between syncs.
+fn added(id: &str, issuer: &str, name: &str, secret: &str, day: i64) -> Account {
+    let token = Token::totp(Secret::from_base32(secret).unwrap());
+    Account::from_entry(
+        Entry::new(issuer, name, token),
+        id.into(),
+        T0 + Duration::days(day),
+    )
+}
+
+/// `base` plus one account on each side.
+fn each_adds(ours_adds: Account, theirs_adds: Account) -> (Vault, Vault, Vault) {
+    let base = vault(vec![account("aaaa", "Bank", "me")]);
+    let mut ours = base.clone();
+    ours.accounts.push(ours_adds);
+    let mut theirs = base.clone();
+    theirs.accounts.push(theirs_adds);
+    (base, ours, theirs)
+}
+
+#[test]
+fn the_same_account_added_on_both_machines_is_one_account() {
+    let mut older = added("yyyy", "github", " alice", "JBSWY3DPEHPK3PXP", 1);
+    older.tags = vec!["work".into()];
+    let mut newer = added("xxxx", "GitHub", "alice", "JBSWY3DPEHPK3PXP", 2);
+    newer.tags = vec!["code".into()];
+    newer.note = Some("added on the laptop".into());
+    newer.recovery_codes = vec![RecoveryCode {
+        code: "1111-2222".into(),
+        added: T0 + Duration::days(2),
+        used: None,
+    }];
+    let (base, ours, theirs) = each_adds(newer.clone(), older.clone());
+    let m = m3(&base, &ours, &theirs).unwrap();
+    // The older one stays, with what the other carried; the other is in
+    // the trash, so nothing is lost.
+    assert_eq!(ids(&m.vault.accounts), ["aaaa", "yyyy"]);
+    let kept = &m.vault.accounts[1];
+    assert_eq!(kept.label(), "github: alice");
+    assert_eq!(kept.tags, ["work", "code"]);
+    assert_eq!(kept.note.as_deref(), Some("added on the laptop"));
+    assert_eq!(kept.recovery_codes, newer.recovery_codes);
+    assert_eq!(m.vault.trash.len(), 1);
+    assert_eq!(m.vault.trash[0].account, newer);
+    assert_eq!(m.vault.trash[0].deleted, now());
+    assert!(
+        matches!(&m.notes[..], [Note::Folded { id, kept, .. }] if id == "xxxx" && kept == "yyyy")
+    );
+    let text = m.notes[0].to_string();
+    assert!(
+        text.contains("GitHub:alice (xxxx)") && text.contains("github: alice (yyyy)"),
+        "{text}"
+    );
+    assert!(!text.contains("JBSW"), "{text}");
+    assert!(!m.notes[0].is_warning());
+    // The other machine makes the same vault, byte for byte.
+    let other = m3(&base, &theirs, &ours).unwrap();
+    assert_eq!(other.vault.to_toml(), m.vault.to_toml());
+    // And the result is settled: merging it again changes nothing.
+    for side in [&ours, &theirs] {
+        assert_eq!(m3(side, &m.vault, side).unwrap().vault, m.vault);
+        assert_eq!(
+            m3(side, side, &m.vault).unwrap().vault.accounts,
+            m.vault.accounts
+        );
+    }
+    assert_eq!(m3(&m.vault, &m.vault, &m.vault).unwrap().notes, []);
+}
+
+#[test]
+fn look_alikes_created_together_keep_the_smaller_id() {
+    let a = added("bbbb", "GitHub", "alice", "JBSWY3DPEHPK3PXP", 1);
+    let b = added("cccc", "\u{ff27}ithub", "ALICE", "JBSWY3DPEHPK3PXP", 1);
+    for (o, t) in [(&a, &b), (&b, &a)] {
+        let (base, ours, theirs) = each_adds(o.clone(), t.clone());
+        let m = m3(&base, &ours, &theirs).unwrap();
+        assert_eq!(ids(&m.vault.accounts), ["aaaa", "bbbb"]);
+        assert_eq!(trash_ids(&m.vault), ["cccc"]);
+    }
+}
+
+#[test]
+fn a_folded_hotp_account_never_shows_a_used_code_again() {
+    let hotp = |id: &str, issuer: &str, day: i64, counter: u64| {
+        let mut a = added(id, issuer, "me", "GEZDGNBVGY3TQOJQ", day);
+        a.kind = Kind::Hotp;
+        a.counter = counter;
+        a
+    };
+    let (base, ours, theirs) = each_adds(hotp("oooo", "Shop", 1, 3), hotp("tttt", "SHOP", 2, 9));
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["aaaa", "oooo"]);
+    assert_eq!(m.vault.accounts[1].counter, 9);
+    // The copy in the trash too.
+    assert_eq!(m.vault.trash[0].account.counter, 9);
+}
+
+#[test]
+fn look_alikes_with_different_secrets_are_both_kept_and_named() {
+    let one = added("oooo", "GitHub", "alice", "JBSWY3DPEHPK3PXP", 1);
+    let two = added("tttt", "github", "Alice", "GEZDGNBVGY3TQOJQ", 2);
+    let (base, ours, theirs) = each_adds(one, two);
+    for m in [
+        m3(&base, &ours, &theirs).unwrap(),
+        m3(&base, &theirs, &ours).unwrap(),
+    ] {
+        let mut got = ids(&m.vault.accounts);
+        got.sort();
+        assert_eq!(got, ["aaaa", "oooo", "tttt"]);
+        assert!(m.vault.trash.is_empty());
+        assert_eq!(
+            m.notes,
+            [Note::LookAlike(vec![
+                ("oooo".into(), "GitHub:alice".into()),
+                ("tttt".into(), "github:Alice".into()),
+            ])]
+        );
+        assert!(m.notes[0].is_warning());
+        let text = m.notes[0].to_string();
+        assert!(
+            text.contains("GitHub:alice (oooo) and github:Alice (tttt)"),
+            "{text}"
+        );
+        assert!(text.contains("otp rename tttt"), "{text}");
+        assert!(!text.contains("JBSW") && !text.contains("GEZD"), "{text}");
+    }
+}
+
+#[test]
+fn look_alikes_with_the_same_secret_but_other_settings_are_both_kept() {
+    let one = added("oooo", "GitHub", "alice", "JBSWY3DPEHPK3PXP", 1);
+    let mut two = added("tttt", "github", "alice", "JBSWY3DPEHPK3PXP", 2);
+    two.digits = 8;
+    let (base, ours, theirs) = each_adds(one, two);
+    let m = m3(&base, &ours, &theirs).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["aaaa", "oooo", "tttt"]);
+    assert!(matches!(&m.notes[..], [Note::LookAlike(l)] if l.len() == 2));
+}
+
+#[test]
+fn look_alikes_a_side_already_had_or_keep_both_made_are_left_alone() {
+    // Already twice in one vault (an older otp, or an earlier --keep-both):
+    // not this merge's doing, so not its to undo (`otp status` lists them).
+    let base = vault(vec![
+        added("oooo", "GitHub", "alice", "JBSWY3DPEHPK3PXP", 1),
+        added("tttt", "github", "alice", "JBSWY3DPEHPK3PXP", 2),
+    ]);
+    let mut ours = base.clone();
+    ours.accounts[0].note = Some("edited".into());
+    let m = m3(&base, &ours, &base).unwrap();
+    assert_eq!(ids(&m.vault.accounts), ["oooo", "tttt"]);
+    assert!(m.notes.is_empty());
+    // Both versions of a conflict kept on purpose stay both.
+    let base = vault(vec![account("aaaa", "A", "a")]);
+    let mut ours = base.clone();
+    ours.accounts[0].note = Some("one".into());
+    let mut theirs = base.clone();
+    theirs.accounts[0].note = Some("two".into());
+    let m = merge3(&base, &ours, &theirs, opts(true)).unwrap();
+    assert_eq!(m.vault.accounts.len(), 2);
+    assert!(matches!(&m.notes[..], [Note::KeptBoth { .. }]));
+}
+
+#[test]
+fn look_alikes_group_live_accounts_oldest_first() {
+    let accounts = vec![
+        added("zzzz", "GitHub", "alice", "JBSWY3DPEHPK3PXP", 3),
+        added("bbbb", "Bank", "me", "JBSWY3DPEHPK3PXP", 1),
+        added("yyyy", "github", "alice\u{200b}", "GEZDGNBVGY3TQOJQ", 1),
+    ];
+    let groups = look_alikes(&accounts);
+    let got: Vec<Vec<&str>> = groups
+        .iter()
+        .map(|g| g.iter().map(|a| a.id.as_str()).collect())
+        .collect();
+    assert_eq!(got, [["yyyy", "zzzz"]]);
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;
 
     #[derive(Debug, Clone)]
     enum Op {
-        Add(u8, u8),
+        /// Id, name, look-alike spelling of the issuer, secret.
+        Add(u8, u8, u8, bool),
         Trash(usize),
         Purge(usize),
         Restore(usize),
@@ -529,7 +708,7 @@ mod properties {
 
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
-            (0u8..6, 0u8..3).prop_map(|(i, n)| Op::Add(i, n)),
+            (0u8..6, 0u8..3, 0u8..4, any::<bool>()).prop_map(|(i, n, l, s)| Op::Add(i, n, l, s)),
             any::<usize>().prop_map(Op::Trash),
             any::<usize>().prop_map(Op::Purge),
             any::<usize>().prop_map(Op::Restore),
@@ -545,7 +724,7 @@ mod properties {
             match *op {
                 // Ids shared between sides (a restored backup, say) as well
                 // as ids only one side has.
-                Op::Add(i, name) => {
+                Op::Add(i, name, look, other_secret) => {
                     let id = if i < 3 {
                         format!("new{i}")
                     } else {
@@ -553,8 +732,22 @@ mod properties {
                     };
                     let taken = v.accounts.iter().any(|a| a.id == id)
                         || v.trash.iter().any(|t| t.account.id == id);
+                    // One label, spelt as two machines might: only the
+                    // same secret makes two of them one account.
+                    let issuer = ["I", "i", "\u{ff29}", " I\u{200b}"][usize::from(look)];
+                    let secret = if other_secret {
+                        "GEZDGNBVGY3TQOJQ"
+                    } else {
+                        "JBSWY3DPEHPK3PXP"
+                    };
                     if !taken {
-                        v.accounts.push(account(&id, "I", &format!("n{name}")));
+                        v.accounts.push(added(
+                            &id,
+                            issuer,
+                            &format!("n{name}"),
+                            secret,
+                            i64::from(i),
+                        ));
                     }
                 }
                 Op::Trash(i) if n > 0 => {
@@ -643,8 +836,15 @@ mod properties {
                     prop_assert!(got.contains(&a.id), "lost live {}", a.id);
                     // An account edited or used on one side stays live.
                     let in_base = base.accounts.iter().find(|b| b.id == a.id);
+                    // (Or it was folded into its live look-alike with the
+                    // same secret.)
+                    let folded_into = m.notes.iter().find_map(|n| match n {
+                        Note::Folded { id, kept, .. } if *id == a.id => Some(kept),
+                        _ => None,
+                    });
                     if in_base.is_some_and(|b| b != a) {
-                        prop_assert!(live.contains(&a.id), "edited {} not live", a.id);
+                        let live_twin = folded_into.is_some_and(|k| live.contains(k));
+                        prop_assert!(live.contains(&a.id) || live_twin, "edited {} not live", a.id);
                     }
                 }
                 for t in &side.trash {
@@ -662,6 +862,42 @@ mod properties {
                         prop_assert!(a.counter >= s.counter);
                     }
                 }
+            }
+        }
+
+        /// The look-alikes a merge brings together never stay two
+        /// accounts with one secret, and the result is settled: merging it
+        /// into either side again changes nothing.
+        #[test]
+        fn look_alikes_from_two_sides_fold_and_stay_folded(
+            base in base_vault(),
+            ours_ops in proptest::collection::vec(op(), 0..8),
+            theirs_ops in proptest::collection::vec(op(), 0..8),
+        ) {
+            let mut ours = base.clone();
+            apply(&mut ours, &ours_ops, "o");
+            let mut theirs = base.clone();
+            apply(&mut theirs, &theirs_ops, "t");
+            let Ok(m) = merge3(&base, &ours, &theirs, opts(false)) else {
+                return Ok(());
+            };
+            let twice: HashSet<String> = [&ours, &theirs]
+                .iter()
+                .flat_map(|v| look_alikes(&v.accounts))
+                .map(|g| label::key(&g[0].issuer, &g[0].name))
+                .collect();
+            for group in look_alikes(&m.vault.accounts) {
+                if twice.contains(&label::key(&group[0].issuer, &group[0].name)) {
+                    continue;
+                }
+                for (i, a) in group.iter().enumerate() {
+                    for b in &group[i + 1..] {
+                        prop_assert!(!same_token(a, b), "{} and {} both live", a.id, b.id);
+                    }
+                }
+            }
+            for side in [&ours, &theirs] {
+                prop_assert_eq!(&merge3(side, &m.vault, side, opts(false)).unwrap().vault, &m.vault);
             }
         }
 
