@@ -11,9 +11,19 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-/// Shared key bytes. Serialized as unpadded RFC 4648 base32; `Debug` is redacted.
-#[derive(Clone, PartialEq, Eq)]
+/// Shared key bytes. Serialized as unpadded RFC 4648 base32; `Debug` is
+/// redacted; compared in constant time (for a given length).
+#[derive(Clone)]
 pub struct Secret(Zeroizing<Vec<u8>>);
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        use subtle::ConstantTimeEq;
+        self.0.as_slice().ct_eq(other.0.as_slice()).into()
+    }
+}
+
+impl Eq for Secret {}
 
 impl Secret {
     pub fn new(bytes: Vec<u8>) -> Self {
@@ -327,6 +337,14 @@ impl fmt::Debug for RecoveryCode {
     }
 }
 
+/// The code is a credential: wiped when dropped, like [`Secret`] (a change
+/// keeps a copy of the vault to compare with, see `cmd::Ctx::update`).
+impl Drop for RecoveryCode {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.code);
+    }
+}
+
 /// An account as stored in the vault (schema version 1).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
@@ -439,6 +457,15 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret(redacted)");
         let t = Token::totp(s);
         assert!(!format!("{t:?}").contains("JBSW"));
+    }
+
+    #[test]
+    fn secrets_are_equal_by_their_bytes() {
+        let s = Secret::new(vec![1, 2, 3]);
+        assert_eq!(s, Secret::new(vec![1, 2, 3]));
+        assert_ne!(s, Secret::new(vec![1, 2, 4]));
+        assert_ne!(s, Secret::new(vec![1, 2]));
+        assert_ne!(s, Secret::new(vec![1, 2, 3, 0]));
     }
 
     #[test]

@@ -780,3 +780,61 @@ fn a_symlinked_vault_stays_a_link_and_its_target_is_saved() {
     assert_eq!(env.stdout(&["list"]), "Bank:robert\n");
     assert!(is_link());
 }
+
+/// A change is found by comparing the vault's values before and after:
+/// one deep inside an account is saved (and counted once), and a command
+/// that changes nothing leaves the file byte for byte as it was (age
+/// encryption is randomised, so any rewrite would show).
+#[test]
+fn changes_are_saved_and_no_ops_write_nothing() {
+    let env = TestEnv::with_vault();
+    env.add("Acme", "alice", SECRET);
+    env.otp()
+        .args(["recovery-codes", "add", "alice"])
+        .write_stdin("AAAA 1111\nBBBB 2222\n")
+        .assert()
+        .success();
+    let changes = |text: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix("changes = "))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no change counter in {text}"))
+    };
+    // A vault from before vault ids: it gets one with its next change only.
+    let old: String = env
+        .plaintext()
+        .lines()
+        .filter(|l| !l.starts_with("vault_id = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    env.write_plaintext(&old);
+    let bytes = env.vault_bytes();
+    for no_op in [
+        &["recovery-codes", "add", "alice"][..],
+        &["import", "-", "--format", "uris"],
+    ] {
+        let stdin = if no_op[0] == "import" {
+            format!("otpauth://totp/Acme:alice?secret={SECRET}\n")
+        } else {
+            "AAAA 1111\n".to_string()
+        };
+        env.otp().args(no_op).write_stdin(stdin).assert().success();
+        assert_eq!(env.vault_bytes(), bytes, "{no_op:?} rewrote the vault");
+    }
+    // Only one code's `used` date changes.
+    env.otp()
+        .args(["recovery-codes", "use", "alice", "BBBB 2222"])
+        .assert()
+        .success();
+    let after = env.plaintext();
+    assert_eq!(changes(&after), changes(&old) + 1, "{after}");
+    assert!(after.contains("used = "), "{after}");
+    assert!(after.contains("vault_id = "), "{after}");
+    let without_used: Vec<&str> = after
+        .lines()
+        .filter(|l| !l.starts_with("used = ") && !l.starts_with("vault_id = "))
+        .filter(|l| !l.starts_with("changes = "))
+        .collect();
+    let old_lines: Vec<&str> = old.lines().filter(|l| !l.starts_with("changes = ")).collect();
+    assert_eq!(without_used, old_lines);
+}

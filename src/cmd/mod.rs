@@ -360,10 +360,12 @@ impl Ctx {
         // A vault from before vault ids gets one now, so snapshots taken by
         // `change` carry it; it is saved with the change (alone, it is none).
         vault.ensure_id(random16);
-        // Both texts hold every secret: wiped when dropped.
-        let before = Zeroizing::new(vault.to_toml());
+        // Compared as values, not as written text: the vault is serialised
+        // once, by `save`, and only when something changed. (The copy's
+        // secrets are wiped when it is dropped.)
+        let before = vault.clone();
         let out = change(&mut vault, unlocked)?;
-        if *Zeroizing::new(vault.to_toml()) != *before {
+        if vault != before {
             vault.changes += 1;
             self.save_opening(&vault, unlocked)?;
             self.after_change(&vault, Some(unlocked));

@@ -100,8 +100,22 @@ impl Vault {
         }
     }
 
-    /// Parses vault plaintext, checking the schema version.
+    /// Parses vault plaintext, checking the schema version. One pass over
+    /// the text; only a file that does not parse is looked at again, to say
+    /// whether it is a newer schema or a damaged vault.
     pub fn parse(text: &str) -> anyhow::Result<Vault> {
+        let newer = |version: u32| -> anyhow::Error {
+            Fail::error(format!(
+                "the vault uses schema version {version}, but this otp reads version {SCHEMA_VERSION}"
+            ))
+            .hint("upgrade otp")
+            .into()
+        };
+        let invalid = match toml::from_str::<Vault>(text) {
+            Ok(vault) if vault.version == SCHEMA_VERSION => return Ok(vault),
+            Ok(vault) => return Err(newer(vault.version)),
+            Err(e) => e,
+        };
         #[derive(Deserialize)]
         struct Probe {
             version: u32,
@@ -114,18 +128,14 @@ impl Vault {
             .hint("restore it from a backup with `otp recover BACKUP`")
         })?;
         if probe.version != SCHEMA_VERSION {
-            return Err(Fail::error(format!(
-                "the vault uses schema version {}, but this otp reads version {SCHEMA_VERSION}",
-                probe.version
-            ))
-            .hint("upgrade otp")
-            .into());
+            return Err(newer(probe.version));
         }
-        toml::from_str(text).map_err(|e| {
-            Fail::error(format!("the vault's contents are invalid: {}", e.message()))
-                .hint("restore it from a backup with `otp recover BACKUP`")
-                .into()
-        })
+        Err(Fail::error(format!(
+            "the vault's contents are invalid: {}",
+            invalid.message()
+        ))
+        .hint("restore it from a backup with `otp recover BACKUP`")
+        .into())
     }
 
     pub fn to_toml(&self) -> String {
@@ -691,5 +701,26 @@ mod tests {
     fn future_schema_is_refused() {
         let err = Vault::parse("version = 2\n").unwrap_err();
         assert!(err.to_string().contains("schema version 2"));
+        // A newer schema is named as such even where this one cannot read it.
+        let err = Vault::parse("version = 2\naccounts = 5\n").unwrap_err();
+        assert!(err.to_string().contains("schema version 2"), "{err}");
+    }
+
+    #[test]
+    fn a_damaged_vault_is_told_from_an_invalid_one() {
+        for (text, says) in [
+            ("version = \n", "not a valid otp vault"),
+            (
+                "changes = 1\n",
+                "not a valid otp vault: missing field `version`",
+            ),
+            (
+                "version = 1\naccounts = 5\n",
+                "the vault's contents are invalid: invalid type",
+            ),
+        ] {
+            let err = Vault::parse(text).unwrap_err().to_string();
+            assert!(err.contains(says), "{text:?}: {err}");
+        }
     }
 }
