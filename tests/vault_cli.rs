@@ -835,6 +835,9 @@ fn changes_are_saved_and_no_ops_write_nothing() {
         .filter(|l| !l.starts_with("used = ") && !l.starts_with("vault_id = "))
         .filter(|l| !l.starts_with("changes = "))
         .collect();
-    let old_lines: Vec<&str> = old.lines().filter(|l| !l.starts_with("changes = ")).collect();
+    let old_lines: Vec<&str> = old
+        .lines()
+        .filter(|l| !l.starts_with("changes = "))
+        .collect();
     assert_eq!(without_used, old_lines);
 }
