@@ -245,3 +245,122 @@ fn every_app_fixture_imports_through_the_binary() {
         assert!(!env.stdout(&["list"]).is_empty(), "{file}");
     }
 }
+
+/// A Bitwarden CSV export (the fixture's columns) with `rows` after the
+/// header, joined by `eol`.
+fn bitwarden_csv(rows: &[&str], eol: &str) -> String {
+    let mut text = String::from(
+        "folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp",
+    );
+    for row in rows {
+        text.push_str(eol);
+        text.push_str(row);
+    }
+    text.push_str(eol);
+    text
+}
+
+const BW_SECRET: &str = "4SJHB4GSD43FZBAI7C2HLRJGPQ";
+
+/// An otpauth URI for `name`; `n` varies the secret (an import skips
+/// duplicates).
+fn bw_totp(name: &str, n: usize) -> String {
+    let secret = BW_SECRET.replacen('4', &(n + 2).to_string(), 1);
+    format!("otpauth://totp/Deno:{name}?secret={secret}&issuer=Deno")
+}
+
+#[test]
+fn malformed_bitwarden_csv_is_refused_with_where_and_the_vault_is_unchanged() {
+    let env = TestEnv::with_vault();
+    env.add("Existing", "me", "JBSWY3DPEHPK3PXP");
+    let before = env.vault_bytes();
+    let (a, b) = (bw_totp("a", 0), bw_totp("b", 0));
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            // The csv crate alone would read the rest of the file into one
+            // field and import only what came before.
+            "unclosed quote",
+            bitwarden_csv(
+                &[
+                    &format!(",,login,A,,,,,,{a}"),
+                    &format!(",,login,\"B,,,,,,{b}"),
+                    &format!(",,login,C,,,,,,{a}"),
+                ],
+                "\n",
+            ),
+            "line 3, field 4",
+        ),
+        (
+            "stray quote",
+            bitwarden_csv(&[&format!(",,login,B\"x,,,,,,{b}")], "\n"),
+            "line 2, field 4",
+        ),
+        (
+            "text after a closing quote",
+            bitwarden_csv(&[&format!(",,login,\"B\"x,,,,,,{b}")], "\r\n"),
+            "line 2, field 4",
+        ),
+        (
+            // An unquoted comma shifts the columns: login_totp would be read
+            // from the wrong one.
+            "ragged row",
+            bitwarden_csv(
+                &[
+                    &format!(",,login,A,,,,,,{a}"),
+                    &format!(",,login,Acme, Inc,,,,,pw,{b}"),
+                ],
+                "\n",
+            ),
+            "line 3",
+        ),
+        ("short row", bitwarden_csv(&[",,login,A,,"], "\n"), "line 2"),
+        (
+            "NUL byte",
+            bitwarden_csv(&[&format!(",,login,A\0,,,,,,{a}")], "\n"),
+            "line 2, field 4",
+        ),
+    ];
+    for (what, text, place) in cases {
+        let file = env.write("bitwarden.csv", &text);
+        let out = env.otp().arg("import").arg(&file).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what}: {err}");
+        assert!(
+            err.contains("Bitwarden") && err.contains(place),
+            "{what}: {err}"
+        );
+        assert!(
+            !err.contains(&BW_SECRET[1..]),
+            "{what}: a secret on stderr: {err}"
+        );
+        assert_eq!(env.vault_bytes(), before, "{what}: the vault changed");
+    }
+}
+
+#[test]
+fn bitwarden_csv_with_bom_crlf_and_line_breaks_in_quotes_imports() {
+    let env = TestEnv::with_vault();
+    let text = format!(
+        "\u{feff}{}",
+        bitwarden_csv(
+            &[
+                &format!(
+                    ",,login,\"Two\r\nlines, \"\"quoted\"\"\",\"a note\nover lines\",,,,,{}",
+                    bw_totp("a", 0)
+                ),
+                "",
+                &format!("Work,,login,B,,,,,,\"{}\"", bw_totp("b", 1)),
+            ],
+            "\r\n",
+        )
+    );
+    let file = env.write("bitwarden.csv", text);
+    env.otp()
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 added"));
+    let list = env.stdout(&["list"]);
+    assert!(list.contains("Deno:a") && list.contains("Deno:b"), "{list}");
+}
