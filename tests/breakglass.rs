@@ -126,6 +126,31 @@ fn passwd_rewrites_only_the_key_file() {
         .success();
 }
 
+/// A key file that is not this vault's (copied from another vault): passwd
+/// refuses to re-seal it under a new passphrase, and changes nothing.
+#[test]
+fn passwd_with_a_key_file_that_does_not_open_the_vault_changes_nothing() {
+    let env = TestEnv::with_passphrase_vault("first words");
+    let other = TestEnv::with_passphrase_vault("other words");
+    let key_file = env.path("data/otp/vault.identity.age");
+    std::fs::copy(other.path("data/otp/vault.identity.age"), &key_file).unwrap();
+    let (vault, key) = (env.vault_bytes(), std::fs::read(&key_file).unwrap());
+    let new = env.write("new-pass.txt", "second words\n");
+    env.bare()
+        .args(["passwd", "--new-passphrase-file"])
+        .arg(&new)
+        .env("OTP_PASSPHRASE", "other words")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "does not open this vault; nothing was changed",
+        ))
+        .stderr(predicate::str::contains("--identity FILE passwd"))
+        .stderr(predicate::str::contains("words").not());
+    assert_eq!(env.vault_bytes(), vault);
+    assert_eq!(std::fs::read(&key_file).unwrap(), key);
+}
+
 #[test]
 fn passwd_on_an_identity_vault_explains() {
     let env = TestEnv::with_vault();
@@ -493,10 +518,15 @@ fn a_hand_edit_dropping_the_own_key_is_not_saved() {
     env.write_plaintext(&edited);
     let before = env.vault_bytes();
 
+    // `passwd` (unlocked with an identity: a new key file) first saves the
+    // vault with the new key added: that save too must keep the own key.
+    let pw = env.write("new-pass.txt", "new words\n");
+    let pw = pw.to_str().unwrap();
     for args in [
         &["add", "bob", "--issuer", "Bank", "--secret-stdin"][..],
         &["rename", "github", "carol"][..],
         &["recipients", "remove", &other][..],
+        &["passwd", "--new-passphrase-file", pw][..],
     ] {
         env.otp()
             .args(args)
@@ -512,6 +542,10 @@ fn a_hand_edit_dropping_the_own_key_is_not_saved() {
             "otp {args:?} left the vault as it was"
         );
     }
+    assert!(
+        !env.path("data/otp/vault.identity.age").exists(),
+        "passwd wrote no key file"
+    );
     // Still opens, and putting the key back is the way out.
     code_at(&env, &mut env.otp());
     env.otp()

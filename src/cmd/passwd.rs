@@ -9,6 +9,9 @@
 //! keeping the recovery key and the other devices. The steps are ordered so
 //! that a crash at any point leaves a vault that some key still opens.
 
+use std::path::Path;
+
+use age::secrecy::SecretString;
 use anyhow::{Context, Result};
 use zeroize::Zeroizing;
 
@@ -17,7 +20,7 @@ use crate::cmd::recipients::same;
 use crate::cmd::{Ctx, now};
 use crate::error::Fail;
 use crate::term;
-use crate::vault::keys::{self, PassphraseSources};
+use crate::vault::keys::{self, PassphraseSources, Unlocked};
 use crate::vault::store;
 
 pub fn run(ctx: &Ctx, args: PasswdArgs) -> Result<()> {
@@ -61,7 +64,12 @@ fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
         .hint("unlock with another key and make a new key file: `otp --identity FILE passwd`")
     })?;
     let new = new_passphrase(args)?;
-    let resealed = keys::encrypt_with_passphrase(&inner, new)?;
+    let resealed = keys::encrypt_with_passphrase(&inner, new.clone())?;
+    // The new key file is read back with the new passphrase and must open
+    // the vault before it replaces the old one.
+    let new_key = read_back(&resealed, new, &key_file)?;
+    keys::decrypt(&ctx.read_vault_file()?, &new_key.identities)
+        .map_err(|_| not_proven(&key_file, "does not open the vault"))?;
     store::write_atomic(&key_file, &resealed)?;
     crate::cmd::sync::after_key_change(ctx);
     forget_in_agent(ctx);
@@ -80,7 +88,7 @@ fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
 /// Unlocked with an identity: a new key file with a new identity.
 fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     let key_file = ctx.key_file();
-    let (mut vault, _) = ctx.load()?;
+    let (mut vault, unlocked) = ctx.load()?;
     let had_key_file = key_file.exists();
     if !had_key_file && !want_new_passphrase(args)? {
         return Err(Fail::error("this vault has no passphrase (it opens with an identity file); nothing was changed")
@@ -91,23 +99,29 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     let created = now().format(&time::format_description::well_known::Rfc3339)?;
     let (secret, recipient) = keys::generate_identity();
     let text = keys::identity_file_text(&secret, &recipient, &created);
-    let sealed = keys::encrypt_with_passphrase(text.as_bytes(), new)?;
+    let sealed = keys::encrypt_with_passphrase(text.as_bytes(), new.clone())?;
+    let new_key = read_back(&sealed, new, &key_file)?;
     let old = vault.key_file_recipient.clone();
 
-    // 1. The vault opens with the old and the new key file.
+    // 1. The vault opens with the old and the new key file. Saved only if
+    // the key this command unlocked with still opens it (a `recipients`
+    // list edited by hand would otherwise leave, until step 2, a vault
+    // that no existing key opens).
     vault.recipients.push(recipient.clone());
     vault.key_file_recipient = Some(recipient);
     vault.ensure_id(crate::cmd::random16);
     vault.changes += 1;
-    ctx.save(&vault)?;
-    // 2. The new key file.
+    ctx.save_opening(&vault, &unlocked)?;
+    // 2. The new key file, once its key has opened the vault as saved.
+    keys::decrypt(&ctx.read_vault_file()?, &new_key.identities)
+        .map_err(|_| not_proven(&key_file, "does not open the vault as saved"))?;
     store::write_atomic(&key_file, &sealed)?;
     forget_in_agent(ctx);
-    // 3. The old key file no longer opens it.
+    // 3. The old key file no longer opens it; the new key must.
     match old {
         Some(old) => {
             vault.recipients.retain(|r| !same(r, &old));
-            ctx.save(&vault)?;
+            ctx.save_opening(&vault, &new_key)?;
         }
         None if had_key_file => term::warn(
             "this vault does not record which recipient the old key file had, so it was kept: \
@@ -117,7 +131,6 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     }
     // The vault now opens with the new key only: an automatic backup is
     // read back with it.
-    let new_key = keys::parse_identity_text(text.as_bytes(), &key_file)?;
     ctx.after_change(&vault, Some(&new_key));
     term::note(&format!(
         "New passphrase set, with a new key in {}.",
@@ -128,6 +141,27 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
          and other devices' keys): run `otp backup`.",
     );
     Ok(())
+}
+
+/// A new key file, read back with the new passphrase before it is
+/// written: the key inside (the caller then proves it opens the vault).
+fn read_back(sealed: &[u8], passphrase: SecretString, key_file: &Path) -> Result<Unlocked> {
+    let inner = keys::decrypt_with_passphrase(sealed, passphrase)
+        .map_err(|_| not_proven(key_file, "does not open with the new passphrase"))?;
+    keys::parse_identity_text(&inner, key_file)
+        .map_err(|_| not_proven(key_file, "does not hold a readable key").into())
+}
+
+/// Refusing to write a key file that failed its proof.
+fn not_proven(key_file: &Path, why: &str) -> Fail {
+    Fail::error(format!(
+        "the new key file {why}, so writing it could lock you out; it was not written"
+    ))
+    .hint(format!(
+        "{} is as it was and the old passphrase (or key) still opens the vault; \
+         check the disk and memory of this machine, then run `otp passwd` again",
+        key_file.display()
+    ))
 }
 
 /// The agent forgets the old key file's key at once (it would also notice
@@ -168,4 +202,35 @@ fn new_passphrase(args: &PasswdArgs) -> Result<age::secrecy::SecretString> {
         ..PassphraseSources::default()
     };
     Ok(sources.get_new("new vault passphrase")?.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_file_is_proven_with_the_new_passphrase_before_it_is_written() {
+        let (secret, recipient) = keys::generate_identity();
+        let text = keys::identity_file_text(&secret, &recipient, "2026-12-04T00:00:00Z");
+        let sealed = keys::encrypt_with_passphrase(text.as_bytes(), "new words".into()).unwrap();
+        let path = Path::new("vault.identity.age");
+        let err = read_back(&sealed, "other words".into(), path)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("does not open with the new passphrase"),
+            "{err}"
+        );
+        let mut damaged = sealed.clone();
+        let at = damaged.len() / 2;
+        damaged[at] ^= 1;
+        assert!(read_back(&damaged, "new words".into(), path).is_err());
+        let key = read_back(&sealed, "new words".into(), path).unwrap();
+        let mine = keys::encrypt(b"v", &keys::parse_recipients(&[recipient]).unwrap(), false);
+        assert!(keys::decrypt(&mine.unwrap(), &key.identities).is_ok());
+        let (_, stranger) = keys::generate_identity();
+        let theirs = keys::encrypt(b"v", &keys::parse_recipients(&[stranger]).unwrap(), false);
+        assert!(keys::decrypt(&theirs.unwrap(), &key.identities).is_err());
+    }
 }
