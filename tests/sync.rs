@@ -96,49 +96,142 @@ fn all_commit_messages(env: &TestEnv) -> String {
     git_ok(&repo_dir(env), &["log", "--all", "--format=%B"])
 }
 
+/// `otp sync` that must succeed; what it said on stderr.
+fn sync_stderr(env: &TestEnv) -> String {
+    let out = env.otp().arg("sync").output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    stderr
+}
+
+/// Two machines sharing one identity vault through a bare remote: A made
+/// it and pushed it (`otp sync init`), B cloned it (`otp sync clone`).
+struct TwoMachines {
+    remote: Remote,
+    a: TestEnv,
+    b: TestEnv,
+}
+
+impl TwoMachines {
+    /// Both set up, with no account yet.
+    fn new() -> TwoMachines {
+        TwoMachines::starting_with(|_| {})
+    }
+
+    /// A's vault with what `setup` adds, synced before B clones it.
+    fn starting_with(setup: impl FnOnce(&TestEnv)) -> TwoMachines {
+        let remote = Remote::new();
+        let a = first_machine(&remote);
+        setup(&a);
+        sync(&a);
+        let b = second_machine(&a, &remote);
+        TwoMachines { remote, a, b }
+    }
+
+    fn both(&self) -> [&TestEnv; 2] {
+        [&self.a, &self.b]
+    }
+
+    /// A syncs (pushes), B syncs (merges A's changes with its own and
+    /// pushes), A syncs (takes the merge): each has the other's changes.
+    fn sync_round(&self) {
+        sync(&self.a);
+        sync(&self.b);
+        sync(&self.a);
+    }
+
+    /// Both machines hold the same vault, byte for byte, at the remote's
+    /// commit, with nothing left uncommitted.
+    fn assert_converged(&self) {
+        assert_eq!(self.a.plaintext(), self.b.plaintext());
+        assert_eq!(self.a.vault_bytes(), self.b.vault_bytes());
+        let head_r = git_ok(&self.remote.path(), &["rev-parse", "main"]);
+        for env in self.both() {
+            assert_eq!(git_ok(&repo_dir(env), &["rev-parse", "HEAD"]), head_r);
+            let status = git_ok(&repo_dir(env), &["status", "--porcelain"]);
+            assert_eq!(status, "", "uncommitted or untracked files");
+        }
+    }
+}
+
+/// `otp` unlocking with the passphrase in the machine's `pass.txt`.
+fn with_pass(env: &TestEnv) -> assert_cmd::Command {
+    let mut cmd = env.bare();
+    cmd.env("OTP_PASSPHRASE_FILE", env.path("pass.txt"));
+    cmd
+}
+
+/// Two machines sharing a passphrase vault (A made it, B cloned it), each
+/// with the passphrase in its `pass.txt` for [`with_pass`].
+fn passphrase_machines(remote: &Remote, passphrase: &str) -> (TestEnv, TestEnv) {
+    let a = TestEnv::with_passphrase_vault(passphrase);
+    a.write("pass.txt", format!("{passphrase}\n"));
+    with_pass(&a)
+        .args(["sync", "init", &remote.url()])
+        .assert()
+        .success();
+    let b = TestEnv::new();
+    // The clone needs no key: it takes the key file from the remote.
+    b.bare()
+        .args(["sync", "clone", &remote.url()])
+        .assert()
+        .success();
+    b.write("pass.txt", format!("{passphrase}\n"));
+    (a, b)
+}
+
+/// A machine with an age key of its own (not A's), the vault cloned from
+/// `remote`; and its public key, for `otp recipients add` on A.
+fn own_key_machine(remote: &Remote) -> (TestEnv, String) {
+    let b = TestEnv::new();
+    let (secret, recipient) = otp::vault::keys::generate_identity();
+    let text = otp::vault::keys::identity_file_text(&secret, &recipient, "2026-01-01T00:00:00Z");
+    std::fs::write(b.identity(), text.as_bytes()).unwrap();
+    b.otp()
+        .args(["sync", "clone", &remote.url()])
+        .assert()
+        .success();
+    (b, recipient)
+}
+
+/// `git pull` typed in a machine's vault folder (git's test environment;
+/// the caller says how otp's merge driver unlocks).
+fn git_pull(env: &TestEnv, args: &[&str]) -> std::process::Command {
+    let mut pull = std::process::Command::new("git");
+    pull.arg("-C").arg(repo_dir(env)).arg("pull").args(args);
+    for (k, v) in git_env() {
+        pull.env(k, v);
+    }
+    pull
+}
+
 #[test]
 fn additions_on_both_machines_end_up_on_both() {
-    let remote = Remote::new();
-    let a = first_machine(&remote);
-    let b = second_machine(&a, &remote);
-    a.add("GitHub", "alice", SECRET);
-    b.add("Bank", "bob", OTHER_SECRET);
-    sync(&a);
-    sync(&b);
-    sync(&a);
-    let want = ["Bank:bob", "GitHub:alice"];
-    assert_eq!(labels(&a), want);
-    assert_eq!(labels(&b), want);
+    let m = TwoMachines::new();
+    m.a.add("GitHub", "alice", SECRET);
+    m.b.add("Bank", "bob", OTHER_SECRET);
+    m.sync_round();
+    for env in m.both() {
+        assert_eq!(labels(env), ["Bank:bob", "GitHub:alice"]);
+    }
     // One merge commit with both machines' commits as parents.
-    let parents = git_ok(&repo_dir(&b), &["log", "-1", "--format=%P"]);
+    let parents = git_ok(&repo_dir(&m.b), &["log", "-1", "--format=%P"]);
     assert_eq!(parents.split_whitespace().count(), 2, "{parents}");
     // Both machines and the remote agree, and nothing is left uncommitted.
-    let head_a = git_ok(&repo_dir(&a), &["rev-parse", "HEAD"]);
-    let head_b = git_ok(&repo_dir(&b), &["rev-parse", "HEAD"]);
-    let head_r = git_ok(&remote.path(), &["rev-parse", "main"]);
-    assert_eq!(head_a, head_b);
-    assert_eq!(head_a, head_r);
-    for env in [&a, &b] {
-        let status = git_ok(&repo_dir(env), &["status", "--porcelain"]);
-        assert_eq!(status, "", "uncommitted or untracked files");
-    }
+    m.assert_converged();
 }
 
 #[test]
 fn history_never_names_an_account_or_holds_a_secret() {
-    let remote = Remote::new();
-    let a = first_machine(&remote);
-    let b = second_machine(&a, &remote);
-    a.add("Secretive Issuer", "alice@private.example", SECRET);
-    a.otp()
+    let m = TwoMachines::new();
+    m.a.add("Secretive Issuer", "alice@private.example", SECRET);
+    m.a.otp()
         .args(["rename", "secretive", "renamed-user"])
         .assert()
         .success();
-    b.add("Hidden Bank", "bob", OTHER_SECRET);
-    sync(&a);
-    sync(&b);
-    sync(&a);
-    let log = all_commit_messages(&a);
+    m.b.add("Hidden Bank", "bob", OTHER_SECRET);
+    m.sync_round();
+    let log = all_commit_messages(&m.a);
     for private in [
         "Secretive",
         "alice",
@@ -155,7 +248,7 @@ fn history_never_names_an_account_or_holds_a_secret() {
     assert!(log.contains("otp: rename (change "), "{log}");
     assert!(log.contains("otp: sync merge (change "), "{log}");
     // Only encrypted files are shared: no plaintext of a label in any blob.
-    let files = git_ok(&repo_dir(&a), &["ls-files"]);
+    let files = git_ok(&repo_dir(&m.a), &["ls-files"]);
     let mut files: Vec<&str> = files.lines().collect();
     files.sort();
     assert_eq!(files, [".gitattributes", ".gitignore", "vault.age"]);
@@ -164,22 +257,7 @@ fn history_never_names_an_account_or_holds_a_secret() {
 #[test]
 fn a_passphrase_vault_syncs_with_its_key_file() {
     let remote = Remote::new();
-    let a = TestEnv::with_passphrase_vault("correct horse");
-    let pass_a = a.write("pass.txt", "correct horse\n");
-    let run = |env: &TestEnv, pass: &Path, args: &[&str]| {
-        env.bare()
-            .env("OTP_PASSPHRASE_FILE", pass)
-            .args(args)
-            .assert()
-            .success();
-    };
-    run(&a, &pass_a, &["sync", "init", &remote.url()]);
-    let b = TestEnv::new();
-    // The clone needs no key: it takes the key file from the remote.
-    b.bare()
-        .args(["sync", "clone", &remote.url()])
-        .assert()
-        .success();
+    let (a, b) = passphrase_machines(&remote, "correct horse");
     assert!(b.path("data/otp/vault.identity.age").exists());
     let add = |env: &TestEnv, issuer: &str, secret: &str| {
         env.bare()
@@ -191,17 +269,11 @@ fn a_passphrase_vault_syncs_with_its_key_file() {
     };
     add(&a, "Alpha", SECRET);
     add(&b, "Beta", OTHER_SECRET);
-    run(&a, &pass_a, &["sync"]);
-    let pass_b = b.write("pass.txt", "correct horse\n");
-    run(&b, &pass_b, &["sync"]);
-    run(&a, &pass_a, &["sync"]);
-    for (env, pass) in [(&a, &pass_a), (&b, &pass_b)] {
-        let out = env
-            .bare()
-            .env("OTP_PASSPHRASE_FILE", pass)
-            .arg("list")
-            .output()
-            .unwrap();
+    for env in [&a, &b, &a] {
+        with_pass(env).arg("sync").assert().success();
+    }
+    for env in [&a, &b] {
+        let out = with_pass(env).arg("list").output().unwrap();
         let mut list: Vec<String> = String::from_utf8(out.stdout)
             .unwrap()
             .lines()
@@ -216,12 +288,10 @@ fn a_passphrase_vault_syncs_with_its_key_file() {
 
 #[test]
 fn removed_on_one_machine_and_edited_on_the_other_is_kept() {
-    let remote = Remote::new();
-    let a = first_machine(&remote);
-    a.add("GitHub", "alice", SECRET);
-    a.add("Bank", "bob", OTHER_SECRET);
-    sync(&a);
-    let b = second_machine(&a, &remote);
+    let TwoMachines { a, b, .. } = &TwoMachines::starting_with(|a| {
+        a.add("GitHub", "alice", SECRET);
+        a.add("Bank", "bob", OTHER_SECRET);
+    });
     a.otp()
         .args(["remove", "github", "--yes"])
         .assert()
@@ -233,16 +303,14 @@ fn removed_on_one_machine_and_edited_on_the_other_is_kept() {
         .success();
     // And one removed on A, untouched on B: in the trash on both.
     a.otp().args(["remove", "bank", "--yes"]).assert().success();
-    sync(&a);
-    let out = b.otp().arg("sync").output().unwrap();
-    assert!(out.status.success());
-    let said = String::from_utf8_lossy(&out.stderr);
+    sync(a);
+    let said = sync_stderr(b);
     assert!(
         said.contains("removed on one side but changed on the other"),
         "{said}"
     );
-    sync(&a);
-    for env in [&a, &b] {
+    sync(a);
+    for env in [a, b] {
         assert_eq!(labels(env), ["GitHub:alice2"]);
         let trash = env.stdout(&["trash", "list"]);
         assert!(trash.contains("Bank:bob"), "{trash}");
@@ -251,16 +319,14 @@ fn removed_on_one_machine_and_edited_on_the_other_is_kept() {
 
 #[test]
 fn a_conflicting_edit_exits_5_and_changes_nothing() {
-    let remote = Remote::new();
-    let a = first_machine(&remote);
-    a.add("GitHub", "alice", SECRET);
-    sync(&a);
-    let b = second_machine(&a, &remote);
+    let TwoMachines { a, b, .. } = &TwoMachines::starting_with(|a| {
+        a.add("GitHub", "alice", SECRET);
+    });
     a.otp().args(["rename", "github", "one"]).assert().success();
     b.otp().args(["rename", "github", "two"]).assert().success();
-    sync(&a);
+    sync(a);
     let before = b.vault_bytes();
-    let head = git_ok(&repo_dir(&b), &["rev-parse", "HEAD"]);
+    let head = git_ok(&repo_dir(b), &["rev-parse", "HEAD"]);
     let out = b.otp().arg("sync").output().unwrap();
     assert_eq!(out.status.code(), Some(5));
     let said = String::from_utf8_lossy(&out.stderr);
@@ -268,90 +334,75 @@ fn a_conflicting_edit_exits_5_and_changes_nothing() {
     assert!(said.contains("name"), "{said}");
     assert!(said.contains("--keep-both"), "{said}");
     assert_eq!(b.vault_bytes(), before);
-    assert_eq!(git_ok(&repo_dir(&b), &["rev-parse", "HEAD"]), head);
+    assert_eq!(git_ok(&repo_dir(b), &["rev-parse", "HEAD"]), head);
     // The way out: keep both.
     b.otp().args(["sync", "--keep-both"]).assert().success();
-    sync(&a);
-    for env in [&a, &b] {
+    sync(a);
+    for env in [a, b] {
         assert_eq!(labels(env), ["GitHub:one", "GitHub:two"]);
     }
 }
 
 #[test]
 fn hotp_counters_take_the_maximum() {
-    let remote = Remote::new();
-    let a = first_machine(&remote);
-    a.otp()
-        .args(["add", "bank", "--hotp", "--secret-stdin"])
-        .write_stdin(SECRET)
-        .assert()
-        .success();
-    sync(&a);
-    let b = second_machine(&a, &remote);
+    let m = TwoMachines::starting_with(|a| {
+        a.otp()
+            .args(["add", "bank", "--hotp", "--secret-stdin"])
+            .write_stdin(SECRET)
+            .assert()
+            .success();
+    });
+    let (a, b) = (&m.a, &m.b);
     for _ in 0..3 {
         a.stdout(&["code", "bank"]);
     }
     let on_b = b.stdout(&["code", "bank"]);
-    sync(&a);
-    sync(&b);
-    sync(&a);
+    m.sync_round();
     // RFC 4226 test key is different; compare against A's own next code.
     let counter = |env: &TestEnv| {
         let json: serde_json::Value =
             serde_json::from_str(&env.stdout(&["list", "--json"])).unwrap();
         json[0]["counter"].as_u64().unwrap()
     };
-    assert_eq!(counter(&a), 3);
-    assert_eq!(counter(&b), 3);
+    assert_eq!(counter(a), 3);
+    assert_eq!(counter(b), 3);
     let next_a = a.stdout(&["code", "bank"]);
     assert_ne!(next_a, on_b, "a code shown on B was shown again");
 }
 
 #[test]
 fn git_pull_merges_by_account_with_the_driver() {
-    let remote = Remote::new();
-    let a = first_machine(&remote);
-    let b = second_machine(&a, &remote);
+    let TwoMachines { a, b, .. } = &TwoMachines::new();
     a.add("GitHub", "alice", SECRET);
     b.add("Bank", "bob", OTHER_SECRET);
-    sync(&a);
-    let dir = repo_dir(&b);
-    let mut pull = std::process::Command::new("git");
-    pull.arg("-C")
-        .arg(&dir)
-        .args(["pull", "--no-rebase", "--no-edit", "-q"]);
-    for (k, v) in git_env() {
-        pull.env(k, v);
-    }
-    pull.env("OTP_IDENTITY", b.identity());
-    let out = pull.output().unwrap();
+    sync(a);
+    let out = git_pull(b, &["--no-rebase", "--no-edit", "-q"])
+        .env("OTP_IDENTITY", b.identity())
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "git pull: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(labels(&b), ["Bank:bob", "GitHub:alice"]);
-    assert_eq!(git_ok(&dir, &["status", "--porcelain"]), "");
+    assert_eq!(labels(b), ["Bank:bob", "GitHub:alice"]);
+    assert_eq!(git_ok(&repo_dir(b), &["status", "--porcelain"]), "");
     // Without a key the driver fails cleanly and git leaves a conflict.
     a.add("Third", "c", THIRD_SECRET);
     b.add("Fourth", "d", FOURTH_SECRET);
-    sync(&a);
+    sync(a);
     let before = b.vault_bytes();
-    let mut pull = std::process::Command::new("git");
-    pull.arg("-C")
-        .arg(&dir)
-        .args(["pull", "--no-rebase", "--no-edit", "-q"]);
-    for (k, v) in git_env() {
-        pull.env(k, v);
-    }
-    pull.env_remove("OTP_IDENTITY").env("HOME", b.dir.path());
-    let out = pull.output().unwrap();
+    let out = git_pull(b, &["--no-rebase", "--no-edit", "-q"])
+        .env_remove("OTP_IDENTITY")
+        .env("HOME", b.dir.path())
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert_eq!(b.vault_bytes(), before, "the driver wrote without a key");
-    git_ok(&dir, &["merge", "--abort"]);
-    sync(&b);
+    git_ok(&repo_dir(b), &["merge", "--abort"]);
+    sync(b);
     assert_eq!(
-        labels(&b),
+        labels(b),
         ["Bank:bob", "Fourth:d", "GitHub:alice", "Third:c"]
     );
 }
@@ -379,9 +430,7 @@ fn offline_changes_commit_and_sync_later() {
 
 #[test]
 fn a_push_rejected_because_the_remote_moved_is_merged_and_retried() {
-    let remote = Remote::new();
-    let a = first_machine(&remote);
-    let b = second_machine(&a, &remote);
+    let TwoMachines { a, b, .. } = &TwoMachines::new();
     // A commits without pushing. B runs a `git` that, on B's push, first
     // pushes A's commit — the remote moves on between B's fetch and push.
     a.add("GitHub", "alice", SECRET);
@@ -400,7 +449,7 @@ fn a_push_rejected_because_the_remote_moved_is_merged_and_retried() {
         format!(
             "#!/bin/sh\ncase \" $* \" in *\" push \"*) if [ ! -e '{m}' ]; then touch '{m}'; '{real}' -C '{a}' push -q origin main >&2 || exit 1; fi;; esac\nexec '{real}' \"$@\"\n",
             m = marker.display(),
-            a = repo_dir(&a).display()
+            a = repo_dir(a).display()
         ),
     )
     .unwrap();
@@ -416,8 +465,8 @@ fn a_push_rejected_because_the_remote_moved_is_merged_and_retried() {
     );
     b.otp().env("PATH", path).arg("sync").assert().success();
     assert!(marker.exists(), "the wrapper did not race");
-    sync(&a);
-    for env in [&a, &b] {
+    sync(a);
+    for env in [a, b] {
         assert_eq!(labels(env), ["Bank:bob", "GitHub:alice"]);
     }
 }
@@ -587,14 +636,7 @@ fn a_machine_with_its_own_key_joins_through_recipients_add() {
     a.add("GitHub", "alice", SECRET);
     sync(&a);
     // B has its own key, not A's.
-    let b = TestEnv::new();
-    let (secret, recipient) = otp::vault::keys::generate_identity();
-    let text = otp::vault::keys::identity_file_text(&secret, &recipient, "2026-01-01T00:00:00Z");
-    std::fs::write(b.identity(), text.as_bytes()).unwrap();
-    b.otp()
-        .args(["sync", "clone", &remote.url()])
-        .assert()
-        .success();
+    let (b, recipient) = own_key_machine(&remote);
     // Before A adds it, B's key opens nothing, and says what to do.
     let out = b.otp().arg("list").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -612,9 +654,9 @@ fn a_machine_with_its_own_key_joins_through_recipients_add() {
         .assert()
         .success();
     b.add("Bank", "bob", OTHER_SECRET);
-    sync(&a);
-    sync(&b);
-    sync(&a);
+    for env in [&a, &b, &a] {
+        sync(env);
+    }
     for env in [&a, &b] {
         assert_eq!(labels(env), ["Bank:bob", "GitHub:alice-renamed"]);
     }
@@ -624,14 +666,7 @@ fn a_machine_with_its_own_key_joins_through_recipients_add() {
 fn a_removal_of_this_machines_key_on_the_other_is_refused_not_taken() {
     let remote = Remote::new();
     let a = first_machine(&remote);
-    let b = TestEnv::new();
-    let (secret, recipient) = otp::vault::keys::generate_identity();
-    let text = otp::vault::keys::identity_file_text(&secret, &recipient, "2026-01-01T00:00:00Z");
-    std::fs::write(b.identity(), text.as_bytes()).unwrap();
-    b.otp()
-        .args(["sync", "clone", &remote.url()])
-        .assert()
-        .success();
+    let (b, recipient) = own_key_machine(&remote);
     a.otp()
         .args(["recipients", "add", &recipient])
         .assert()
@@ -693,36 +728,15 @@ impl Drop for Locks<'_> {
 #[test]
 fn git_pull_on_a_passphrase_vault_merges_through_the_agent() {
     let remote = Remote::new();
-    let a = TestEnv::with_passphrase_vault("correct horse");
-    let pass_a = a.write("pass.txt", "correct horse\n");
-    a.bare()
-        .env("OTP_PASSPHRASE_FILE", &pass_a)
-        .args(["sync", "init", &remote.url()])
-        .assert()
-        .success();
-    let b = TestEnv::new();
-    b.bare()
-        .args(["sync", "clone", &remote.url()])
-        .assert()
-        .success();
-    let pass_b = b.write("pass.txt", "correct horse\n");
-    b.bare()
-        .env("OTP_PASSPHRASE_FILE", &pass_b)
-        .arg("unlock")
-        .assert()
-        .success();
+    let (a, b) = passphrase_machines(&remote, "correct horse");
+    with_pass(&b).arg("unlock").assert().success();
     let _locks = Locks(&b);
-    a.bare()
-        .env("OTP_PASSPHRASE_FILE", &pass_a)
+    with_pass(&a)
         .args(["add", "me", "--issuer", "Alpha", "--secret-stdin"])
         .write_stdin(SECRET)
         .assert()
         .success();
-    a.bare()
-        .env("OTP_PASSPHRASE_FILE", &pass_a)
-        .arg("sync")
-        .assert()
-        .success();
+    with_pass(&a).arg("sync").assert().success();
     // B has no passphrase source from here on: only its agent.
     b.bare()
         .args(["add", "me", "--issuer", "Beta", "--secret-stdin"])
@@ -730,25 +744,18 @@ fn git_pull_on_a_passphrase_vault_merges_through_the_agent() {
         .assert()
         .success();
     // A plain `git pull`: the repository says how to reconcile.
-    let mut pull = std::process::Command::new("git");
-    pull.arg("-C")
-        .arg(repo_dir(&b))
-        .args(["pull", "--no-edit", "-q"]);
-    for (k, v) in git_env() {
-        pull.env(k, v);
-    }
-    pull.env_remove("OTP_PASSPHRASE")
+    let out = git_pull(&b, &["--no-edit", "-q"])
+        .env_remove("OTP_PASSPHRASE")
         .env_remove("OTP_PASSPHRASE_FILE")
-        .env("XDG_RUNTIME_DIR", b.path("run"));
-    let out = pull.output().unwrap();
+        .env("XDG_RUNTIME_DIR", b.path("run"))
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "git pull: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut list: Vec<String> = b.stdout(&["list"]).lines().map(str::to_string).collect();
-    list.sort();
-    assert_eq!(list, ["Alpha:me", "Beta:me"]);
+    assert_eq!(labels(&b), ["Alpha:me", "Beta:me"]);
 }
 
 #[test]
@@ -811,32 +818,24 @@ fn live_ids(env: &TestEnv) -> Vec<String> {
     ids
 }
 
-fn sync_stderr(env: &TestEnv) -> String {
-    let out = env.otp().arg("sync").output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(out.status.success(), "{stderr}");
-    stderr
-}
-
 #[test]
 fn the_same_account_added_on_both_machines_is_one_account_on_both() {
-    let remote = Remote::new();
-    let a = first_machine(&remote);
-    let b = second_machine(&a, &remote);
+    let m = TwoMachines::new();
+    let (a, b) = (&m.a, &m.b);
     // Each machine adds the account before syncing, spelt its own way.
     a.add("GitHub", "alice", SECRET);
     b.add("github", "Alice\u{a0}", SECRET);
     b.add("Bank", "bob", OTHER_SECRET);
-    sync(&a);
-    let said = sync_stderr(&b);
+    sync(a);
+    let said = sync_stderr(b);
     assert!(said.contains("hold the same secret"), "{said}");
     assert!(!said.contains(SECRET), "{said}");
-    sync(&a);
+    sync(a);
     // One account, the same on both machines: a QUERY finds it.
-    assert_eq!(labels(&a), labels(&b));
-    assert_eq!(labels(&a).len(), 2, "{:?}", labels(&a));
-    assert_eq!(live_ids(&a), live_ids(&b));
-    for env in [&a, &b] {
+    assert_eq!(labels(a), labels(b));
+    assert_eq!(labels(a).len(), 2, "{:?}", labels(a));
+    assert_eq!(live_ids(a), live_ids(b));
+    for env in m.both() {
         env.otp().args(["code", "alice"]).assert().success();
         // The other copy is in the trash: nothing is lost.
         let trash = env.stdout(&["trash", "list"]);
@@ -844,24 +843,22 @@ fn the_same_account_added_on_both_machines_is_one_account_on_both() {
         assert!(trash.to_lowercase().contains("alice"), "{trash}");
     }
     // Both machines hold the same vault, byte for byte.
-    assert_eq!(a.plaintext(), b.plaintext());
-    assert_eq!(a.vault_bytes(), b.vault_bytes());
+    m.assert_converged();
     // And it stays settled: syncing again changes nothing.
-    let said = sync_stderr(&b);
+    let said = sync_stderr(b);
     assert!(said.contains("Already up to date"), "{said}");
 }
 
 #[test]
 fn look_alike_accounts_with_different_secrets_are_both_kept_and_named() {
-    let remote = Remote::new();
-    let a = first_machine(&remote);
-    let b = second_machine(&a, &remote);
+    let m = TwoMachines::new();
+    let (a, b) = (&m.a, &m.b);
     a.add("GitHub", "alice", SECRET);
     // A hostile or careless label: a right-to-left override in it (an
     // ignorable character, so still the same label).
     b.add("github\u{202e}", "alice", OTHER_SECRET);
-    sync(&a);
-    let said = sync_stderr(&b);
+    sync(a);
+    let said = sync_stderr(b);
     assert!(said.contains("warning:"), "{said}");
     assert!(
         said.contains("look alike but hold different secrets"),
@@ -877,11 +874,11 @@ fn look_alike_accounts_with_different_secrets_are_both_kept_and_named() {
         !said.contains(SECRET) && !said.contains(OTHER_SECRET),
         "{said}"
     );
-    sync(&a);
+    sync(a);
     // Never a secret dropped: both live, on both machines.
-    assert_eq!(live_ids(&a), live_ids(&b));
-    assert_eq!(live_ids(&a).len(), 2);
-    for env in [&a, &b] {
+    assert_eq!(live_ids(a), live_ids(b));
+    assert_eq!(live_ids(a).len(), 2);
+    for env in m.both() {
         env.otp().args(["code", "alice"]).assert().code(4);
         let status = env.stdout(&["status"]);
         assert!(status.contains("look-alike labels: 1"), "{status}");
@@ -894,17 +891,17 @@ fn look_alike_accounts_with_different_secrets_are_both_kept_and_named() {
         );
     }
     // The way out the warning gives works, and the other machine takes it.
-    let id = live_ids(&b)[1].clone();
+    let id = live_ids(b)[1].clone();
     b.otp()
         .args(["rename", &id, "alice-work"])
         .assert()
         .success();
-    sync(&b);
-    sync(&a);
-    for env in [&a, &b] {
+    sync(b);
+    sync(a);
+    for env in m.both() {
         env.otp().args(["code", "GitHub:alice"]).assert().success();
         let status = env.stdout(&["status"]);
         assert!(!status.contains("look-alike"), "{status}");
     }
-    assert_eq!(a.vault_bytes(), b.vault_bytes());
+    m.assert_converged();
 }
