@@ -95,13 +95,23 @@ impl Roles {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Document {
     backup: Meta,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     accounts: Vec<Account>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     trash: Vec<Trashed>,
+}
+
+/// [`Document`] as written: the vault's accounts borrowed, not copied.
+#[derive(Serialize)]
+struct DocumentRef<'a> {
+    backup: Meta,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    accounts: &'a [Account],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    trash: &'a [Trashed],
 }
 
 /// What a backup (or a vault copy) holds.
@@ -137,42 +147,94 @@ pub fn meta_for(vault: &Vault, now: OffsetDateTime, snapshot: Option<&str>) -> M
 
 /// The backup document for `vault` (to be encrypted by the caller).
 pub fn to_text(vault: &Vault, meta: Meta) -> Zeroizing<String> {
-    let doc = Document {
+    let doc = DocumentRef {
         backup: meta,
-        accounts: vault.accounts.clone(),
-        trash: vault.trash.clone(),
+        accounts: &vault.accounts,
+        trash: &vault.trash,
     };
     let body = Zeroizing::new(toml::to_string(&doc).expect("the backup model always serializes"));
     Zeroizing::new(format!("{HEADER}{}", body.as_str()))
 }
 
 /// Reads a decrypted backup, or a decrypted vault.
+///
+/// A backup of this format is read in one pass over the text (a vault copy
+/// in two: it is then read as a vault). Anything else — a newer format, a
+/// damaged or foreign file — goes to [`parse_slowly`], which looks at the
+/// file step by step to say what is wrong with it.
 pub fn parse(text: &str) -> Result<Contents, Fail> {
+    /// A backup, or (no `[backup]` table) perhaps a vault.
+    #[derive(Deserialize)]
+    struct Either {
+        backup: Option<Meta>,
+        version: Option<serde::de::IgnoredAny>,
+        #[serde(default)]
+        accounts: Vec<Account>,
+        #[serde(default)]
+        trash: Vec<Trashed>,
+    }
+    match toml::from_str::<Either>(text) {
+        Ok(Either {
+            backup: Some(meta),
+            accounts,
+            trash,
+            ..
+        }) if meta.format <= FORMAT_VERSION && meta.vault_schema <= SCHEMA_VERSION => {
+            Ok(Contents {
+                recipients: meta.recipients.clone(),
+                roles: meta.roles.clone(),
+                changes: meta.changes,
+                vault_id: meta.vault_id.clone(),
+                meta: Some(meta),
+                accounts,
+                trash,
+            })
+        }
+        Ok(Either {
+            backup: None,
+            version,
+            ..
+        }) => read_vault_copy(text, version.is_some()),
+        // A newer format, or one that does not read: say which, and why.
+        _ => parse_slowly(text),
+    }
+}
+
+fn not_ours(detail: String) -> Fail {
+    Fail::error(format!(
+        "the file decrypted, but it is not an otp backup: {detail}"
+    ))
+}
+
+/// A file without a `[backup]` table: a vault (it has a `version`), or
+/// not ours.
+fn read_vault_copy(text: &str, has_version: bool) -> Result<Contents, Fail> {
+    if !has_version {
+        return Err(not_ours("it has no [backup] table".into()));
+    }
+    let vault = Vault::parse(text).map_err(|e| not_ours(e.to_string()))?;
+    Ok(Contents {
+        meta: None,
+        roles: Roles::of(&vault),
+        accounts: vault.accounts,
+        trash: vault.trash,
+        recipients: vault.recipients,
+        changes: vault.changes,
+        vault_id: vault.vault_id,
+    })
+}
+
+/// [`parse`] step by step: is it TOML, a backup or a vault, of a format
+/// this otp reads, with valid contents — the error says which step failed.
+fn parse_slowly(text: &str) -> Result<Contents, Fail> {
     #[derive(Deserialize)]
     struct Probe {
         backup: Option<toml::Value>,
         version: Option<toml::Value>,
     }
-    let not_ours = |detail: String| {
-        Fail::error(format!(
-            "the file decrypted, but it is not an otp backup: {detail}"
-        ))
-    };
     let probe: Probe = toml::from_str(text).map_err(|e| not_ours(e.message().to_string()))?;
     if probe.backup.is_none() {
-        if probe.version.is_some() {
-            let vault = Vault::parse(text).map_err(|e| not_ours(e.to_string()))?;
-            return Ok(Contents {
-                meta: None,
-                roles: Roles::of(&vault),
-                accounts: vault.accounts,
-                trash: vault.trash,
-                recipients: vault.recipients,
-                changes: vault.changes,
-                vault_id: vault.vault_id,
-            });
-        }
-        return Err(not_ours("it has no [backup] table".into()));
+        return read_vault_copy(text, probe.version.is_some());
     }
     #[derive(Deserialize)]
     struct Version {
@@ -482,11 +544,77 @@ mod tests {
         assert!(!err.message.contains("JBSWY3DP"), "{}", err.message);
     }
 
+    /// The one-pass reading answers exactly as the step-by-step one.
+    fn same_as_slowly(text: &str) -> Result<(), TestCaseError> {
+        let (fast, slow) = (parse(text), parse_slowly(text));
+        match (&fast, &slow) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(a), Err(b)) => prop_assert_eq!((&a.message, &a.hint), (&b.message, &b.hint)),
+            _ => prop_assert!(false, "{text:?}: {:?} vs {:?}", fast.is_ok(), slow.is_ok()),
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn one_pass_and_step_by_step_agree() {
+        let mut v = vault();
+        v.ensure_id(|| [9; 16]);
+        v.recovery = Some("age1example".into());
+        let backup = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, Some("add")));
+        let newer = backup.replace("format = 1", "format = 2");
+        let newer_schema = backup.replace("vault_schema = 1", "vault_schema = 2");
+        let vault_v2 = v.to_toml().replace("version = 1", "version = 2");
+        for text in [
+            backup.as_str(),
+            &newer,
+            &newer_schema,
+            &backup.replace("digits = 6", "digits = \"six\""),
+            &backup.replace("format = 1\n", ""),
+            &v.to_toml(),
+            &vault_v2,
+            &v.to_toml().replace("version = 1\n", ""),
+            "version = 1\naccounts = 3\n",
+            "hello = 1",
+            "not toml [",
+            "",
+            "backup = 3\nversion = 1\n",
+        ] {
+            same_as_slowly(text).unwrap();
+        }
+        assert!(parse(&newer).unwrap_err().message.contains("newer otp"));
+        assert!(
+            parse(&newer_schema)
+                .unwrap_err()
+                .message
+                .contains("newer otp")
+        );
+        let err = parse(&vault_v2).unwrap_err().message;
+        assert!(err.contains("schema version 2"), "{err}");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         #[test]
         fn parse_never_panics(s in any::<String>()) {
             let _ = parse(&s);
+        }
+
+        #[test]
+        fn mutated_files_read_alike_in_one_pass_and_step_by_step(
+            pos in 0usize..2000,
+            byte in 0x20u8..0x7f,
+            copy in any::<bool>(),
+        ) {
+            let v = vault();
+            let text = if copy {
+                Zeroizing::new(v.to_toml())
+            } else {
+                to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None))
+            };
+            let mut bytes = text.as_bytes().to_vec();
+            let i = pos % bytes.len();
+            bytes[i] = byte;
+            same_as_slowly(&String::from_utf8_lossy(&bytes))?;
         }
 
         #[test]
