@@ -152,9 +152,9 @@ enum Outcome {
 /// A snapshot undoes its command when it was taken of this vault (same
 /// vault id) and that command was the vault's last change.
 fn is_undo(source: &Source, vault: &Vault, args: &RecoverArgs) -> Option<String> {
-    let meta = source.meta.as_ref()?;
+    let meta = source.contents.meta.as_ref()?;
     let op = meta.snapshot.clone()?;
-    if !vault.is_same_vault(source.vault_id.as_deref()) {
+    if !vault.is_same_vault(source.contents.vault_id.as_deref()) {
         term::note(&format!(
             "This snapshot was taken before `{op}`, but of another vault (or by an otp too old to say which); \
              restoring it as an ordinary backup."
@@ -176,8 +176,9 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
         if let Some(op) = is_undo(&source, vault, args) {
             return undo(ctx, vault, unlocked, &source, op, args.dry_run);
         }
-        let decisions = restore::plan(&vault.accounts, &source.accounts);
-        let pairs: Vec<(&Account, &Decision)> = source.accounts.iter().zip(&decisions).collect();
+        let decisions = restore::plan(&vault.accounts, &source.contents.accounts);
+        let pairs: Vec<(&Account, &Decision)> =
+            source.contents.accounts.iter().zip(&decisions).collect();
         if args.dry_run {
             let lines: Vec<String> = pairs
                 .iter()
@@ -267,11 +268,11 @@ fn undo(
     let has = |list: &[Account], id: &str| list.iter().any(|a| a.id == id);
     let mut lines = String::new();
     for a in &vault.accounts {
-        if !has(&source.accounts, &a.id) {
+        if !has(&source.contents.accounts, &a.id) {
             lines.push_str(&format!("remove\t{}\n", sanitize(&a.label())));
         }
     }
-    for a in &source.accounts {
+    for a in &source.contents.accounts {
         if !has(&vault.accounts, &a.id) {
             lines.push_str(&format!("restore\t{}\n", sanitize(&a.label())));
         }
@@ -281,8 +282,8 @@ fn undo(
         return Ok(Outcome::Undone { op, snapshot: None });
     }
     let snap = snapshot(ctx, vault, unlocked, "undo")?;
-    vault.accounts = source.accounts.clone();
-    vault.trash = source.trash.clone();
+    vault.accounts = source.contents.accounts.clone();
+    vault.trash = source.contents.trash.clone();
     Ok(Outcome::Undone {
         op,
         snapshot: Some(snap),

@@ -115,7 +115,7 @@ struct DocumentRef<'a> {
 }
 
 /// What a backup (or a vault copy) holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contents {
     /// `None` for a plain vault copy.
     pub meta: Option<Meta>,

@@ -18,9 +18,10 @@ use crate::vault::{Vault, store};
 
 /// No vault yet: create one holding the backup.
 pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
-    let decisions = restore::plan(&[], &source.accounts);
+    let decisions = restore::plan(&[], &source.contents.accounts);
     if args.dry_run {
         let lines: Vec<String> = source
+            .contents
             .accounts
             .iter()
             .zip(&decisions)
@@ -28,7 +29,8 @@ pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result
             .collect();
         out(&lines.concat())?;
     }
-    let pairs: Vec<(&Account, &Decision)> = source.accounts.iter().zip(&decisions).collect();
+    let pairs: Vec<(&Account, &Decision)> =
+        source.contents.accounts.iter().zip(&decisions).collect();
     refuse_clashes(&pairs, &args.backup)?;
     if args.dry_run {
         term::note(&format!(
@@ -42,6 +44,7 @@ pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result
         return Ok(());
     }
     let accounts: Vec<Account> = source
+        .contents
         .accounts
         .iter()
         .zip(&decisions)
@@ -110,7 +113,7 @@ fn write_new_vault(
         .into());
     }
     let mut recipients: Vec<String> = Vec::new();
-    for r in own.iter().chain(&source.recipients) {
+    for r in own.iter().chain(&source.contents.recipients) {
         if recipients.contains(r) {
             continue;
         }
@@ -133,17 +136,17 @@ fn write_new_vault(
     // A new id, not the backup's: the vault the backup came from may live
     // on (a second device), and its snapshots must not undo this one.
     vault.ensure_id(crate::cmd::random16);
-    vault.changes = source.changes;
+    vault.changes = source.contents.changes;
     // The key roles come back as the backup had them, for the keys that are
     // still recipients; a key file installed here is the key file's.
     let kept = |r: &Option<String>| r.clone().filter(|r| vault.recipients.contains(r));
-    vault.recovery = kept(&source.roles.recovery);
-    vault.recovery_revoked = source.roles.recovery_revoked;
+    vault.recovery = kept(&source.contents.roles.recovery);
+    vault.recovery_revoked = source.contents.roles.recovery_revoked;
     vault.key_file_recipient = match key_file {
         Some(_) => own.first().cloned(),
-        None => kept(&source.roles.key_file_recipient),
+        None => kept(&source.contents.roles.key_file_recipient),
     };
-    for t in &source.trash {
+    for t in &source.contents.trash {
         vault.trash.push(t.clone());
     }
     for a in accounts {

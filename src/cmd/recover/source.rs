@@ -8,23 +8,17 @@ use zeroize::Zeroizing;
 
 use crate::cmd::{Ctx, now};
 use crate::error::Fail;
-use crate::export::backup::{Meta, Roles, parse as parse_backup};
+use crate::export::backup::{Contents, parse as parse_backup};
 use crate::import::{self, ImportError, otp_json, uri_list};
 use crate::model::Account;
 use crate::term::{self, sanitize};
-use crate::vault::Trashed;
 use crate::vault::keys;
 
-/// What the file holds, and the key that opened it.
+/// What the file holds (a backup, a vault copy, or the accounts of a JSON
+/// export or URI list, read as a backup's [`Contents`]), and the key that
+/// opened it.
 pub struct Source {
-    pub meta: Option<Meta>,
-    pub accounts: Vec<Account>,
-    pub trash: Vec<Trashed>,
-    pub recipients: Vec<String>,
-    pub roles: Roles,
-    pub changes: u64,
-    /// The id of the vault it was taken of, if it says.
-    pub vault_id: Option<String>,
+    pub contents: Contents,
     pub key: Key,
 }
 
@@ -48,37 +42,29 @@ pub fn read_source(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<
         let (plain, key) = open(ctx, path, data, exists)?;
         let text = std::str::from_utf8(&plain)
             .map_err(|_| Fail::error(format!("{shown} decrypted, but it is not an otp backup")))?;
-        let c = parse_backup(text)?;
         Source {
-            meta: c.meta,
-            accounts: c.accounts,
-            trash: c.trash,
-            recipients: c.recipients,
-            roles: c.roles,
-            changes: c.changes,
-            vault_id: c.vault_id,
+            contents: parse_backup(text)?,
             key,
         }
     } else {
-        let accounts = read_plain(data, &shown)?;
         Source {
-            meta: None,
-            accounts,
-            trash: Vec::new(),
-            recipients: Vec::new(),
-            roles: Roles::default(),
-            changes: 0,
-            vault_id: None,
+            contents: Contents {
+                accounts: read_plain(data, &shown)?,
+                ..Contents::default()
+            },
             key: Key::Plain,
         }
     };
-    source.accounts.retain(|a| match a.token().validate() {
-        Ok(()) => true,
-        Err(e) => {
-            term::warn(&format!("skipped {}: {e}", sanitize(&a.label())));
-            false
-        }
-    });
+    source
+        .contents
+        .accounts
+        .retain(|a| match a.token().validate() {
+            Ok(()) => true,
+            Err(e) => {
+                term::warn(&format!("skipped {}: {e}", sanitize(&a.label())));
+                false
+            }
+        });
     Ok(source)
 }
 
