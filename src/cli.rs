@@ -246,7 +246,8 @@ pub struct InitArgs {
     pub qr: bool,
 }
 
-/// A command-line value that holds a secret (`add --secret`, `add --uri`):
+/// A command-line value that holds a secret (`add --secret`, `add --uri`,
+/// `export --password`, `recovery-codes use CODE`):
 /// wiped when dropped, and `<redacted>` in `Debug` output.
 #[derive(Clone)]
 pub struct SecretArg(zeroize::Zeroizing<String>);
@@ -453,7 +454,7 @@ pub struct ExportArgs {
     pub force: bool,
     /// Aegis: encrypt the export with this password (visible in `ps`; prefer --password-file)
     #[arg(long, value_name = "PASSWORD")]
-    pub password: Option<String>,
+    pub password: Option<SecretArg>,
     /// Aegis: encrypt the export with the password on the first line of F
     #[arg(long, value_name = "F", conflicts_with = "password")]
     pub password_file: Option<PathBuf>,
@@ -656,7 +657,7 @@ pub enum RecoveryCodesCommand {
     Use {
         #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
         query: String,
-        code: String,
+        code: SecretArg,
     },
 }
 

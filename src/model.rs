@@ -316,7 +316,9 @@ pub fn label(issuer: &str, name: &str) -> String {
 /// A one-time recovery code a service handed out at 2FA setup.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCode {
-    pub code: String,
+    /// Wiped when dropped (a change keeps a copy of the vault to compare
+    /// with, see `cmd::Ctx::update`); `(redacted)` in `Debug`.
+    pub code: Zeroizing<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub added: OffsetDateTime,
     #[serde(
@@ -334,14 +336,6 @@ impl fmt::Debug for RecoveryCode {
             .field("added", &self.added)
             .field("used", &self.used)
             .finish()
-    }
-}
-
-/// The code is a credential: wiped when dropped, like [`Secret`] (a change
-/// keeps a copy of the vault to compare with, see `cmd::Ctx::update`).
-impl Drop for RecoveryCode {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.code);
     }
 }
 
@@ -457,6 +451,23 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret(redacted)");
         let t = Token::totp(s);
         assert!(!format!("{t:?}").contains("JBSW"));
+    }
+
+    #[test]
+    fn recovery_code_debug_is_redacted() {
+        let mut e = Entry::new("Bank", "alice", Token::totp(Secret::new(vec![1; 10])));
+        e.recovery_codes.push(RecoveryCode {
+            code: Zeroizing::new("wxyz-9876".into()),
+            added: OffsetDateTime::UNIX_EPOCH,
+            used: None,
+        });
+        for shown in [format!("{:?}", e.recovery_codes[0]), format!("{e:?}")] {
+            assert!(
+                !shown.contains("wxyz") && !shown.contains("9876"),
+                "{shown}"
+            );
+            assert!(shown.contains("redacted"), "{shown}");
+        }
     }
 
     #[test]

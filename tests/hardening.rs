@@ -343,13 +343,28 @@ fn a_uri_can_come_from_stdin_and_argv_is_warned_against() {
 fn debug_output_of_parsed_arguments_has_no_secret() {
     use clap::Parser;
     let uri = format!("otpauth://totp/Bank:alice?secret={SECRET}");
-    for args in [
-        vec!["otp", "add", "alice", "--secret", SECRET],
-        vec!["otp", "add", "--uri", &uri],
+    for (args, secret) in [
+        (vec!["otp", "add", "alice", "--secret", SECRET], SECRET),
+        (vec!["otp", "add", "--uri", &uri], SECRET),
+        (
+            vec![
+                "otp",
+                "export",
+                "--format",
+                "aegis",
+                "--password",
+                "hunter2-pw",
+            ],
+            "hunter2-pw",
+        ),
+        (
+            vec!["otp", "recovery-codes", "use", "bank", "wxyz-9876"],
+            "wxyz-9876",
+        ),
     ] {
         let cli = otp::cli::Cli::try_parse_from(&args).expect("parses");
         let shown = format!("{cli:?}");
-        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(!shown.contains(secret), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");
     }
 }

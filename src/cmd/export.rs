@@ -150,7 +150,7 @@ fn aegis_password(args: &ExportArgs) -> Result<Option<Zeroizing<String>>> {
         .into());
     }
     let password = if let Some(p) = &args.password {
-        Zeroizing::new(p.clone())
+        Zeroizing::new(p.to_string())
     } else if let Some(f) = &args.password_file {
         let text = Zeroizing::new(
             std::fs::read_to_string(f)

@@ -6,6 +6,7 @@ use std::io::Read;
 
 use anyhow::{Context, Result};
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 use crate::cli::RecoveryCodesCommand;
 use crate::cmd::recipients::device_count;
@@ -47,7 +48,7 @@ fn read_codes(from: Option<&std::path::Path>) -> Result<zeroize::Zeroizing<Strin
 
 /// The codes in `text`: one per line, trimmed, blank lines ignored.
 /// Control characters are refused (a code is typed into a web form).
-pub fn parse_codes(text: &str) -> Result<Vec<String>, Fail> {
+pub fn parse_codes(text: &str) -> Result<Vec<Zeroizing<String>>, Fail> {
     let mut codes = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let code = line.trim();
@@ -60,22 +61,28 @@ pub fn parse_codes(text: &str) -> Result<Vec<String>, Fail> {
                 n + 1
             )));
         }
-        codes.push(code.to_string());
+        codes.push(Zeroizing::new(code.to_string()));
     }
     Ok(codes)
 }
 
 /// How codes compare: services print "abcd-efgh" or "1234 5678", users type
-/// them however they like.
-fn normalized(code: &str) -> String {
-    code.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
+/// them however they like. (A copy of the code: wiped when dropped.)
+fn normalized(code: &str) -> Zeroizing<String> {
+    Zeroizing::new(
+        code.chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect(),
+    )
 }
 
 /// Adds the new codes to `account`; returns (added, duplicates skipped).
-pub fn merge(account: &mut Account, codes: Vec<String>, at: OffsetDateTime) -> (usize, usize) {
+pub fn merge(
+    account: &mut Account,
+    codes: Vec<Zeroizing<String>>,
+    at: OffsetDateTime,
+) -> (usize, usize) {
     let (mut added, mut skipped) = (0, 0);
     for code in codes {
         let n = normalized(&code);
@@ -246,7 +253,8 @@ mod tests {
     fn blank_lines_are_ignored_and_duplicates_skipped() {
         let mut a = account();
         let codes = parse_codes("\n abcd-efgh \n\n1234 5678\nABCDEFGH\n").unwrap();
-        assert_eq!(codes, ["abcd-efgh", "1234 5678", "ABCDEFGH"]);
+        let shown: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+        assert_eq!(shown, ["abcd-efgh", "1234 5678", "ABCDEFGH"]);
         assert_eq!(merge(&mut a, codes, OffsetDateTime::UNIX_EPOCH), (2, 1));
         let again = parse_codes("12345678\nnew-one").unwrap();
         assert_eq!(merge(&mut a, again, OffsetDateTime::UNIX_EPOCH), (1, 1));
@@ -265,7 +273,7 @@ mod tests {
         assert_eq!(at_risk(&v).len(), 1);
         merge(
             &mut v.accounts[0],
-            vec!["x".into()],
+            vec![Zeroizing::new("x".into())],
             OffsetDateTime::UNIX_EPOCH,
         );
         assert!(at_risk(&v).is_empty());
@@ -290,7 +298,7 @@ mod tests {
         #[test]
         fn parsing_never_panics(s in any::<String>()) {
             if let Ok(codes) = parse_codes(&s) {
-                prop_assert!(codes.iter().all(|c| !c.is_empty() && c.trim() == c));
+                prop_assert!(codes.iter().all(|c| !c.is_empty() && c.trim() == c.as_str()));
             }
         }
     }

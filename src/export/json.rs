@@ -116,7 +116,7 @@ impl JsonAccount {
 
 fn code_to_json(c: &RecoveryCode) -> JsonRecoveryCode {
     JsonRecoveryCode {
-        code: Zeroizing::new(c.code.clone()),
+        code: c.code.clone(),
         added: Some(rfc3339(c.added)),
         used: c.used.map(rfc3339),
     }
@@ -154,7 +154,7 @@ mod tests {
             OffsetDateTime::UNIX_EPOCH,
         );
         a.recovery_codes.push(RecoveryCode {
-            code: "1234-5678".into(),
+            code: Zeroizing::new("1234-5678".into()),
             added: OffsetDateTime::UNIX_EPOCH,
             used: None,
         });

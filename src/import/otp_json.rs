@@ -123,7 +123,7 @@ fn account(a: JsonAccount) -> Result<Account, String> {
     let mut recovery_codes = Vec::new();
     for c in a.recovery_codes {
         recovery_codes.push(RecoveryCode {
-            code: (*c.code).clone(),
+            code: c.code.clone(),
             added: time_field(c.added.as_deref(), "added")?,
             used: match c.used {
                 Some(t) => Some(time_field(Some(&t), "used")?),
@@ -171,7 +171,7 @@ mod tests {
             e.note = Some("note".into());
             e.tags = vec!["a".into(), "b".into()];
             e.recovery_codes = vec![RecoveryCode {
-                code: "1234-5678".into(),
+                code: Zeroizing::new("1234-5678".into()),
                 added: OffsetDateTime::UNIX_EPOCH,
                 used: Some(OffsetDateTime::UNIX_EPOCH),
             }];

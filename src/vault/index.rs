@@ -1081,7 +1081,7 @@ mod tests {
         v.recipients.push("age1rec".into());
         v.accounts[0].tags = vec!["work".into(), "it's".into(), "say \"hi\"".into()];
         v.accounts[0].recovery_codes = vec![RecoveryCode {
-            code: "abcd-efgh".into(),
+            code: zeroize::Zeroizing::new("abcd-efgh".into()),
             added: OffsetDateTime::UNIX_EPOCH,
             used: Some(OffsetDateTime::UNIX_EPOCH),
         }];

@@ -411,7 +411,7 @@ fn tags_and_recovery_codes_merge_as_sets() {
     let mut a = account("aaaa", "A", "a");
     a.tags = vec!["work".into(), "old".into()];
     let code = |c: &str, used: Option<i64>| RecoveryCode {
-        code: c.into(),
+        code: zeroize::Zeroizing::new(c.into()),
         added: T0,
         used: used.map(|d| T0 + Duration::days(d)),
     };
@@ -540,7 +540,7 @@ fn the_same_account_added_on_both_machines_is_one_account() {
     newer.tags = vec!["code".into()];
     newer.note = Some("added on the laptop".into());
     newer.recovery_codes = vec![RecoveryCode {
-        code: "1111-2222".into(),
+        code: zeroize::Zeroizing::new("1111-2222".into()),
         added: T0 + Duration::days(2),
         used: None,
     }];
