@@ -30,8 +30,9 @@ use zeroize::Zeroizing;
 
 use crate::cli::{Cli, Global};
 use crate::cmd::Ctx;
+use crate::model::Vault;
+use crate::vault::index;
 use crate::vault::keys::{self, PassphraseSources};
-use crate::vault::{Vault, index};
 
 /// The longest a TAB may take before completion gives up (a passphrase
 /// vault costs one scrypt, about 0.6 s).
@@ -257,7 +258,7 @@ pub fn matching(labels: &[(String, String)], typed: &str) -> Vec<(String, String
     let t = typed.to_lowercase();
     let safe: Vec<&(String, String)> = labels
         .iter()
-        .filter(|(l, _)| !l.is_empty() && crate::term::sanitize(l) == *l)
+        .filter(|(l, _)| !l.is_empty() && crate::text::sanitize(l) == *l)
         .collect();
     let pick = |pred: &dyn Fn(&str) -> bool| -> Vec<(String, String)> {
         safe.iter()

@@ -13,7 +13,8 @@ use base64::Engine;
 
 use crate::import::{FORMATS, ImportError};
 use crate::model::Entry;
-use crate::vault::{Vault, index};
+use crate::model::Vault;
+use crate::vault::index;
 use crate::{migration, qr, uri};
 
 /// A check: panics when its property fails on these bytes.

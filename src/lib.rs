@@ -28,5 +28,6 @@ pub mod otp;
 pub mod qr;
 pub mod screen;
 pub mod term;
+pub mod text;
 pub mod uri;
 pub mod vault;

@@ -52,7 +52,7 @@ fn main() -> ExitCode {
         Err(err) => {
             let (code, hint) = error::classify(&err);
             // Messages may quote file names and foreign tools' words: sanitized.
-            let shown = |text: String| term::sanitize_lines(&text);
+            let shown = |text: String| otp::text::sanitize_lines(&text);
             term::err_line(&format!(
                 "{} {}",
                 term::err_red("error:"),

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use otp::fuzzing::TARGETS;
 use otp::import::{FORMATS, ImportError};
 use otp::model::Account;
-use otp::vault::Vault;
+use otp::model::Vault;
 use time::OffsetDateTime;
 
 fn root() -> PathBuf {
@@ -121,7 +121,7 @@ fn fixture_vaults() -> Vec<(String, Vec<u8>)> {
         if n % 2 == 1
             && let Some(a) = v.accounts.pop()
         {
-            v.trash.push(otp::vault::Trashed {
+            v.trash.push(otp::model::Trashed {
                 deleted: OffsetDateTime::UNIX_EPOCH,
                 account: a,
             });

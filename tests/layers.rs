@@ -11,7 +11,10 @@ use std::path::Path;
 
 /// Lowest first.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("foundation", &["model", "error", "contain", "harden"]),
+    (
+        "foundation",
+        &["model", "text", "error", "contain", "harden"],
+    ),
     (
         "pure logic",
         &["otp", "uri", "migration", "qr", "import", "export"],
@@ -23,11 +26,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// Today's upward uses: (from, to).
 const KNOWN: &[(&str, &str)] = &[
-    // import/export read and write vault documents and sanitise for the
-    // terminal; vault sanitises for the terminal.
-    ("export", "term"),
-    ("export", "vault"),
-    ("import", "vault"),
+    // vault/keys.rs prompts for passphrases and reports on the terminal.
     ("vault", "term"),
 ];
 

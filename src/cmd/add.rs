@@ -11,7 +11,8 @@ use crate::cmd::{Ctx, import, now, random8};
 use crate::error::{Code, Fail};
 use crate::import::plan::{Action, plan};
 use crate::model::{Account, Algorithm, Entry, Kind, STEAM_DIGITS, Secret, Token};
-use crate::term::{self, sanitize};
+use crate::term;
+use crate::text::sanitize;
 
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
     if let Some(image) = &args.qr {

@@ -19,9 +19,10 @@ use crate::cmd::{Ctx, now, out};
 use crate::error::Fail;
 use crate::export::backup;
 use crate::export::files::{self, BackupName};
+use crate::model::Vault;
 use crate::term;
 use crate::vault::keys::{self, Unlocked};
-use crate::vault::{Vault, store};
+use crate::vault::store;
 
 pub mod dests;
 mod verify;

@@ -10,9 +10,10 @@ use crate::cli::CodeArgs;
 use crate::clipboard::{self, Copier};
 use crate::cmd::{Ctx, now, out};
 use crate::error::{Code, Fail};
+use crate::model::Vault;
 use crate::model::{Account, Kind, Token};
 use crate::term;
-use crate::vault::Vault;
+use crate::text;
 use crate::vault::index;
 use crate::vault::keys::{self, Unlocked};
 
@@ -111,7 +112,7 @@ pub fn wait_for_fresh(token: &Token, unix: u64, min_remaining: u64) -> Option<u6
 fn copy(ctx: &Ctx, copier: Copier, account: &Account, code: &str) -> Result<()> {
     let how = copier.copy(code)?;
     term::note(&clipboard::copied_message(
-        &term::sanitize(&account.label()),
+        &text::sanitize(&account.label()),
         how,
         ctx.config.clipboard_clear_seconds,
     ));
@@ -166,7 +167,7 @@ fn print(a: &Account, code: &str, remaining: Option<u64>, json: bool, strict: bo
         let value = serde_json::json!({
             "id": a.id, "issuer": a.issuer, "name": a.name, "code": code, "remaining": remaining,
         });
-        format!("{}\n", term::json_safe(&value.to_string()))
+        format!("{}\n", text::json_safe(&value.to_string()))
     } else {
         format!("{code}\n")
     };

@@ -19,8 +19,9 @@ use crate::cmd::backup::{Destination, age, dests, open_backup};
 use crate::cmd::{Ctx, now, out};
 use crate::error::Fail;
 use crate::export::backup;
-use crate::term::{self, sanitize};
-use crate::vault::Vault;
+use crate::model::Vault;
+use crate::term;
+use crate::text::sanitize;
 use crate::vault::keys::{self, Unlocked};
 
 pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {

@@ -13,6 +13,7 @@ use crate::cmd::{Ctx, now, out};
 use crate::error::{Code, Fail};
 use crate::export::{self, aegis, json};
 use crate::term;
+use crate::text;
 use crate::vault::keys::Method;
 use crate::vault::store;
 
@@ -103,7 +104,7 @@ pub fn refuse_existing(path: &Path) -> Result<()> {
 fn exists_error(path: &Path) -> anyhow::Error {
     Fail::error(format!(
         "{} already exists; nothing was written, and it was left as it was",
-        term::sanitize(&path.display().to_string())
+        text::sanitize(&path.display().to_string())
     ))
     .hint("choose another file name, or add --force to replace it")
     .into()

@@ -9,7 +9,8 @@ use anyhow::{Context, Result};
 use crate::cmd::{out, random8};
 use crate::error::Fail;
 use crate::model::Account;
-use crate::term::{self, sanitize};
+use crate::term;
+use crate::text::sanitize;
 use crate::vault::store;
 
 /// Accounts per code on a terminal: a denser code would not fit 80 columns

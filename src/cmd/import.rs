@@ -16,7 +16,9 @@ use crate::error::{Code, Fail};
 use crate::import::plan::{Action, plan};
 use crate::import::{self, Format, ImportError, Parsed, Skipped};
 use crate::model::{Account, Entry};
-use crate::term::{self, sanitize};
+use crate::term;
+use crate::text;
+use crate::text::sanitize;
 
 /// Largest input file read (exports are kilobytes; photos a few megabytes).
 const MAX_INPUT: u64 = 64 << 20;
@@ -251,15 +253,15 @@ pub(crate) fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
             .context("cannot read stdin")?;
     } else {
         let file = std::fs::File::open(path)
-            .with_context(|| format!("cannot open {}", term::path(path)))?;
+            .with_context(|| format!("cannot open {}", text::path(path)))?;
         file.take(MAX_INPUT + 1)
             .read_to_end(&mut data)
-            .with_context(|| format!("cannot read {}", term::path(path)))?;
+            .with_context(|| format!("cannot read {}", text::path(path)))?;
     }
     if data.len() as u64 > MAX_INPUT {
         return Err(Fail::error(format!(
             "{} is larger than {} MiB; not an export otp can read",
-            term::path(path),
+            text::path(path),
             MAX_INPUT >> 20
         ))
         .into());
@@ -283,7 +285,7 @@ fn read_one(
     let shown = if path == Path::new("-") {
         "stdin".to_string()
     } else {
-        term::path(path)
+        text::path(path)
     };
     let format = match forced.or_else(|| import::detect(&data)) {
         Some(f) => f,
@@ -315,7 +317,7 @@ fn read_one(
     };
     if let Some(f) = password_file {
         std::fs::metadata(f)
-            .with_context(|| format!("cannot read the password file {}", term::path(f)))?;
+            .with_context(|| format!("cannot read the password file {}", text::path(f)))?;
     }
     let result = match format.name {
         "qr-image" => crate::import::qr_image::scan(&data).map(FileImport::Scanned),

@@ -7,9 +7,10 @@ use anyhow::Result;
 use crate::cli::InitArgs;
 use crate::cmd::{Ctx, now, random16, recovery_key};
 use crate::error::Fail;
+use crate::model::Vault;
 use crate::term;
 use crate::vault::keys::{self, Method};
-use crate::vault::{Vault, store};
+use crate::vault::store;
 
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
     let recovery = create(ctx, args.generate_identity.as_deref(), args.recovery_key)?;

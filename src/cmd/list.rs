@@ -5,9 +5,10 @@ use serde::Serialize;
 
 use crate::cli::ListArgs;
 use crate::cmd::{Ctx, now, out};
+use crate::model::label;
 use crate::model::{Account, Kind};
-use crate::term::{json_safe, out_bold, out_dim, sanitize};
-use crate::vault::label;
+use crate::term::{out_bold, out_dim};
+use crate::text::{json_safe, sanitize};
 
 /// The `--json` shape: everything but the secret (and recovery codes).
 #[derive(Serialize)]
@@ -51,7 +52,7 @@ impl<'a> AccountJson<'a> {
 }
 
 /// Does `query` select this account for listing: its id, or part of
-/// issuer:name under label identity (`vault::label`).
+/// issuer:name under label identity (`model::label`).
 pub fn matches(a: &Account, query: &str) -> bool {
     a.id == query || label::key(&a.issuer, &a.name).contains(&label::fold(query))
 }

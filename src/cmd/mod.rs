@@ -37,8 +37,9 @@ use crate::agent;
 use crate::cli::{Cli, Command, Global};
 use crate::config::{AgentMode, Config};
 use crate::error::Fail;
+use crate::model::Vault;
 use crate::vault::keys::{self, PassphraseSources, Unlocked};
-use crate::vault::{Vault, store};
+use crate::vault::store;
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {

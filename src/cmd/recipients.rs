@@ -12,8 +12,9 @@ use anyhow::{Context, Result};
 use crate::cli::RecipientsCommand;
 use crate::cmd::{Ctx, now, out};
 use crate::error::Fail;
-use crate::term::{self, sanitize};
-use crate::vault::Vault;
+use crate::model::Vault;
+use crate::term;
+use crate::text::sanitize;
 use crate::vault::keys::{self, Unlocked};
 
 pub fn run(ctx: &Ctx, command: RecipientsCommand) -> Result<()> {

@@ -22,8 +22,9 @@ use crate::cmd::{Ctx, import::read_input, now, out, random8};
 use crate::error::{Code, Fail};
 use crate::export::restore::{self, Decision, Why, plausible_id};
 use crate::model::Account;
-use crate::term::{self, sanitize};
-use crate::vault::Vault;
+use crate::model::Vault;
+use crate::term;
+use crate::text::sanitize;
 
 use fresh::onto_new_machine;
 use source::{Source, read_source};

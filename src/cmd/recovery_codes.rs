@@ -12,9 +12,10 @@ use crate::cli::RecoveryCodesCommand;
 use crate::cmd::recipients::device_count;
 use crate::cmd::{Ctx, now, out};
 use crate::error::Fail;
+use crate::model::Vault;
 use crate::model::{Account, RecoveryCode};
-use crate::term::{self, sanitize};
-use crate::vault::Vault;
+use crate::term;
+use crate::text::sanitize;
 
 pub fn run(ctx: &Ctx, command: RecoveryCodesCommand) -> Result<()> {
     match command {

@@ -15,8 +15,9 @@ use crate::cli::RecoveryKeyCommand;
 use crate::cmd::recipients::{ensure_still_opens, same};
 use crate::cmd::{Ctx, now};
 use crate::error::Fail;
-use crate::term::{self, sanitize};
-use crate::vault::Vault;
+use crate::model::Vault;
+use crate::term;
+use crate::text::sanitize;
 use crate::vault::keys;
 
 pub fn run(ctx: &Ctx, command: RecoveryKeyCommand) -> Result<()> {

@@ -6,8 +6,9 @@ use anyhow::Result;
 use crate::cli::RemoveArgs;
 use crate::cmd::{Ctx, now, recovery_codes};
 use crate::error::Fail;
-use crate::term::{self, sanitize};
-use crate::vault::Trashed;
+use crate::model::Trashed;
+use crate::term;
+use crate::text::sanitize;
 
 pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<()> {
     // Resolve first, so the question names the account about to go.

@@ -5,7 +5,8 @@ use anyhow::Result;
 use crate::cli::RenameArgs;
 use crate::cmd::{Ctx, now};
 use crate::error::{Code, Fail};
-use crate::term::{self, sanitize};
+use crate::term;
+use crate::text::sanitize;
 
 pub fn run(ctx: &Ctx, args: RenameArgs) -> Result<()> {
     // The message is printed only once the vault is saved.
@@ -20,9 +21,9 @@ pub fn run(ctx: &Ctx, args: RenameArgs) -> Result<()> {
         }
         // Another account with the new label (label identity), even where
         // an older vault holds look-alikes of this one too.
-        let key = crate::vault::label::key(&issuer, &args.new_name);
+        let key = crate::model::label::key(&issuer, &args.new_name);
         if let Some(j) = (0..vault.accounts.len()).filter(|&j| j != i).find(|&j| {
-            crate::vault::label::key(&vault.accounts[j].issuer, &vault.accounts[j].name) == key
+            crate::model::label::key(&vault.accounts[j].issuer, &vault.accounts[j].name) == key
         }) {
             let other = &vault.accounts[j];
             return Err(Fail::new(

@@ -7,7 +7,7 @@ use crate::cli::ShowArgs;
 use crate::cmd::{Ctx, out};
 use crate::error::Fail;
 use crate::model::Kind;
-use crate::term::sanitize;
+use crate::text::sanitize;
 
 pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let (vault, _) = ctx.load()?;

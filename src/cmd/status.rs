@@ -6,7 +6,7 @@ use crate::agent::{self, proto::human};
 use crate::cli::StatusArgs;
 use crate::cmd::{Ctx, backup, drill, out, recipients, recovery_codes, sync};
 use crate::config::AgentMode;
-use crate::term::sanitize;
+use crate::text::sanitize;
 use crate::vault::merge;
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         }
         return out(&format!(
             "{}\n",
-            crate::term::json_safe(&serde_json::to_string_pretty(&value)?)
+            crate::text::json_safe(&serde_json::to_string_pretty(&value)?)
         ));
     }
     let mut text = format!(

@@ -21,10 +21,12 @@ use anyhow::{Context, Result};
 use crate::cli::{SyncArgs, SyncCommand};
 use crate::cmd::{Ctx, backup, now, random8, recipients};
 use crate::error::{Code, Fail};
-use crate::term::{self, sanitize};
+use crate::model::Vault;
+use crate::term;
+use crate::text::sanitize;
 use crate::vault::keys::{self, Unlocked};
 use crate::vault::merge::{self, MergeError, Merged, Options};
-use crate::vault::{Vault, store};
+use crate::vault::store;
 use git::Git;
 
 /// The name the driver is registered under (`.gitattributes`: `merge=otp`).

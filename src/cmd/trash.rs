@@ -7,8 +7,9 @@ use time::format_description::well_known::Rfc3339;
 use crate::cli::{TrashArgs, TrashCommand};
 use crate::cmd::{Ctx, now, out};
 use crate::error::{Code, Fail};
-use crate::term::{self, sanitize};
-use crate::vault::resolve;
+use crate::model::query::resolve;
+use crate::term;
+use crate::text::sanitize;
 
 pub fn run(ctx: &Ctx, args: TrashArgs) -> Result<()> {
     match args.command.unwrap_or(TrashCommand::List) {

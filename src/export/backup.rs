@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 
 use crate::error::Fail;
 use crate::model::Account;
-use crate::vault::{SCHEMA_VERSION, Trashed, Vault};
+use crate::model::{SCHEMA_VERSION, Trashed, Vault};
 
 /// Version of the backup document. Readers refuse newer versions.
 pub const FORMAT_VERSION: u32 = 1;
@@ -314,7 +314,7 @@ impl Comparison {
             parts.push("it is a backup of another vault".to_string());
         }
         let list = |v: &[String]| {
-            let shown: Vec<String> = v.iter().take(5).map(|l| crate::term::sanitize(l)).collect();
+            let shown: Vec<String> = v.iter().take(5).map(|l| crate::text::sanitize(l)).collect();
             let more = v.len().saturating_sub(5);
             if more > 0 {
                 format!("{} and {more} more", shown.join(", "))

@@ -13,7 +13,7 @@
 //! told.
 
 use crate::model::Account;
-use crate::vault::label;
+use crate::model::label;
 
 /// Why a backup account clashes with a vault account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

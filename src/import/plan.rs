@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::model::label;
 use crate::model::{Account, Algorithm, Entry, Kind, Token};
-use crate::vault::label;
 
 /// What happens to one incoming entry.
 #[derive(Debug, Clone, PartialEq, Eq)]

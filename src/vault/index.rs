@@ -31,17 +31,17 @@
 //! piece at a time, so `otp code` never holds the whole plaintext and its
 //! memory does not grow with the vault.
 //!
-//! [`Vault::to_toml`]: super::Vault::to_toml
-//! [`Vault::parse`]: super::Vault::parse
-//! [`Vault::find`]: super::Vault::find
+//! [`Vault::to_toml`]: crate::model::Vault::to_toml
+//! [`Vault::parse`]: crate::model::Vault::parse
+//! [`Vault::find`]: crate::model::Vault::find
 
 use std::io::Read;
 
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use super::{Match, Named, Query, classify};
 use crate::model::Account;
+use crate::model::query::{Match, Named, Query, classify};
 
 /// The head of one `[[accounts]]` table.
 #[derive(PartialEq, Eq)]
@@ -176,7 +176,7 @@ struct Kept {
 }
 
 /// Resolution while scanning: keeps the tables of the accounts that match
-/// (usually one), and picks as [`super::resolve`] does.
+/// (usually one), and picks as [`resolve`](crate::model::query::resolve) does.
 struct Picker<'q> {
     query: &'q str,
     prepared: Query,
@@ -827,9 +827,9 @@ fn strings(rest: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::label::LOOK_ALIKE_PART;
     use crate::model::{Entry, RecoveryCode, Secret, Token};
-    use crate::vault::label::LOOK_ALIKE_PART;
-    use crate::vault::{Trashed, Vault};
+    use crate::model::{Trashed, Vault};
     use proptest::prelude::*;
     use time::OffsetDateTime;
 

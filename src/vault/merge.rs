@@ -43,8 +43,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use crate::model::{Account, RecoveryCode};
-use crate::vault::{Trashed, Vault, id_from_bytes, label};
+use crate::model::{Account, RecoveryCode, Trashed, Vault, id_from_bytes, label};
 
 /// One account (or one vault setting) changed differently on both sides.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,8 @@ use time::format_description::well_known::Rfc3339;
 use super::{age, list, stem};
 use crate::cmd::{Ctx, now};
 use crate::export::files::{self, BackupName};
-use crate::vault::{Vault, store};
+use crate::model::Vault;
+use crate::vault::store;
 
 /// One folder backups go to.
 #[derive(Debug, Clone, PartialEq, Eq)]

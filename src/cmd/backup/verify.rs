@@ -16,9 +16,11 @@ use super::{age, open_backup, stem};
 use crate::cmd::{Ctx, now, out};
 use crate::error::Fail;
 use crate::export::backup;
-use crate::term::{self, sanitize};
+use crate::model::Vault;
+use crate::term;
+use crate::text::sanitize;
 use crate::vault::keys::Unlocked;
-use crate::vault::{Vault, store};
+use crate::vault::store;
 
 /// The last `otp backup --verify`.
 #[derive(Debug, Clone, Serialize, Deserialize)]

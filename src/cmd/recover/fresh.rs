@@ -12,9 +12,11 @@ use crate::cmd::{Ctx, init, out};
 use crate::error::Fail;
 use crate::export::restore::{self, Decision};
 use crate::model::Account;
-use crate::term::{self, sanitize};
+use crate::model::Vault;
+use crate::term;
+use crate::text::sanitize;
 use crate::vault::keys;
-use crate::vault::{Vault, store};
+use crate::vault::store;
 
 /// No vault yet: create one holding the backup.
 pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {

@@ -11,7 +11,8 @@ use crate::error::Fail;
 use crate::export::backup::{Contents, parse as parse_backup};
 use crate::import::{self, ImportError, otp_json, uri_list};
 use crate::model::Account;
-use crate::term::{self, sanitize};
+use crate::term;
+use crate::text::sanitize;
 use crate::vault::keys;
 
 /// What the file holds (a backup, a vault copy, or the accounts of a JSON
@@ -37,7 +38,7 @@ pub enum Key {
 }
 
 pub fn read_source(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<Source> {
-    let shown = crate::term::path(path);
+    let shown = crate::text::path(path);
     let mut source = if keys::is_age_file(data) {
         let (plain, key) = open(ctx, path, data, exists)?;
         let text = std::str::from_utf8(&plain)

@@ -30,7 +30,7 @@ impl std::fmt::Display for GitError {
         write!(f, "`git {}` failed", self.args)?;
         let said = self.stderr.trim();
         if !said.is_empty() {
-            write!(f, ": {}", crate::term::sanitize(said))?;
+            write!(f, ": {}", crate::text::sanitize(said))?;
         }
         Ok(())
     }

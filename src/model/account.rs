@@ -1,4 +1,4 @@
-//! The data model: what an account is, in the vault and on its way in.
+//! What an account is, in the vault and on its way in.
 //!
 //! `Entry` is an account as parsers and importers produce it (no id, no
 //! timestamps); `Account` is an entry stored in the vault. `Secret` holds the

@@ -1,0 +1,20 @@
+//! The data model, at the bottom of the layers (README, "Development"):
+//! pure types and rules every other layer shares, with no I/O.
+//!
+//! - `account`: what an account is (`Secret`, `Token`, `Entry`, `Account`),
+//!   in the vault and on its way in;
+//! - `vault`: the vault document (`Vault`, `Trashed`), the plaintext of
+//!   `vault.age`, and its ids;
+//! - [`label`]: label identity, when two labels are the same;
+//! - [`query`]: how a QUERY picks one account.
+
+mod account;
+pub mod label;
+pub mod query;
+mod vault;
+
+pub use account::{
+    Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Kind, ModelError, RecoveryCode,
+    STEAM_DIGITS, Secret, Token, label,
+};
+pub use vault::{SCHEMA_VERSION, Trashed, Vault, id_from_bytes, same_label, vault_id_from_bytes};

@@ -1,0 +1,382 @@
+//! The vault document: the plaintext of `vault.age` (schema version 1),
+//! its accounts and trash, and the ids it hands out. Pure: text in, text
+//! out; unlocking, reading and saving the file is the storage layer's
+//! (src/vault/).
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::query::resolve;
+use super::{Account, label};
+use crate::error::Fail;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The plaintext of `vault.age`.
+///
+/// Field order is the file's layout, and the fast path of `otp code`
+/// (src/vault/index.rs) reads only that exact layout (its `TOP`, `ACCOUNT`, `CODE`
+/// and `TRASH` field lists), falling back to a full parse for anything
+/// else. A field added here must be added there too, or every `otp code`
+/// takes the slow path (index's tests check that the writer's output is
+/// read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vault {
+    pub version: u32,
+    /// Bumped by every change; backups record it so staleness is a subtraction.
+    #[serde(default)]
+    pub changes: u64,
+    /// This vault's identity: random, made by `otp init` (or on the first
+    /// save of a vault written before it existed) and never changed. Every
+    /// backup and snapshot carries it, so `otp recover` can tell an undo of
+    /// this vault from a file of another one with the same key, and
+    /// retention prunes only this vault's backups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault_id: Option<String>,
+    /// Everyone the vault is encrypted to (age, SSH or plugin recipients).
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// Which of `recipients` is the break-glass recovery key (`otp recovery-key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<String>,
+    /// When the last recovery key was revoked: backups older than this still
+    /// open with it, and `otp status` says so.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recovery_revoked: Option<OffsetDateTime>,
+    /// Which of `recipients` belongs to the passphrase-protected key file
+    /// (`vault.identity.age`), so `otp passwd --identity` can replace it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file_recipient: Option<String>,
+    /// When `otp drill` last ran, and what it found (`passed`, `passed with
+    /// the vault's own key`, or `failed: …`). Recorded without counting as
+    /// a change: no account changed.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_drill: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_drill_result: Option<String>,
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    #[serde(default)]
+    pub trash: Vec<Trashed>,
+}
+
+/// A deleted account, kept until purged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trashed {
+    #[serde(with = "time::serde::rfc3339")]
+    pub deleted: OffsetDateTime,
+    pub account: Account,
+}
+
+impl Vault {
+    pub fn new(recipients: Vec<String>) -> Self {
+        Vault {
+            version: SCHEMA_VERSION,
+            changes: 0,
+            vault_id: None,
+            recipients,
+            recovery: None,
+            recovery_revoked: None,
+            key_file_recipient: None,
+            last_drill: None,
+            last_drill_result: None,
+            accounts: Vec::new(),
+            trash: Vec::new(),
+        }
+    }
+
+    /// Parses vault plaintext, checking the schema version. One pass over
+    /// the text; only a file that does not parse is looked at again, to say
+    /// whether it is a newer schema or a damaged vault.
+    pub fn parse(text: &str) -> anyhow::Result<Vault> {
+        let newer = |version: u32| -> anyhow::Error {
+            Fail::error(format!(
+                "the vault uses schema version {version}, but this otp reads version {SCHEMA_VERSION}"
+            ))
+            .hint("upgrade otp")
+            .into()
+        };
+        let invalid = match toml::from_str::<Vault>(text) {
+            Ok(vault) if vault.version == SCHEMA_VERSION => return Ok(vault),
+            Ok(vault) => return Err(newer(vault.version)),
+            Err(e) => e,
+        };
+        #[derive(Deserialize)]
+        struct Probe {
+            version: u32,
+        }
+        let probe: Probe = toml::from_str(text).map_err(|e| {
+            Fail::error(format!(
+                "the vault decrypted but its contents are not a valid otp vault: {}",
+                e.message()
+            ))
+            .hint("restore it from a backup with `otp recover BACKUP`")
+        })?;
+        if probe.version != SCHEMA_VERSION {
+            return Err(newer(probe.version));
+        }
+        Err(Fail::error(format!(
+            "the vault's contents are invalid: {}",
+            invalid.message()
+        ))
+        .hint("restore it from a backup with `otp recover BACKUP`")
+        .into())
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("the vault model always serializes")
+    }
+
+    /// The one account QUERY selects (see [`resolve`]).
+    pub fn find(&self, query: &str) -> Result<usize, Fail> {
+        resolve(&self.accounts, query)
+    }
+
+    /// A fresh id that no account (live or trashed) uses; `random` supplies bytes.
+    pub fn new_id(&self, mut random: impl FnMut() -> [u8; 8]) -> String {
+        loop {
+            let id = id_from_bytes(random());
+            let taken = self.accounts.iter().any(|a| a.id == id)
+                || self.trash.iter().any(|t| t.account.id == id);
+            if !taken {
+                return id;
+            }
+        }
+    }
+
+    /// `count` new account ids, unique in the vault (trash included) and
+    /// among themselves, in one pass over the vault: [`Vault::new_id`] per
+    /// account would make a large import quadratic.
+    pub fn new_ids(&self, count: usize, mut random: impl FnMut() -> [u8; 8]) -> Vec<String> {
+        let mut taken: std::collections::HashSet<String> = self
+            .accounts
+            .iter()
+            .map(|a| a.id.clone())
+            .chain(self.trash.iter().map(|t| t.account.id.clone()))
+            .collect();
+        let mut ids = Vec::with_capacity(count);
+        while ids.len() < count {
+            let id = id_from_bytes(random());
+            if taken.insert(id.clone()) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
+    /// Gives the vault an id if it has none (a vault written before ids
+    /// existed); `random` supplies the bytes. Returns whether it made one.
+    pub fn ensure_id(&mut self, random: impl FnOnce() -> [u8; 16]) -> bool {
+        if self.vault_id.is_some() {
+            return false;
+        }
+        self.vault_id = Some(vault_id_from_bytes(random()));
+        true
+    }
+
+    /// Whether `other` (an id read from a backup or snapshot) names this
+    /// vault. A file without an id, or a vault without one, never does.
+    pub fn is_same_vault(&self, other: Option<&str>) -> bool {
+        matches!((self.vault_id.as_deref(), other), (Some(a), Some(b)) if a == b)
+    }
+
+    /// Index of an account with the same label ([`label::same`]).
+    pub fn find_label(&self, issuer: &str, name: &str) -> Option<usize> {
+        self.accounts
+            .iter()
+            .position(|a| same_label(&a.issuer, &a.name, issuer, name))
+    }
+}
+
+/// Two labels that name the same account ([`label::same`]).
+pub fn same_label(issuer_a: &str, name_a: &str, issuer_b: &str, name_b: &str) -> bool {
+    label::same(issuer_a, name_a, issuer_b, name_b)
+}
+
+/// A vault id: 128 random bits as 32 lowercase hex digits.
+pub fn vault_id_from_bytes(bytes: [u8; 16]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Eight lowercase base32 characters: short enough to type, 40 bits of randomness.
+pub fn id_from_bytes(bytes: [u8; 8]) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    bytes
+        .iter()
+        .map(|b| ALPHABET[(b % 32) as usize] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, Secret, Token};
+    use crate::vault::index;
+
+    #[test]
+    fn new_ids_are_unique_and_avoid_the_vault_and_trash() {
+        let mut vault = Vault::parse("version = 1\n").unwrap_or_else(|e| panic!("{e}"));
+        let taken = [[0u8; 8], [1u8; 8]];
+        for (i, bytes) in taken.iter().enumerate() {
+            let mut a = crate::model::Account::from_entry(
+                crate::model::Entry::new(
+                    "I",
+                    format!("n{i}"),
+                    crate::model::Token::totp(crate::model::Secret::new(vec![1; 10])),
+                ),
+                id_from_bytes(*bytes),
+                time::OffsetDateTime::UNIX_EPOCH,
+            );
+            if i == 1 {
+                a.name = "trashed".into();
+                vault.trash.push(Trashed {
+                    deleted: time::OffsetDateTime::UNIX_EPOCH,
+                    account: a,
+                });
+            } else {
+                vault.accounts.push(a);
+            }
+        }
+        // A source that repeats itself: taken ids and repeats are skipped.
+        let mut source = [[0u8; 8], [1u8; 8], [2u8; 8], [2u8; 8], [3u8; 8]].into_iter();
+        let ids = vault.new_ids(2, || source.next().unwrap());
+        assert_eq!(ids, vec![id_from_bytes([2; 8]), id_from_bytes([3; 8])]);
+    }
+
+    fn account(id: &str, issuer: &str, name: &str) -> Account {
+        let token = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+        Account::from_entry(
+            Entry::new(issuer, name, token),
+            id.into(),
+            OffsetDateTime::UNIX_EPOCH,
+        )
+    }
+
+    fn sample() -> Vec<Account> {
+        vec![
+            account("aaaa1111", "Microsoft Azure", "me@work.example"),
+            account("bbbb2222", "GitHub", "alice"),
+            account("cccc3333", "GitHub", "bob"),
+            account("dddd4444", "", "github"),
+        ]
+    }
+
+    #[test]
+    fn ids_are_unique_and_short() {
+        let v = Vault::new(vec![]);
+        let id = v.new_id(|| [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(id.len(), 8);
+        assert!(
+            id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        );
+    }
+
+    #[test]
+    fn vault_round_trips_through_toml() {
+        let mut v = Vault::new(vec!["age1xyz".into()]);
+        v.accounts = sample();
+        v.trash.push(Trashed {
+            deleted: OffsetDateTime::UNIX_EPOCH,
+            account: account("eeee5555", "Old", "x"),
+        });
+        let text = v.to_toml();
+        assert!(text.starts_with("version = 1\n"));
+        assert_eq!(Vault::parse(&text).unwrap(), v);
+    }
+
+    #[test]
+    fn key_roles_sit_before_the_accounts_for_the_fast_path() {
+        let mut v = Vault::new(vec!["age1a".into(), "age1b".into()]);
+        v.key_file_recipient = Some("age1a".into());
+        v.recovery = Some("age1b".into());
+        v.recovery_revoked = Some(OffsetDateTime::UNIX_EPOCH);
+        v.accounts = sample();
+        // (An empty trash is written as `trash = []`; a trashed account
+        // makes it a table.)
+        v.trash.push(Trashed {
+            deleted: OffsetDateTime::UNIX_EPOCH,
+            account: account("eeee5555", "Old", "x"),
+        });
+        v.last_drill = Some(OffsetDateTime::UNIX_EPOCH);
+        v.last_drill_result = Some("passed".into());
+        let text = v.to_toml();
+        let accounts = text.find("[[accounts]]").unwrap();
+        for key in [
+            "recovery =",
+            "recovery_revoked =",
+            "key_file_recipient =",
+            "last_drill =",
+            "last_drill_result =",
+        ] {
+            assert!(text.find(key).unwrap() < accounts, "{text}");
+        }
+        assert_eq!(index::scan(&text).map(|h| h.len()), Some(4));
+        assert_eq!(Vault::parse(&text).unwrap(), v);
+        // Absent roles are not written at all.
+        let plain = Vault::new(vec!["age1a".into()]).to_toml();
+        assert!(
+            !plain.contains("recovery") && !plain.contains("key_file"),
+            "{plain}"
+        );
+    }
+
+    #[test]
+    fn vault_ids_are_made_once_and_compared_exactly() {
+        let mut v = Vault::new(vec!["age1a".into()]);
+        assert!(!v.is_same_vault(None));
+        assert!(v.ensure_id(|| [0xab; 16]));
+        let id = v.vault_id.clone().unwrap();
+        assert_eq!(id, "ab".repeat(16));
+        assert!(!v.ensure_id(|| [1; 16]), "an id is never replaced");
+        assert_eq!(v.vault_id.as_deref(), Some(id.as_str()));
+        assert!(v.is_same_vault(Some(&id)));
+        assert!(!v.is_same_vault(None));
+        assert!(!v.is_same_vault(Some(&"01".repeat(16))));
+        // It round-trips, sits before the accounts, and the fast path reads it.
+        v.accounts = sample();
+        let text = v.to_toml();
+        assert!(text.find("vault_id = ").unwrap() < text.find("[[accounts]]").unwrap());
+        assert_eq!(Vault::parse(&text).unwrap(), v);
+        assert_eq!(index::scan(&text).map(|h| h.len()), Some(4));
+        // A vault without one parses, and is written without one.
+        let old = Vault::parse("version = 1\nchanges = 3\nrecipients = []\n").unwrap();
+        assert_eq!(old.vault_id, None);
+        assert!(!old.to_toml().contains("vault_id"));
+    }
+
+    #[test]
+    fn future_schema_is_refused() {
+        let err = Vault::parse("version = 2\n").unwrap_err();
+        assert!(err.to_string().contains("schema version 2"));
+        // A newer schema is named as such even where this one cannot read it.
+        let err = Vault::parse("version = 2\naccounts = 5\n").unwrap_err();
+        assert!(err.to_string().contains("schema version 2"), "{err}");
+    }
+
+    #[test]
+    fn a_damaged_vault_is_told_from_an_invalid_one() {
+        for (text, says) in [
+            ("version = \n", "not a valid otp vault"),
+            (
+                "changes = 1\n",
+                "not a valid otp vault: missing field `version`",
+            ),
+            (
+                "version = 1\naccounts = 5\n",
+                "the vault's contents are invalid: invalid type",
+            ),
+        ] {
+            let err = Vault::parse(text).unwrap_err().to_string();
+            assert!(err.contains(says), "{text:?}: {err}");
+        }
+    }
+}

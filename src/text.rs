@@ -1,0 +1,132 @@
+//! Text from files made safe for a terminal: control characters, bidi
+//! overrides and zero-width characters escaped, so a crafted account name,
+//! file name or foreign message cannot rewrite the screen or disguise
+//! itself. Pure (foundation layer): `term` prints through it, and the
+//! layers below it word their messages with it.
+
+/// Makes text from a file safe to print: control characters, bidi overrides
+/// and zero-width characters are shown as `\u{…}` escapes, so a crafted
+/// account name cannot rewrite the terminal or disguise itself.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// [`sanitize`], line by line: newlines and tabs of the message itself are
+/// kept, every other unsafe character escaped. Every line `otp` writes to
+/// stderr (errors, warnings, notes) goes through it, so a file name, a
+/// label or a foreign tool's message cannot rewrite the terminal; a file
+/// name shown inside a message is [`sanitize`]d too (its newlines as well).
+pub fn sanitize_lines(text: &str) -> String {
+    if !text.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)) {
+        return text.to_string();
+    }
+    text.split('\n')
+        .map(|line| {
+            line.split('\t')
+                .map(sanitize)
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A path as shown to the user: [`sanitize`]d, newlines included.
+pub fn path(p: &std::path::Path) -> String {
+    sanitize(&p.display().to_string())
+}
+
+/// JSON text for the terminal: serde_json escapes only C0 controls, so C1
+/// controls, DEL, bidi and zero-width characters left raw inside strings
+/// are escaped as `\uXXXX` (the same string to any JSON reader). Outside
+/// strings, serde_json writes only spaces and newlines.
+pub fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c != '\n' && is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200b}'..='\u{200f}'   // zero-width space/joiners, LRM, RLM
+            | '\u{202a}'..='\u{202e}' // bidi embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // bidi isolates
+            | '\u{061c}'              // Arabic letter mark
+            | '\u{feff}'              // BOM / zero-width no-break space
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn sanitize_escapes_controls_and_bidi() {
+        assert_eq!(sanitize("GitHub"), "GitHub");
+        assert_eq!(sanitize("Zürich ✓"), "Zürich ✓");
+        assert_eq!(sanitize("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(
+            sanitize("evil\u{202e}moc.elgoog"),
+            "evil\\u{202e}moc.elgoog"
+        );
+        assert_eq!(sanitize("x\ny"), "x\\u{a}y");
+        assert_eq!(sanitize("zero\u{200b}width"), "zero\\u{200b}width");
+    }
+
+    #[test]
+    fn sanitize_lines_keeps_the_message_layout_only() {
+        assert_eq!(sanitize_lines("a\n\tb"), "a\n\tb");
+        assert_eq!(
+            sanitize_lines("cannot open x\x1b]0;pwned\x07\u{202e}\n  hint"),
+            "cannot open x\\u{1b}]0;pwned\\u{7}\\u{202e}\n  hint"
+        );
+        assert_eq!(sanitize_lines("C1\u{9b}2J"), "C1\\u{9b}2J");
+    }
+
+    proptest! {
+        #[test]
+        fn sanitized_text_has_no_control_or_bidi(s in any::<String>()) {
+            let out = sanitize(&s);
+            prop_assert!(!out.chars().any(is_unsafe));
+            let lines = sanitize_lines(&s);
+            prop_assert!(!lines.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)));
+        }
+
+        #[test]
+        fn safe_json_is_the_same_json(s in any::<String>(), pretty in any::<bool>()) {
+            let value = serde_json::json!({ "name": s, "list": [s.clone()] });
+            let text = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                value.to_string()
+            };
+            let safe = json_safe(&text);
+            prop_assert!(!safe.chars().any(|c| c != '\n' && is_unsafe(c)));
+            let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+            prop_assert_eq!(back, value);
+        }
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi() {
+        let text = serde_json::json!("a\u{85}b\u{202e}c\u{7f}").to_string();
+        assert_eq!(json_safe(&text), r#""a\u0085b\u202ec\u007f""#);
+    }
+}
