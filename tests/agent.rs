@@ -632,3 +632,162 @@ fn a_passphrase_typed_at_the_prompt_is_kept_by_default() {
     assert_eq!(w.agents().len(), 1);
     w.code().success().stdout(format!("{}\n", SECRET_CODE_AT.1));
 }
+
+/// A stand-in agent on the world's socket, to make the agent forgetting
+/// between `status` and the unwrap deterministic. It says it holds the
+/// vault's key (`status`: `held`); after each `status` it unwraps at most
+/// `serve` requests (with `key`), and answers `notheld` to the others, as
+/// an agent that forgot would. Returns the log of the requests it answered
+/// (each logged before its reply is sent, so complete when a command ends).
+fn forgetful_agent(
+    w: &World,
+    key: Option<age::x25519::Identity>,
+    serve: usize,
+) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use std::os::unix::fs::DirBuilderExt;
+
+    use age::secrecy::ExposeSecret;
+    use otp::agent::proto::{Message, stanza_of};
+
+    let paths = w.paths();
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&paths.dir)
+        .unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(&paths.socket).unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&log);
+    let recipient = key
+        .as_ref()
+        .map_or("age1notarealkey".to_string(), |k| k.to_public().to_string());
+    // Serves until the test process ends (the socket is in the world's
+    // temp folder).
+    std::thread::spawn(move || {
+        let mut left = 0;
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let Ok(req) = Message::read_from(&mut stream) else {
+                continue;
+            };
+            let op = String::from_utf8_lossy(req.op()).into_owned();
+            let reply = match op.as_str() {
+                "status" => {
+                    left = serve;
+                    Message::new("held")
+                        .with(recipient.as_bytes())
+                        .with(b"900")
+                        .with(b"")
+                }
+                "unwrap" if left > 0 => {
+                    left -= 1;
+                    let stanzas: Vec<_> = (3..req.fields.len())
+                        .step_by(2)
+                        .filter_map(|i| stanza_of(req.text(i).unwrap_or(""), req.field(i + 1)))
+                        .collect();
+                    match key
+                        .as_ref()
+                        .and_then(|k| age::Identity::unwrap_stanzas(k, &stanzas))
+                    {
+                        Some(Ok(file_key)) => Message::new("key").with(file_key.expose_secret()),
+                        _ => Message::new("nokey"),
+                    }
+                }
+                "unwrap" => Message::new("notheld"),
+                _ => Message::new("err").with(b"unknown request"),
+            };
+            seen.lock().unwrap().push(op);
+            let _ = reply.write_to(&mut stream);
+        }
+    });
+    log
+}
+
+/// The agent forgets the key (idle timeout, `otp lock`) after it said it
+/// holds it and before the unwrap: every command falls back to the usual
+/// passphrase sources, as `otp code` does, instead of saying "wrong
+/// passphrase or identity".
+#[test]
+fn an_agent_that_forgets_before_the_unwrap_means_the_usual_sources() {
+    let w = World::new();
+    let log = forgetful_agent(&w, None, 0);
+    let with_passphrase = || {
+        let mut cmd = w.otp();
+        cmd.env("OTP_PASSPHRASE", PASS);
+        cmd
+    };
+    with_passphrase()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("GitHub:alice"));
+    with_passphrase()
+        .args(["show", "github"])
+        .assert()
+        .success();
+    with_passphrase()
+        .args(["add", "bob", "--issuer", "GitLab", "--secret-stdin"])
+        .write_stdin("GEZDGNBVGY3TQOJQ")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Added"));
+    with_passphrase()
+        .args(["backup", "--dir"])
+        .arg(w.env.path("backups"))
+        .assert()
+        .success();
+    with_passphrase()
+        .args(["code", "github", "--at", SECRET_CODE_AT.0])
+        .assert()
+        .success()
+        .stdout(format!("{}\n", SECRET_CODE_AT.1));
+    // No passphrase source: the usual message, not a wrong key.
+    let vault = w.env.vault_bytes();
+    for args in [&["list"][..], &["rename", "github", "carol"][..]] {
+        w.otp()
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("stdin is not a terminal"))
+            .stderr(predicate::str::contains("wrong").not());
+    }
+    assert_eq!(w.env.vault_bytes(), vault);
+    // It was asked, and refused.
+    let log = log.lock().unwrap();
+    assert!(log.iter().any(|op| op == "status"), "{log:?}");
+    assert!(log.iter().any(|op| op == "unwrap"), "{log:?}");
+}
+
+/// An agent that unwraps once and then forgets: the vault's header is
+/// unwrapped when the agent says it holds the key, and that file key
+/// serves the read that follows, so no command needs a passphrase.
+#[test]
+fn one_unwrap_from_the_agent_is_enough_for_a_command() {
+    let w = World::new();
+    let sealed = std::fs::read(w.env.path("data/otp/vault.identity.age")).unwrap();
+    let text = otp::vault::keys::decrypt_with_passphrase(&sealed, PASS.into()).unwrap();
+    let key: age::x25519::Identity = std::str::from_utf8(&text)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let log = forgetful_agent(&w, Some(key), 1);
+    w.otp()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("GitHub:alice"));
+    w.otp()
+        .args(["add", "bob", "--issuer", "GitLab", "--secret-stdin"])
+        .write_stdin("GEZDGNBVGY3TQOJQ")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Added"));
+    w.otp().args(["show", "gitlab"]).assert().success();
+    w.code().success().stdout(format!("{}\n", SECRET_CODE_AT.1));
+    let log = log.lock().unwrap();
+    let unwraps = log.iter().filter(|op| *op == "unwrap").count();
+    assert!(unwraps >= 4, "{log:?}");
+}

@@ -29,6 +29,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use sha2::Digest;
+use zeroize::Zeroizing;
 
 use crate::error::Fail;
 use proto::Message;
@@ -236,6 +237,30 @@ pub struct AgentIdentity {
     /// Set when the agent did not unwrap (it does not hold the key, or
     /// is gone): the caller may fall back to the passphrase.
     lost: Rc<Cell<bool>>,
+    /// The last request the agent answered and its file key: the same
+    /// header unwrapped again (the vault, proven in [`unlocked`], then
+    /// read) is answered here, so the agent forgetting in between does not
+    /// matter.
+    answered: RefCell<Option<Answered>>,
+}
+
+/// An unwrap request (encoded) and the file key the agent gave for it.
+type Answered = (Zeroizing<Vec<u8>>, Zeroizing<[u8; 16]>);
+
+impl AgentIdentity {
+    fn new(paths: &Paths, key: &KeyRef, stream: Option<UnixStream>, lost: Rc<Cell<bool>>) -> Self {
+        AgentIdentity {
+            paths: paths.clone(),
+            key: key.clone(),
+            stream: RefCell::new(stream),
+            lost,
+            answered: RefCell::new(None),
+        }
+    }
+}
+
+fn file_key(bytes: &[u8; 16]) -> age_core::format::FileKey {
+    age_core::format::FileKey::init_with_mut(|k| k.copy_from_slice(bytes))
 }
 
 impl age::Identity for AgentIdentity {
@@ -256,6 +281,12 @@ impl age::Identity for AgentIdentity {
         for s in stanzas {
             request = request.with(proto::stanza_line(s).as_bytes()).with(&s.body);
         }
+        let encoded = request.encode();
+        if let Some((asked, key)) = &*self.answered.borrow()
+            && **asked == *encoded
+        {
+            return Some(Ok(file_key(key)));
+        }
         let stream = match self.stream.borrow_mut().take() {
             Some(s) => Some(s),
             None => connect(&self.paths).ok().flatten(),
@@ -267,9 +298,11 @@ impl age::Identity for AgentIdentity {
         };
         match reply.op() {
             b"key" if reply.field(1).len() == 16 => {
-                Some(Ok(age_core::format::FileKey::init_with_mut(|k| {
-                    k.copy_from_slice(reply.field(1))
-                })))
+                let mut key = Zeroizing::new([0u8; 16]);
+                key.copy_from_slice(reply.field(1));
+                let out = file_key(&key);
+                *self.answered.borrow_mut() = Some((encoded, key));
+                Some(Ok(out))
             }
             _ => {
                 self.lost.set(true);
@@ -281,7 +314,16 @@ impl age::Identity for AgentIdentity {
 
 /// The keys of a sealed key file, if the agent holds them: an `Unlocked`
 /// whose identity asks the agent.
-pub fn unlocked(paths: &Paths, key: &KeyRef) -> Option<crate::vault::keys::Unlocked> {
+///
+/// The agent can forget the key between its `status` answer and the unwrap
+/// (its idle timeout or lifetime, `otp lock`, a signal): so the header of
+/// `vault` (when it exists) is unwrapped here, and None returned when the
+/// agent no longer does, so that the caller goes on to the usual unlock
+/// sources, as `otp code` does after [`optimistic`]. The identity keeps
+/// that header's file key: reading the vault afterwards needs the agent no
+/// more. A header the agent did unwrap but that does not check out (a
+/// damaged file) is left to the caller's own read to report.
+pub fn unlocked(paths: &Paths, key: &KeyRef, vault: &Path) -> Option<crate::vault::keys::Unlocked> {
     let held = match status(paths, key) {
         Ok(held) => held?,
         Err(e) => {
@@ -289,16 +331,24 @@ pub fn unlocked(paths: &Paths, key: &KeyRef) -> Option<crate::vault::keys::Unloc
             return None;
         }
     };
-    Some(crate::vault::keys::Unlocked {
-        identities: vec![Box::new(AgentIdentity {
-            paths: paths.clone(),
-            key: key.clone(),
-            stream: RefCell::new(None),
-            lost: Rc::new(Cell::new(false)),
-        })],
+    let lost = Rc::new(Cell::new(false));
+    let unlocked = crate::vault::keys::Unlocked {
+        identities: vec![Box::new(AgentIdentity::new(
+            paths,
+            key,
+            None,
+            Rc::clone(&lost),
+        ))],
         recipients: crate::vault::keys::Recipients::Known(vec![held.recipient]),
         method: crate::vault::keys::Method::Agent(PathBuf::from(&key.path)),
-    })
+    };
+    if let Ok(file) = std::fs::File::open(vault) {
+        let input = std::io::BufReader::with_capacity(4 << 10, file);
+        if crate::vault::keys::decrypt_stream(input, &unlocked.identities).is_err() && lost.get() {
+            return None;
+        }
+    }
+    Some(unlocked)
 }
 
 /// [`unlocked`] in one round trip instead of two, for `otp code`: no
@@ -318,12 +368,12 @@ pub fn optimistic(
     };
     let lost = Rc::new(Cell::new(false));
     let unlocked = crate::vault::keys::Unlocked {
-        identities: vec![Box::new(AgentIdentity {
-            paths: paths.clone(),
-            key: key.clone(),
-            stream: RefCell::new(Some(stream)),
-            lost: Rc::clone(&lost),
-        })],
+        identities: vec![Box::new(AgentIdentity::new(
+            paths,
+            key,
+            Some(stream),
+            Rc::clone(&lost),
+        ))],
         recipients: crate::vault::keys::Recipients::Known(Vec::new()),
         method: crate::vault::keys::Method::Agent(PathBuf::from(&key.path)),
     };

@@ -168,7 +168,7 @@ impl Ctx {
         let data = self.read_key_file()?;
         let key = self.agent_key(&key_file, &data);
         if let Some(key) = &key
-            && let Some(unlocked) = agent::unlocked(&self.agent_paths(), key)
+            && let Some(unlocked) = agent::unlocked(&self.agent_paths(), key, &self.vault_path)
         {
             return Ok(unlocked);
         }
