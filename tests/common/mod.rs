@@ -226,6 +226,13 @@ pub fn age_cli_plaintext(identity: &Path, file: &Path) -> String {
 /// Starts a private X server (`Xvfb -displayfd`, so it picks a free display)
 /// with one screen of `geometry` (e.g. "1280x800x24"); returns the server and
 /// its DISPLAY (":N"). The caller kills the server.
+///
+/// `-noreset`: by default an X server resets when its last client
+/// disconnects, and a client connecting during that reset fails with
+/// "unable to open X server". The tests poll with short-lived clients
+/// (`xwininfo`, `otp … --screen`, `xclip`) while a slow program (`display`)
+/// is still starting, so without it a test failed now and then (about one
+/// run of tests/qr_screen.rs in four on a busy machine).
 pub fn start_xvfb(geometry: &str, wait: std::time::Duration) -> (std::process::Child, String) {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
@@ -233,6 +240,7 @@ pub fn start_xvfb(geometry: &str, wait: std::time::Duration) -> (std::process::C
         .args([
             "-displayfd",
             "1",
+            "-noreset",
             "-nolisten",
             "tcp",
             "-screen",
