@@ -905,3 +905,33 @@ fn look_alike_accounts_with_different_secrets_are_both_kept_and_named() {
     }
     m.assert_converged();
 }
+
+#[test]
+fn a_conflict_copy_with_the_same_account_added_settles_it_too() {
+    // File sync instead of git: the other machine added the account too,
+    // and its vault is a conflict copy beside this one.
+    let a = TestEnv::with_vault();
+    let empty = a.vault_bytes();
+    a.add("GitHub", "alice", SECRET);
+    a.add("Bank", "bob", OTHER_SECRET);
+    let copy = a.write(
+        "vault.sync-conflict-20260101-120000-ABCDEFG.age",
+        a.vault_bytes(),
+    );
+    std::fs::write(a.vault(), &empty).unwrap();
+    a.add("GITHUB", "alice", SECRET);
+    a.add("bank", "Bob", THIRD_SECRET);
+    let out = a.otp().args(["sync", "merge"]).arg(&copy).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("hold the same secret"), "{said}");
+    assert!(
+        said.contains("warning:") && said.contains("otp rename"),
+        "{said}"
+    );
+    // GitHub once (the other copy in the trash), Bank twice: two secrets.
+    assert_eq!(live_ids(&a).len(), 3);
+    assert_eq!(a.stdout(&["trash", "list"]).lines().count(), 1);
+    a.otp().args(["code", "github"]).assert().success();
+    a.otp().args(["code", "bank"]).assert().code(4);
+}
