@@ -9,6 +9,7 @@
 use image::GrayImage;
 use rqrr::{BitGrid, PreparedImage};
 
+use super::finder;
 use super::geometry::{Homography, Located, Pt};
 
 /// How a greyscale image is turned into a bitmap.
@@ -35,7 +36,13 @@ pub(crate) struct Found {
     pub read: Vec<(String, Located)>,
     /// Codes that were located but could not be read: worth a closer look.
     pub unread: Vec<Located>,
+    /// Where rqrr read nothing: codes grouped from finder patterns we found
+    /// ourselves (`finder`), most plausible first; many are not codes.
+    pub guessed: Vec<Located>,
 }
+
+/// How many finder-pattern groups one detector run hands to the sampler.
+const GUESSES: usize = 3;
 
 /// Thresholds `img` with `method` (dark-on-light, or light-on-dark when
 /// `invert`) and reads every code rqrr can locate.
@@ -47,27 +54,32 @@ pub(crate) fn detect(img: &GrayImage, method: Method, invert: bool) -> Found {
     // rqrr is a port of C code; a panic in it must not take the caller down.
     crate::contain::contained(|| {
         let px = img.as_raw();
-        let mut prepared = match method {
-            Method::Native => PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-                let v = px.get(y * w + x).copied().unwrap_or(255);
-                if invert { 255 - v } else { v }
-            }),
+        // The bitmap rqrr gets (dark is true), except for its own threshold.
+        let dark: Option<Vec<bool>> = match method {
+            Method::Native => None,
             Method::LocalMean {
                 radius,
                 smooth,
                 offset,
-            } => {
-                let bits = local_mean(img, radius, smooth, offset);
-                PreparedImage::prepare_from_bitmap(w, h, |x, y| {
-                    bits.get(y * w + x).copied().unwrap_or(false) != invert
-                })
-            }
+            } => Some(
+                local_mean(img, radius, smooth, offset)
+                    .into_iter()
+                    .map(|b| b != invert)
+                    .collect(),
+            ),
             Method::Global => {
                 let t = otsu(img);
-                PreparedImage::prepare_from_bitmap(w, h, |x, y| {
-                    px.get(y * w + x).is_some_and(|&v| v <= t) != invert
-                })
+                Some(px.iter().map(|&v| (v <= t) != invert).collect())
             }
+        };
+        let mut prepared = match &dark {
+            None => PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+                let v = px.get(y * w + x).copied().unwrap_or(255);
+                if invert { 255 - v } else { v }
+            }),
+            Some(bits) => PreparedImage::prepare_from_bitmap(w, h, |x, y| {
+                bits.get(y * w + x).copied().unwrap_or(false)
+            }),
         };
         let mut found = Found::default();
         for grid in prepared.detect_grids() {
@@ -81,6 +93,9 @@ pub(crate) fn detect(img: &GrayImage, method: Method, invert: bool) -> Found {
                     .unread
                     .extend(located(&grid.bounds, grid.grid.size(), invert)),
             }
+        }
+        if let (true, Some(bits)) = (found.read.is_empty(), &dark) {
+            found.guessed = finder::codes(&finder::finders(bits, w, h), invert, GUESSES);
         }
         found
     })

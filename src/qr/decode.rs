@@ -61,6 +61,7 @@ fn decode_luma_traced(
         seen: Vec::new(),
         read: Vec::new(),
         unresolved: Vec::new(),
+        guessed: Vec::new(),
         trace,
     };
     loop {
@@ -106,6 +107,8 @@ struct Scan<'t> {
     read: Vec<Located>,
     /// Codes located but not read (yet).
     unresolved: Vec<Located>,
+    /// Finder-pattern groups already handed to the sampler.
+    guessed: Vec<Located>,
     trace: &'t mut dyn FnMut(&str),
 }
 
@@ -318,8 +321,26 @@ impl Scan<'_> {
                 None => self.unresolved.push(at),
             }
         }
+        // Our own finder-pattern groups: a group that is no code is simply
+        // not read (it is not "unresolved": most are not codes at all).
+        let mut guesses = 0;
+        for at in found.guessed.iter().map(to_original) {
+            if self.read.iter().any(|r| r.same_place(&at))
+                || self.guessed.iter().any(|g| g.same_corners(&at))
+            {
+                continue;
+            }
+            self.guessed.push(at);
+            guesses += 1;
+            if let Some(text) = sample::read(self.original, &at) {
+                self.unresolved.retain(|u| !u.same_place(&at));
+                self.seen.push(at);
+                self.read.push(at);
+                self.add(&text);
+            }
+        }
         (self.trace)(&format!(
-            "{name} {}x{} {m:?} invert={invert}: {} read, {} located, {} sampled; {} payload(s) so far",
+            "{name} {}x{} {m:?} invert={invert}: {} read, {} located, {} sampled, {guesses} guessed; {} payload(s) so far",
             img.width(),
             img.height(),
             found.read.len(),

@@ -54,6 +54,18 @@ impl Located {
     pub fn same_place(&self, other: &Located) -> bool {
         dist(self.centre(), other.centre()) < self.extent().min(other.extent()) / 4.0
     }
+
+    /// Every corner within a twentieth of the size: the same guess again.
+    pub fn same_corners(&self, other: &Located) -> bool {
+        let tol = self.extent().min(other.extent()) / 20.0;
+        self.size == other.size
+            && self.invert == other.invert
+            && self
+                .corners
+                .iter()
+                .zip(&other.corners)
+                .all(|(a, b)| dist(*a, *b) < tol)
+    }
 }
 
 /// `(x, y) -> ((a x + b y + c) / (g x + h y + 1), (d x + e y + f) / (g x + h y + 1))`.
@@ -74,12 +86,12 @@ impl Homography {
         if pairs.len() < 3 {
             return None;
         }
+        let unknowns = if pairs.len() == 3 { 6 } else { 8 };
         // Normalise both point sets so the equations are well conditioned.
         let (nf, nt) = (
             Norm::of(pairs.iter().map(|p| p.0)),
             Norm::of(pairs.iter().map(|p| p.1)),
         );
-        let unknowns = if pairs.len() == 3 { 6 } else { 8 };
         let mut ata = [[0f64; 9]; 8];
         for &(f, t) in pairs {
             let ((x, y), (u, v)) = (nf.apply(f), nt.apply(t));

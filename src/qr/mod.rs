@@ -4,6 +4,7 @@
 mod binarize;
 mod decode;
 mod encode;
+mod finder;
 mod geometry;
 mod modules;
 mod picture;

@@ -48,6 +48,11 @@ impl BitGrid for Bits {
 
 /// Brightness at a sub-pixel position (pixel centres at +0.5); outside is white.
 pub(crate) fn bilinear(img: &GrayImage, (x, y): Pt) -> f64 {
+    // A degenerate map can send a module anywhere, NaN and infinity too.
+    let inside = |c: f64, len: u32| c > -2.0 && c < f64::from(len) + 2.0;
+    if !inside(x, img.width()) || !inside(y, img.height()) {
+        return 255.0;
+    }
     let (u, v) = (x - 0.5, y - 0.5);
     let (x0, y0) = (u.floor(), v.floor());
     let (fx, fy) = (u - x0, v - y0);

@@ -110,7 +110,7 @@ fn rotate(src: &GrayImage, degrees: f64) -> GrayImage {
 /// The source seen at an angle: a true perspective map of its corners onto
 /// the quadrilateral `quad` (given as fractions of the source size) in an
 /// output 200 px larger.
-fn perspective(src: &GrayImage, quad: [(f64, f64); 4]) -> GrayImage {
+pub(crate) fn perspective(src: &GrayImage, quad: [(f64, f64); 4]) -> GrayImage {
     let (w, h) = (f64::from(src.width()), f64::from(src.height()));
     let corners = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
     let pairs: Vec<_> = quad
