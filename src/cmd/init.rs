@@ -98,7 +98,7 @@ fn create(
     let mut vault = Vault::new(recipients);
     vault.ensure_id(random16);
     if generate_identity.is_none() && ctx.global.identity.is_none() {
-        vault.key_file_recipient = vault.recipients.first().cloned();
+        vault.roles.key_file_recipient = vault.recipients.first().cloned();
     }
     let recovery = match recovery_key {
         true => Some(recovery_key::attach(&mut vault)?),

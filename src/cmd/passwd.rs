@@ -101,14 +101,14 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     let text = keys::identity_file_text(&secret, &recipient, &created);
     let sealed = keys::encrypt_with_passphrase(text.as_bytes(), new.clone())?;
     let new_key = read_back(&sealed, new, &key_file)?;
-    let old = vault.key_file_recipient.clone();
+    let old = vault.roles.key_file_recipient.clone();
 
     // 1. The vault opens with the old and the new key file. Saved only if
     // the key this command unlocked with still opens it (a `recipients`
     // list edited by hand would otherwise leave, until step 2, a vault
     // that no existing key opens).
     vault.recipients.push(recipient.clone());
-    vault.key_file_recipient = Some(recipient);
+    vault.roles.key_file_recipient = Some(recipient);
     vault.ensure_id(crate::cmd::random16);
     vault.changes += 1;
     ctx.save_opening(&vault, &unlocked)?;

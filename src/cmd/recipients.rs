@@ -42,12 +42,14 @@ fn list(ctx: &Ctx) -> Result<()> {
 /// What a recipient of this vault is for, as `list` and `status` name it.
 pub fn role(vault: &Vault, recipient: &str) -> &'static str {
     if vault
+        .roles
         .recovery
         .as_deref()
         .is_some_and(|r| same(r, recipient))
     {
         "recovery key"
     } else if vault
+        .roles
         .key_file_recipient
         .as_deref()
         .is_some_and(|r| same(r, recipient))
@@ -115,10 +117,10 @@ fn remove(ctx: &Ctx, arg: &str) -> Result<()> {
         vault.recipients = rest;
         match role {
             "recovery key" => {
-                vault.recovery = None;
-                vault.recovery_revoked = Some(now());
+                vault.roles.recovery = None;
+                vault.roles.recovery_revoked = Some(now());
             }
-            "passphrase key file" => vault.key_file_recipient = None,
+            "passphrase key file" => vault.roles.key_file_recipient = None,
             _ => {}
         }
         Ok((removed, role))

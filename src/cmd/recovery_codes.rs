@@ -282,7 +282,7 @@ mod tests {
         assert_eq!(at_risk(&v).len(), 1);
         // A recovery key is not a second device...
         v.recipients.push("age1rec".into());
-        v.recovery = Some("age1rec".into());
+        v.roles.recovery = Some("age1rec".into());
         assert_eq!(at_risk(&v).len(), 1);
         // ...another device's key is.
         v.recipients.push("age1two".into());

@@ -43,7 +43,7 @@ pub struct NewKey {
 /// Makes a recovery key and adds its recipient to `vault` (which the caller
 /// then encrypts and saves); refuses when the vault has one already.
 pub fn attach(vault: &mut Vault) -> Result<NewKey> {
-    if let Some(existing) = &vault.recovery {
+    if let Some(existing) = &vault.roles.recovery {
         return Err(Fail::error(format!(
             "this vault already has a recovery key ({}); nothing was changed",
             short(existing)
@@ -53,7 +53,7 @@ pub fn attach(vault: &mut Vault) -> Result<NewKey> {
     }
     let (secret, recipient) = keys::generate_identity();
     vault.recipients.push(recipient.clone());
-    vault.recovery = Some(recipient.clone());
+    vault.roles.recovery = Some(recipient.clone());
     Ok(NewKey { secret, recipient })
 }
 
@@ -95,7 +95,7 @@ pub fn reveal(key: &NewKey, vault_path: &std::path::Path, qr: bool) -> Result<()
 
 fn remove(ctx: &Ctx) -> Result<()> {
     let removed = ctx.update(|vault, unlocked| {
-        let Some(recovery) = vault.recovery.clone() else {
+        let Some(recovery) = vault.roles.recovery.clone() else {
             return Err(
                 Fail::error("this vault has no recovery key; nothing was changed")
                     .hint("add one with `otp recovery-key add`")
@@ -110,8 +110,8 @@ fn remove(ctx: &Ctx) -> Result<()> {
             .collect();
         ensure_still_opens(&rest, unlocked)?;
         vault.recipients = rest;
-        vault.recovery = None;
-        vault.recovery_revoked = Some(now());
+        vault.roles.recovery = None;
+        vault.roles.recovery_revoked = Some(now());
         Ok(recovery)
     })?;
     term::note(&format!(
@@ -146,7 +146,7 @@ mod tests {
         let mut v = Vault::new(vec!["age1x".into()]);
         let key = attach(&mut v).unwrap();
         assert_eq!(v.recipients.len(), 2);
-        assert_eq!(v.recovery.as_deref(), Some(key.recipient.as_str()));
+        assert_eq!(v.roles.recovery.as_deref(), Some(key.recipient.as_str()));
         assert!(key.secret.expose_secret().starts_with("AGE-SECRET-KEY-1"));
         let err = attach(&mut v).err().unwrap().to_string();
         assert!(err.contains("already has a recovery key"), "{err}");

@@ -16,7 +16,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         .iter()
         .map(|a| a.label())
         .collect();
-    let revoked = vault.recovery_revoked.map(|t| t.date().to_string());
+    let revoked = vault.roles.recovery_revoked.map(|t| t.date().to_string());
     let copies = sync::copies::find(&ctx.vault_path);
     // Accounts a QUERY cannot tell apart (two machines each added one).
     let look_alikes: Vec<Vec<(String, String)>> = merge::look_alikes(&vault.accounts)
@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
             "changes": vault.changes,
             "recipients": vault.recipients.len(),
             "devices": recipients::device_count(&vault),
-            "recovery_key": vault.recovery.is_some(),
+            "recovery_key": vault.roles.recovery.is_some(),
             "recovery_key_revoked": revoked,
             "at_risk": at_risk,
             "agent": agent_json(ctx),
@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
             text.push_str(&format!("  {}\n", shown.join(", ")));
         }
     }
-    if vault.recovery.is_some() {
+    if vault.roles.recovery.is_some() {
         text.push_str("recovery key: yes\n");
     } else {
         text.push_str("recovery key: none (`otp recovery-key add` makes one)\n");

@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 
 use crate::error::Fail;
 use crate::model::Account;
-use crate::model::{SCHEMA_VERSION, Trashed, Vault};
+use crate::model::{Roles, SCHEMA_VERSION, Trashed, Vault};
 
 /// Version of the backup document. Readers refuse newer versions.
 pub const FORMAT_VERSION: u32 = 1;
@@ -68,31 +68,6 @@ pub struct Meta {
     /// The vault's key roles, so a restore on a new machine rebuilds them.
     #[serde(flatten)]
     pub roles: Roles,
-}
-
-/// Which recipients are the recovery key and the key file's (see `Vault`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Roles {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recovery: Option<String>,
-    #[serde(
-        default,
-        with = "time::serde::rfc3339::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub recovery_revoked: Option<OffsetDateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_file_recipient: Option<String>,
-}
-
-impl Roles {
-    pub fn of(vault: &Vault) -> Roles {
-        Roles {
-            recovery: vault.recovery.clone(),
-            recovery_revoked: vault.recovery_revoked,
-            key_file_recipient: vault.key_file_recipient.clone(),
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -141,7 +116,7 @@ pub fn meta_for(vault: &Vault, now: OffsetDateTime, snapshot: Option<&str>) -> M
         vault_id: vault.vault_id.clone(),
         recipients: vault.recipients.clone(),
         snapshot: snapshot.map(str::to_string),
-        roles: Roles::of(vault),
+        roles: vault.roles.clone(),
     }
 }
 
@@ -215,7 +190,7 @@ fn read_vault_copy(text: &str, has_version: bool) -> Result<Contents, Fail> {
     let vault = Vault::parse(text).map_err(|e| not_ours(e.to_string()))?;
     Ok(Contents {
         meta: None,
-        roles: Roles::of(&vault),
+        roles: vault.roles.clone(),
         accounts: vault.accounts,
         trash: vault.trash,
         recipients: vault.recipients,
@@ -414,12 +389,12 @@ mod tests {
     fn key_roles_travel_with_the_backup() {
         let mut v = vault();
         v.recipients.push("age1recovery".into());
-        v.recovery = Some("age1recovery".into());
-        v.key_file_recipient = Some("age1example".into());
+        v.roles.recovery = Some("age1recovery".into());
+        v.roles.key_file_recipient = Some("age1example".into());
         let text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None));
         let c = parse(&text).unwrap();
-        assert_eq!(c.roles, Roles::of(&v));
-        assert_eq!(parse(&v.to_toml()).unwrap().roles, Roles::of(&v));
+        assert_eq!(c.roles, v.roles);
+        assert_eq!(parse(&v.to_toml()).unwrap().roles, v.roles);
     }
 
     #[test]
@@ -559,7 +534,7 @@ mod tests {
     fn one_pass_and_step_by_step_agree() {
         let mut v = vault();
         v.ensure_id(|| [9; 16]);
-        v.recovery = Some("age1example".into());
+        v.roles.recovery = Some("age1example".into());
         let backup = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, Some("add")));
         let newer = backup.replace("format = 1", "format = 2");
         let newer_schema = backup.replace("vault_schema = 1", "vault_schema = 2");

@@ -3,8 +3,8 @@
 //!
 //! - `account`: what an account is (`Secret`, `Token`, `Entry`, `Account`),
 //!   in the vault and on its way in;
-//! - `vault`: the vault document (`Vault`, `Trashed`), the plaintext of
-//!   `vault.age`, and its ids;
+//! - `vault`: the vault document (`Vault`, `Roles`, `Trashed`), the
+//!   plaintext of `vault.age`, and its ids;
 //! - [`label`]: label identity, when two labels are the same;
 //! - [`query`]: how a QUERY picks one account.
 
@@ -17,4 +17,6 @@ pub use account::{
     Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Kind, ModelError, RecoveryCode,
     STEAM_DIGITS, Secret, Token, label,
 };
-pub use vault::{SCHEMA_VERSION, Trashed, Vault, id_from_bytes, same_label, vault_id_from_bytes};
+pub use vault::{
+    Roles, SCHEMA_VERSION, Trashed, Vault, id_from_bytes, same_label, vault_id_from_bytes,
+};

@@ -36,21 +36,10 @@ pub struct Vault {
     /// Everyone the vault is encrypted to (age, SSH or plugin recipients).
     #[serde(default)]
     pub recipients: Vec<String>,
-    /// Which of `recipients` is the break-glass recovery key (`otp recovery-key`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recovery: Option<String>,
-    /// When the last recovery key was revoked: backups older than this still
-    /// open with it, and `otp status` says so.
-    #[serde(
-        default,
-        with = "time::serde::rfc3339::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub recovery_revoked: Option<OffsetDateTime>,
-    /// Which of `recipients` belongs to the passphrase-protected key file
-    /// (`vault.identity.age`), so `otp passwd --identity` can replace it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_file_recipient: Option<String>,
+    /// What some of `recipients` are (recovery key, key file): written in
+    /// the vault's top table, and in every backup's `[backup]` table.
+    #[serde(flatten)]
+    pub roles: Roles,
     /// When `otp drill` last ran, and what it found (`passed`, `passed with
     /// the vault's own key`, or `failed: …`). Recorded without counting as
     /// a change: no account changed.
@@ -76,6 +65,28 @@ pub struct Trashed {
     pub account: Account,
 }
 
+/// Which of a vault's recipients play a role: the break-glass recovery key
+/// and the passphrase-protected key file's. The vault and its backups
+/// (in their `[backup]` table) both carry it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roles {
+    /// Which of `recipients` is the break-glass recovery key (`otp recovery-key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<String>,
+    /// When the last recovery key was revoked: backups older than this still
+    /// open with it, and `otp status` says so.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recovery_revoked: Option<OffsetDateTime>,
+    /// Which of `recipients` belongs to the passphrase-protected key file
+    /// (`vault.identity.age`), so `otp passwd --identity` can replace it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file_recipient: Option<String>,
+}
+
 impl Vault {
     pub fn new(recipients: Vec<String>) -> Self {
         Vault {
@@ -83,9 +94,7 @@ impl Vault {
             changes: 0,
             vault_id: None,
             recipients,
-            recovery: None,
-            recovery_revoked: None,
-            key_file_recipient: None,
+            roles: Roles::default(),
             last_drill: None,
             last_drill_result: None,
             accounts: Vec::new(),
@@ -296,9 +305,9 @@ mod tests {
     #[test]
     fn key_roles_sit_before_the_accounts_for_the_fast_path() {
         let mut v = Vault::new(vec!["age1a".into(), "age1b".into()]);
-        v.key_file_recipient = Some("age1a".into());
-        v.recovery = Some("age1b".into());
-        v.recovery_revoked = Some(OffsetDateTime::UNIX_EPOCH);
+        v.roles.key_file_recipient = Some("age1a".into());
+        v.roles.recovery = Some("age1b".into());
+        v.roles.recovery_revoked = Some(OffsetDateTime::UNIX_EPOCH);
         v.accounts = sample();
         // (An empty trash is written as `trash = []`; a trashed account
         // makes it a table.)
@@ -327,6 +336,33 @@ mod tests {
             !plain.contains("recovery") && !plain.contains("key_file"),
             "{plain}"
         );
+    }
+
+    #[test]
+    fn the_roles_are_written_in_the_top_table_in_their_place() {
+        let mut v = Vault::new(vec!["age1a".into(), "age1b".into()]);
+        v.changes = 5;
+        v.ensure_id(|| [3; 16]);
+        v.roles = Roles {
+            recovery: Some("age1b".into()),
+            recovery_revoked: Some(OffsetDateTime::UNIX_EPOCH),
+            key_file_recipient: Some("age1a".into()),
+        };
+        v.last_drill = Some(OffsetDateTime::UNIX_EPOCH);
+        v.last_drill_result = Some("passed".into());
+        // Byte for byte what otp wrote when the roles were fields of the
+        // vault itself (and what `index`'s TOP list reads).
+        assert_eq!(
+            v.to_toml(),
+            "version = 1\nchanges = 5\nvault_id = \"03030303030303030303030303030303\"\n\
+             recipients = [\"age1a\", \"age1b\"]\nrecovery = \"age1b\"\n\
+             recovery_revoked = \"1970-01-01T00:00:00Z\"\nkey_file_recipient = \"age1a\"\n\
+             last_drill = \"1970-01-01T00:00:00Z\"\nlast_drill_result = \"passed\"\n\
+             accounts = []\ntrash = []\n"
+        );
+        assert_eq!(Vault::parse(&v.to_toml()).unwrap(), v);
+        v.roles.recovery = None;
+        assert!(!v.to_toml().contains("recovery ="));
     }
 
     #[test]

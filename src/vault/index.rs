@@ -1075,9 +1075,9 @@ mod tests {
             ("", "no issuer"),
             ("Tab here", "x"),
         ]));
-        v.recovery = Some("age1rec".into());
-        v.recovery_revoked = Some(OffsetDateTime::UNIX_EPOCH);
-        v.key_file_recipient = Some("age1abc".into());
+        v.roles.recovery = Some("age1rec".into());
+        v.roles.recovery_revoked = Some(OffsetDateTime::UNIX_EPOCH);
+        v.roles.key_file_recipient = Some("age1abc".into());
         v.recipients.push("age1rec".into());
         v.accounts[0].tags = vec!["work".into(), "it's".into(), "say \"hi\"".into()];
         v.accounts[0].recovery_codes = vec![RecoveryCode {

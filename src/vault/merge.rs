@@ -43,7 +43,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use crate::model::{Account, RecoveryCode, Trashed, Vault, id_from_bytes, label};
+use crate::model::{Account, RecoveryCode, Roles, Trashed, Vault, id_from_bytes, label};
 
 /// One account (or one vault setting) changed differently on both sides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,11 +312,15 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
         }
     }
 
-    let recovery = match pick(Some(&base.recovery), &ours.recovery, &theirs.recovery) {
+    let recovery = match pick(
+        Some(&base.roles.recovery),
+        &ours.roles.recovery,
+        &theirs.roles.recovery,
+    ) {
         Some(r) => r,
         // Both replaced the base's key: one side revoked it, the other made
         // a new one. The new one is wanted; two new ones is a conflict.
-        None => match (&ours.recovery, &theirs.recovery) {
+        None => match (&ours.roles.recovery, &theirs.roles.recovery) {
             (Some(r), None) | (None, Some(r)) => Some(r.clone()),
             _ => {
                 conflicts.push(Conflict::Setting("recovery key"));
@@ -325,9 +329,9 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
         },
     };
     let key_file_recipient = pick(
-        Some(&base.key_file_recipient),
-        &ours.key_file_recipient,
-        &theirs.key_file_recipient,
+        Some(&base.roles.key_file_recipient),
+        &ours.roles.key_file_recipient,
+        &theirs.roles.key_file_recipient,
     )
     .unwrap_or_else(|| {
         conflicts.push(Conflict::Setting("passphrase key file"));
@@ -357,9 +361,14 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
             vault_id,
             changes: ours.changes.max(theirs.changes),
             recipients,
-            recovery,
-            recovery_revoked: ours.recovery_revoked.max(theirs.recovery_revoked),
-            key_file_recipient,
+            roles: Roles {
+                recovery,
+                recovery_revoked: ours
+                    .roles
+                    .recovery_revoked
+                    .max(theirs.roles.recovery_revoked),
+                key_file_recipient,
+            },
             last_drill: drill.last_drill,
             last_drill_result: drill.last_drill_result.clone(),
             accounts,
@@ -381,9 +390,7 @@ pub fn merge2<R: FnMut() -> [u8; 8]>(
 ) -> Result<Merged, MergeError> {
     let base = Vault {
         recipients: Vec::new(),
-        recovery: None,
-        recovery_revoked: None,
-        key_file_recipient: None,
+        roles: Roles::default(),
         accounts: Vec::new(),
         trash: Vec::new(),
         ..ours.clone()

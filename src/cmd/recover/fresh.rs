@@ -142,9 +142,9 @@ fn write_new_vault(
     // The key roles come back as the backup had them, for the keys that are
     // still recipients; a key file installed here is the key file's.
     let kept = |r: &Option<String>| r.clone().filter(|r| vault.recipients.contains(r));
-    vault.recovery = kept(&source.contents.roles.recovery);
-    vault.recovery_revoked = source.contents.roles.recovery_revoked;
-    vault.key_file_recipient = match key_file {
+    vault.roles.recovery = kept(&source.contents.roles.recovery);
+    vault.roles.recovery_revoked = source.contents.roles.recovery_revoked;
+    vault.roles.key_file_recipient = match key_file {
         Some(_) => own.first().cloned(),
         None => kept(&source.contents.roles.key_file_recipient),
     };

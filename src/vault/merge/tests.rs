@@ -364,24 +364,24 @@ fn the_newer_drill_wins_with_its_result() {
 #[test]
 fn recovery_key_settings_merge() {
     let mut base = Vault::new(vec!["age1a".into(), "age1old".into()]);
-    base.recovery = Some("age1old".into());
+    base.roles.recovery = Some("age1old".into());
     // One side revoked it, the other replaced it: the new one stays.
     let mut ours = base.clone();
-    ours.recovery = None;
-    ours.recovery_revoked = Some(T0 + Duration::days(2));
+    ours.roles.recovery = None;
+    ours.roles.recovery_revoked = Some(T0 + Duration::days(2));
     ours.recipients.retain(|r| r != "age1old");
     let mut theirs = base.clone();
-    theirs.recovery = Some("age1new".into());
-    theirs.recovery_revoked = Some(T0 + Duration::days(1));
+    theirs.roles.recovery = Some("age1new".into());
+    theirs.roles.recovery_revoked = Some(T0 + Duration::days(1));
     theirs.recipients.retain(|r| r != "age1old");
     theirs.recipients.push("age1new".into());
     let m = m3(&base, &ours, &theirs).unwrap();
-    assert_eq!(m.vault.recovery.as_deref(), Some("age1new"));
-    assert_eq!(m.vault.recovery_revoked, Some(T0 + Duration::days(2)));
+    assert_eq!(m.vault.roles.recovery.as_deref(), Some("age1new"));
+    assert_eq!(m.vault.roles.recovery_revoked, Some(T0 + Duration::days(2)));
     assert_eq!(m.vault.recipients, ["age1a", "age1new"]);
     // Two different new keys: a conflict, not a guess.
     let mut other = theirs.clone();
-    other.recovery = Some("age1other".into());
+    other.roles.recovery = Some("age1other".into());
     assert_eq!(
         m3(&base, &theirs, &other).unwrap_err(),
         MergeError::Conflicts(vec![Conflict::Setting("recovery key")])
@@ -391,15 +391,19 @@ fn recovery_key_settings_merge() {
 #[test]
 fn passphrase_key_files_changed_on_both_sides_conflict() {
     let mut base = Vault::new(vec!["age1k".into()]);
-    base.key_file_recipient = Some("age1k".into());
+    base.roles.key_file_recipient = Some("age1k".into());
     let mut ours = base.clone();
-    ours.key_file_recipient = Some("age1k2".into());
+    ours.roles.key_file_recipient = Some("age1k2".into());
     assert_eq!(
-        m3(&base, &ours, &base).unwrap().vault.key_file_recipient,
-        ours.key_file_recipient
+        m3(&base, &ours, &base)
+            .unwrap()
+            .vault
+            .roles
+            .key_file_recipient,
+        ours.roles.key_file_recipient
     );
     let mut theirs = base.clone();
-    theirs.key_file_recipient = Some("age1k3".into());
+    theirs.roles.key_file_recipient = Some("age1k3".into());
     assert_eq!(
         m3(&base, &ours, &theirs).unwrap_err(),
         MergeError::Conflicts(vec![Conflict::Setting("passphrase key file")])
