@@ -186,7 +186,8 @@ fn unlock_quietly(ctx: &Ctx) -> Result<keys::Unlocked> {
     }
     let data = Zeroizing::new(std::fs::read(ctx.key_file())?);
     if let Some(key) = ctx.agent_key(&ctx.key_file(), &data)
-        && let Some(unlocked) = crate::agent::unlocked(&ctx.agent_paths(), &key, &ctx.vault_path)
+        && let Some(unlocked) =
+            crate::agent::unlocked(&ctx.agent_paths(), &key, &ctx.vault_path, None)
     {
         return Ok(unlocked);
     }

@@ -764,16 +764,7 @@ fn an_agent_that_forgets_before_the_unwrap_means_the_usual_sources() {
 #[test]
 fn one_unwrap_from_the_agent_is_enough_for_a_command() {
     let w = World::new();
-    let sealed = std::fs::read(w.env.path("data/otp/vault.identity.age")).unwrap();
-    let text = otp::vault::keys::decrypt_with_passphrase(&sealed, PASS.into()).unwrap();
-    let key: age::x25519::Identity = std::str::from_utf8(&text)
-        .unwrap()
-        .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
-        .unwrap()
-        .parse()
-        .unwrap();
-    let log = forgetful_agent(&w, Some(key), 1);
+    let log = forgetful_agent(&w, Some(vault_key(&w)), 1);
     w.otp()
         .arg("list")
         .assert()
@@ -790,4 +781,162 @@ fn one_unwrap_from_the_agent_is_enough_for_a_command() {
     let log = log.lock().unwrap();
     let unwraps = log.iter().filter(|op| *op == "unwrap").count();
     assert!(unwraps >= 4, "{log:?}");
+}
+
+/// The identity in the world's sealed key file (what the agent holds).
+fn vault_key(w: &World) -> age::x25519::Identity {
+    let sealed = std::fs::read(w.env.path("data/otp/vault.identity.age")).unwrap();
+    let text = otp::vault::keys::decrypt_with_passphrase(&sealed, PASS.into()).unwrap();
+    std::str::from_utf8(&text)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// A copy of the world's vault with an account the vault lacks
+/// (Copy:carol), made before any agent listens, to merge.
+fn diverged_copy(w: &World) -> PathBuf {
+    let before = w.env.vault_bytes();
+    w.otp()
+        .env("OTP_PASSPHRASE", PASS)
+        .args(["add", "carol", "--issuer", "Copy", "--secret-stdin"])
+        .write_stdin("GEZDGNBVGY3TQOJQ")
+        .assert()
+        .success();
+    let copy = w.env.write("elsewhere/copy.age", w.env.vault_bytes());
+    std::fs::write(w.env.vault(), &before).unwrap();
+    copy
+}
+
+/// The agent unwraps the vault once, then forgets: the same command's
+/// later unwraps of other files (the automatic backup read back, a
+/// recover source, a vault copy to merge) take the usual sources, as the
+/// first one would have, instead of failing as a wrong key.
+#[test]
+fn later_unwraps_after_the_agent_forgets_take_the_usual_sources() {
+    let w = World::new();
+    let with_passphrase = || {
+        let mut cmd = w.otp();
+        cmd.env("OTP_PASSPHRASE", PASS);
+        cmd
+    };
+    let copy = diverged_copy(&w);
+    let log = forgetful_agent(&w, Some(vault_key(&w)), 1);
+    w.config("auto_backup = true\n");
+    let backups = w.env.path("data/otp/backups");
+    // The automatic backup is read back with the passphrase.
+    with_passphrase()
+        .args(["add", "bob", "--issuer", "GitLab", "--secret-stdin"])
+        .write_stdin("GEZDGNBVGY3TQOJQ")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Added"))
+        .stderr(predicate::str::contains("backup").not());
+    let written = files_in(&backups);
+    let backup = written
+        .iter()
+        .find(|f| f.starts_with("vault-") && f.ends_with(".age"))
+        .unwrap_or_else(|| panic!("{written:?}"));
+    assert!(
+        !written.iter().any(|f| f.contains("unverified")),
+        "{written:?}"
+    );
+    let backup = backups.join(backup);
+    // A recover source (bob, removed since, comes back).
+    with_passphrase()
+        .args(["remove", "bob", "--yes"])
+        .assert()
+        .success();
+    with_passphrase()
+        .arg("recover")
+        .arg(&backup)
+        .arg("--skip-existing")
+        .assert()
+        .success();
+    with_passphrase()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("GitLab:bob"));
+    // A vault copy to merge.
+    with_passphrase()
+        .args(["sync", "merge"])
+        .arg(&copy)
+        .assert()
+        .success();
+    with_passphrase()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Copy:carol"));
+    assert!(!files_in(&backups).iter().any(|f| f.contains("unverified")));
+    // Each command asked the agent (and was refused) at least once more
+    // than the one unwrap it got.
+    let log = log.lock().unwrap();
+    let statuses = log.iter().filter(|op| *op == "status").count();
+    let unwraps = log.iter().filter(|op| *op == "unwrap").count();
+    assert!(unwraps > statuses, "{log:?}");
+}
+
+/// The same, with no passphrase source left: the later unwrap fails with
+/// what went wrong (the agent forgot, no source), not as a wrong key, and
+/// the vault is left as it was.
+#[test]
+fn a_later_unwrap_without_a_source_says_the_agent_forgot() {
+    let w = World::new();
+    let copy = diverged_copy(&w);
+    let _log = forgetful_agent(&w, Some(vault_key(&w)), 1);
+    let vault = w.env.vault_bytes();
+    w.otp()
+        .args(["sync", "merge"])
+        .arg(&copy)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("forgot"))
+        .stderr(predicate::str::contains("stdin is not a terminal"))
+        .stderr(predicate::str::contains("wrong").not())
+        .stderr(predicate::str::contains("cannot open").not());
+    assert_eq!(w.env.vault_bytes(), vault);
+}
+
+/// An agent that still holds the key but cannot open a file (`nokey`: it
+/// is for another key) sends nobody to the passphrase sources: they hold
+/// the same key.
+#[test]
+fn a_file_for_another_key_asks_no_passphrase() {
+    let w = World::new();
+    let other = TestEnv::with_passphrase_vault("another passphrase");
+    other
+        .bare()
+        .args(["add", "dave", "--issuer", "Other", "--secret-stdin"])
+        .env("OTP_PASSPHRASE", "another passphrase")
+        .write_stdin(SECRET)
+        .assert()
+        .success();
+    let copy = w.env.write("elsewhere/other.age", other.vault_bytes());
+    let _log = forgetful_agent(&w, Some(vault_key(&w)), 100);
+    let vault = w.env.vault_bytes();
+    w.otp()
+        .args(["sync", "merge"])
+        .arg(&copy)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot open"))
+        .stderr(predicate::str::contains("stdin is not a terminal").not());
+    assert_eq!(w.env.vault_bytes(), vault);
 }

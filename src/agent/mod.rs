@@ -19,7 +19,7 @@
 pub mod proto;
 pub mod server;
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::io::BufRead;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::os::unix::net::UnixStream;
@@ -242,20 +242,67 @@ pub struct AgentIdentity {
     /// read) is answered here, so the agent forgetting in between does not
     /// matter.
     answered: RefCell<Option<Answered>>,
+    /// The usual unlock sources, for a later unwrap in the same command
+    /// (another file: a backup read back, a recover source, sync's
+    /// versions) after the agent forgot the key. Only once `armed`: before
+    /// that, the caller falls back itself ([`unlocked`], `otp code`).
+    fallback: Option<Fallback>,
+    armed: Cell<bool>,
+    /// What `fallback` gave: asked once, then used for every unwrap.
+    fell_back: OnceCell<crate::vault::keys::Unlocked>,
 }
+
+/// The usual unlock sources of a command (the passphrase sources and the
+/// sealed key file), for when the agent forgets its key midway.
+pub type Fallback = Box<dyn Fn() -> Result<crate::vault::keys::Unlocked>>;
 
 /// An unwrap request (encoded) and the file key the agent gave for it.
 type Answered = (Zeroizing<Vec<u8>>, Zeroizing<[u8; 16]>);
 
 impl AgentIdentity {
-    fn new(paths: &Paths, key: &KeyRef, stream: Option<UnixStream>, lost: Rc<Cell<bool>>) -> Self {
+    fn new(
+        paths: &Paths,
+        key: &KeyRef,
+        stream: Option<UnixStream>,
+        lost: Rc<Cell<bool>>,
+        fallback: Option<Fallback>,
+    ) -> Self {
         AgentIdentity {
             paths: paths.clone(),
             key: key.clone(),
             stream: RefCell::new(stream),
             lost,
             answered: RefCell::new(None),
+            fallback,
+            armed: Cell::new(false),
+            fell_back: OnceCell::new(),
         }
+    }
+
+    /// The unwrap with the usual sources, when armed and the agent no longer
+    /// holds the key (or is gone): None when there are none to go to.
+    fn unwrap_by_fallback(
+        &self,
+        stanzas: &[age_core::format::Stanza],
+    ) -> Option<Result<age_core::format::FileKey, age::DecryptError>> {
+        if !self.armed.get() {
+            return None;
+        }
+        let fallback = self.fallback.as_ref()?;
+        let unlocked = match self.fell_back.get() {
+            Some(unlocked) => unlocked,
+            None => match fallback() {
+                Ok(unlocked) => self.fell_back.get_or_init(|| unlocked),
+                Err(e) => {
+                    let e = crate::vault::keys::KeyUnavailable(e);
+                    return Some(Err(age::DecryptError::Io(std::io::Error::other(e))));
+                }
+            },
+        };
+        unlocked
+            .identities
+            .iter()
+            .find_map(|i| i.unwrap_stanzas(stanzas))
     }
 }
 
@@ -287,6 +334,9 @@ impl age::Identity for AgentIdentity {
         {
             return Some(Ok(file_key(key)));
         }
+        if self.fell_back.get().is_some() {
+            return self.unwrap_by_fallback(stanzas);
+        }
         let stream = match self.stream.borrow_mut().take() {
             Some(s) => Some(s),
             None => connect(&self.paths).ok().flatten(),
@@ -294,7 +344,7 @@ impl age::Identity for AgentIdentity {
         let reply = stream.and_then(|s| ask(s, &request).ok());
         let Some(reply) = reply else {
             self.lost.set(true);
-            return None;
+            return self.unwrap_by_fallback(stanzas);
         };
         match reply.op() {
             b"key" if reply.field(1).len() == 16 => {
@@ -302,8 +352,16 @@ impl age::Identity for AgentIdentity {
                 key.copy_from_slice(reply.field(1));
                 let out = file_key(&key);
                 *self.answered.borrow_mut() = Some((encoded, key));
+                self.armed.set(true);
                 Some(Ok(out))
             }
+            // Forgotten: the usual sources hold the same key.
+            b"notheld" => {
+                self.lost.set(true);
+                self.unwrap_by_fallback(stanzas)
+            }
+            // Held, but this file is not for it (`nokey`): nor for the
+            // usual sources, which hold the same key.
             _ => {
                 self.lost.set(true);
                 None
@@ -323,7 +381,16 @@ impl age::Identity for AgentIdentity {
 /// that header's file key: reading the vault afterwards needs the agent no
 /// more. A header the agent did unwrap but that does not check out (a
 /// damaged file) is left to the caller's own read to report.
-pub fn unlocked(paths: &Paths, key: &KeyRef, vault: &Path) -> Option<crate::vault::keys::Unlocked> {
+///
+/// Later unwraps of other files in the same command (a backup read back,
+/// a recover source, sync's versions) go to `fallback`, the usual sources,
+/// when the agent has forgotten the key by then.
+pub fn unlocked(
+    paths: &Paths,
+    key: &KeyRef,
+    vault: &Path,
+    fallback: Option<Fallback>,
+) -> Option<crate::vault::keys::Unlocked> {
     let held = match status(paths, key) {
         Ok(held) => held?,
         Err(e) => {
@@ -332,17 +399,17 @@ pub fn unlocked(paths: &Paths, key: &KeyRef, vault: &Path) -> Option<crate::vaul
         }
     };
     let lost = Rc::new(Cell::new(false));
+    let identity = AgentIdentity::new(paths, key, None, Rc::clone(&lost), fallback);
+    // No vault to prove the key on (`otp recover` into a new place): the
+    // first unwrap is already a later one.
+    let vault = std::fs::File::open(vault);
+    identity.armed.set(vault.is_err());
     let unlocked = crate::vault::keys::Unlocked {
-        identities: vec![Box::new(AgentIdentity::new(
-            paths,
-            key,
-            None,
-            Rc::clone(&lost),
-        ))],
+        identities: vec![Box::new(identity)],
         recipients: crate::vault::keys::Recipients::Known(vec![held.recipient]),
         method: crate::vault::keys::Method::Agent(PathBuf::from(&key.path)),
     };
-    if let Ok(file) = std::fs::File::open(vault) {
+    if let Ok(file) = vault {
         let input = std::io::BufReader::with_capacity(4 << 10, file);
         if crate::vault::keys::decrypt_stream(input, &unlocked.identities).is_err() && lost.get() {
             return None;
@@ -354,10 +421,12 @@ pub fn unlocked(paths: &Paths, key: &KeyRef, vault: &Path) -> Option<crate::vaul
 /// [`unlocked`] in one round trip instead of two, for `otp code`: no
 /// question first, only a connection; the flag turns true when the agent
 /// then does not unwrap, and the caller falls back to the usual sources.
-/// The recipients are not known (`otp code` does not need them).
+/// The recipients are not known (`otp code` does not need them). Once the
+/// agent has answered, later unwraps go to `fallback` as in [`unlocked`].
 pub fn optimistic(
     paths: &Paths,
     key: &KeyRef,
+    fallback: Option<Fallback>,
 ) -> Option<(crate::vault::keys::Unlocked, Rc<Cell<bool>>)> {
     let stream = match connect(paths) {
         Ok(stream) => stream?,
@@ -373,6 +442,7 @@ pub fn optimistic(
             key,
             Some(stream),
             Rc::clone(&lost),
+            fallback,
         ))],
         recipients: crate::vault::keys::Recipients::Known(Vec::new()),
         method: crate::vault::keys::Method::Agent(PathBuf::from(&key.path)),

@@ -168,15 +168,18 @@ impl Ctx {
         let data = self.read_key_file()?;
         let key = self.agent_key(&key_file, &data);
         if let Some(key) = &key
-            && let Some(unlocked) = agent::unlocked(&self.agent_paths(), key, &self.vault_path)
+            && let Some(unlocked) = agent::unlocked(
+                &self.agent_paths(),
+                key,
+                &self.vault_path,
+                Some(self.without_agent(&data)),
+            )
         {
             return Ok(unlocked);
         }
-        let (pass, source) = self.passphrases().get("vault passphrase")?;
-        let inner = keys::decrypt_with_passphrase(&data, pass)?;
-        let mut unlocked = keys::parse_identity_text(&inner, &key_file)?;
+        let (unlocked, inner) = unseal(&self.passphrases(), &data, &key_file)?;
         // A passphrase typed at the prompt is worth keeping (agent = "auto").
-        if source == keys::PassphraseSource::Prompt
+        if unlocked.method == keys::Method::Passphrase(keys::PassphraseSource::Prompt)
             && let Some(key) = &key
         {
             let timeouts = self.agent_timeouts(None);
@@ -198,8 +201,16 @@ impl Ctx {
                 Err(e) => crate::term::warn(&format!("the agent could not take the key: {e:#}")),
             }
         }
-        unlocked.method = keys::Method::Passphrase(source);
         Ok(unlocked)
+    }
+
+    /// The passphrase sources for the sealed key file `data`, for an agent
+    /// that forgets its key midway through this command.
+    fn without_agent(&self, data: &[u8]) -> agent::Fallback {
+        let passphrases = self.passphrases();
+        let data = Zeroizing::new(data.to_vec());
+        let key_file = self.key_file();
+        Box::new(move || unseal(&passphrases, &data, &key_file).map(|(unlocked, _)| unlocked))
     }
 
     /// [`Ctx::unlock`] for `otp code`: a running agent is asked in the same
@@ -209,7 +220,10 @@ impl Ctx {
         if self.global.identity.is_none() && self.config.agent != AgentMode::Off {
             let data = self.read_key_file()?;
             let key = agent::KeyRef::new(&self.key_file(), &data);
-            if let Some((unlocked, lost)) = agent::optimistic(&self.agent_paths(), &key) {
+            let fallback = self.without_agent(&data);
+            if let Some((unlocked, lost)) =
+                agent::optimistic(&self.agent_paths(), &key, Some(fallback))
+            {
                 return Ok((unlocked, Some(lost)));
             }
         }
@@ -436,6 +450,20 @@ impl Ctx {
         sync::after_change(self, vault.changes);
         backup::after_change(self, vault, unlocked);
     }
+}
+
+/// Opens the sealed key file `data` (at `key_file`) with the passphrase
+/// sources: its keys, and its text (the identity file).
+fn unseal(
+    passphrases: &keys::PassphraseSources,
+    data: &[u8],
+    key_file: &Path,
+) -> Result<(Unlocked, Zeroizing<Vec<u8>>)> {
+    let (pass, source) = passphrases.get("vault passphrase")?;
+    let inner = keys::decrypt_with_passphrase(data, pass)?;
+    let mut unlocked = keys::parse_identity_text(&inner, key_file)?;
+    unlocked.method = keys::Method::Passphrase(source);
+    Ok((unlocked, inner))
 }
 
 /// The current time, to the second: the one clock read of a command.

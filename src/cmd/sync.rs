@@ -600,9 +600,13 @@ fn unlocked<'a>(ctx: &Ctx, keys: &'a mut Option<Unlocked>) -> Result<&'a Unlocke
 
 /// Decrypts and parses one version of the vault; `what` says which.
 fn open(data: &[u8], keys: &Unlocked, what: &str) -> Result<Vault> {
-    let plain = keys::decrypt(data, &keys.identities).map_err(|_| {
+    let plain = keys::decrypt(data, &keys.identities).map_err(|e| {
+        if e.is::<keys::KeyUnavailable>() {
+            return e;
+        }
         Fail::error(format!("this machine's key cannot open {what}"))
             .hint("another machine may have removed this machine's key (`otp recipients list` there); add it back there with `otp recipients add`, sync there, then here")
+            .into()
     })?;
     let text = std::str::from_utf8(&plain)
         .map_err(|_| Fail::error(format!("{what} decrypted but is not UTF-8 text")))?;

@@ -393,9 +393,35 @@ fn open_payload<'a>(
         age::DecryptError::ExcessiveWork { required, .. } => anyhow::Error::from(Fail::error(format!(
             "the file asks for scrypt work factor {required}, more than otp allows ({SCRYPT_MAX_LOG_N})"
         ))),
+        age::DecryptError::Io(e) if e.get_ref().is_some_and(|e| e.is::<KeyUnavailable>()) => {
+            match e.into_inner().map(|e| e.downcast::<KeyUnavailable>()) {
+                Some(Ok(unavailable)) => anyhow::Error::new(*unavailable),
+                _ => damaged("an identity failed"),
+            }
+        }
         other => damaged(other),
     })?;
     Ok(Box::new(stream))
+}
+
+/// The right key could not be had: an identity that stood for it (the
+/// agent's, which then forgot it) went to the usual unlock sources, and
+/// they failed. Carried through age as an I/O error (the only error of
+/// its own an identity can give); [`decrypt`] and [`decrypt_stream`]
+/// return it as it is, the sources' error as its cause.
+#[derive(Debug)]
+pub struct KeyUnavailable(pub anyhow::Error);
+
+impl std::fmt::Display for KeyUnavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the agent forgot the vault's key during this command, and the usual unlock sources did not give it")
+    }
+}
+
+impl std::error::Error for KeyUnavailable {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.0.as_ref())
+    }
 }
 
 pub fn damaged(e: impl std::fmt::Display) -> anyhow::Error {
