@@ -7,8 +7,9 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
 
+use otp::cmd::passphrase::PassphraseSources;
 use otp::vault::index;
-use otp::vault::keys::{self, PassphraseSources};
+use otp::vault::keys;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

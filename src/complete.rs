@@ -30,9 +30,10 @@ use zeroize::Zeroizing;
 
 use crate::cli::{Cli, Global};
 use crate::cmd::Ctx;
+use crate::cmd::passphrase::PassphraseSources;
 use crate::model::Vault;
 use crate::vault::index;
-use crate::vault::keys::{self, PassphraseSources};
+use crate::vault::keys;
 
 /// The longest a TAB may take before completion gives up (a passphrase
 /// vault costs one scrypt, about 0.6 s).

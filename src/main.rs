@@ -12,6 +12,8 @@ fn main() -> ExitCode {
     // Before any passphrase, key or plaintext is in memory: no core files,
     // no ptrace by other processes of the user (see `otp::harden`).
     let _ = otp::harden::harden();
+    // age plugins' messages ("touch your key") reach the terminal.
+    otp::vault::keys::show_plugin_messages_with(term::err_line);
     // The detached process that serves a copied code (see `clipboard`).
     let mut args = std::env::args_os().skip(1);
     match args.next() {

@@ -25,10 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 ];
 
 /// Today's upward uses: (from, to).
-const KNOWN: &[(&str, &str)] = &[
-    // vault/keys.rs prompts for passphrases and reports on the terminal.
-    ("vault", "term"),
-];
+const KNOWN: &[(&str, &str)] = &[];
 
 fn layer(module: &str) -> usize {
     LAYERS

@@ -12,6 +12,7 @@ pub mod export_qr;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod passphrase;
 pub mod passwd;
 pub mod recipients;
 pub mod recover;
@@ -35,10 +36,11 @@ use zeroize::Zeroizing;
 
 use crate::agent;
 use crate::cli::{Cli, Command, Global};
+use crate::cmd::passphrase::PassphraseSources;
 use crate::config::{AgentMode, Config};
 use crate::error::Fail;
 use crate::model::Vault;
-use crate::vault::keys::{self, PassphraseSources, Unlocked};
+use crate::vault::keys::{self, Unlocked};
 use crate::vault::store;
 
 /// Runs one parsed command line.

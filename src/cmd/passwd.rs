@@ -16,11 +16,12 @@ use anyhow::{Context, Result};
 use zeroize::Zeroizing;
 
 use crate::cli::PasswdArgs;
+use crate::cmd::passphrase::PassphraseSources;
 use crate::cmd::recipients::same;
 use crate::cmd::{Ctx, now};
 use crate::error::Fail;
 use crate::term;
-use crate::vault::keys::{self, PassphraseSources, Unlocked};
+use crate::vault::keys::{self, Unlocked};
 use crate::vault::store;
 
 pub fn run(ctx: &Ctx, args: PasswdArgs) -> Result<()> {

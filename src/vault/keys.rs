@@ -11,6 +11,7 @@
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use age::secrecy::{ExposeSecret, SecretString};
 use anyhow::{Context, Result};
@@ -61,101 +62,13 @@ impl std::fmt::Display for Method {
     }
 }
 
-/// Where a passphrase may come from, in the contract's order (2 to 5).
-/// `Debug` says whether `OTP_PASSPHRASE` was given, never what it holds.
-#[derive(Clone, Default)]
-pub struct PassphraseSources {
-    pub file: Option<PathBuf>,
-    pub env: Option<Zeroizing<String>>,
-    pub command: Option<Vec<String>>,
-    pub interactive: bool,
-}
-
-impl std::fmt::Debug for PassphraseSources {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PassphraseSources")
-            .field("file", &self.file)
-            .field("env", &self.env.as_ref().map(|_| "<redacted>"))
-            .field("command", &self.command)
-            .field("interactive", &self.interactive)
-            .finish()
-    }
-}
-
-impl PassphraseSources {
-    /// The passphrase for an existing key. `what` names it in the prompt.
-    pub fn get(&self, what: &str) -> Result<(SecretString, PassphraseSource)> {
-        self.obtain(what, false)
-    }
-
-    /// A new passphrase: prompted twice on a terminal, never empty.
-    pub fn get_new(&self, what: &str) -> Result<(SecretString, PassphraseSource)> {
-        self.obtain(what, true)
-    }
-
-    fn obtain(&self, what: &str, new: bool) -> Result<(SecretString, PassphraseSource)> {
-        let (text, source) = if let Some(path) = &self.file {
-            let raw =
-                Zeroizing::new(std::fs::read_to_string(path).with_context(|| {
-                    format!("cannot read the passphrase file {}", path.display())
-                })?);
-            (first_line(&raw), PassphraseSource::File(path.clone()))
-        } else if let Some(env) = &self.env {
-            (Zeroizing::new(env.to_string()), PassphraseSource::Env)
-        } else if let Some(cmd) = &self.command {
-            (run_passphrase_command(cmd)?, PassphraseSource::Command)
-        } else if self.interactive {
-            let first = crate::term::prompt_hidden(&format!("{what}: "))?;
-            if new {
-                let again = crate::term::prompt_hidden(&format!("{what} (again): "))?;
-                if *first != *again {
-                    return Err(
-                        Fail::error("the passphrases do not match; nothing was changed").into(),
-                    );
-                }
-            }
-            (first, PassphraseSource::Prompt)
-        } else {
-            return Err(Fail::error(format!("a passphrase is needed ({what}) but stdin is not a terminal"))
-                .hint(
-                    "pass --identity FILE, --passphrase-file FILE, set OTP_IDENTITY, OTP_PASSPHRASE_FILE \
-                     or OTP_PASSPHRASE, or set passphrase_command in the config; after `otp unlock` \
-                     on a terminal, a passphrase vault needs none of these",
-                )
-                .into());
-        };
-        if text.is_empty() {
-            return Err(Fail::error("the passphrase is empty").into());
-        }
-        Ok((SecretString::from(text.to_string()), source))
-    }
-}
-
-fn first_line(text: &str) -> Zeroizing<String> {
-    Zeroizing::new(text.lines().next().unwrap_or("").to_string())
-}
-
-fn run_passphrase_command(cmd: &[String]) -> Result<Zeroizing<String>> {
-    let (program, args) = cmd.split_first().ok_or_else(|| {
-        Fail::error("passphrase_command in the config is empty")
-            .hint("give a command, e.g. [\"pass\", \"show\", \"otp\"]")
-    })?;
-    let out = crate::harden::command(program)
-        .args(args)
-        .stdin(std::process::Stdio::inherit())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .with_context(|| format!("cannot run passphrase_command '{program}'"))?;
-    let stdout = Zeroizing::new(out.stdout);
-    if !out.status.success() {
-        return Err(Fail::error(format!(
-            "passphrase_command '{program}' failed ({})",
-            out.status
-        ))
-        .into());
-    }
-    let text = Zeroizing::new(String::from_utf8_lossy(&stdout).into_owned());
-    Ok(first_line(&text))
+/// The passphrase of a passphrase-protected identity file, asked for only
+/// when one is met. The command layer answers from its sources
+/// (cmd/passphrase.rs: a passphrase file, `OTP_PASSPHRASE`,
+/// `passphrase_command`, the terminal); the vault layer never prompts.
+pub trait AskPassphrase {
+    /// The passphrase of an existing key; `what` names it, as a prompt would.
+    fn passphrase(&self, what: &str) -> Result<SecretString>;
 }
 
 /// The key file of a passphrase vault: `vault.age` → `vault.identity.age`.
@@ -212,7 +125,7 @@ impl Recipients {
 
 /// Loads an identity file given with `--identity`: X25519 (age-keygen),
 /// passphrase-protected age identity file, or an SSH private key.
-pub fn load_identity_file(path: &Path, passphrases: &PassphraseSources) -> Result<Unlocked> {
+pub fn load_identity_file(path: &Path, passphrases: &dyn AskPassphrase) -> Result<Unlocked> {
     let data = Zeroizing::new(
         std::fs::read(path)
             .with_context(|| format!("cannot read the identity file {}", path.display()))?,
@@ -229,7 +142,7 @@ pub fn load_identity_file(path: &Path, passphrases: &PassphraseSources) -> Resul
         return load_ssh(path, &data, method);
     }
     if is_age_file(&data) {
-        let (pass, _) = passphrases.get(&format!("passphrase for {}", path.display()))?;
+        let pass = passphrases.passphrase(&format!("passphrase for {}", path.display()))?;
         let inner = decrypt_with_passphrase(&data, pass)?;
         let mut unlocked = parse_identity_text(&inner, path)?;
         unlocked.method = method;
@@ -509,14 +422,28 @@ pub fn identity_file_text(
     ))
 }
 
+/// Where the messages of age plugins go (a plugin may ask the user to
+/// touch a security key): the binary points this at the terminal's stderr
+/// (`term::err_line`) before anything else runs; the vault layer itself
+/// never writes to the terminal. Unset, they are dropped.
+static PLUGIN_MESSAGES: OnceLock<fn(&str)> = OnceLock::new();
+
+/// Sends age plugins' messages to `show` from now on (the first call wins).
+pub fn show_plugin_messages_with(show: fn(&str)) {
+    let _ = PLUGIN_MESSAGES.set(show);
+}
+
 /// age callbacks for a tool that never prompts through age itself: our own
-/// passphrase sources are consulted before age is asked to do anything.
+/// passphrase sources are consulted before age is asked to do anything;
+/// plugins' messages go where [`show_plugin_messages_with`] says.
 #[derive(Clone, Copy)]
 pub struct NoCallbacks;
 
 impl age::Callbacks for NoCallbacks {
     fn display_message(&self, message: &str) {
-        crate::term::err_line(message);
+        if let Some(show) = PLUGIN_MESSAGES.get() {
+            show(message);
+        }
     }
     fn confirm(&self, _: &str, _: &str, _: Option<&str>) -> Option<bool> {
         None
@@ -532,17 +459,6 @@ impl age::Callbacks for NoCallbacks {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passphrase_sources_debug_hides_the_passphrase() {
-        let sources = PassphraseSources {
-            env: Some(Zeroizing::new("correct horse battery".into())),
-            ..PassphraseSources::default()
-        };
-        let shown = format!("{sources:?}");
-        assert!(!shown.contains("correct horse"), "{shown}");
-        assert!(shown.contains("<redacted>"), "{shown}");
-    }
 
     #[test]
     fn key_file_sits_beside_the_vault() {
