@@ -457,7 +457,7 @@ impl Ctx {
 /// Opens the sealed key file `data` (at `key_file`) with the passphrase
 /// sources: its keys, and its text (the identity file).
 fn unseal(
-    passphrases: &keys::PassphraseSources,
+    passphrases: &PassphraseSources,
     data: &[u8],
     key_file: &Path,
 ) -> Result<(Unlocked, Zeroizing<Vec<u8>>)> {
