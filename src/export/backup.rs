@@ -24,13 +24,14 @@
 //! (the command it was taken before). [`parse`] also reads a plain vault
 //! plaintext, so a copy of `vault.age` can be recovered from too.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::error::Fail;
-use crate::model::Account;
-use crate::model::{Roles, SCHEMA_VERSION, Trashed, Vault};
+use crate::model::{Account, Generator, Roles, SCHEMA_VERSION, Trashed, Vault};
 
 /// Version of the backup document. Readers refuse newer versions.
 pub const FORMAT_VERSION: u32 = 1;
@@ -321,22 +322,20 @@ impl Comparison {
 
 /// Compares a backup's accounts with the vault's (see [`Comparison`]).
 pub fn compare(c: &Contents, vault: &Vault) -> Comparison {
-    let holds = |list: &[Account], a: &Account| {
-        let t = a.token();
-        list.iter().any(|b| b.token().same_generator(&t))
-    };
+    let in_backup: HashSet<Generator> = c.accounts.iter().map(Account::generator).collect();
+    let in_vault: HashSet<Generator> = vault.accounts.iter().map(Account::generator).collect();
     Comparison {
         foreign: !vault.is_same_vault(c.vault_id.as_deref()),
         missing: vault
             .accounts
             .iter()
-            .filter(|a| !holds(&c.accounts, a))
+            .filter(|a| !in_backup.contains(&a.generator()))
             .map(Account::label)
             .collect(),
         only_in_backup: c
             .accounts
             .iter()
-            .filter(|b| !holds(&vault.accounts, b))
+            .filter(|b| !in_vault.contains(&b.generator()))
             .map(Account::label)
             .collect(),
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::model::label;
-use crate::model::{Account, Algorithm, Entry, Kind, Token};
+use crate::model::{Account, Entry, Generator};
 
 /// What happens to one incoming entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,9 +34,7 @@ pub fn plan(vault: &[Account], incoming: &[Entry]) -> Vec<Action> {
     let mut vault_generators: HashMap<Generator<'_>, usize> = HashMap::new();
     let mut vault_labels: HashMap<String, usize> = HashMap::new();
     for (j, a) in vault.iter().enumerate() {
-        vault_generators
-            .entry(Generator::of_account(a))
-            .or_insert(j);
+        vault_generators.entry(a.generator()).or_insert(j);
         vault_labels
             .entry(label::key(&a.issuer, &a.name))
             .or_insert(j);
@@ -45,7 +43,7 @@ pub fn plan(vault: &[Account], incoming: &[Entry]) -> Vec<Action> {
     let mut labels: HashMap<String, usize> = HashMap::new();
     let mut actions = Vec::with_capacity(incoming.len());
     for (i, e) in incoming.iter().enumerate() {
-        let generator = Generator::of_token(&e.token);
+        let generator = e.token.generator();
         let key = label::key(&e.issuer, &e.name);
         let action = if let Some(&j) = vault_generators.get(&generator) {
             Action::Duplicate {
@@ -75,42 +73,10 @@ pub fn plan(vault: &[Account], incoming: &[Entry]) -> Vec<Action> {
     actions
 }
 
-/// What [`Token::same_generator`] compares, as a hash key: two tokens are
-/// the same generator exactly when their keys are equal.
-#[derive(PartialEq, Eq, Hash)]
-struct Generator<'a> {
-    kind: Kind,
-    algorithm: Algorithm,
-    digits: u8,
-    /// 0 for HOTP, whose period does not count.
-    period: u64,
-    secret: &'a [u8],
-}
-
-impl<'a> Generator<'a> {
-    fn of_token(t: &'a Token) -> Self {
-        Generator::new(t.kind, t.algorithm, t.digits, t.period, t.secret.bytes())
-    }
-
-    fn of_account(a: &'a Account) -> Self {
-        Generator::new(a.kind, a.algorithm, a.digits, a.period, a.secret.bytes())
-    }
-
-    fn new(kind: Kind, algorithm: Algorithm, digits: u8, period: u64, secret: &'a [u8]) -> Self {
-        Generator {
-            kind,
-            algorithm,
-            digits,
-            period: if kind == Kind::Hotp { 0 } else { period },
-            secret,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Secret;
+    use crate::model::{Kind, Secret, Token};
     use proptest::prelude::*;
     use time::OffsetDateTime;
 

@@ -14,8 +14,8 @@ pub mod query;
 mod vault;
 
 pub use account::{
-    Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Kind, ModelError, RecoveryCode,
-    STEAM_DIGITS, Secret, Token, label,
+    Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Generator, Kind, ModelError,
+    RecoveryCode, STEAM_DIGITS, Secret, Token, label,
 };
 pub use vault::{
     Roles, SCHEMA_VERSION, Trashed, Vault, id_from_bytes, same_label, vault_id_from_bytes,
