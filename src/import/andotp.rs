@@ -17,7 +17,6 @@
 //! that prefix becomes the issuer.
 
 use serde::Deserialize;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -59,16 +58,12 @@ fn detect_json(data: &[u8]) -> bool {
     if data.first() != Some(&b'[') {
         return false;
     }
-    match serde_json::from_slice::<Vec<Value>>(data) {
+    match serde_json::from_slice::<Vec<json::Keys>>(data) {
         Ok(items) => {
             !items.is_empty()
-                && items.iter().all(|item| {
-                    item.as_object().is_some_and(|o| {
-                        o.contains_key("secret")
-                            && o.contains_key("type")
-                            && o.contains_key("label")
-                    })
-                })
+                && items
+                    .iter()
+                    .all(|o| o.has("secret") && o.has("type") && o.has("label"))
         }
         Err(_) => false,
     }
@@ -76,7 +71,7 @@ fn detect_json(data: &[u8]) -> bool {
 
 #[derive(Deserialize)]
 struct RawEntry {
-    secret: Value,
+    secret: json::SecretField,
     #[serde(default)]
     label: String,
     issuer: Option<String>,
@@ -96,7 +91,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
     // with '['.
     if std::str::from_utf8(data).is_ok() {
         return match json::trim_start(data).first() {
-            Some(b'[') => entries(json::document("andOTP backup", data)?),
+            Some(b'[') => Ok(entries(&json::document("andOTP backup", data)?)),
             _ => Err(ImportError::malformed(
                 "text that is not an andOTP JSON array",
             )),
@@ -110,7 +105,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
         Some(plain) => plain,
         None => decrypt_old(data, password.as_bytes())?.ok_or(ImportError::WrongPassword)?,
     };
-    entries(json::document("decrypted andOTP backup", &plain)?)
+    Ok(entries(&json::document("decrypted andOTP backup", &plain)?))
 }
 
 fn decrypt_current(
@@ -140,22 +135,22 @@ fn decrypt_old(data: &[u8], password: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>
     crypto::aes256_gcm_open(&key, nonce, b"", sealed)
 }
 
-fn entries(items: Vec<Value>) -> Result<Parsed, ImportError> {
+fn entries(items: &json::Entries) -> Parsed {
     let mut parsed = Parsed::default();
-    for (index, raw) in items.into_iter().enumerate() {
-        match RawEntry::deserialize(raw) {
+    for (index, raw) in json::entries::<RawEntry>(items).enumerate() {
+        match raw {
             Ok(raw) => {
                 let (issuer, name) = names(&raw);
                 let result = entry(&raw, issuer.clone(), name.clone());
                 entry::push(&mut parsed, &issuer, &name, result);
             }
-            Err(e) => {
+            Err(reason) => {
                 let label = format!("entry {}", index + 1);
-                entry::push(&mut parsed, "", &label, Err(json::reason(&e)));
+                entry::push(&mut parsed, "", &label, Err(reason));
             }
         }
     }
-    Ok(parsed)
+    parsed
 }
 
 fn names(raw: &RawEntry) -> (String, String) {
@@ -182,7 +177,7 @@ fn entry(raw: &RawEntry, issuer: String, name: String) -> Result<Entry, String> 
         period: raw.period,
         counter: raw.counter,
     };
-    let secret = entry::secret_value(Some(&raw.secret))?;
+    let secret = entry::secret_text(raw.secret.text()?)?;
     let mut entry = Entry::new(issuer, name, entry::token(kind, &params, secret)?);
     entry.tags = raw.tags.clone();
     Ok(entry)
@@ -317,6 +312,42 @@ mod tests {
         assert!(!(FORMAT.detect)(&fixture("imp1/bitwarden.json")));
         assert!(!(FORMAT.detect)(b"[]"));
         assert!(!(FORMAT.detect)(b"[{\"name\":\"x\"}]"));
+        assert!(!(FORMAT.detect)(b"[[\"secret\", \"type\", \"label\"]]"));
+        assert!((FORMAT.detect)(
+            b"[{\"secret\": 5, \"type\": [], \"label\": {}}]"
+        ));
+    }
+
+    /// Entries that do not read are skipped, each with what is wrong and
+    /// never the value (the secrets are read straight into wiped memory).
+    #[test]
+    fn bad_entries_are_skipped_with_their_reason() {
+        let data = br#"[
+            {"secret": 5, "type": "TOTP", "label": "A - number"},
+            {"secret": null, "type": "TOTP", "label": "B - null"},
+            {"secret": ["JBSWY3DPEHPK3PXP"], "type": "TOTP", "label": "C - list"},
+            {"type": "TOTP", "label": "D - missing"},
+            {"secret": "JBSWY3DPEHPK3PXP", "type": "TOTP", "label": "E - good", "digits": "x"},
+            {"secret": "JBSWY3DPEHPK3PXP", "type": "TOTP", "label": "F - good"}
+        ]"#;
+        let parsed = parse(data, &mut no_password).unwrap();
+        assert_eq!(parsed.entries.len(), 1);
+        assert_eq!(parsed.entries[0].label(), "F:good");
+        let skipped: Vec<_> = parsed
+            .skipped
+            .iter()
+            .map(|s| (s.label.as_str(), s.reason.as_str()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("A:number", "the secret is not a string"),
+                ("B:null", "the entry has no secret"),
+                ("C:list", "the secret is not a string"),
+                ("entry 4", "a field has the wrong type or value"),
+                ("entry 5", "a field has the wrong type or value"),
+            ]
+        );
         assert!(!(FORMAT.detect)(&[0, 2, 0x39, 0x70]));
     }
 
@@ -348,7 +379,8 @@ mod tests {
 
         #[test]
         fn arbitrary_entries_never_panic(items in prop::collection::vec(arbitrary_json(), 0..6)) {
-            let _ = entries(items);
+            let text = serde_json::to_string(&items).unwrap();
+            let _ = entries(&serde_json::from_str(&text).unwrap());
         }
     }
 }

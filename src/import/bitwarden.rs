@@ -16,14 +16,13 @@
 use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::shared::crypto;
 use super::shared::csv;
 use super::shared::entry;
-use super::shared::json;
+use super::shared::json::{self, Shape};
 use super::shared::otpauth;
 use super::{Format, ImportError, Parsed, Passwords};
 use crate::model::Entry;
@@ -36,10 +35,10 @@ pub const FORMAT: Format = Format {
 };
 
 fn detect(data: &[u8]) -> bool {
-    if let Some(map) = json::sniff_object(data) {
-        return map.get("encrypted").is_some_and(Value::is_boolean)
-            && (map.get("items").is_some_and(Value::is_array)
-                || map.get("data").is_some_and(Value::is_string));
+    if let Some(keys) = json::sniff_keys(data) {
+        return keys.get("encrypted") == Some(Shape::Bool)
+            && (keys.get("items") == Some(Shape::Array)
+                || keys.get("data") == Some(Shape::String));
     }
     csv_header(data).is_some_and(|h| h.iter().any(|c| c == "login_totp"))
 }
@@ -48,12 +47,12 @@ fn csv_header(data: &[u8]) -> Option<Vec<String>> {
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     let line = data.split(|&b| b == b'\n').next()?;
     let line = std::str::from_utf8(line).ok()?;
-    csv::rows(line).ok()?.into_iter().next()
+    csv::rows(line).ok()?.first().cloned()
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Export {
+struct Export<'a> {
     #[serde(default)]
     encrypted: bool,
     #[serde(default)]
@@ -68,7 +67,8 @@ struct Export {
     data: Option<String>,
     #[serde(default)]
     folders: Vec<Folder>,
-    items: Option<Vec<Value>>,
+    #[serde(borrow)]
+    items: Option<json::Entries<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -89,11 +89,11 @@ struct Item {
 #[derive(Deserialize)]
 struct Login {
     username: Option<String>,
-    totp: Option<String>,
+    totp: Option<Zeroizing<String>>,
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    if json::sniff_object(data).is_none() && csv_header(data).is_some() {
+    if json::sniff_keys(data).is_none() && csv_header(data).is_some() {
         return parse_csv(data);
     }
     let export: Export = json::document("Bitwarden export", data)?;
@@ -121,17 +121,17 @@ fn items_of(export: Export) -> Result<Parsed, ImportError> {
     let raw = export
         .items
         .ok_or_else(|| ImportError::malformed("a Bitwarden export without 'items'"))?;
-    Ok(items(raw, &export.folders))
+    Ok(items(&raw, &export.folders))
 }
 
-fn items(raw: Vec<Value>, folders: &[Folder]) -> Parsed {
+fn items(raw: &json::Entries, folders: &[Folder]) -> Parsed {
     let mut parsed = Parsed::default();
-    for (index, value) in raw.into_iter().enumerate() {
-        let item = match Item::deserialize(value) {
+    for (index, item) in json::entries::<Item>(raw).enumerate() {
+        let item = match item {
             Ok(item) => item,
-            Err(e) => {
+            Err(reason) => {
                 let label = format!("item {}", index + 1);
-                entry::push(&mut parsed, "", &label, Err(json::reason(&e)));
+                entry::push(&mut parsed, "", &label, Err(reason));
                 continue;
             }
         };
@@ -174,8 +174,9 @@ fn parse_csv(data: &[u8]) -> Result<Parsed, ImportError> {
     let text = std::str::from_utf8(data)
         .map_err(|_| ImportError::malformed("the Bitwarden CSV export is not UTF-8 text"))?;
     let rows = csv::rows(text).map_err(ImportError::malformed)?;
-    let mut rows = rows.into_iter();
-    let header = rows.next().unwrap_or_default();
+    let Some((header, rows)) = rows.split_first() else {
+        return Err(ImportError::malformed("the CSV has no login_totp column"));
+    };
     let column = |name: &str| header.iter().position(|h| h == name);
     let totp = column("login_totp")
         .ok_or_else(|| ImportError::malformed("the CSV has no login_totp column"))?;
@@ -185,16 +186,15 @@ fn parse_csv(data: &[u8]) -> Result<Parsed, ImportError> {
     };
     let mut parsed = Parsed::default();
     for row in rows {
-        let field = cell(&row, Some(totp));
-        if field.trim().is_empty() {
+        let Some(field) = row.get(totp).filter(|f| !f.trim().is_empty()) else {
             continue;
-        }
-        let folder = cell(&row, folder);
+        };
+        let folder = cell(row, folder);
         add(
             &mut parsed,
-            &field,
-            &cell(&row, name),
-            &cell(&row, username),
+            field,
+            &cell(row, name),
+            &cell(row, username),
             Some(&folder),
         );
     }
@@ -474,7 +474,8 @@ mod tests {
 
         #[test]
         fn arbitrary_items_never_panic(raw in prop::collection::vec(arbitrary_json(), 0..6)) {
-            let _ = items(raw, &[]);
+            let text = serde_json::to_string(&raw).unwrap();
+            let _ = items(&serde_json::from_str(&text).unwrap(), &[]);
         }
     }
 }

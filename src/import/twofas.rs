@@ -14,7 +14,7 @@
 //! Schema 1 and 2 have no `tokenType`: every entry is TOTP, as in 2FAS.
 
 use serde::Deserialize;
-use serde_json::Value;
+use zeroize::Zeroizing;
 
 use super::shared::crypto;
 use super::shared::entry::{self, RawParams};
@@ -32,15 +32,16 @@ pub const FORMAT: Format = Format {
 const PBKDF2_ITERATIONS: u32 = 10_000;
 
 fn detect(data: &[u8]) -> bool {
-    json::sniff_object(data).is_some_and(|map| {
-        map.get("services").is_some_and(Value::is_array) && map.contains_key("schemaVersion")
+    json::sniff_keys(data).is_some_and(|keys| {
+        keys.get("services") == Some(json::Shape::Array) && keys.has("schemaVersion")
     })
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Backup {
-    services: Option<Vec<Value>>,
+struct Backup<'a> {
+    #[serde(borrow)]
+    services: Option<json::Entries<'a>>,
     services_encrypted: Option<String>,
     #[serde(default)]
     groups: Vec<Group>,
@@ -56,7 +57,7 @@ struct Group {
 #[serde(rename_all = "camelCase")]
 struct Service {
     name: Option<String>,
-    secret: Value,
+    secret: json::SecretField,
     #[serde(default)]
     otp: Otp,
     group_id: Option<String>,
@@ -77,15 +78,18 @@ struct Otp {
 
 fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
     let backup: Backup = json::document("2FAS backup", data)?;
-    let services = match (backup.services_encrypted.as_deref(), backup.services) {
-        (Some(sealed), _) if !sealed.is_empty() => decrypt(sealed, passwords)?,
-        (_, Some(services)) => services,
-        (_, None) => return Err(ImportError::malformed("a 2FAS backup without 'services'")),
-    };
-    Ok(entries(services, &backup.groups))
+    match (backup.services_encrypted.as_deref(), &backup.services) {
+        (Some(sealed), _) if !sealed.is_empty() => {
+            let plain = decrypt(sealed, passwords)?;
+            let services = json::document("decrypted 2FAS services", &plain)?;
+            Ok(entries(&services, &backup.groups))
+        }
+        (_, Some(services)) => Ok(entries(services, &backup.groups)),
+        (_, None) => Err(ImportError::malformed("a 2FAS backup without 'services'")),
+    }
 }
 
-fn decrypt(sealed: &str, passwords: &mut Passwords) -> Result<Vec<Value>, ImportError> {
+fn decrypt(sealed: &str, passwords: &mut Passwords) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let mut parts = sealed.split(':');
     let (Some(ciphertext), Some(salt), Some(iv), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -100,23 +104,21 @@ fn decrypt(sealed: &str, passwords: &mut Passwords) -> Result<Vec<Value>, Import
     crypto::exact_len("servicesEncrypted iv", &iv, 12)?;
     let password = passwords("2FAS backup")?;
     let key = crypto::pbkdf2_sha256(password.as_bytes(), &salt, PBKDF2_ITERATIONS)?;
-    let plain =
-        crypto::aes256_gcm_open(&key, &iv, b"", &ciphertext)?.ok_or(ImportError::WrongPassword)?;
-    json::document("decrypted 2FAS services", &plain)
+    crypto::aes256_gcm_open(&key, &iv, b"", &ciphertext)?.ok_or(ImportError::WrongPassword)
 }
 
-fn entries(services: Vec<Value>, groups: &[Group]) -> Parsed {
+fn entries(services: &json::Entries, groups: &[Group]) -> Parsed {
     let mut parsed = Parsed::default();
-    for (index, raw) in services.into_iter().enumerate() {
-        match Service::deserialize(raw) {
+    for (index, raw) in json::entries::<Service>(services).enumerate() {
+        match raw {
             Ok(service) => {
                 let (issuer, name) = names(&service);
                 let result = entry(&service, issuer.clone(), name.clone(), groups);
                 entry::push(&mut parsed, &issuer, &name, result);
             }
-            Err(e) => {
+            Err(reason) => {
                 let label = format!("service {}", index + 1);
-                entry::push(&mut parsed, "", &label, Err(json::reason(&e)));
+                entry::push(&mut parsed, "", &label, Err(reason));
             }
         }
     }
@@ -160,7 +162,7 @@ fn entry(
         period: otp.period.filter(|_| kind != Kind::Hotp),
         counter: otp.counter,
     };
-    let secret = entry::secret_value(Some(&service.secret))?;
+    let secret = entry::secret_text(service.secret.text()?)?;
     let mut entry = Entry::new(issuer, name, entry::token(kind, &params, secret)?);
     if let Some(group) = groups
         .iter()
@@ -331,6 +333,42 @@ mod tests {
         assert!(!detect(&fixture("imp1/aegis_plain.json")));
         assert!(!detect(&fixture("imp1/andotp_plain.json")));
         assert!(!detect(&fixture("imp1/bitwarden.json")));
+        assert!(!detect(br#"{"services": {}, "schemaVersion": 4}"#));
+        assert!(!detect(br#"{"services": []}"#));
+        assert!(detect(br#"{"services": [], "schemaVersion": 4}"#));
+    }
+
+    /// Services that do not read are skipped, each with what is wrong and
+    /// never the value (the secrets are read straight into wiped memory).
+    #[test]
+    fn bad_services_are_skipped_with_their_reason() {
+        let data = br#"{"schemaVersion": 4, "services": [
+            {"name": "A", "secret": 5, "otp": {"account": "number"}},
+            {"name": "B", "secret": null, "otp": {"account": "null"}},
+            {"name": "C", "otp": {"account": "missing"}},
+            {"name": "D", "secret": "JBSWY3DPEHPK3PXP", "otp": {"digits": "six"}},
+            {"name": "E", "secret": "JBSWY3DPEHPK3PXP", "otp": {"account": "good"}}
+        ]}"#;
+        let parsed = parse(data, &mut no_password).unwrap();
+        assert_eq!(parsed.entries.len(), 1);
+        assert_eq!(parsed.entries[0].label(), "E:good");
+        let skipped: Vec<_> = parsed
+            .skipped
+            .iter()
+            .map(|s| (s.label.as_str(), s.reason.as_str()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("A:number", "the secret is not a string"),
+                ("B:null", "the entry has no secret"),
+                ("service 3", "a field has the wrong type or value"),
+                ("service 4", "a field has the wrong type or value"),
+            ]
+        );
+        for s in &parsed.skipped {
+            assert!(!s.reason.contains("JBSW"), "{}", s.reason);
+        }
     }
 
     proptest! {
@@ -349,7 +387,8 @@ mod tests {
 
         #[test]
         fn arbitrary_services_never_panic(services in prop::collection::vec(arbitrary_json(), 0..6)) {
-            let _ = entries(services, &[]);
+            let text = serde_json::to_string(&services).unwrap();
+            let _ = entries(&serde_json::from_str(&text).unwrap(), &[]);
         }
     }
 }

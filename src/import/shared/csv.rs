@@ -11,16 +11,21 @@
 //! crate's own length check: their columns would be shifted, and a password
 //! could be read as a TOTP secret. Messages never quote a field's content.
 
+use zeroize::Zeroizing;
+
+/// Rows of fields, wiped when dropped: exports hold secrets and passwords.
+pub(crate) type Rows = Zeroizing<Vec<Vec<String>>>;
+
 /// Splits `text` into rows of fields; blank lines are skipped. Malformed
 /// quoting, NUL bytes and rows with another number of fields than the first
 /// are errors that say where and what to do.
-pub(crate) fn rows(text: &str) -> Result<Vec<Vec<String>>, String> {
+pub(crate) fn rows(text: &str) -> Result<Rows, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     check_quoting(text)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let mut rows = Zeroizing::new(Vec::new());
     for record in reader.records() {
         let record = record.map_err(|e| describe(&e))?;
         rows.push(record.iter().map(str::to_string).collect());
@@ -138,7 +143,10 @@ mod tests {
     #[test]
     fn bom_crlf_cr_and_embedded_line_breaks() {
         let rows = rows("\u{feff}h1,h2\r\n\"a\r\nb\",c\r\nd,e\rf,\"\"\r\n").unwrap();
-        assert_eq!(rows, [["h1", "h2"], ["a\r\nb", "c"], ["d", "e"], ["f", ""]]);
+        assert_eq!(
+            *rows,
+            [["h1", "h2"], ["a\r\nb", "c"], ["d", "e"], ["f", ""]]
+        );
     }
 
     #[test]
@@ -164,7 +172,7 @@ mod tests {
             "{err}"
         );
         // Quotes at the start, closed before a comma or the row's end: fine.
-        assert_eq!(rows("\"a\",\"\"\n").unwrap(), [["a", ""]]);
+        assert_eq!(*rows("\"a\",\"\"\n").unwrap(), [["a", ""]]);
     }
 
     #[test]
@@ -221,7 +229,7 @@ mod tests {
                 .iter()
                 .map(|row| row.iter().map(quote).collect::<Vec<_>>().join(",") + "\r\n")
                 .collect();
-            prop_assert_eq!(rows(&text).unwrap(), table);
+            prop_assert_eq!(&*rows(&text).unwrap(), &table);
         }
     }
 }

@@ -4,8 +4,21 @@
 //! \"JBSW…\""), which may be a secret. Importers here parse into
 //! [`serde_json::Value`] (whose syntax errors carry only a position) and read
 //! fields through these helpers, whose messages name the field, never its value.
+//!
+//! A `Value` keeps every string it holds in memory that is not wiped when
+//! dropped. Importers of formats that hold secrets in JSON read them into
+//! typed structs instead: each entry kept as its raw text ([`entries`],
+//! borrowed from the document, no copy), then read with a [`SecretField`]
+//! for the secret (wiped on drop), and detection through [`Keys`], which
+//! keeps no value at all.
 
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use zeroize::Zeroizing;
 
 use crate::import::ImportError;
 
@@ -138,9 +151,9 @@ pub(crate) fn reason(err: &serde_json::Error) -> String {
 }
 
 /// Parses a whole document as JSON, or says it is not JSON of the format.
-pub(crate) fn document<T: serde::de::DeserializeOwned>(
+pub(crate) fn document<'a, T: Deserialize<'a>>(
     what: &str,
-    data: &[u8],
+    data: &'a [u8],
 ) -> Result<T, ImportError> {
     serde_json::from_slice(trim_start(data))
         .map_err(|e| ImportError::malformed(format!("{what}: {}", reason(&e))))
@@ -156,6 +169,200 @@ pub(crate) fn sniff_object(data: &[u8]) -> Option<serde_json::Map<String, Value>
         Ok(Value::Object(map)) => Some(map),
         _ => None,
     }
+}
+
+/// A list of entries, each read on its own (a bad entry is skipped with
+/// its reason, not the whole file): each is its raw JSON text, borrowed
+/// from the document.
+pub(crate) type Entries<'a> = Vec<&'a RawValue>;
+
+/// Reads each raw entry of `entries` as a `T`; the error of one that does
+/// not read is its [`reason`].
+pub(crate) fn entries<'a, T: Deserialize<'a>>(
+    entries: &[&'a RawValue],
+) -> impl Iterator<Item = Result<T, String>> {
+    entries
+        .iter()
+        .map(|raw| serde_json::from_str(raw.get()).map_err(|e| reason(&e)))
+}
+
+/// A secret's field, read straight into memory that is wiped on drop:
+/// its text, or only the kind of value it was not (no copy of it kept).
+/// A missing field is an error of the entry, as for any required field.
+pub(crate) enum SecretField {
+    Text(Zeroizing<String>),
+    Null,
+    NotText,
+}
+
+impl SecretField {
+    /// The text, or what is wrong with the field (never its value).
+    pub(crate) fn text(&self) -> Result<&str, String> {
+        match self {
+            SecretField::Text(text) => Ok(text),
+            SecretField::Null => Err("the entry has no secret".into()),
+            SecretField::NotText => Err("the secret is not a string".into()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretField {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Field;
+        impl<'de> Visitor<'de> for Field {
+            type Value = SecretField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a secret")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<SecretField, E> {
+                Ok(SecretField::Text(Zeroizing::new(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<SecretField, E> {
+                Ok(SecretField::Text(Zeroizing::new(v)))
+            }
+            fn visit_unit<E>(self) -> Result<SecretField, E> {
+                Ok(SecretField::Null)
+            }
+            fn visit_none<E>(self) -> Result<SecretField, E> {
+                Ok(SecretField::Null)
+            }
+            fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<SecretField, D::Error> {
+                SecretField::deserialize(d)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<SecretField, E> {
+                Ok(SecretField::NotText)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<SecretField, E> {
+                Ok(SecretField::NotText)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<SecretField, E> {
+                Ok(SecretField::NotText)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<SecretField, E> {
+                Ok(SecretField::NotText)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<SecretField, A::Error> {
+                Shape::visit_seq(ShapeOf, seq).map(|_| SecretField::NotText)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SecretField, A::Error> {
+                Shape::visit_map(ShapeOf, map).map(|_| SecretField::NotText)
+            }
+        }
+        d.deserialize_any(Field)
+    }
+}
+
+/// The type of a JSON value, read without keeping the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+struct ShapeOf;
+
+impl Shape {
+    fn visit_seq<'de, A: SeqAccess<'de>>(_: ShapeOf, mut seq: A) -> Result<Shape, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Shape::Array)
+    }
+
+    fn visit_map<'de, A: MapAccess<'de>>(_: ShapeOf, mut map: A) -> Result<Shape, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Shape::Object)
+    }
+}
+
+impl<'de> Visitor<'de> for ShapeOf {
+    type Value = Shape;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Shape, E> {
+        Ok(Shape::Null)
+    }
+    fn visit_none<E>(self) -> Result<Shape, E> {
+        Ok(Shape::Null)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+        Ok(Shape::Bool)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
+        Ok(Shape::Number)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
+        Ok(Shape::Number)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
+        Ok(Shape::Number)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+        Ok(Shape::String)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Shape, A::Error> {
+        Shape::visit_seq(self, seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Shape, A::Error> {
+        Shape::visit_map(self, map)
+    }
+}
+
+impl<'de> Deserialize<'de> for Shape {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ShapeOf)
+    }
+}
+
+/// A JSON object's keys and the [`Shape`] of each value; any other value
+/// does not read as one. For detection: no value is kept (secrets are not
+/// copied into memory that is not wiped).
+pub(crate) struct Keys(Vec<(String, Shape)>);
+
+impl Keys {
+    pub(crate) fn get(&self, key: &str) -> Option<Shape> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, shape)| *shape)
+    }
+
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Keys;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Shape>()? {
+                    keys.push(entry);
+                }
+                Ok(Keys(keys))
+            }
+        }
+        d.deserialize_map(Object)
+    }
+}
+
+/// [`sniff_object`] that keeps no value: the keys of the JSON object the
+/// bytes are, if they are one.
+pub(crate) fn sniff_keys(data: &[u8]) -> Option<Keys> {
+    let data = trim_start(data);
+    if data.first() != Some(&b'{') {
+        return None;
+    }
+    serde_json::from_slice(data).ok()
 }
 
 /// The bytes without a UTF-8 byte-order mark and leading whitespace.
@@ -214,6 +421,53 @@ mod tests {
         let v: Value = document("x", b"\xEF\xBB\xBF {\"a\":1}").unwrap();
         assert_eq!(v["a"], 1);
         assert!(sniff_object(b"\xEF\xBB\xBF{}").is_some());
+    }
+
+    #[test]
+    fn secret_fields_say_what_they_are_not() {
+        #[derive(Deserialize)]
+        struct Entry {
+            secret: SecretField,
+        }
+        let read = |text: &str| serde_json::from_str::<Entry>(text).map(|e| e.secret);
+        let text = read(r#"{"secret": "JBSW\u0059"}"#).unwrap();
+        assert_eq!(text.text(), Ok("JBSWY"));
+        let null = read(r#"{"secret": null}"#).unwrap();
+        assert_eq!(null.text(), Err("the entry has no secret".into()));
+        for other in ["5", "true", "[\"JBSW\", [1]]", r#"{"a": "JBSW"}"#] {
+            let field = read(&format!(r#"{{"secret": {other}, "after": 1}}"#)).unwrap();
+            assert_eq!(
+                field.text(),
+                Err("the secret is not a string".into()),
+                "{other}"
+            );
+        }
+        assert!(read("{}").is_err());
+    }
+
+    #[test]
+    fn keys_keep_only_names_and_shapes() {
+        let keys =
+            sniff_keys(br#" {"services": [{"secret": "JBSW"}], "v": 4, "n": null}"#).unwrap();
+        assert_eq!(keys.get("services"), Some(Shape::Array));
+        assert_eq!(keys.get("v"), Some(Shape::Number));
+        assert_eq!(keys.get("n"), Some(Shape::Null));
+        assert!(!keys.has("secret"));
+        assert!(sniff_keys(b"[1]").is_none());
+        assert!(serde_json::from_str::<Keys>("[1, 2]").is_err());
+        assert!(sniff_keys(b"{\"a\": }").is_none());
+    }
+
+    #[test]
+    fn entries_read_one_by_one() {
+        #[derive(Deserialize)]
+        struct Entry {
+            n: u8,
+        }
+        let list: Entries = document("x", br#"[{"n": 1}, {"n": "x"}, 7]"#).unwrap();
+        let read: Vec<_> = entries::<Entry>(&list).map(|e| e.map(|e| e.n)).collect();
+        assert_eq!(read[0], Ok(1));
+        assert!(read[1].is_err() && read[2].is_err());
     }
 
     #[test]
