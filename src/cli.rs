@@ -9,7 +9,6 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use clap_complete::engine::ArgValueCompleter;
 
 use crate::term::ColorChoice;
 
@@ -331,7 +330,6 @@ pub enum AlgorithmArg {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only accounts whose issuer:name contains this (or whose id is this)
-    #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
     pub query: Option<String>,
     /// JSON array of account objects (never secrets)
     #[arg(long, conflicts_with = "codes")]
@@ -344,7 +342,6 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct CodeArgs {
     /// Account: id, issuer:name, issuer, name, or part of issuer:name
-    #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
     pub query: String,
     /// Copy to the clipboard instead of printing (cleared after clipboard_clear_seconds)
     #[arg(long, short = 'c', conflicts_with = "json")]
@@ -365,7 +362,6 @@ pub struct CodeArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
     pub query: String,
     /// Print the otpauth:// URI (contains the secret)
     #[arg(long)]
@@ -377,7 +373,6 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct RenameArgs {
-    #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
     pub query: String,
     pub new_name: String,
     /// Also change the issuer
@@ -387,7 +382,6 @@ pub struct RenameArgs {
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
-    #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
     pub query: String,
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
@@ -407,10 +401,7 @@ pub enum TrashCommand {
     List,
     /// Bring a deleted account back
     #[command(after_help = "Example:\n  otp trash restore github")]
-    Restore {
-        #[arg(add = ArgValueCompleter::new(crate::complete::trashed))]
-        query: String,
-    },
+    Restore { query: String },
     /// Delete for good
     #[command(
         after_help = "Examples:\n  otp trash purge --older-than 90\n  otp trash purge --yes   # everything in the trash"
@@ -641,24 +632,16 @@ pub enum RecoveryCodesCommand {
         after_help = "Examples:\n  otp recovery-codes add github --from github-recovery-codes.txt\n  pbpaste | otp recovery-codes add github"
     )]
     Add {
-        #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
         query: String,
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
     },
     /// Print an account's recovery codes
     #[command(after_help = "Example:\n  otp recovery-codes show github")]
-    Show {
-        #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
-        query: String,
-    },
+    Show { query: String },
     /// Mark a recovery code as used
     #[command(after_help = "Example:\n  otp recovery-codes use github 1a2b3-c4d5e")]
-    Use {
-        #[arg(add = ArgValueCompleter::new(crate::complete::accounts))]
-        query: String,
-        code: SecretArg,
-    },
+    Use { query: String, code: SecretArg },
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! Dynamic shell completion: `otp code <TAB>` offers the vault's
 //! `issuer:name` labels.
 //!
+//! The command line is cli.rs's; [`command`] attaches the completers here:
+//! every QUERY argument completes live accounts, under `otp trash` trashed
+//! ones (cli.rs does not know about completion).
+//!
 //! Uses clap_complete's environment protocol: a shell script registered with
 //! `source <(COMPLETE=bash otp)` calls `COMPLETE=bash otp -- WORDS...` on each
 //! TAB, and [`handle_env`] answers before normal parsing. Account names are
@@ -24,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches};
-use clap_complete::engine::CompletionCandidate;
+use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 use clap_complete::env::{CompleteEnv, Elvish, EnvCompleter, Fish, Powershell, Shells, Zsh};
 use zeroize::Zeroizing;
 
@@ -54,9 +58,41 @@ const COMMAND_BUDGET: Duration = Duration::from_secs(3);
 /// Answers a completion request (`COMPLETE=<shell>` in the environment) and
 /// exits; returns at once otherwise.
 pub fn handle_env() {
-    CompleteEnv::with_factory(Cli::command)
+    CompleteEnv::with_factory(command)
         .shells(Shells(&[&Bash, &Elvish, &Fish, &Powershell, &Zsh]))
         .complete();
+}
+
+/// The command line as completion sees it: cli.rs's, with every argument
+/// named `query` completing from the vault: [`trashed`] accounts under
+/// `otp trash`, [`accounts`] everywhere else.
+pub fn command() -> clap::Command {
+    with_completers(Cli::command(), false)
+}
+
+fn with_completers(mut command: clap::Command, in_trash: bool) -> clap::Command {
+    let in_trash = in_trash || command.get_name() == "trash";
+    if command.get_arguments().any(|a| a.get_id() == "query") {
+        let complete: fn(&OsStr) -> Vec<CompletionCandidate> =
+            if in_trash { trashed } else { accounts };
+        // In place: `mut_arg` would move the argument to the end, after
+        // the other positionals.
+        command = command.mut_args(|a| {
+            if a.get_id() == "query" {
+                a.add(ArgValueCompleter::new(complete))
+            } else {
+                a
+            }
+        });
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(name, |s| with_completers(s, in_trash));
+    }
+    command
 }
 
 /// Candidates for a QUERY naming a live account.
@@ -428,6 +464,46 @@ impl EnvCompleter for Bash {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every QUERY argument of the command line completes (cli.rs declares
+    /// them, [`command`] attaches the completers).
+    #[test]
+    fn every_query_completes_from_the_vault() {
+        fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<(String, bool)>) {
+            for arg in cmd.get_arguments().filter(|a| a.get_id() == "query") {
+                out.push((path.to_string(), arg.get::<ArgValueCompleter>().is_some()));
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), out);
+            }
+        }
+        let mut found = Vec::new();
+        walk(&command(), "otp", &mut found);
+        for path in [
+            "otp code",
+            "otp list",
+            "otp trash restore",
+            "otp recovery-codes use",
+        ] {
+            assert!(found.iter().any(|(p, _)| p == path), "{path}: {found:?}");
+        }
+        assert!(found.iter().all(|(_, completes)| *completes), "{found:?}");
+        // The plain command line has none: completion is this module's.
+        let mut plain = Vec::new();
+        walk(&Cli::command(), "otp", &mut plain);
+        assert!(plain.iter().all(|(_, completes)| !completes), "{plain:?}");
+        // Attaching keeps every argument where cli.rs put it (positionals
+        // are matched by their order).
+        fn ids(cmd: &clap::Command, out: &mut Vec<String>) {
+            out.extend(cmd.get_arguments().map(|a| a.get_id().to_string()));
+            out.push(format!("<{}>", cmd.get_name()));
+            cmd.get_subcommands().for_each(|s| ids(s, out));
+        }
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        ids(&command(), &mut with);
+        ids(&Cli::command(), &mut without);
+        assert_eq!(with, without);
+    }
 
     fn labels() -> Vec<(String, String)> {
         [
