@@ -17,8 +17,7 @@ use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode
 use prost::Message as _;
 use zeroize::Zeroizing;
 
-use crate::import::{Parsed, Skipped};
-use crate::model::{Algorithm, DEFAULT_PERIOD, Entry, Kind, Secret, Token, label};
+use crate::model::{Algorithm, DEFAULT_PERIOD, Entry, Kind, Parsed, Secret, Skipped, Token, label};
 
 #[cfg(test)]
 #[path = "migration/tests.rs"]

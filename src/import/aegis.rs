@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::shared::crypto;
 use super::shared::entry::{self, RawParams};
 use super::shared::json;
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::model::{Entry, Kind};
+use super::{Format, ImportError, Passwords};
+use crate::model::{Entry, Kind, Parsed};
 
 pub const FORMAT: Format = Format {
     name: "aegis",

@@ -16,8 +16,8 @@ use super::shared::otpauth::form_encoded_lines;
 use super::shared::sqlcipher::{self, CipherError};
 use super::shared::sqlite::{self, damaged, int, text};
 use super::shared::zipfile;
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::model::{Kind, label};
+use super::{Format, ImportError, Passwords};
+use crate::model::{Kind, Parsed, label};
 
 pub const FORMAT: Format = Format {
     name: "authenticator-plus",

@@ -14,8 +14,8 @@ use super::shared::crypto::{Hash, aes_cbc_pkcs7, check_rounds, pbkdf2};
 use super::shared::entry::{Collector, Params, base32, base64, digits, split_label};
 use super::shared::json::{Object, array, object, opt_i64, opt_str, opt_uint, parse_str, req_str};
 use super::shared::prefs::{self, looks_like_prefs};
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::model::label;
+use super::{Format, ImportError, Passwords};
+use crate::model::{Parsed, label};
 
 pub const FORMAT: Format = Format {
     name: "authy",

@@ -8,7 +8,8 @@
 
 use super::shared::entry::{Collector, Params, hex};
 use super::shared::prefs::{self, looks_like_prefs};
-use super::{Format, ImportError, Parsed, Passwords};
+use super::{Format, ImportError, Passwords};
+use crate::model::Parsed;
 
 pub const FORMAT: Format = Format {
     name: "battle-net",

@@ -24,8 +24,8 @@ use super::shared::csv;
 use super::shared::entry;
 use super::shared::json::{self, Shape};
 use super::shared::otpauth;
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::model::Entry;
+use super::{Format, ImportError, Passwords};
+use crate::model::{Entry, Parsed};
 
 pub const FORMAT: Format = Format {
     name: "bitwarden",

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::shared::entry::{Collector, Params, base32};
 use super::shared::json::{self, array, object, opt_str, opt_uint, req_str};
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::model::Kind;
+use super::{Format, ImportError, Passwords};
+use crate::model::{Kind, Parsed};
 
 pub const FORMAT: Format = Format {
     name: "duo",

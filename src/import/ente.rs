@@ -22,7 +22,8 @@ use zeroize::Zeroizing;
 use super::shared::crypto;
 use super::shared::json;
 use super::shared::otpauth;
-use super::{Format, ImportError, Parsed, Passwords, Skipped};
+use super::{Format, ImportError, Passwords};
+use crate::model::{Parsed, Skipped};
 
 pub const FORMAT: Format = Format {
     name: "ente",

@@ -17,7 +17,8 @@ use super::shared::freeotp_token::token_entry;
 use super::shared::javaser::{is_java_serialized, read_string_map};
 use super::shared::json::{Object, object, opt_uint, parse_str, req_str, signed_bytes};
 use super::shared::prefs::{self, looks_like_prefs};
-use super::{Format, ImportError, Parsed, Passwords};
+use super::{Format, ImportError, Passwords};
+use crate::model::Parsed;
 
 pub const FORMAT: Format = Format {
     name: "freeotp",

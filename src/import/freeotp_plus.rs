@@ -8,7 +8,8 @@
 use super::shared::entry::Collector;
 use super::shared::freeotp_token::token_entry;
 use super::shared::json::{self, array, object};
-use super::{Format, ImportError, Parsed, Passwords};
+use super::{Format, ImportError, Passwords};
+use crate::model::Parsed;
 
 pub const FORMAT: Format = Format {
     name: "freeotp-plus",

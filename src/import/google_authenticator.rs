@@ -8,8 +8,8 @@
 
 use super::shared::entry::{Collector, Params, base32, split_label};
 use super::shared::sqlite::{self, damaged, int, text};
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::model::{Kind, label};
+use super::{Format, ImportError, Passwords};
+use crate::model::{Kind, Parsed, label};
 
 pub const FORMAT: Format = Format {
     name: "google-authenticator-db",

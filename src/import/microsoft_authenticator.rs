@@ -11,8 +11,8 @@
 
 use super::shared::entry::{Collector, Params, base32, base64};
 use super::shared::sqlite::{self, damaged, int, text};
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::model::label;
+use super::{Format, ImportError, Passwords};
+use crate::model::{Parsed, label};
 
 pub const FORMAT: Format = Format {
     name: "microsoft-authenticator",

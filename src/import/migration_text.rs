@@ -9,8 +9,9 @@
 //! fail the file, naming the line but never quoting it: it holds secrets.
 
 use super::shared::links;
-use super::{Format, ImportError, Parsed, Passwords};
+use super::{Format, ImportError, Passwords};
 use crate::migration::{self, Batch};
+use crate::model::Parsed;
 
 pub const FORMAT: Format = Format {
     name: "google-migration",

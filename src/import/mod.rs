@@ -2,7 +2,7 @@
 //!
 //! Every format is one file in this folder exposing a [`Format`]: a cheap
 //! content sniff and a pure parser from bytes (plus a password callback) to
-//! [`Parsed`]. The command layer picks the format (auto-detected or forced
+//! [`Parsed`] (`model`). The command layer picks the format (auto-detected or forced
 //! with `--format`), asks for passwords, and merges the result into the
 //! vault with the duplicate and conflict rules of `plan`.
 
@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 pub mod plan;
 
-use crate::model::Entry;
+use crate::model::Parsed;
 
 // Importers for app exports, files and databases.
 pub mod aegis;
@@ -38,22 +38,6 @@ pub mod totp_authenticator;
 pub mod twofas;
 pub mod uri_list;
 pub mod winauth;
-
-/// What one input yields: accounts, and entries that were deliberately not
-/// imported (with why), so nothing is ever dropped silently.
-#[derive(Debug, Default)]
-pub struct Parsed {
-    pub entries: Vec<Entry>,
-    pub skipped: Vec<Skipped>,
-}
-
-/// An entry the file holds but `otp` cannot compute (mOTP, Yandex, …).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// `issuer:name` as the file has it.
-    pub label: String,
-    pub reason: String,
-}
 
 #[derive(Debug)]
 pub enum ImportError {

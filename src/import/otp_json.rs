@@ -1,4 +1,4 @@
-//! Reading otp's own JSON export (schema in [`crate::export::json`]).
+//! Reading otp's own JSON export (schema in [`crate::model::otp_json`]).
 //!
 //! `otp import` gets entries; `otp recover` gets whole accounts, keeping
 //! ids, times, notes, tags and recovery codes.
@@ -6,8 +6,9 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::export::json::{Document, FORMAT_NAME, JsonAccount, VERSION};
+use super::{Format, ImportError, Passwords};
+use crate::model::Parsed;
+use crate::model::otp_json::{Document, FORMAT_NAME, JsonAccount, VERSION};
 use crate::model::{
     Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Kind, RecoveryCode, STEAM_DIGITS,
     Secret, Token,

@@ -15,7 +15,8 @@ use super::shared::crypto;
 use super::shared::entry;
 use super::shared::json;
 use super::shared::otpauth;
-use super::{Format, ImportError, Parsed, Passwords};
+use super::{Format, ImportError, Passwords};
+use crate::model::Parsed;
 
 pub const FORMAT: Format = Format {
     name: "proton",

@@ -8,7 +8,8 @@
 //! [`scan`] lets the command layer group batches over several images.
 
 use super::migration_text::Scanned;
-use super::{Format, ImportError, Parsed, Passwords};
+use super::{Format, ImportError, Passwords};
+use crate::model::Parsed;
 use crate::qr::{self, QrError};
 
 pub const FORMAT: Format = Format {

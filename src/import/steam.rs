@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use super::shared::entry::{Collector, Params, base64};
 use super::shared::json::{self, object, opt_str};
-use super::{Format, ImportError, Parsed, Passwords};
+use super::{Format, ImportError, Passwords};
+use crate::model::Parsed;
 
 pub const FORMAT: Format = Format {
     name: "steam",

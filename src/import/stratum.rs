@@ -15,8 +15,8 @@ use super::shared::crypto::{Hash, aes_cbc_pkcs7, aes_gcm, pbkdf2};
 use super::shared::entry::{Collector, Params, base32, digits, period};
 use super::shared::json::{self, Object, array, object, opt_i64, opt_str};
 use super::shared::sqlite::{self, damaged, int, text};
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::model::{Algorithm, Kind, label};
+use super::{Format, ImportError, Passwords};
+use crate::model::{Algorithm, Kind, Parsed, label};
 
 pub const FORMAT: Format = Format {
     name: "stratum",

@@ -13,8 +13,8 @@ use super::shared::crypto::{aes_cbc_pkcs7, sha256};
 use super::shared::entry::{Collector, Params, base32, base64, digits, hex, period};
 use super::shared::json::{Object, array, object, opt_i64, opt_str, parse_str, req_str};
 use super::shared::prefs::{self, looks_like_prefs};
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::model::{Entry, label};
+use super::{Format, ImportError, Passwords};
+use crate::model::{Entry, Parsed, label};
 
 pub const FORMAT: Format = Format {
     name: "totp-authenticator",

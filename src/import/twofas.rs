@@ -19,8 +19,8 @@ use zeroize::Zeroizing;
 use super::shared::crypto;
 use super::shared::entry::{self, RawParams};
 use super::shared::json;
-use super::{Format, ImportError, Parsed, Passwords};
-use crate::model::{Entry, Kind};
+use super::{Format, ImportError, Passwords};
+use crate::model::{Entry, Kind, Parsed};
 
 pub const FORMAT: Format = Format {
     name: "2fas",

@@ -9,7 +9,8 @@
 //! it: the line may hold a secret.
 
 use super::shared::links::{self, starts_with_ignore_case};
-use super::{Format, ImportError, Parsed, Passwords};
+use super::{Format, ImportError, Passwords};
+use crate::model::Parsed;
 
 pub const FORMAT: Format = Format {
     name: "uris",

@@ -11,7 +11,8 @@
 
 use super::shared::otpauth::{form_encoded_lines, query};
 use super::shared::zipfile;
-use super::{Format, ImportError, Parsed, Passwords};
+use super::{Format, ImportError, Passwords};
+use crate::model::Parsed;
 
 pub const FORMAT: Format = Format {
     name: "winauth",

@@ -5,11 +5,17 @@
 //!   in the vault and on its way in;
 //! - `vault`: the vault document (`Vault`, `Roles`, `Trashed`), the
 //!   plaintext of `vault.age`, and its ids;
+//! - `parsed`: what reading a file of accounts yields (`Parsed`,
+//!   `Skipped`);
 //! - [`label`]: label identity, when two labels are the same;
-//! - [`query`]: how a QUERY picks one account.
+//! - [`query`]: how a QUERY picks one account;
+//! - [`otp_json`]: otp's JSON export schema (written by `export`, read by
+//!   `import`).
 
 mod account;
 pub mod label;
+pub mod otp_json;
+mod parsed;
 pub mod query;
 mod vault;
 
@@ -17,6 +23,7 @@ pub use account::{
     Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Generator, Kind, ModelError,
     RecoveryCode, STEAM_DIGITS, Secret, Token, label,
 };
+pub use parsed::{Parsed, Skipped};
 pub use vault::{
     Roles, SCHEMA_VERSION, Trashed, Vault, id_from_bytes, same_label, vault_id_from_bytes,
 };

@@ -19,7 +19,7 @@ use crate::model::{
     self, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Kind, STEAM_DIGITS, Secret, Token,
 };
 
-use crate::import::{Parsed, Skipped};
+use crate::model::{Parsed, Skipped};
 
 /// Gathers the entries and the skipped accounts of one file.
 #[derive(Default)]

@@ -4,7 +4,8 @@
 //! (Yandex, mOTP) a skipped entry, anything else an error naming the place
 //! (line or code) but never quoting it: it may hold a secret.
 
-use crate::import::{ImportError, Parsed, Skipped};
+use crate::import::ImportError;
+use crate::model::{Parsed, Skipped};
 use crate::uri::{self, UriError};
 
 /// Lines that carry content, numbered from 1, trimmed; a leading BOM, blank

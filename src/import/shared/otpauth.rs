@@ -16,8 +16,8 @@
 //! files `issuer=Air+Canada` means "Air Canada".
 
 use super::entry::{self, Collector};
-use crate::import::{ImportError, Parsed, Skipped};
-use crate::model::{self, Entry, Kind, Token};
+use crate::import::ImportError;
+use crate::model::{self, Entry, Kind, Parsed, Skipped, Token};
 use crate::uri::{self, UriError};
 
 /// Reads one TOTP field; `issuer` and `name` are the item's own.

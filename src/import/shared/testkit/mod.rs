@@ -12,8 +12,8 @@ use zeroize::Zeroizing;
 pub(crate) use mutate::*;
 pub(crate) use sets::*;
 
-use crate::import::{Format, ImportError, Parsed};
-use crate::model::{Entry, Kind};
+use crate::import::{Format, ImportError};
+use crate::model::{Entry, Kind, Parsed};
 
 /// A fixture file by its path below `tests/fixtures/`.
 pub(crate) fn fixture(rel: &str) -> Vec<u8> {

@@ -4,8 +4,7 @@
 use serde_json::Value;
 
 use super::fixture;
-use crate::import::Parsed;
-use crate::model::{Algorithm, Entry, Kind, Secret, Token};
+use crate::model::{Algorithm, Entry, Kind, Parsed, Secret, Token};
 
 /// One expected account.
 #[derive(Clone, Copy, Debug)]
