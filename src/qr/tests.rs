@@ -480,3 +480,36 @@ fn a_screen_gives_every_code_on_it() {
     let blank = GrayImage::from_pixel(1920, 1080, Luma([235]));
     assert_eq!(decode_luma(&blank), Err(QrError::NoCode));
 }
+
+/// Regression fixtures from bench/qr_sweep.py (tests/fixtures/qr/sweep/):
+/// the dense ten-account export under 40 % perspective, and two phone-photo
+/// combinations (perspective, blur, noise, JPEG 30, one of them inverted)
+/// that otp did not read before it located codes from its own finder
+/// pattern scan and fitted the grid through the alignment patterns.
+#[test]
+fn sweep_images_read_back_as_the_generated_accounts() {
+    use crate::model::{Entry, Secret, Token};
+    use sha1::{Digest, Sha1};
+    // bench/qr_sweep.py's migration_export(): secret i is SHA-1("sweep-i").
+    let want: Vec<Entry> = (0..10)
+        .map(|i| {
+            let secret = Sha1::digest(format!("sweep-{i}").as_bytes()).to_vec();
+            Entry::new(
+                "Example Corp",
+                format!("someone{i}@example.com"),
+                Token::totp(Secret::new(secret)),
+            )
+        })
+        .collect();
+    for file in [
+        "sweep/export_perspective-0.4.png",
+        "sweep/export_photo-p0.15-b1.0-n16-q30-i1.jpg",
+        "sweep/export_photo-p0.3-b1.0-n8-q30-i0.jpg",
+    ] {
+        let got = decode_image(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(got.len(), 1, "{file}");
+        let batch = crate::migration::parse(&got[0]).unwrap();
+        let entries = crate::migration::group(vec![batch]).unwrap().entries;
+        assert_eq!(entries, want, "{file}");
+    }
+}
