@@ -343,7 +343,7 @@ impl Scan<'_> {
             }
             self.guessed.push(at);
             guesses += 1;
-            if let Some(text) = sample::read(self.original, &at) {
+            if let Some(text) = sample::read_guess(self.original, &at) {
                 self.unresolved.retain(|u| !u.same_place(&at));
                 self.seen.push(at);
                 self.read.push(at);

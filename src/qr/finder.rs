@@ -159,8 +159,13 @@ fn similar(a: f64, b: f64, factor: f64) -> bool {
 }
 
 /// Merges `f` into a candidate at the same place and scale, or adds it.
+/// Rows are scanned top down, so candidates are in about the order of
+/// their centres' y: the search stops where they are far above `f`.
 fn add(found: &mut Vec<Finder>, f: Finder) {
-    for g in found.iter_mut() {
+    for g in found.iter_mut().rev() {
+        if g.centre.1 < f.centre.1 - 20.0 * f.module {
+            break;
+        }
         let m = g.module.max(f.module);
         if (g.centre.0 - f.centre.0).abs() <= m
             && (g.centre.1 - f.centre.1).abs() <= m
