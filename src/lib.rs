@@ -3,8 +3,27 @@
 //!
 //! Data flows: CLI (`cli`) → command (`cmd`) → vault (`vault`: lock →
 //! decrypt → change → encrypt → atomic save) → pure logic (`model`, `otp`,
-//! `uri`, `import`) → output. Only `cmd` and `term` touch the clock, the
-//! terminal and the disk.
+//! `uri`, `import`, `export`) → output.
+//!
+//! The modules form layers, lowest first. A module uses its own layer and
+//! the ones below, never one above, and no two modules use each other, even
+//! through others (tests/layers.rs checks both from the source):
+//!
+//! 1. foundation: `model` (accounts, the vault document, label identity,
+//!    QUERY resolution, what a reader yields, the otp-json schema), `text`
+//!    (text made safe for a terminal), `error`, `contain`, `harden`;
+//! 2. pure logic: `otp`, `uri`, `migration`, `qr`, `import`, `export`:
+//!    bytes, time and randomness come in as arguments;
+//! 3. storage: `vault` (keys, lock and atomic save, the fast path of
+//!    `otp code`, merging two copies), `config`;
+//! 4. the outside world: `term` (the terminal), `clipboard`, `screen`,
+//!    `agent`;
+//! 5. commands: `cmd` (one file per command; the clock, the environment,
+//!    where a passphrase comes from), `complete`, `cli`, `docs`, `fuzzing`.
+//!
+//! Only `term` and the command layer prompt or print; the storage layer
+//! reads and writes the vault's files and asks `cmd` for what it needs
+//! (a passphrase through `vault::keys::AskPassphrase`).
 
 #![forbid(unsafe_code)]
 

@@ -1,6 +1,7 @@
-//! The command layer: one file per subcommand, each a short `run`. This is
-//! the only layer that reads the clock, the terminal, the environment and
-//! the disk; it hands pure modules plain values.
+//! The command layer: one file per subcommand, each a short `run`, and
+//! where a passphrase comes from (`passphrase`). It reads the clock, the
+//! environment and the terminal (through `term`), opens and saves the vault
+//! through `vault`, and hands pure modules plain values.
 
 pub mod add;
 pub mod backup;

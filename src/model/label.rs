@@ -48,7 +48,7 @@ fn fold_any(text: &str) -> String {
 
 /// The identity of the account label `issuer:name`: the folded label, with
 /// the `:` only when both folded parts are non-empty (as
-/// [`crate::model::label`] joins them).
+/// [`crate::model::label()`] joins them).
 pub fn key(issuer: &str, name: &str) -> String {
     crate::model::label(&fold(issuer), &fold(name))
 }

@@ -7,7 +7,7 @@
 //!   plaintext of `vault.age`, and its ids;
 //! - `parsed`: what reading a file of accounts yields (`Parsed`,
 //!   `Skipped`);
-//! - [`label`]: label identity, when two labels are the same;
+//! - [`label`](mod@label): label identity, when two labels are the same;
 //! - [`query`]: how a QUERY picks one account;
 //! - [`otp_json`]: otp's JSON export schema (written by `export`, read by
 //!   `import`).

@@ -1,7 +1,7 @@
 //! How a QUERY picks one account (or trashed account), as the contract
 //! fixes it (docs/cli.md, "QUERY"), compared by label identity
-//! ([`label`]). Pure: the fast path of `otp code` (src/vault/index.rs) and
-//! [`Vault::find`](super::Vault::find) resolve through the same [`classify`].
+//! ([`label`](mod@super::label)). Pure: the fast path of `otp code` (src/vault/index.rs) and
+//! [`Vault::find`](super::Vault::find) resolve through the same `classify`.
 
 use super::{Account, Trashed, label};
 use crate::error::{Code, Fail};
