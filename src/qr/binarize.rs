@@ -45,8 +45,9 @@ pub(crate) struct Found {
 const GUESSES: usize = 3;
 
 /// Thresholds `img` with `method` (dark-on-light, or light-on-dark when
-/// `invert`) and reads every code rqrr can locate.
-pub(crate) fn detect(img: &GrayImage, method: Method, invert: bool) -> Found {
+/// `invert`) and reads every code rqrr can locate; with `guess`, also
+/// groups finder patterns into codes where rqrr read nothing.
+pub(crate) fn detect(img: &GrayImage, method: Method, invert: bool, guess: bool) -> Found {
     let (w, h) = (img.width() as usize, img.height() as usize);
     if w < 21 || h < 21 {
         return Found::default();
@@ -94,7 +95,7 @@ pub(crate) fn detect(img: &GrayImage, method: Method, invert: bool) -> Found {
                     .extend(located(&grid.bounds, grid.grid.size(), invert)),
             }
         }
-        if let (true, Some(bits)) = (found.read.is_empty(), &dark) {
+        if let (true, true, Some(bits)) = (guess, found.read.is_empty(), &dark) {
             found.guessed = finder::codes(&finder::finders(bits, w, h), invert, GUESSES);
         }
         found

@@ -64,6 +64,7 @@ fn decode_luma_traced(
         read: Vec::new(),
         unresolved: Vec::new(),
         guessed: Vec::new(),
+        guessing: true,
         trace,
     };
     loop {
@@ -117,6 +118,8 @@ struct Scan<'t> {
     unresolved: Vec<Located>,
     /// Finder-pattern groups already handed to the sampler.
     guessed: Vec<Located>,
+    /// Whether detector runs also group finder patterns themselves.
+    guessing: bool,
     trace: &'t mut dyn FnMut(&str),
 }
 
@@ -143,6 +146,7 @@ impl Scan<'_> {
     }
 
     fn run(&mut self) {
+        self.guessing = true;
         let img = self.original;
         let side = img.width().max(img.height());
         if side <= 1200 {
@@ -191,6 +195,10 @@ impl Scan<'_> {
             v.push(len.saturating_sub(TILE));
             v
         };
+        // No finder-pattern groups here: the codes only tiles find are
+        // small ones rqrr locates, and on a noisy 12 MP image sixteen more
+        // scans cost more than they find.
+        self.guessing = false;
         for y in starts(h) {
             for x in starts(w) {
                 let tile = imageops::crop_imm(img, x, y, TILE.min(w), TILE.min(h)).to_image();
@@ -308,7 +316,7 @@ impl Scan<'_> {
             masked = copy;
             &masked
         };
-        let found = detect(img, m, invert);
+        let found = detect(img, m, invert, self.guessing);
         let to_original = |l: &Located| l.scaled(scale).moved(origin);
         for (text, at) in &found.read {
             let at = to_original(at);
