@@ -52,22 +52,26 @@ const ALIGNMENT: Pattern = Pattern {
 /// group puts one (on noise, the search that `read` starts with costs
 /// tens of milliseconds per group).
 pub(crate) fn read_guess(img: &GrayImage, loc: &Located) -> Option<String> {
-    let view = View {
-        img,
-        invert: loc.invert,
-    };
-    let s = loc.size as f64;
-    let square = [(0.0, 0.0), (s, 0.0), (s, s), (0.0, s)];
-    let pairs: Vec<(Pt, Pt)> = square.into_iter().zip(loc.corners).collect();
-    let h = Homography::fit(&pairs)?;
+    let (view, s, h0) = corner_map(img, loc)?;
     let plausible = [(3.5, 3.5), (s - 3.5, 3.5), (3.5, s - 3.5)]
         .into_iter()
-        .all(|c| search(view, &h, c, 1.0, &FINDER, 0.75, 0.25).1 >= 0.45);
-    if plausible { read(img, loc) } else { None }
+        .all(|c| search(view, &h0, c, 1.0, &FINDER, 0.75, 0.25).1 >= 0.45);
+    if plausible {
+        read_mapped(img, loc, view, s, &h0)
+    } else {
+        None
+    }
 }
 
 /// Tries to read the located code; the decoded text on success.
 pub(crate) fn read(img: &GrayImage, loc: &Located) -> Option<String> {
+    let (view, s, h0) = corner_map(img, loc)?;
+    read_mapped(img, loc, view, s, &h0)
+}
+
+/// The module map fixed by the located code's four corners, with the view
+/// of `img` in the code's polarity and the code's size in modules.
+fn corner_map<'a>(img: &'a GrayImage, loc: &Located) -> Option<(View<'a>, f64, Homography)> {
     let view = View {
         img,
         invert: loc.invert,
@@ -75,8 +79,18 @@ pub(crate) fn read(img: &GrayImage, loc: &Located) -> Option<String> {
     let s = loc.size as f64;
     let square = [(0.0, 0.0), (s, 0.0), (s, s), (0.0, s)];
     let pairs: Vec<(Pt, Pt)> = square.into_iter().zip(loc.corners).collect();
-    let h0 = Homography::fit(&pairs)?;
-    let finders = find_finders(view, &h0, s)?;
+    Some((view, s, Homography::fit(&pairs)?))
+}
+
+/// [`read`] from the corners' module map `h0`.
+fn read_mapped(
+    img: &GrayImage,
+    loc: &Located,
+    view: View<'_>,
+    s: f64,
+    h0: &Homography,
+) -> Option<String> {
+    let finders = find_finders(view, h0, s)?;
     // Rank the plausible module counts by how much rows and columns 6 look
     // like timing patterns.
     let [(p0, k0), (p1, k1), (p2, k2)] = finders;
