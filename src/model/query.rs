@@ -247,12 +247,12 @@ fn ambiguous<T: Named>(items: &[T], query: &str, hits: &[usize]) -> Fail {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{Entry, Secret, Token};
     use time::OffsetDateTime;
 
-    fn account(id: &str, issuer: &str, name: &str) -> Account {
+    pub(crate) fn account(id: &str, issuer: &str, name: &str) -> Account {
         let token = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
         Account::from_entry(
             Entry::new(issuer, name, token),
@@ -261,7 +261,7 @@ mod tests {
         )
     }
 
-    fn sample() -> Vec<Account> {
+    pub(crate) fn sample() -> Vec<Account> {
         vec![
             account("aaaa1111", "Microsoft Azure", "me@work.example"),
             account("bbbb2222", "GitHub", "alice"),

@@ -227,7 +227,7 @@ pub fn id_from_bytes(bytes: [u8; 8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Entry, Secret, Token};
+    use crate::model::query::tests::{account, sample};
     use crate::vault::index;
 
     #[test]
@@ -258,24 +258,6 @@ mod tests {
         let mut source = [[0u8; 8], [1u8; 8], [2u8; 8], [2u8; 8], [3u8; 8]].into_iter();
         let ids = vault.new_ids(2, || source.next().unwrap());
         assert_eq!(ids, vec![id_from_bytes([2; 8]), id_from_bytes([3; 8])]);
-    }
-
-    fn account(id: &str, issuer: &str, name: &str) -> Account {
-        let token = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
-        Account::from_entry(
-            Entry::new(issuer, name, token),
-            id.into(),
-            OffsetDateTime::UNIX_EPOCH,
-        )
-    }
-
-    fn sample() -> Vec<Account> {
-        vec![
-            account("aaaa1111", "Microsoft Azure", "me@work.example"),
-            account("bbbb2222", "GitHub", "alice"),
-            account("cccc3333", "GitHub", "bob"),
-            account("dddd4444", "", "github"),
-        ]
     }
 
     #[test]
