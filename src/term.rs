@@ -74,7 +74,7 @@ pub fn out_dim(text: &str) -> String {
 /// full disk) loses the line, never the command: `eprintln!` would panic.
 pub fn err_line(text: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{text}");
+    let _ = writeln!(io::stderr().lock(), "{text}");
 }
 
 /// One warning on stderr; `text` is shown with [`sanitize_lines`].
@@ -117,7 +117,7 @@ pub fn stdout_reader_gone() -> bool {
     #[cfg(unix)]
     {
         use rustix::event::{PollFd, PollFlags, poll};
-        let stdout = std::io::stdout();
+        let stdout = io::stdout();
         let mut fds = [PollFd::new(&stdout, PollFlags::OUT)];
         let zero = rustix::event::Timespec {
             tv_sec: 0,

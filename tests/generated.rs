@@ -83,7 +83,7 @@ fn docs_cli_md_command_reference_is_up_to_date() {
     let (start, end) = ("<!-- commands -->\n", "<!-- /commands -->");
     let a = text.find(start).expect("docs/cli.md has <!-- commands -->") + start.len();
     let b = text.find(end).expect("docs/cli.md has <!-- /commands -->");
-    let want = format!("{}{}{}", &text[..a], otp::docs::cli_reference(), &text[b..]);
+    let want = format!("{}{}{}", &text[..a], docs::cli_reference(), &text[b..]);
     let mut stale = Vec::new();
     check(&path, want.as_bytes(), &mut stale);
     assert!(

@@ -575,8 +575,8 @@ pub fn forget(paths: &Paths, key_file: &Path) -> Result<bool> {
 
 /// The text of an identity file for the agent: only its X25519 secret key
 /// lines (comments and the public key are not needed).
-pub fn identity_lines(text: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
-    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(text.len()));
+pub fn identity_lines(text: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(text.len()));
     for line in text.split(|&b| b == b'\n') {
         let line = line.trim_ascii();
         if line.starts_with(b"AGE-SECRET-KEY-1") {

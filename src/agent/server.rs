@@ -314,10 +314,7 @@ impl Agent {
             .ok_or("no identity given")?
             .to_public()
             .to_string();
-        let (lock, mut warning) = match region::lock(
-            &*slot as *const Slot,
-            std::mem::size_of::<Slot>(),
-        ) {
+        let (lock, mut warning) = match region::lock(&*slot as *const Slot, size_of::<Slot>()) {
             Ok(guard) => (Some(guard), String::new()),
             Err(e) => (
                 None,

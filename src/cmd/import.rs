@@ -50,7 +50,7 @@ pub fn import_paths(
     let mut skipped: Vec<Skipped> = Vec::new();
     // Google Authenticator exports span several QR codes, often one image
     // each: their batches are grouped over all files, not per file.
-    let mut migration = crate::import::migration_text::Scanned::default();
+    let mut migration = import::migration_text::Scanned::default();
     for path in paths {
         let parsed = match read_one(path, format, password_file)? {
             FileImport::Parsed(parsed) => parsed,
@@ -114,7 +114,7 @@ pub fn import_screen(ctx: &Ctx, dry_run: bool) -> Result<()> {
         }
         return Err(Fail::error(message).hint(hint).into());
     }
-    let mut scanned = crate::import::migration_text::Scanned::default();
+    let mut scanned = import::migration_text::Scanned::default();
     for (i, link) in links.iter().enumerate() {
         let place = if links.len() == 1 {
             "the QR code on the screen".to_string()
@@ -273,7 +273,7 @@ pub(crate) fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
 /// with the other files' (see `import_paths`).
 enum FileImport {
     Parsed(Parsed),
-    Scanned(crate::import::migration_text::Scanned),
+    Scanned(import::migration_text::Scanned),
 }
 
 fn read_one(
@@ -320,8 +320,8 @@ fn read_one(
             .with_context(|| format!("cannot read the password file {}", text::path(f)))?;
     }
     let result = match format.name {
-        "qr-image" => crate::import::qr_image::scan(&data).map(FileImport::Scanned),
-        "google-migration" => crate::import::migration_text::scan(&data).map(FileImport::Scanned),
+        "qr-image" => import::qr_image::scan(&data).map(FileImport::Scanned),
+        "google-migration" => import::migration_text::scan(&data).map(FileImport::Scanned),
         _ => (format.parse)(&data, &mut passwords).map(FileImport::Parsed),
     };
     result.map_err(|e| {

@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
         .filter(|a| args.query.as_deref().is_none_or(|q| matches(a, q)))
         .collect();
     if args.json {
-        let json: Vec<AccountJson> = shown.iter().map(|a| AccountJson::new(a)).collect();
+        let json: Vec<AccountJson<'_>> = shown.iter().map(|a| AccountJson::new(a)).collect();
         return out(&format!(
             "{}\n",
             json_safe(&serde_json::to_string_pretty(&json)?)

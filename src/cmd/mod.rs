@@ -306,10 +306,7 @@ impl Ctx {
     /// An opened vault file, decrypted as it is read, and its size (the
     /// plaintext is a little shorter). Read errors mean a damaged file:
     /// report them with [`keys::damaged`].
-    pub fn decrypting(
-        file: std::fs::File,
-        unlocked: &Unlocked,
-    ) -> Result<(Box<dyn std::io::Read>, usize)> {
+    pub fn decrypting(file: std::fs::File, unlocked: &Unlocked) -> Result<(Box<dyn Read>, usize)> {
         let size = file.metadata().map_or(0, |m| m.len() as usize);
         // A small buffer: age reads whole 64 KiB chunks, which then bypass
         // it and go straight from the file into age's own buffer.

@@ -189,7 +189,7 @@ fn want_new_passphrase(args: &PasswdArgs) -> Result<bool> {
 }
 
 /// The new passphrase: `--new-passphrase-file`, else asked twice on the terminal.
-fn new_passphrase(args: &PasswdArgs) -> Result<age::secrecy::SecretString> {
+fn new_passphrase(args: &PasswdArgs) -> Result<SecretString> {
     if args.new_passphrase_file.is_none() && !term::stdin_is_tty() {
         return Err(
             Fail::error("a new passphrase is needed but stdin is not a terminal")

@@ -28,8 +28,8 @@ pub fn run(ctx: &Ctx, command: RecoveryCodesCommand) -> Result<()> {
     }
 }
 
-fn read_codes(from: Option<&std::path::Path>) -> Result<zeroize::Zeroizing<String>> {
-    let mut text = zeroize::Zeroizing::new(String::new());
+fn read_codes(from: Option<&std::path::Path>) -> Result<Zeroizing<String>> {
+    let mut text = Zeroizing::new(String::new());
     match from {
         Some(path) if path.as_os_str() != "-" => {
             *text = std::fs::read_to_string(path)

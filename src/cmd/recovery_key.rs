@@ -133,7 +133,7 @@ fn short(recipient: &str) -> String {
 /// The secret as a terminal QR code (the shared encoder: dark on light
 /// whatever the terminal theme, with a quiet zone).
 fn draw_qr(text: &str) -> Result<String> {
-    crate::qr::to_terminal(text, crate::term::unicode_terminal())
+    crate::qr::to_terminal(text, term::unicode_terminal())
         .map_err(|e| Fail::error(format!("cannot draw the QR code: {e}")).into())
 }
 

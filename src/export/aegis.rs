@@ -29,7 +29,7 @@ pub const SCRYPT_P: u32 = 1;
 pub type Fill<'a> = &'a mut dyn FnMut(&mut [u8]);
 
 /// A version 4 UUID from 16 random bytes.
-fn uuid(fill: Fill) -> String {
+fn uuid(fill: Fill<'_>) -> String {
     let mut b = [0u8; 16];
     fill(&mut b);
     b[6] = (b[6] & 0x0f) | 0x40;
@@ -109,7 +109,7 @@ struct File<D> {
     db: D,
 }
 
-fn entry(a: &Account, fill: Fill) -> AegisEntry {
+fn entry(a: &Account, fill: Fill<'_>) -> AegisEntry {
     let hotp = a.kind == Kind::Hotp;
     AegisEntry {
         kind: a.kind.as_str(),
@@ -129,7 +129,7 @@ fn entry(a: &Account, fill: Fill) -> AegisEntry {
     }
 }
 
-fn db(accounts: &[Account], fill: Fill) -> Db {
+fn db(accounts: &[Account], fill: Fill<'_>) -> Db {
     Db {
         version: 1,
         entries: accounts.iter().map(|a| entry(a, &mut *fill)).collect(),
@@ -144,7 +144,7 @@ fn pretty<T: Serialize>(v: &T) -> Zeroizing<String> {
 }
 
 /// A plain (unencrypted) Aegis vault.
-pub fn plain(accounts: &[Account], fill: Fill) -> Zeroizing<String> {
+pub fn plain(accounts: &[Account], fill: Fill<'_>) -> Zeroizing<String> {
     pretty(&File {
         version: 1,
         header: Header {
@@ -166,7 +166,7 @@ fn seal(key: &[u8; 32], nonce: &[u8; 12], data: &[u8]) -> (Vec<u8>, Vec<u8>) {
 }
 
 /// An Aegis vault encrypted with `password` (one password slot).
-pub fn encrypted(accounts: &[Account], password: &[u8], fill: Fill) -> Result<String, Fail> {
+pub fn encrypted(accounts: &[Account], password: &[u8], fill: Fill<'_>) -> Result<String, Fail> {
     if password.is_empty() {
         return Err(Fail::error("the Aegis export password is empty"));
     }

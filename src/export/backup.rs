@@ -322,8 +322,8 @@ impl Comparison {
 
 /// Compares a backup's accounts with the vault's (see [`Comparison`]).
 pub fn compare(c: &Contents, vault: &Vault) -> Comparison {
-    let in_backup: HashSet<Generator> = c.accounts.iter().map(Account::generator).collect();
-    let in_vault: HashSet<Generator> = vault.accounts.iter().map(Account::generator).collect();
+    let in_backup: HashSet<Generator<'_>> = c.accounts.iter().map(Account::generator).collect();
+    let in_vault: HashSet<Generator<'_>> = vault.accounts.iter().map(Account::generator).collect();
     Comparison {
         foreign: !vault.is_same_vault(c.vault_id.as_deref()),
         missing: vault

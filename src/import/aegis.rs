@@ -106,7 +106,7 @@ struct RawEntry {
     info: serde_json::Map<String, Value>,
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     let vault: Vault = json::document("Aegis vault", data)?;
     if vault.version != 1 {
         return Err(ImportError::Unsupported(format!(
@@ -136,7 +136,7 @@ fn decrypt(
     slots: &[Value],
     params: &CipherParams,
     sealed: &str,
-    passwords: &mut Passwords,
+    passwords: &mut Passwords<'_>,
 ) -> Result<Value, ImportError> {
     let slots: Vec<Slot> = slots
         .iter()

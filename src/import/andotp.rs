@@ -85,7 +85,7 @@ struct RawEntry {
     tags: Vec<String>,
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     // Ciphertext is never valid UTF-8 for long, so text is the plain
     // format (or not andOTP at all) even when a nonce happens to start
     // with '['.
@@ -135,7 +135,7 @@ fn decrypt_old(data: &[u8], password: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>
     crypto::aes256_gcm_open(&key, nonce, b"", sealed)
 }
 
-fn entries(items: &json::Entries) -> Parsed {
+fn entries(items: &json::Entries<'_>) -> Parsed {
     let mut parsed = Parsed::default();
     for (index, raw) in json::entries::<RawEntry>(items).enumerate() {
         match raw {

@@ -39,7 +39,7 @@ fn detect(data: &[u8]) -> bool {
         && zipfile::names(data).is_some_and(|n| n.iter().any(|n| is_accounts_txt(n)))
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     if zipfile::is_zip(data) {
         let text = zipfile::read_file(
             data,

@@ -32,7 +32,7 @@ fn detect(data: &[u8]) -> bool {
     looks_like_prefs(data) && prefs::parse(data).is_ok_and(|p| prefs::get(&p, TOKENS_KEY).is_some())
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     let bad = |m: String| ImportError::malformed(format!("{WHAT}: {m}"));
     let prefs = prefs::parse(data).map_err(bad)?;
     let json =

@@ -92,11 +92,11 @@ struct Login {
     totp: Option<Zeroizing<String>>,
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     if json::sniff_keys(data).is_none() && csv_header(data).is_some() {
         return parse_csv(data);
     }
-    let export: Export = json::document("Bitwarden export", data)?;
+    let export: Export<'_> = json::document("Bitwarden export", data)?;
     if !export.encrypted {
         return items_of(export);
     }
@@ -108,7 +108,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
         ));
     }
     let plain = decrypt(&export, passwords)?;
-    let inner: Export = json::document("decrypted Bitwarden export", &plain)?;
+    let inner: Export<'_> = json::document("decrypted Bitwarden export", &plain)?;
     if inner.encrypted {
         return Err(ImportError::malformed(
             "the decrypted export is itself encrypted",
@@ -117,14 +117,14 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
     items_of(inner)
 }
 
-fn items_of(export: Export) -> Result<Parsed, ImportError> {
+fn items_of(export: Export<'_>) -> Result<Parsed, ImportError> {
     let raw = export
         .items
         .ok_or_else(|| ImportError::malformed("a Bitwarden export without 'items'"))?;
     Ok(items(&raw, &export.folders))
 }
 
-fn items(raw: &json::Entries, folders: &[Folder]) -> Parsed {
+fn items(raw: &json::Entries<'_>, folders: &[Folder]) -> Parsed {
     let mut parsed = Parsed::default();
     for (index, item) in json::entries::<Item>(raw).enumerate() {
         let item = match item {
@@ -207,7 +207,10 @@ struct Keys {
     mac: crypto::Key32,
 }
 
-fn decrypt(export: &Export, passwords: &mut Passwords) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+fn decrypt(
+    export: &Export<'_>,
+    passwords: &mut Passwords<'_>,
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let missing =
         |what: &str| ImportError::malformed(format!("password-protected export without {what}"));
     let salt = export.salt.as_deref().ok_or_else(|| missing("salt"))?;

@@ -32,7 +32,7 @@ fn detect(data: &[u8]) -> bool {
             .any(|e| e.get("otpGenerator").is_some_and(Value::is_object))
 }
 
-fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], _passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     let root = json::parse(data, WHAT)?;
     let list =
         array(&root, "the export").map_err(|m| ImportError::malformed(format!("{WHAT}: {m}")))?;

@@ -85,7 +85,7 @@ struct Display {
     note: Option<String>,
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     if json::sniff_object(data).is_some() {
         let file: Encrypted = json::document("ente encrypted export", data)?;
         let plain = decrypt(&file, passwords)?;
@@ -94,7 +94,10 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
     plain_export(data)
 }
 
-fn decrypt(file: &Encrypted, passwords: &mut Passwords) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+fn decrypt(
+    file: &Encrypted,
+    passwords: &mut Passwords<'_>,
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     use crypto_secretstream::{Header, Key, PullStream};
     if file.version != 1 {
         return Err(ImportError::Unsupported(format!(
@@ -316,7 +319,7 @@ mod tests {
             // any file that asks for more than the original.
             let cheap = serde_json::from_slice::<Encrypted>(&data)
                 .is_ok_and(|f| f.kdf_params.mem_limit <= 65536 * 2 && f.kdf_params.ops_limit <= 2);
-            let _ = parse(&data, &mut if cheap { Box::new(pw("pw")) as Box<Passwords> } else { Box::new(no_password) });
+            let _ = parse(&data, &mut if cheap { Box::new(pw("pw")) as Box<Passwords<'_>> } else { Box::new(no_password) });
         }
     }
 }

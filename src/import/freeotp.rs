@@ -35,7 +35,7 @@ fn detect(data: &[u8]) -> bool {
         && prefs::parse(data).is_ok_and(|p| prefs::get(&p, "tokenOrder").is_some())
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     if is_java_serialized(data) {
         parse_backup(data, passwords)
     } else {
@@ -62,7 +62,7 @@ fn parse_xml(data: &[u8]) -> Result<Parsed, ImportError> {
     Ok(out.finish())
 }
 
-fn parse_backup(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse_backup(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     let map = read_string_map(data).map_err(bad)?;
     let key = master_key(&map, passwords)?;
     Ok(read_tokens(&map, &key))
@@ -81,7 +81,7 @@ fn lookup<'a>(map: &'a Map, k: &str) -> Option<&'a str> {
 }
 
 /// Asks for the password and unwraps the master key.
-fn master_key(map: &Map, passwords: &mut Passwords) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+fn master_key(map: &Map, passwords: &mut Passwords<'_>) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let master = lookup(map, "masterKey").ok_or_else(|| bad("it has no masterKey".into()))?;
     let master = json_object(master, "masterKey").map_err(bad)?;
     let (hash, rounds, salt, wrapped) = master_params(&master).map_err(bad)?;

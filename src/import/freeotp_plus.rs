@@ -26,7 +26,7 @@ fn detect(data: &[u8]) -> bool {
         && v.get("tokenOrder").is_some_and(|t| t.is_array())
 }
 
-fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], _passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     let what = "FreeOTP+ export";
     let bad = |m: String| ImportError::malformed(format!("{what}: {m}"));
     let root = json::parse(data, what)?;

@@ -28,7 +28,7 @@ fn detect(data: &[u8]) -> bool {
     sqlite::has_table(data, "accounts", COLUMNS)
 }
 
-fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], _passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     let conn = sqlite::open(data, WHAT)?;
     let cols = sqlite::columns(&conn, "accounts")
         .map_err(damaged(WHAT))?

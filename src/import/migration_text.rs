@@ -75,7 +75,7 @@ pub fn scan(data: &[u8]) -> Result<Scanned, ImportError> {
     Ok(scanned)
 }
 
-fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], _passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     scan(data).map(Scanned::into_parsed)
 }
 

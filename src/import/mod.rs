@@ -85,7 +85,7 @@ pub struct Format {
     /// Cheap check on the content: is this file probably of this format?
     pub detect: fn(&[u8]) -> bool,
     /// Pure parse. Never panics, whatever the bytes.
-    pub parse: fn(&[u8], &mut Passwords) -> Result<Parsed, ImportError>,
+    pub parse: fn(&[u8], &mut Passwords<'_>) -> Result<Parsed, ImportError>,
 }
 
 /// All formats, most specific first: detection tries them in this order.

@@ -33,7 +33,7 @@ fn detect(data: &[u8]) -> bool {
     serde_json::from_slice::<Probe>(data).is_ok_and(|p| p.format == FORMAT_NAME)
 }
 
-fn parse(data: &[u8], _: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], _: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     Ok(Parsed {
         entries: parse_accounts(data)?
             .into_iter()

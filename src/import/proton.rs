@@ -67,7 +67,7 @@ struct Content {
     name: String,
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     let export: Export = json::document("Proton Authenticator export", data)?;
     check_version(export.version)?;
     match (export.entries, export.salt, export.content) {
@@ -100,7 +100,7 @@ fn check_version(version: u64) -> Result<(), ImportError> {
 fn decrypt(
     salt: &str,
     content: &str,
-    passwords: &mut Passwords,
+    passwords: &mut Passwords<'_>,
 ) -> Result<zeroize::Zeroizing<Vec<u8>>, ImportError> {
     let salt = crypto::base64("salt", salt)?;
     let content = crypto::base64("content", content)?;

@@ -47,7 +47,7 @@ pub fn scan(data: &[u8]) -> Result<Scanned, ImportError> {
     Ok(scanned)
 }
 
-fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], _passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     scan(data).map(Scanned::into_parsed)
 }
 
@@ -115,7 +115,7 @@ mod tests {
 
     #[test]
     fn every_image_format_is_detected_and_read() {
-        let png = qr::to_png(crate::qr::tests::URI).unwrap();
+        let png = qr::to_png(qr::tests::URI).unwrap();
         // RGB: GIF cannot be written from greyscale.
         let img = image::DynamicImage::ImageRgb8(image::load_from_memory(&png).unwrap().to_rgb8());
         for format in [

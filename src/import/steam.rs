@@ -36,7 +36,7 @@ fn detect(data: &[u8]) -> bool {
             .is_some_and(|a| a.values().any(is_mafile))
 }
 
-fn parse(data: &[u8], _passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], _passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     if !data.contains(&b'{') && !data.is_empty() {
         return Err(ImportError::Unsupported(format!(
             "{WHAT}: this looks like an encrypted Steam Desktop Authenticator file; \

@@ -49,7 +49,7 @@ fn detect(data: &[u8]) -> bool {
     json::sniff(data).is_some_and(|v| v.get("Authenticators").is_some_and(|a| a.is_array()))
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     if let Some(rest) = data.strip_prefix(STRONG) {
         let plain = decrypt_strong(rest, passwords)?;
         return from_json(&plain).map_err(|_| ImportError::WrongPassword);
@@ -67,7 +67,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
 
 fn decrypt_strong(
     rest: &[u8],
-    passwords: &mut Passwords,
+    passwords: &mut Passwords<'_>,
 ) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let (salt, rest) = rest.split_at_checked(16).ok_or_else(short)?;
     let (iv, ct) = rest.split_at_checked(12).ok_or_else(short)?;
@@ -83,7 +83,7 @@ fn decrypt_strong(
 
 fn decrypt_legacy(
     rest: &[u8],
-    passwords: &mut Passwords,
+    passwords: &mut Passwords<'_>,
 ) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let (salt, rest) = rest.split_at_checked(20).ok_or_else(short)?;
     let (iv, ct) = rest.split_at_checked(16).ok_or_else(short)?;

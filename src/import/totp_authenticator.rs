@@ -41,7 +41,7 @@ fn ciphertext(data: &[u8]) -> Option<Vec<u8>> {
     base64(&compact).ok()
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     let bad = |m: String| ImportError::malformed(format!("{WHAT}: {m}"));
     if looks_like_prefs(data) {
         let prefs = prefs::parse(data).map_err(bad)?;

@@ -76,8 +76,8 @@ struct Otp {
     token_type: Option<String>,
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
-    let backup: Backup = json::document("2FAS backup", data)?;
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
+    let backup: Backup<'_> = json::document("2FAS backup", data)?;
     match (backup.services_encrypted.as_deref(), &backup.services) {
         (Some(sealed), _) if !sealed.is_empty() => {
             let plain = decrypt(sealed, passwords)?;
@@ -89,7 +89,7 @@ fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> 
     }
 }
 
-fn decrypt(sealed: &str, passwords: &mut Passwords) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+fn decrypt(sealed: &str, passwords: &mut Passwords<'_>) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let mut parts = sealed.split(':');
     let (Some(ciphertext), Some(salt), Some(iv), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -107,7 +107,7 @@ fn decrypt(sealed: &str, passwords: &mut Passwords) -> Result<Zeroizing<Vec<u8>>
     crypto::aes256_gcm_open(&key, &iv, b"", &ciphertext)?.ok_or(ImportError::WrongPassword)
 }
 
-fn entries(services: &json::Entries, groups: &[Group]) -> Parsed {
+fn entries(services: &json::Entries<'_>, groups: &[Group]) -> Parsed {
     let mut parsed = Parsed::default();
     for (index, raw) in json::entries::<Service>(services).enumerate() {
         match raw {

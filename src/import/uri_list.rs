@@ -25,7 +25,7 @@ fn detect(data: &[u8]) -> bool {
     links::first_line_is(data, |line| starts_with_ignore_case(line, "otpauth://"))
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     // A list that mixes in Google Authenticator migration links is read by
     // the migration importer, which takes plain otpauth:// lines too.
     if links::content_lines(data).any(|(_, line)| starts_with_ignore_case(line, MIGRATION)) {

@@ -68,7 +68,7 @@ fn is_winauth_line(line: &str) -> bool {
             .any(|p| p.starts_with("algorithm=") || p.starts_with("period="))
 }
 
-fn parse(data: &[u8], passwords: &mut Passwords) -> Result<Parsed, ImportError> {
+fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
     if is_config(data) {
         return Err(ImportError::Unsupported(format!(
             "{WHAT}: this is WinAuth's own configuration file; in WinAuth use \

@@ -13,7 +13,7 @@ pub trait Named {
     fn issuer(&self) -> &str;
     fn name(&self) -> &str;
     fn label(&self) -> String {
-        crate::model::label(self.issuer(), self.name())
+        label(self.issuer(), self.name())
     }
 }
 
@@ -196,7 +196,7 @@ fn label_match(issuer: &str, name: &str, q: &str) -> Match {
     let contained = if !q.contains(':') {
         issuer.contains(q) || name.contains(q)
     } else {
-        crate::model::label(issuer, name).contains(q)
+        label(issuer, name).contains(q)
     };
     if contained {
         Match::Partial

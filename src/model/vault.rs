@@ -235,19 +235,19 @@ mod tests {
         let mut vault = Vault::parse("version = 1\n").unwrap_or_else(|e| panic!("{e}"));
         let taken = [[0u8; 8], [1u8; 8]];
         for (i, bytes) in taken.iter().enumerate() {
-            let mut a = crate::model::Account::from_entry(
+            let mut a = Account::from_entry(
                 crate::model::Entry::new(
                     "I",
                     format!("n{i}"),
                     crate::model::Token::totp(crate::model::Secret::new(vec![1; 10])),
                 ),
                 id_from_bytes(*bytes),
-                time::OffsetDateTime::UNIX_EPOCH,
+                OffsetDateTime::UNIX_EPOCH,
             );
             if i == 1 {
                 a.name = "trashed".into();
                 vault.trash.push(Trashed {
-                    deleted: time::OffsetDateTime::UNIX_EPOCH,
+                    deleted: OffsetDateTime::UNIX_EPOCH,
                     account: a,
                 });
             } else {

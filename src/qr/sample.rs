@@ -154,7 +154,7 @@ fn finder_anchors(finders: [Pt; 3], size: usize) -> [(Pt, Pt); 3] {
 /// bottom-left finder patterns. rqrr's map puts each finder's outer corner
 /// right but its module pitch may be wrong, so each finder is searched at a
 /// range of scales from its corner.
-fn find_finders(view: View, h0: &Homography, s: f64) -> Option<[(Pt, f64); 3]> {
+fn find_finders(view: View<'_>, h0: &Homography, s: f64) -> Option<[(Pt, f64); 3]> {
     let mut out = [((0.0, 0.0), 0.0); 3];
     for (slot, corner) in out
         .iter_mut()
@@ -197,7 +197,12 @@ fn find_finders(view: View, h0: &Homography, s: f64) -> Option<[(Pt, f64); 3]> {
 /// the next is perspective, which the centres alone cannot show (on a
 /// dense code an affine map from them can miss the far corner by ten
 /// modules).
-fn with_alignments(view: View, h: Homography, finders: [(Pt, f64); 3], size: usize) -> Homography {
+fn with_alignments(
+    view: View<'_>,
+    h: Homography,
+    finders: [(Pt, f64); 3],
+    size: usize,
+) -> Homography {
     let centres = finders.map(|f| f.0);
     let mut anchors: Vec<(Pt, Pt)> = finder_anchors(centres, size).to_vec();
     let positions = alignment_positions(size);
@@ -285,7 +290,7 @@ fn refit(anchors: &mut Vec<(Pt, Pt)>, extra: &[(Pt, Pt)]) -> Option<Homography> 
 
 /// How much row and column 6 look like timing patterns (alternating, dark
 /// on even positions): correlation in [-1, 1].
-fn timing_score(view: View, h: &Homography, size: usize) -> f64 {
+fn timing_score(view: View<'_>, h: &Homography, size: usize) -> f64 {
     let mut pairs = Vec::new();
     for i in 8..size.saturating_sub(8) {
         let ideal = if i % 2 == 0 { 0.0 } else { 1.0 };
@@ -298,7 +303,7 @@ fn timing_score(view: View, h: &Homography, size: usize) -> f64 {
 
 /// How well `pattern` centred at module position `c` of `h`, with modules
 /// `k` times the size `h` has there, matches the image: in [-1, 1].
-fn score(view: View, h: &Homography, c: Pt, k: f64, pattern: &Pattern) -> f64 {
+fn score(view: View<'_>, h: &Homography, c: Pt, k: f64, pattern: &Pattern) -> f64 {
     let n = pattern.half;
     let mut pairs = Vec::with_capacity(81);
     for j in -n..=n {
@@ -321,7 +326,7 @@ fn score(view: View, h: &Homography, c: Pt, k: f64, pattern: &Pattern) -> f64 {
 /// best aligns `pattern`, and its score. On sharp images the best score is
 /// a plateau: the centre of the plateau is returned.
 fn search(
-    view: View,
+    view: View<'_>,
     h: &Homography,
     c: Pt,
     k: f64,

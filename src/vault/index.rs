@@ -902,7 +902,7 @@ mod tests {
         }
     }
 
-    impl std::io::Read for Pieces<'_> {
+    impl Read for Pieces<'_> {
         fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
             let size = self.sizes[self.next % self.sizes.len()];
             self.next += 1;
@@ -1081,7 +1081,7 @@ mod tests {
         v.recipients.push("age1rec".into());
         v.accounts[0].tags = vec!["work".into(), "it's".into(), "say \"hi\"".into()];
         v.accounts[0].recovery_codes = vec![RecoveryCode {
-            code: zeroize::Zeroizing::new("abcd-efgh".into()),
+            code: Zeroizing::new("abcd-efgh".into()),
             added: OffsetDateTime::UNIX_EPOCH,
             used: Some(OffsetDateTime::UNIX_EPOCH),
         }];

@@ -278,7 +278,7 @@ pub fn decrypt_from(
 pub fn decrypt_stream<'a>(
     mut input: impl std::io::BufRead + 'a,
     identities: &[Box<dyn age::Identity>],
-) -> Result<Box<dyn std::io::Read + 'a>> {
+) -> Result<Box<dyn Read + 'a>> {
     // A binary age file (the vault) skips the armor layer and its copy;
     // anything else goes through it, which reads binary files too.
     let binary = input
@@ -295,7 +295,7 @@ pub fn decrypt_stream<'a>(
 fn open_payload<'a>(
     input: impl std::io::BufRead + 'a,
     identities: &[Box<dyn age::Identity>],
-) -> Result<Box<dyn std::io::Read + 'a>> {
+) -> Result<Box<dyn Read + 'a>> {
     let decryptor = age::Decryptor::new_buffered(input).map_err(damaged)?;
     let stream = decryptor.decrypt(identities.iter().map(|i| i.as_ref())).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => {

@@ -173,7 +173,7 @@ pub(crate) struct RawParams<'a> {
 }
 
 /// Builds and validates a token; the error is a reason fit for [`Skipped`].
-pub(crate) fn token(kind: Kind, params: &RawParams, secret: Secret) -> Result<Token, String> {
+pub(crate) fn token(kind: Kind, params: &RawParams<'_>, secret: Secret) -> Result<Token, String> {
     let algorithm = match params.algorithm {
         None => Algorithm::SHA1,
         Some(a) => a.parse::<Algorithm>().map_err(|e| e.to_string())?,

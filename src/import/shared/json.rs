@@ -160,7 +160,7 @@ pub(crate) fn document<'a, T: Deserialize<'a>>(
 }
 
 /// Cheap sniff helper: the bytes as a JSON object, if they are one.
-pub(crate) fn sniff_object(data: &[u8]) -> Option<serde_json::Map<String, Value>> {
+pub(crate) fn sniff_object(data: &[u8]) -> Option<Map<String, Value>> {
     let data = trim_start(data);
     if data.first() != Some(&b'{') {
         return None;
@@ -211,7 +211,7 @@ impl<'de> Deserialize<'de> for SecretField {
         struct Field;
         impl<'de> Visitor<'de> for Field {
             type Value = SecretField;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a secret")
             }
             fn visit_str<E>(self, v: &str) -> Result<SecretField, E> {
@@ -279,7 +279,7 @@ impl Shape {
 
 impl<'de> Visitor<'de> for ShapeOf {
     type Value = Shape;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
     fn visit_unit<E>(self) -> Result<Shape, E> {
@@ -340,7 +340,7 @@ impl<'de> Deserialize<'de> for Keys {
         struct Object;
         impl<'de> Visitor<'de> for Object {
             type Value = Keys;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
@@ -464,7 +464,7 @@ mod tests {
         struct Entry {
             n: u8,
         }
-        let list: Entries = document("x", br#"[{"n": 1}, {"n": "x"}, 7]"#).unwrap();
+        let list: Entries<'_> = document("x", br#"[{"n": 1}, {"n": "x"}, 7]"#).unwrap();
         let read: Vec<_> = entries::<Entry>(&list).map(|e| e.map(|e| e.n)).collect();
         assert_eq!(read[0], Ok(1));
         assert!(read[1].is_err() && read[2].is_err());

@@ -99,7 +99,7 @@ pub(crate) fn damaged(what: &str) -> impl Fn(rusqlite::Error) -> ImportError + '
 }
 
 /// A nullable text-ish column as a string (integers are printed; blobs must be UTF-8).
-pub(crate) fn text(row: &rusqlite::Row, col: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn text(row: &rusqlite::Row<'_>, col: &str) -> rusqlite::Result<Option<String>> {
     use rusqlite::types::ValueRef;
     Ok(match row.get_ref(col)? {
         ValueRef::Null => None,
@@ -110,7 +110,7 @@ pub(crate) fn text(row: &rusqlite::Row, col: &str) -> rusqlite::Result<Option<St
 }
 
 /// A nullable integer column; text holding an integer is accepted.
-pub(crate) fn int(row: &rusqlite::Row, col: &str) -> rusqlite::Result<Option<i64>> {
+pub(crate) fn int(row: &rusqlite::Row<'_>, col: &str) -> rusqlite::Result<Option<i64>> {
     use rusqlite::types::ValueRef;
     Ok(match row.get_ref(col)? {
         ValueRef::Integer(i) => Some(i),

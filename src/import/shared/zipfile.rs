@@ -32,7 +32,7 @@ pub(crate) fn read_file(
     data: &[u8],
     pick: impl Fn(&str) -> bool,
     what: &str,
-    passwords: &mut Passwords,
+    passwords: &mut Passwords<'_>,
 ) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let bad = |m: &str| ImportError::malformed(format!("{what}: {m}"));
     let mut archive =

@@ -354,7 +354,7 @@ pub(crate) fn check_canonical_codes(entries: &[Entry]) -> usize {
         let Some(got) = entries.iter().find(|e| e.token.same_generator(&want.token)) else {
             continue;
         };
-        if got.token.kind == Kind::Hotp {
+        if got.token.kind == Hotp {
             if got.token.counter != want.token.counter {
                 continue;
             }
