@@ -20,6 +20,9 @@ pub enum Code {
     Ambiguous = 4,
     /// Refused: conflict with existing accounts.
     Conflict = 5,
+    /// Partly done: some entries of the input were not imported (each is
+    /// listed); what could be imported was.
+    PartlyDone = 7,
 }
 
 /// A user-facing failure: what went wrong, the exit code, and a hint.
@@ -82,6 +85,7 @@ mod tests {
         assert_eq!(Code::NoMatch as u8, 3);
         assert_eq!(Code::Ambiguous as u8, 4);
         assert_eq!(Code::Conflict as u8, 5);
+        assert_eq!(Code::PartlyDone as u8, 7);
     }
 
     #[test]

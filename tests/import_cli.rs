@@ -145,33 +145,70 @@ fn uri_list_from_stdin_with_comments() {
 }
 
 #[test]
-fn a_bad_line_names_its_number_not_its_secret() {
+fn a_bad_line_is_left_out_naming_its_number_not_its_secret_exit_7() {
     let env = TestEnv::with_vault();
-    let before = env.vault_bytes();
     let list = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\notpauth://totp/B:b?secret=JBSWY3DPEHPK3PXP&digits=99\n";
     env.otp()
         .args(["import", "-"])
         .write_stdin(list)
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("line 2"))
+        .code(7)
+        .stderr(predicate::str::contains("1 added, 0 duplicates, 1 skipped"))
+        .stderr(predicate::str::contains("line 2: "))
         .stderr(predicate::str::contains("JBSWY3DPEHPK3PXP").not());
-    assert_eq!(env.vault_bytes(), before);
+    assert_eq!(env.stdout(&["list"]), "A:a\n");
 }
 
+/// The one rule for every format: an app export with entries otp cannot
+/// import imports the rest, lists each entry left out with its reason and
+/// exits 7, so that `otp import FILE && rm FILE` cannot lose an account.
 #[test]
-fn kinds_otp_cannot_compute_are_listed_as_skipped() {
+fn an_export_with_entries_left_out_exits_7_listing_each() {
     let env = TestEnv::with_vault();
     let pw = env.write("pw.txt", "test\n");
-    env.otp()
-        .arg("import")
-        .arg(fixture("imp1/stratum/aegis.encrypted.json"))
-        .arg("--password-file")
-        .arg(&pw)
+    let import = || {
+        let mut cmd = env.otp();
+        cmd.arg("import")
+            .arg(fixture("imp1/stratum/aegis.encrypted.json"))
+            .arg("--password-file")
+            .arg(&pw);
+        cmd
+    };
+    // The dry run shows the same, on stdout, and writes nothing.
+    let before = env.vault_bytes();
+    let out = import().arg("--dry-run").output().unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let plan = String::from_utf8(out.stdout).unwrap();
+    assert!(plan.contains("left-out\tMotp:Motp\t(mOTP"), "{plan}");
+    assert!(plan.contains("left-out\tYandex:Yandex\t(Yandex"), "{plan}");
+    assert!(plan.contains("add\tSteam:Steam"), "{plan}");
+    assert_eq!(env.vault_bytes(), before);
+
+    let out = import().output().unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("9 added, 0 duplicates, 2 skipped"), "{err}");
+    assert!(
+        err.contains("2 entries of the input were not imported"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  Motp:Motp: mOTP entries are not supported"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  Yandex:Yandex: Yandex entries are not supported"),
+        "{err}"
+    );
+    let list = env.stdout(&["list"]);
+    assert_eq!(list.lines().count(), 9, "{list}");
+    assert!(list.contains("Steam:Steam"), "{list}");
+    // Again: the accounts are duplicates now, but two entries are still not
+    // in the vault: still exit 7.
+    import()
         .assert()
-        .success()
-        .stderr(predicate::str::contains("skipped"))
-        .stderr(predicate::str::is_match(r"[1-9]\d* skipped").unwrap());
+        .code(7)
+        .stderr(predicate::str::contains("0 added, 9 duplicates, 2 skipped"));
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //!
 //! All files are parsed first; then, under the lock, every entry is planned
 //! against the vault. Any conflict refuses the whole import (exit 5) and
-//! nothing is written; otherwise new accounts are added in one save.
+//! nothing is written; otherwise new accounts are added in one save. Entries
+//! of the input that could not be imported at all are listed and make the
+//! exit status 7 (`import::plan::left_out`), after the rest is saved.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -13,7 +15,7 @@ use zeroize::Zeroizing;
 use crate::cli::ImportArgs;
 use crate::cmd::{Ctx, now, out, random8};
 use crate::error::{Code, Fail};
-use crate::import::plan::{Action, plan};
+use crate::import::plan::{Action, left_out, left_out_line, left_out_plan_line, plan};
 use crate::import::{self, Format, ImportError};
 use crate::model::{Account, Entry, Parsed, Skipped};
 use crate::term;
@@ -154,17 +156,19 @@ fn add_valid(
     apply(ctx, valid, &skipped, dry_run)
 }
 
-/// Plans `entries` against the vault and adds them (unless `dry_run`).
+/// Plans `entries` against the vault and adds them (unless `dry_run`);
+/// then the rule for entries left out ([`left_out`]): exit 7, each listed.
 pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool) -> Result<()> {
-    for s in skipped {
-        term::warn(&format!("skipped {}: {}", sanitize(&s.label), s.reason));
-    }
     let (added, duplicates, snapshot) = ctx.update(|vault, unlocked| {
         let actions = plan(&vault.accounts, &entries);
         if dry_run {
             let mut text = String::new();
             for (e, a) in entries.iter().zip(&actions) {
                 text.push_str(&plan_line(e, a));
+                text.push('\n');
+            }
+            for s in skipped {
+                text.push_str(&left_out_plan_line(s));
                 text.push('\n');
             }
             out(&text)?;
@@ -183,14 +187,23 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
             })
             .collect();
         if !conflicts.is_empty() {
-            return Err(Fail::new(
-                Code::Conflict,
-                format!(
-                    "{} account(s) have the name of an existing account but a different secret; nothing was imported:\n{}",
-                    conflicts.len(),
-                    conflicts.join("\n")
-                ),
-            )
+            let mut message = format!(
+                "{} account(s) have the name of an existing account but a different secret; nothing was imported:\n{}",
+                conflicts.len(),
+                conflicts.join("\n")
+            );
+            if !skipped.is_empty() {
+                message.push_str(&format!(
+                    "\n{} more entr{} could not be imported at all:",
+                    skipped.len(),
+                    if skipped.len() == 1 { "y" } else { "ies" }
+                ));
+                for s in skipped {
+                    message.push_str("\n  ");
+                    message.push_str(&left_out_line(s));
+                }
+            }
+            return Err(Fail::new(Code::Conflict, message)
             .hint("rename or remove the existing accounts (`otp rename`, `otp remove`), or fix the names in the file, then import again")
             .into());
         }
@@ -219,6 +232,7 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
     if let Some(p) = snapshot {
         crate::cmd::backup::undo_note(&p);
     }
+    left_out(skipped)?;
     Ok(())
 }
 

@@ -1,10 +1,15 @@
 //! The merge rules shared by `add`, `import` and `recover`'s dry runs: what
-//! happens to each incoming account, decided before anything is written.
+//! happens to each incoming account, decided before anything is written;
+//! and the one rule for entries of the input that could not be imported at
+//! all ([`left_out`]), whichever reader (app export, URI list, QR image)
+//! left them out.
 
 use std::collections::HashMap;
 
+use crate::error::{Code, Fail};
 use crate::model::label;
-use crate::model::{Account, Entry, Generator};
+use crate::model::{Account, Entry, Generator, Skipped};
+use crate::text::sanitize;
 
 /// What happens to one incoming entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +76,47 @@ pub fn plan(vault: &[Account], incoming: &[Entry]) -> Vec<Action> {
         actions.push(action);
     }
     actions
+}
+
+/// The rule for every import, whatever read the input: when any entry of it
+/// was left out ([`Skipped`]: a kind otp cannot compute, invalid
+/// parameters, a part of a batch not given, a QR code seen but not read),
+/// the import is only partly done. What could be imported was (or, in a dry
+/// run, would be); the result is exit 7 with each entry left out listed with
+/// its reason, so that `otp import FILE && rm FILE` never loses an account.
+/// Exact duplicates already in the vault are not left out: they are there.
+pub fn left_out(skipped: &[Skipped]) -> Result<(), Fail> {
+    if skipped.is_empty() {
+        return Ok(());
+    }
+    let n = skipped.len();
+    let (noun, verb) = if n == 1 {
+        ("entry", "was")
+    } else {
+        ("entries", "were")
+    };
+    let mut message = format!("{n} {noun} of the input {verb} not imported (everything else was):");
+    for s in skipped {
+        message.push_str("\n  ");
+        message.push_str(&left_out_line(s));
+    }
+    Err(Fail::new(Code::PartlyDone, message).hint(
+        "keep the input: it still holds the entries listed; add them another way (`otp add`), or fix them and import again (accounts already imported count as duplicates)",
+    ))
+}
+
+/// One entry left out, for messages: `LABEL: REASON`, sanitized.
+pub fn left_out_line(s: &Skipped) -> String {
+    format!("{}: {}", sanitize(&s.label), sanitize(&s.reason))
+}
+
+/// One entry left out, as a line of a dry run's plan on stdout.
+pub fn left_out_plan_line(s: &Skipped) -> String {
+    format!(
+        "left-out\t{}\t({})",
+        sanitize(&s.label),
+        sanitize(&s.reason)
+    )
 }
 
 #[cfg(test)]

@@ -3,10 +3,11 @@
 //!
 //! Blank lines and `#` comments are ignored. A list that also holds
 //! `otpauth-migration://` lines is handed whole to the migration importer.
-//! URIs of kinds `otp` cannot compute (Yandex, mOTP) come back as skipped
-//! entries. Any other line that
-//! does not parse fails the whole file, naming the line but never quoting
-//! it: the line may hold a secret.
+//! URIs of kinds `otp` cannot compute (Yandex, mOTP), and `otpauth://`
+//! URIs that do not make a valid account, come back as skipped entries
+//! with the reason (the import then exits 7). A line that is not an
+//! `otpauth://` URI at all fails the whole file, naming the line but never
+//! quoting it: the line may hold a secret.
 
 use super::shared::links::{self, starts_with_ignore_case};
 use super::{Format, ImportError, Passwords};
@@ -124,7 +125,7 @@ mod tests {
                 "malformed file: line 1: not an otpauth:// URI"
             );
         }
-        let data = b"# mine\r\n\r\n  OTPAUTH://totp/a?secret=AA  \r\notpauth://totp/b?secret=JBSWY3DPEHPK3PX1\n";
+        let data = b"# mine\r\n\r\n  OTPAUTH://totp/a?secret=AA  \r\nnot a link JBSWY3DPEHPK3PX1\n";
         assert!(detect(data));
         let text = run(data).unwrap_err().to_string();
         assert!(text.starts_with("malformed file: line 4: "), "{text}");
@@ -155,6 +156,18 @@ mod tests {
                 ("line 3", "mOTP tokens are not supported")
             ]
         );
+    }
+
+    #[test]
+    fn uris_that_make_no_valid_account_are_left_out_naming_the_line() {
+        let data = b"otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\notpauth://totp/B:b?secret=JBSWY3DPEHPK3PX1\notpauth://totp/C:c?secret=JBSWY3DPEHPK3PXP&digits=99\n";
+        let p = run(data).unwrap();
+        assert_eq!(p.entries.len(), 1);
+        let skipped: Vec<_> = p.skipped.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(skipped, ["line 2", "line 3"]);
+        for s in &p.skipped {
+            assert!(!s.reason.contains("JBSWY3DP"), "{s:?}");
+        }
     }
 
     #[test]

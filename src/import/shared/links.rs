@@ -1,8 +1,10 @@
 //! Text files of links, one per line (the `uris` and `google-migration`
 //! formats), and the step every link takes, from a text line or a QR code:
-//! an `otpauth://` URI becomes an account, a kind `otp` cannot compute
-//! (Yandex, mOTP) a skipped entry, anything else an error naming the place
-//! (line or code) but never quoting it: it may hold a secret.
+//! an `otpauth://` URI becomes an account; one of a kind `otp` cannot
+//! compute (Yandex, mOTP) or that does not make a valid account (no secret,
+//! bad parameters) a skipped entry, named by its label or place (line or
+//! code) with the reason, never quoting the link: it may hold a secret.
+//! Anything that is not a link at all is an error naming the place.
 
 use crate::import::ImportError;
 use crate::model::{Parsed, Skipped};
@@ -55,7 +57,15 @@ pub(crate) fn add_uri(parsed: &mut Parsed, link: &str, place: &str) -> Result<()
             },
             reason: format!("{kind} tokens are not supported"),
         }),
-        Err(e) => return Err(ImportError::malformed(format!("{place}: {e}"))),
+        Err(e @ UriError::NotOtpauth) => {
+            return Err(ImportError::malformed(format!("{place}: {e}")));
+        }
+        // An entry of the list that cannot be imported: left out, with why
+        // (the message names the problem, never the secret).
+        Err(e) => parsed.skipped.push(Skipped {
+            label: place.to_string(),
+            reason: e.to_string(),
+        }),
     }
     Ok(())
 }
@@ -94,18 +104,25 @@ mod tests {
         .unwrap();
         add_uri(&mut p, "motp://x?secret=00", "line 2").unwrap();
         add_uri(&mut p, "otpauth://yaotp/Yandex:bob?secret=AA", "line 3").unwrap();
-        let err = add_uri(
+        add_uri(
             &mut p,
             "otpauth://totp/c?secret=JBSWY3DPEHPK3PX1",
             "QR code 4",
         )
-        .unwrap_err()
-        .to_string();
-        assert!(err.starts_with("malformed file: QR code 4: "), "{err}");
+        .unwrap();
+        let err = add_uri(&mut p, "http://x?secret=JBSWY3DPEHPK3PX1", "line 5")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("malformed file: line 5: "), "{err}");
         assert!(!err.contains("JBSWY3DP"), "{err}");
         assert_eq!(p.entries.len(), 1);
         let skipped: Vec<_> = p.skipped.iter().map(|s| s.label.as_str()).collect();
-        assert_eq!(skipped, ["line 2", "Yandex:bob"]);
+        assert_eq!(skipped, ["line 2", "Yandex:bob", "QR code 4"]);
+        assert!(
+            !p.skipped[2].reason.contains("JBSWY3DP"),
+            "{:?}",
+            p.skipped[2]
+        );
         assert!(starts_with_ignore_case(b"OTPAUTH://x", "otpauth://"));
         assert!(!starts_with_ignore_case(b"otp", "otpauth://"));
     }
