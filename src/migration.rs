@@ -313,31 +313,88 @@ fn split_label(issuer: &str, name: &str) -> (String, String) {
 pub fn group(batches: Vec<Batch>) -> Result<Parsed, MigrationError> {
     let (parsed, mut incomplete) = assemble(batches);
     match incomplete.drain(..).next() {
-        Some(e) => Err(e),
+        Some(i) => Err(i.error),
         None => Ok(parsed),
     }
 }
 
 /// [`group`] for when the other parts may come later (one screenshot per
-/// code): the accounts of the parts present, and each missing part as a
-/// skipped entry saying so.
+/// code): the accounts of the parts present, and for each incomplete batch
+/// one skipped entry that says exactly what happened: how many accounts the
+/// parts given hold (they are imported), which parts were not given (their
+/// accounts are missing), and what to do.
 pub fn group_partial(batches: Vec<Batch>) -> Parsed {
     let (mut parsed, incomplete) = assemble(batches);
-    for e in incomplete {
-        if let MigrationError::MissingParts { batch_id, .. } = &e {
+    for i in incomplete {
+        if let MigrationError::MissingParts {
+            batch_id,
+            missing,
+            batch_size,
+        } = &i.error
+        {
+            let given = if i.present.is_empty() {
+                "no part of it was read".to_string()
+            } else {
+                let (noun, verb) = if i.present.len() == 1 {
+                    ("part", "was")
+                } else {
+                    ("parts", "were")
+                };
+                format!(
+                    "{noun} {} {verb} read ({} entr{} in {})",
+                    part_numbers(&i.present, i.present.len()),
+                    i.accounts,
+                    if i.accounts == 1 { "y" } else { "ies" },
+                    if i.present.len() == 1 { "it" } else { "them" }
+                )
+            };
+            let not_given = usize::try_from(*batch_size)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(i.present.len());
+            let (noun, verb) = if not_given == 1 {
+                ("part", "was")
+            } else {
+                ("parts", "were")
+            };
             parsed.skipped.push(Skipped {
-                label: format!("Google Authenticator export {batch_id}"),
-                reason: e.to_string(),
+                label: format!("Google Authenticator export, batch {batch_id}"),
+                reason: format!(
+                    "{noun} {} of {batch_size} {verb} not given, so the accounts in {} are missing; {given}. Import all QR codes of the export together",
+                    part_numbers(missing, not_given),
+                    if not_given == 1 { "it" } else { "them" },
+                ),
             });
         }
     }
     parsed
 }
 
+/// Part indexes (from 0) as the numbers a phone shows (from 1), and `…`
+/// when there are more (`total`) than listed.
+fn part_numbers(parts: &[i32], total: usize) -> String {
+    let mut shown: Vec<String> = parts
+        .iter()
+        .map(|i| (i64::from(*i) + 1).to_string())
+        .collect();
+    if total > parts.len() {
+        shown.push("…".into());
+    }
+    shown.join(", ")
+}
+
+/// A batch some of whose parts were not given.
+struct Incomplete {
+    error: MigrationError,
+    /// The parts given (indexes from 0).
+    present: Vec<i32>,
+    /// The entries (accounts and skipped ones) those parts hold.
+    accounts: usize,
+}
+
 /// At most this many missing parts are named in an error.
 const MAX_NAMED_PARTS: usize = 10;
 
-fn assemble(batches: Vec<Batch>) -> (Parsed, Vec<MigrationError>) {
+fn assemble(batches: Vec<Batch>) -> (Parsed, Vec<Incomplete>) {
     let mut order: Vec<i32> = Vec::new();
     let mut by_id: HashMap<i32, Vec<Batch>> = HashMap::new();
     for b in batches {
@@ -373,10 +430,17 @@ fn assemble(batches: Vec<Batch>) -> (Parsed, Vec<MigrationError>) {
                     .filter(|i| !present.contains(i))
                     .take(MAX_NAMED_PARTS)
                     .collect();
-                incomplete.push(MigrationError::MissingParts {
-                    batch_id: id,
-                    missing,
-                    batch_size: size,
+                incomplete.push(Incomplete {
+                    error: MigrationError::MissingParts {
+                        batch_id: id,
+                        missing,
+                        batch_size: size,
+                    },
+                    accounts: parts
+                        .iter()
+                        .map(|p| p.parsed.entries.len() + p.parsed.skipped.len())
+                        .sum(),
+                    present,
                 });
             }
         }

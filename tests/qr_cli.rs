@@ -90,8 +90,29 @@ fn a_batch_split_over_files_is_grouped_and_a_missing_part_is_named() {
         .arg("import")
         .args(&parts)
         .assert()
-        .success()
-        .stderr(predicate::str::contains("part 2 of 3"));
+        .code(7)
+        .stderr(predicate::str::contains("12 added"))
+        .stderr(predicate::str::contains(
+            "part 2 of 3 was not given, so the accounts in it are missing; parts 1, 3 were read",
+        ));
+}
+
+/// Part 1 of 3 alone: its accounts are imported, and the message says so
+/// and which parts were not given; exit 7, as for any entry left out.
+#[test]
+fn one_part_of_a_batch_imports_its_accounts_and_exits_7_naming_the_parts_not_given() {
+    let env = TestEnv::with_vault();
+    let part = env.write("part1.txt", migration_uri("jc_batch_1_of_3") + "\n");
+    env.otp()
+        .arg("import")
+        .arg(&part)
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains("10 added, 0 duplicates, 1 skipped"))
+        .stderr(predicate::str::contains(
+            "Google Authenticator export, batch 251676888: parts 2, 3 of 3 were not given, so the accounts in them are missing; part 1 was read (10 entries in it)",
+        ));
+    assert_eq!(env.stdout(&["list"]).lines().count(), 10);
 }
 
 #[test]

@@ -146,7 +146,7 @@ mod tests {
         assert!(
             p.skipped[0]
                 .reason
-                .starts_with("part 2 of 3 of batch 251676888 is missing")
+                .starts_with("part 2 of 3 was not given, so the accounts in it are missing")
         );
         // Scanned over several files, then grouped strictly.
         let mut batches = scan(lines[8].as_bytes()).unwrap().batches;

@@ -121,7 +121,28 @@ fn three_part_batch_groups_and_reports_a_missing_part() {
     let partial = group_partial(vec![a, c]);
     assert_eq!(partial.entries.len(), 12);
     assert_eq!(partial.skipped.len(), 1);
-    assert!(partial.skipped[0].reason.starts_with("part 2 of 3"));
+    assert_eq!(
+        partial.skipped[0].label,
+        "Google Authenticator export, batch 251676888"
+    );
+    assert_eq!(
+        partial.skipped[0].reason,
+        "part 2 of 3 was not given, so the accounts in it are missing; parts 1, 3 were read (12 entries in them). Import all QR codes of the export together"
+    );
+    let [a, _, _] = parts();
+    let partial = group_partial(vec![a]);
+    assert_eq!(partial.entries.len(), 10);
+    assert_eq!(
+        partial.skipped[0].reason,
+        "parts 2, 3 of 3 were not given, so the accounts in them are missing; part 1 was read (10 entries in it). Import all QR codes of the export together"
+    );
+    let [mut a, _, _] = parts();
+    a.batch_size = i32::MAX;
+    let reason = &group_partial(vec![a]).skipped[0].reason;
+    assert!(
+        reason.starts_with("parts 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, … of 2147483647 were not given"),
+        "{reason}"
+    );
 
     // A hostile batch size is not enumerated.
     let [mut a, _, _] = parts();
