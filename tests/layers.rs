@@ -1,4 +1,4 @@
-//! The layering of src/ (README, "Development"), checked from the source:
+//! The layering of src/ (src/lib.rs), checked from the source:
 //! a module may use its own layer and the layers below it, never one above,
 //! and no two modules may reach each other (no cycles, even within a layer).
 //! Reads each top-level module's non-test code (comments included) for

@@ -1,4 +1,4 @@
-//! The data model, at the bottom of the layers (README, "Development"):
+//! The data model, at the bottom of the layers (src/lib.rs):
 //! pure types and rules every other layer shares, with no I/O.
 //!
 //! - `account`: what an account is (`Secret`, `Token`, `Entry`, `Account`),

@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 use crate::error::Fail;
 
 /// scrypt log2(N) for new passphrase-protected key files: age's own default,
-/// about 0.6 s and 256 MiB on the reference machine (see README).
+/// about 0.6 s and 256 MiB on the reference machine (docs/unlocking.md).
 pub const SCRYPT_LOG_N: u8 = 18;
 /// The most expensive key file we agree to open (a vault made on a faster
 /// machine must still open on a slower one).
