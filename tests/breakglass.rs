@@ -104,9 +104,18 @@ fn forgotten_passphrase_recovery_key_then_new_passphrase() {
 }
 
 #[test]
-fn passwd_rewrites_only_the_key_file() {
+fn passwd_reseals_the_key_file_and_keeps_every_account() {
     let env = TestEnv::with_passphrase_vault("first words");
     let vault = env.vault_bytes();
+    let listed = |pass: &str| {
+        env.bare()
+            .args(["list", "--json"])
+            .env("OTP_PASSPHRASE", pass)
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let accounts = listed("first words");
     let key_file = env.path("data/otp/vault.identity.age");
     let new = env.write("new-pass.txt", "second words\n");
     let before = std::fs::read(&key_file).unwrap();
@@ -117,13 +126,11 @@ fn passwd_rewrites_only_the_key_file() {
         .assert()
         .success()
         .stderr(predicate::str::contains("Passphrase changed"));
-    assert_eq!(env.vault_bytes(), vault, "the vault itself is untouched");
+    // The vault is saved once more, naming the new key file (so a sync
+    // remote cannot hand back the old one), with the same accounts.
+    assert_ne!(env.vault_bytes(), vault);
     assert_ne!(std::fs::read(&key_file).unwrap(), before);
-    env.bare()
-        .arg("list")
-        .env("OTP_PASSPHRASE", "second words")
-        .assert()
-        .success();
+    assert_eq!(listed("second words"), accounts);
 }
 
 /// A key file that is not this vault's (copied from another vault): passwd

@@ -104,8 +104,12 @@ fn create(
         true => Some(recovery_key::attach(&mut vault)?),
         false => None,
     };
+    // Every version is tagged with a key that lives only inside the
+    // vault (src/model/auth.rs).
+    vault.ensure_auth_key(crate::cmd::random32);
+    let plain = ctx.seal(&mut vault)?;
     let sealed = keys::encrypt(
-        vault.to_toml().as_bytes(),
+        plain.as_bytes(),
         &keys::parse_recipients(&vault.recipients)?,
         false,
     )?;

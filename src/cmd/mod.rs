@@ -375,6 +375,7 @@ impl Ctx {
         // A vault from before vault ids gets one now, so snapshots taken by
         // `change` carry it; it is saved with the change (alone, it is none).
         vault.ensure_id(random16);
+        self.ensure_auth_key(&mut vault);
         // Compared as values, not as written text: the vault is serialised
         // once, by `save`, and only when something changed. (The copy's
         // secrets are wiped when it is dropped.)
@@ -382,7 +383,7 @@ impl Ctx {
         let out = change(&mut vault, unlocked)?;
         if vault != before {
             vault.changes += 1;
-            self.save_opening(&vault, unlocked)?;
+            self.save_opening(&mut vault, unlocked)?;
             self.after_change(&vault, Some(unlocked));
         }
         Ok(out)
@@ -398,8 +399,9 @@ impl Ctx {
         let file = self.open_vault_file()?;
         let mut vault = Vault::parse(&Ctx::plaintext_of(file, unlocked)?)?;
         if vault.ensure_id(random16) {
+            self.ensure_auth_key(&mut vault);
             vault.changes += 1;
-            self.save_opening(&vault, unlocked)?;
+            self.save_opening(&mut vault, unlocked)?;
         }
         Ok(vault)
     }
@@ -419,20 +421,82 @@ impl Ctx {
         let file = self.open_vault_file()?;
         let mut vault = Vault::parse(&Ctx::plaintext_of(file, unlocked)?)?;
         edit(&mut vault);
-        self.save_opening(&vault, unlocked)
+        self.save_opening(&mut vault, unlocked)
+    }
+
+    /// Gives a vault from before authentication its key
+    /// (src/model/auth.rs), to be saved with the change. Not while the
+    /// vault's folder syncs with git: two machines would each make one, and
+    /// neither could then prove its versions to the other; `otp sync`
+    /// makes it there, or takes the one another machine made.
+    pub fn ensure_auth_key(&self, vault: &mut Vault) {
+        if vault.auth_key.is_none() && sync::Repo::set_up(self).is_none() {
+            vault.ensure_auth_key(random32);
+        }
+    }
+
+    /// Where this machine's writer id for the vault is kept: beside the
+    /// vault path, `<vault>.writer` (never synced: `otp sync` shares only
+    /// the vault and its key file).
+    pub fn writer_path(&self) -> PathBuf {
+        let mut name = self
+            .vault_path
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
+        name.push(".writer");
+        self.vault_path.with_file_name(name)
+    }
+
+    /// This machine's writer id in the vault's version vector: 16 random
+    /// hex digits, made on the first save and kept in [`Ctx::writer_path`].
+    pub fn writer_id(&self) -> Result<String> {
+        let path = self.writer_path();
+        let valid = |s: &str| s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        if let Ok(text) = std::fs::read_to_string(&path)
+            && valid(text.trim())
+        {
+            return Ok(text.trim().to_string());
+        }
+        let id = crate::model::auth::hex_id(random8());
+        // A damaged file is replaced; two processes racing to make the
+        // first one agree on whichever landed.
+        match store::write_new(&path, format!("{id}\n").as_bytes()) {
+            Ok(()) => Ok(id),
+            Err(_) => match std::fs::read_to_string(&path) {
+                Ok(text) if valid(text.trim()) => Ok(text.trim().to_string()),
+                _ => {
+                    store::write_atomic(&path, format!("{id}\n").as_bytes())?;
+                    Ok(id)
+                }
+            },
+        }
+    }
+
+    /// The sealed plaintext of `vault` as the next version written here
+    /// ([`Vault::next_version`], [`Vault::to_sealed_toml`]).
+    pub fn seal(&self, vault: &mut Vault) -> Result<Zeroizing<String>> {
+        vault.next_version(&self.writer_id()?, random8());
+        if vault.key_file_hash.is_none()
+            && vault.roles.key_file_recipient.is_some()
+            && let Ok(data) = std::fs::read(self.key_file())
+        {
+            vault.key_file_hash = Some(crate::model::auth::file_hash(&data));
+        }
+        Ok(vault.to_sealed_toml())
     }
 
     /// [`Ctx::save`], refused when the key this command unlocked with could
     /// not open the result (its recipient is no longer on the vault's list):
     /// a save must never lock the user out.
-    pub fn save_opening(&self, vault: &Vault, unlocked: &Unlocked) -> Result<()> {
+    pub fn save_opening(&self, vault: &mut Vault, unlocked: &Unlocked) -> Result<()> {
         recipients::ensure_saved_vault_opens(&vault.recipients, unlocked)?;
         self.save(vault)
     }
 
-    /// Encrypts to the vault's recipients and replaces the file. Call only
-    /// under the lock.
-    pub fn save(&self, vault: &Vault) -> Result<()> {
+    /// Encrypts to the vault's recipients and replaces the file, as the
+    /// next version written here ([`Ctx::seal`]). Call only under the lock.
+    pub fn save(&self, vault: &mut Vault) -> Result<()> {
         let recipients = keys::parse_recipients(&vault.recipients)?;
         if recipients.is_empty() {
             return Err(Fail::error(
@@ -440,7 +504,7 @@ impl Ctx {
             )
             .into());
         }
-        let plain = Zeroizing::new(vault.to_toml());
+        let plain = self.seal(vault)?;
         let data = keys::encrypt(plain.as_bytes(), &recipients, false)?;
         store::write_atomic(&self.vault_path, &data)
     }
@@ -482,6 +546,13 @@ pub fn random8() -> [u8; 8] {
 /// Sixteen random bytes for a vault id.
 pub fn random16() -> [u8; 16] {
     let mut b = [0u8; 16];
+    getrandom::fill(&mut b).expect("the OS random source is available");
+    b
+}
+
+/// Thirty-two random bytes for an authentication key.
+pub fn random32() -> [u8; 32] {
+    let mut b = [0u8; 32];
     getrandom::fill(&mut b).expect("the OS random source is available");
     b
 }

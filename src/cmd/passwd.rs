@@ -72,10 +72,19 @@ fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     keys::decrypt(&ctx.read_vault_file()?, &new_key.identities)
         .map_err(|_| not_proven(&key_file, "does not open the vault"))?;
     store::write_atomic(&key_file, &resealed)?;
-    crate::cmd::sync::after_key_change(ctx);
+    // The vault names its key file (src/model/auth.rs): a key file from a
+    // sync remote is taken only when an authenticated vault names it, so
+    // an old key file replayed there cannot bring the old passphrase back.
+    let mut vault =
+        crate::model::Vault::parse(&Ctx::plaintext_of(ctx.open_vault_file()?, &new_key)?)?;
+    vault.key_file_hash = Some(crate::model::auth::file_hash(&resealed));
+    ctx.ensure_auth_key(&mut vault);
+    vault.changes += 1;
+    ctx.save(&mut vault)?;
+    ctx.after_change(&vault, Some(&new_key));
     forget_in_agent(ctx);
     term::note(&format!(
-        "Passphrase changed (only {} was rewritten; the vault and its backups open with the new passphrase).",
+        "Passphrase changed ({} was re-sealed and the vault now names it; the vault and its backups open with the new passphrase).",
         key_file.display()
     ));
     term::note(&format!(
@@ -111,8 +120,10 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     vault.recipients.push(recipient.clone());
     vault.roles.key_file_recipient = Some(recipient);
     vault.ensure_id(crate::cmd::random16);
+    ctx.ensure_auth_key(&mut vault);
+    vault.key_file_hash = Some(crate::model::auth::file_hash(&sealed));
     vault.changes += 1;
-    ctx.save_opening(&vault, &unlocked)?;
+    ctx.save_opening(&mut vault, &unlocked)?;
     // 2. The new key file, once its key has opened the vault as saved.
     keys::decrypt(&ctx.read_vault_file()?, &new_key.identities)
         .map_err(|_| not_proven(&key_file, "does not open the vault as saved"))?;
@@ -122,7 +133,7 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     match old {
         Some(old) => {
             vault.recipients.retain(|r| !same(r, &old));
-            ctx.save_opening(&vault, &new_key)?;
+            ctx.save_opening(&mut vault, &new_key)?;
         }
         None if had_key_file => term::warn(
             "this vault does not record which recipient the old key file had, so it was kept: \

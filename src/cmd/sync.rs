@@ -746,7 +746,7 @@ fn merge_remote(
             "the passphrase was changed on both machines: this machine's key file (and passphrase) is kept",
         );
     }
-    ctx.save(&vault)?;
+    ctx.save(&mut vault)?;
     if take_theirs_key && let Some(key) = &key_there {
         store::write_atomic(&repo.key_path(), key)?;
     }
@@ -906,7 +906,7 @@ fn merge_driver(ctx: &Ctx, base: &Path, ours: &Path, theirs: &Path) -> Result<()
     vault.changes += 1;
     recipients::ensure_still_opens(&vault.recipients, &keys)?;
     let to = keys::parse_recipients(&vault.recipients)?;
-    let plain = zeroize::Zeroizing::new(vault.to_toml());
+    let plain = ctx.seal(&mut vault)?;
     let data = keys::encrypt(plain.as_bytes(), &to, false)?;
     store::write_atomic(ours, &data)?;
     show_notes(&merged);

@@ -5,6 +5,8 @@
 //!   in the vault and on its way in;
 //! - `vault`: the vault document (`Vault`, `Roles`, `Trashed`), the
 //!   plaintext of `vault.age`, and its ids;
+//! - [`auth`]: proof that a version of the vault came from one of the
+//!   user's machines (its tag), and which of two versions is newer;
 //! - `parsed`: what reading a file of accounts yields (`Parsed`,
 //!   `Skipped`);
 //! - [`label`](mod@label): label identity, when two labels are the same;
@@ -13,6 +15,7 @@
 //!   `import`).
 
 mod account;
+pub mod auth;
 pub mod label;
 pub mod otp_json;
 mod parsed;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::auth::{self, AuthKey};
 use super::query::resolve;
 use super::{Account, label};
 use crate::error::Fail;
@@ -51,6 +52,24 @@ pub struct Vault {
     pub last_drill: Option<OffsetDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_drill_result: Option<String>,
+    /// The key that tags every version of this vault (src/model/auth.rs):
+    /// random, made by `otp init` or on the first save of an older vault,
+    /// written nowhere but here, inside the encrypted vault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_key: Option<AuthKey>,
+    /// A random id of the change that made this version: an undo snapshot
+    /// names it, and applies only to the version it was taken of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_id: Option<String>,
+    /// The version vector, `writer:count` for each machine that wrote the
+    /// vault ([`auth::order`] tells newer from older from diverged).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<String>,
+    /// The SHA-256 of the passphrase key file (`vault.identity.age`) that
+    /// goes with this version: a key file from outside is taken only when
+    /// an authenticated vault names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file_hash: Option<String>,
     #[serde(default)]
     pub accounts: Vec<Account>,
     #[serde(default)]
@@ -97,9 +116,60 @@ impl Vault {
             roles: Roles::default(),
             last_drill: None,
             last_drill_result: None,
+            auth_key: None,
+            change_id: None,
+            versions: Vec::new(),
+            key_file_hash: None,
             accounts: Vec::new(),
             trash: Vec::new(),
         }
+    }
+
+    /// Gives the vault an authentication key if it has none; `random`
+    /// supplies the bytes. Returns whether it made one.
+    pub fn ensure_auth_key(&mut self, random: impl FnOnce() -> [u8; 32]) -> bool {
+        if self.auth_key.is_some() {
+            return false;
+        }
+        self.auth_key = Some(AuthKey::from_bytes(random()));
+        true
+    }
+
+    /// Makes this the next version, written by `writer`: a fresh change
+    /// id, and the writer's count in the version vector one higher.
+    pub fn next_version(&mut self, writer: &str, change_id: [u8; 8]) {
+        self.change_id = Some(auth::hex_id(change_id));
+        self.versions = auth::bump(&self.versions, writer);
+    }
+
+    /// The plaintext to encrypt: the TOML, after a tag line when the vault
+    /// has an authentication key ([`auth::seal`]).
+    pub fn to_sealed_toml(&self) -> zeroize::Zeroizing<String> {
+        let body = zeroize::Zeroizing::new(self.to_toml());
+        match &self.auth_key {
+            Some(key) => auth::seal(key, &body),
+            None => body,
+        }
+    }
+
+    /// What a plaintext from outside (`text`, parsed as `self`) proves
+    /// against `ours`, the vault on this machine: authentic only when it
+    /// is tagged with `ours`' key.
+    pub fn proof(&self, text: &str, ours: &Vault) -> auth::Proof {
+        match &ours.auth_key {
+            Some(key) => auth::check(text, self.auth_key.as_ref(), key),
+            None => auth::Proof::Unsealed,
+        }
+    }
+
+    /// How this version (from outside) relates to `ours`.
+    pub fn order_against(&self, ours: &Vault) -> auth::Order {
+        auth::order(
+            &ours.versions,
+            ours.change_id.as_deref(),
+            &self.versions,
+            self.change_id.as_deref(),
+        )
     }
 
     /// Parses vault plaintext, checking the schema version. One pass over
@@ -369,6 +439,48 @@ mod tests {
         let old = Vault::parse("version = 1\nchanges = 3\nrecipients = []\n").unwrap();
         assert_eq!(old.vault_id, None);
         assert!(!old.to_toml().contains("vault_id"));
+    }
+
+    #[test]
+    fn a_sealed_vault_is_read_by_the_fast_path_and_checked_by_its_key() {
+        let mut v = Vault::new(vec!["age1a".into()]);
+        v.ensure_id(|| [3; 16]);
+        assert!(v.ensure_auth_key(|| [9; 32]));
+        assert!(!v.ensure_auth_key(|| [1; 32]), "a key is never replaced");
+        v.roles.key_file_recipient = Some("age1a".into());
+        v.key_file_hash = Some(auth::file_hash(b"key file"));
+        v.accounts = sample();
+        v.next_version("aaaa", [1; 8]);
+        let text = v.to_sealed_toml();
+        assert!(text.starts_with("tag = \""), "{}", &*text);
+        // The fast path reads every field in its place, the full parse
+        // gives the vault back, and the text proves itself against the
+        // vault it came from.
+        assert_eq!(index::scan(&text).map(|h| h.len()), Some(4));
+        let back = Vault::parse(&text).unwrap();
+        assert_eq!(back, v);
+        assert_eq!(back.proof(&text, &v), auth::Proof::Authentic);
+        assert_eq!(back.order_against(&v), auth::Order::Same);
+        // The next version is newer; a vault with another key cannot vouch.
+        let mut next = v.clone();
+        next.next_version("aaaa", [2; 8]);
+        assert_eq!(next.order_against(&v), auth::Order::Newer);
+        assert_eq!(v.order_against(&next), auth::Order::Older);
+        let mut stranger = v.clone();
+        stranger.auth_key = Some(AuthKey::from_bytes([8; 32]));
+        let forged = stranger.to_sealed_toml();
+        let parsed = Vault::parse(&forged).unwrap();
+        assert_eq!(parsed.proof(&forged, &v), auth::Proof::Forged);
+        // A vault without a key writes no tag, and proves nothing.
+        let mut old = v.clone();
+        old.auth_key = None;
+        let plain = old.to_sealed_toml();
+        assert!(plain.starts_with("version = 1\n"));
+        assert_eq!(
+            Vault::parse(&plain).unwrap().proof(&plain, &v),
+            auth::Proof::Unsealed
+        );
+        assert_eq!(v.proof(&text, &old), auth::Proof::Unsealed);
     }
 
     #[test]

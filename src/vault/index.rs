@@ -323,6 +323,10 @@ const fn field(key: &'static [u8], value: Value, required: bool) -> Field {
 /// struct fields of `Vault`, `Account`, `RecoveryCode` and `Trashed`, with
 /// `accounts` and `trash` written inline only when they are empty.
 const TOP: &[Field] = &[
+    // The tag line of an authenticated vault (src/model/auth.rs) comes
+    // first; the fast path does not check it (`otp code` reads this
+    // machine's own file).
+    field(b"tag = ", Value::Str, false),
     field(b"version = ", Value::One, true),
     field(b"changes = ", Value::U64, true),
     field(b"vault_id = ", Value::Str, false),
@@ -332,12 +336,16 @@ const TOP: &[Field] = &[
     field(b"key_file_recipient = ", Value::Str, false),
     field(b"last_drill = ", Value::Date, false),
     field(b"last_drill_result = ", Value::Str, false),
+    field(b"auth_key = ", Value::Str, false),
+    field(b"change_id = ", Value::Str, false),
+    field(b"versions = ", Value::Strings, false),
+    field(b"key_file_hash = ", Value::Str, false),
     field(b"accounts = ", Value::Empty, false),
     field(b"trash = ", Value::Empty, false),
 ];
 /// The index of `accounts` and `trash` in [`TOP`].
-const TOP_ACCOUNTS: u8 = 9;
-const TOP_TRASH: u8 = 10;
+const TOP_ACCOUNTS: u8 = 14;
+const TOP_TRASH: u8 = 15;
 const _: () = assert!(matches!(TOP[TOP_ACCOUNTS as usize].key, b"accounts = "));
 const _: () = assert!(matches!(TOP[TOP_TRASH as usize].key, b"trash = "));
 const ACCOUNT: &[Field] = &[

@@ -371,6 +371,9 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
             },
             last_drill: drill.last_drill,
             last_drill_result: drill.last_drill_result.clone(),
+            // Every version either side has seen; the caller's save makes
+            // the merge the next one.
+            versions: crate::model::auth::join(&ours.versions, &theirs.versions),
             accounts,
             trash,
             ..ours.clone()

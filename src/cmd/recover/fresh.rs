@@ -2,7 +2,6 @@
 //! holding the backup.
 
 use anyhow::Result;
-use zeroize::Zeroizing;
 
 use super::source::{Key, Source};
 use super::{add_account, plan_line, refuse_clashes};
@@ -169,7 +168,9 @@ fn write_new_vault(
             Err(_) => store::write_new(&dest, bytes)?,
         }
     }
-    let plain = Zeroizing::new(vault.to_toml());
+    // A fresh vault: its own authentication key (src/model/auth.rs).
+    vault.ensure_auth_key(crate::cmd::random32);
+    let plain = ctx.seal(&mut vault)?;
     let sealed = keys::encrypt(
         plain.as_bytes(),
         &keys::parse_recipients(&vault.recipients)?,
