@@ -261,6 +261,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (mode 0600, atomically) instead of stdout; a folder for google-qr PNGs')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Aegis: encrypt the export with this password (visible in `ps`; prefer --password-file)')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Aegis: encrypt the export with the password on the first line of F')
+            [CompletionResult]::new('--with-recovery-key', '--with-recovery-key', [CompletionResultType]::ParameterName, 'Sheet: also print the vault''s break-glass recovery key from its identity FILE')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
@@ -698,6 +699,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
         }
         'otp;drill' {
             [CompletionResult]::new('--recovery-key', '--recovery-key', [CompletionResultType]::ParameterName, 'The recovery key''s identity file (`-`: paste it, or pipe it in)')
+            [CompletionResult]::new('--sheet', '--sheet', [CompletionResultType]::ParameterName, 'Prove that photos or scans of the printed emergency sheet hold every account')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')

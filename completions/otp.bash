@@ -560,13 +560,17 @@ _otp() {
             return 0
             ;;
         otp__subcmd__drill)
-            opts="-i -h -V --recovery-key --vault --config --identity --passphrase-file --color --help --version"
+            opts="-i -h -V --recovery-key --sheet --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --recovery-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -602,14 +606,14 @@ _otp() {
             return 0
             ;;
         otp__subcmd__export)
-            opts="-o -i -h -V --format --plaintext --output --force --password --password-file --vault --config --identity --passphrase-file --color --help --version"
+            opts="-o -i -h -V --format --plaintext --output --force --password --password-file --with-recovery-key --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "backup uris json aegis google-qr" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "backup uris json aegis google-qr sheet" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -625,6 +629,10 @@ _otp() {
                     return 0
                     ;;
                 --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --with-recovery-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -241,6 +241,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand --output 'Write to FILE (mode 0600, atomically) instead of stdout; a folder for google-qr PNGs'
             cand --password 'Aegis: encrypt the export with this password (visible in `ps`; prefer --password-file)'
             cand --password-file 'Aegis: encrypt the export with the password on the first line of F'
+            cand --with-recovery-key 'Sheet: also print the vault''s break-glass recovery key from its identity FILE'
             cand --vault 'Vault file [default: <data dir>/vault.age]'
             cand --config 'Config file [default: <config dir>/config.toml]'
             cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
@@ -633,6 +634,7 @@ set edit:completion:arg-completer[otp] = {|@words|
         }
         &'otp;drill'= {
             cand --recovery-key 'The recovery key''s identity file (`-`: paste it, or pipe it in)'
+            cand --sheet 'Prove that photos or scans of the printed emergency sheet hold every account'
             cand --vault 'Vault file [default: <data dir>/vault.age]'
             cand --config 'Config file [default: <config dir>/config.toml]'
             cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'

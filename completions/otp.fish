@@ -199,10 +199,12 @@ complete -c otp -n "__fish_otp_using_subcommand export" -l format -r -f -a "back
 uris\t'otpauth:// URIs, one per line (plaintext)'
 json\t'otp\'s versioned JSON schema (plaintext)'
 aegis\t'Aegis vault JSON (plaintext, or encrypted with --password-file)'
-google-qr\t'Google Authenticator migration QR codes'"
+google-qr\t'Google Authenticator migration QR codes'
+sheet\t'A printable emergency sheet: one HTML page with every account\'s QR code and secret (plaintext)'"
 complete -c otp -n "__fish_otp_using_subcommand export" -s o -l output -d 'Write to FILE (mode 0600, atomically) instead of stdout; a folder for google-qr PNGs' -r -F
 complete -c otp -n "__fish_otp_using_subcommand export" -l password -d 'Aegis: encrypt the export with this password (visible in `ps`; prefer --password-file)' -r
 complete -c otp -n "__fish_otp_using_subcommand export" -l password-file -d 'Aegis: encrypt the export with the password on the first line of F' -r -F
+complete -c otp -n "__fish_otp_using_subcommand export" -l with-recovery-key -d 'Sheet: also print the vault\'s break-glass recovery key from its identity FILE' -r -F
 complete -c otp -n "__fish_otp_using_subcommand export" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand export" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand export" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
@@ -480,6 +482,7 @@ complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "merge-driver" -d 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c otp -n "__fish_otp_using_subcommand drill" -l recovery-key -d 'The recovery key\'s identity file (`-`: paste it, or pipe it in)' -r -F
+complete -c otp -n "__fish_otp_using_subcommand drill" -l sheet -d 'Prove that photos or scans of the printed emergency sheet hold every account' -r -F
 complete -c otp -n "__fish_otp_using_subcommand drill" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand drill" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand drill" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F

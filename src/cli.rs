@@ -161,7 +161,7 @@ pub enum Command {
     Trash(TrashArgs),
     /// Export all accounts (default: an encrypted backup)
     #[command(
-        after_help = "Examples:\n  otp export -o otp-backup.age\n  otp export --format uris --plaintext > uris.txt\n  otp export --format google-qr --plaintext -o qr/   # PNG codes for Google Authenticator\n  otp export --format aegis --password-file pw.txt -o aegis.json"
+        after_help = "Examples:\n  otp export -o otp-backup.age\n  otp export --format uris --plaintext > uris.txt\n  otp export --format google-qr --plaintext -o qr/   # PNG codes for Google Authenticator\n  otp export --format aegis --password-file pw.txt -o aegis.json\n  otp export --format sheet --plaintext -o sheet.html   # print it; see docs/sheet.md"
     )]
     Export(ExportArgs),
     /// Import accounts from files: URI lists, QR images, other apps' exports
@@ -227,7 +227,7 @@ pub enum Command {
     Sync(SyncArgs),
     /// Recovery drill: prove the recovery key opens the newest backups and they hold every account
     #[command(
-        after_help = "Examples:\n  otp drill --recovery-key recovery-key.txt\n  otp drill --recovery-key -      # paste it\n  otp drill                       # with the vault's own key (proves less)\n\nSee docs/backup.md."
+        after_help = "Examples:\n  otp drill --recovery-key recovery-key.txt\n  otp drill --recovery-key -      # paste it\n  otp drill                       # with the vault's own key (proves less)\n  otp drill --sheet page-1.jpg page-2.jpg   # photos of the printed emergency sheet\n\nSee docs/backup.md and docs/sheet.md."
     )]
     Drill(DrillArgs),
 }
@@ -428,6 +428,8 @@ pub enum ExportFormat {
     Aegis,
     /// Google Authenticator migration QR codes
     GoogleQr,
+    /// A printable emergency sheet: one HTML page with every account's QR code and secret (plaintext)
+    Sheet,
 }
 
 #[derive(Debug, Args)]
@@ -449,6 +451,9 @@ pub struct ExportArgs {
     /// Aegis: encrypt the export with the password on the first line of F
     #[arg(long, value_name = "F", conflicts_with = "password")]
     pub password_file: Option<PathBuf>,
+    /// Sheet: also print the vault's break-glass recovery key from its identity FILE
+    #[arg(long, value_name = "FILE")]
+    pub with_recovery_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -514,8 +519,11 @@ fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
 #[derive(Debug, Args)]
 pub struct DrillArgs {
     /// The recovery key's identity file (`-`: paste it, or pipe it in)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "sheet")]
     pub recovery_key: Option<PathBuf>,
+    /// Prove that photos or scans of the printed emergency sheet hold every account
+    #[arg(long, value_name = "IMAGE", num_args = 1.., required = false)]
+    pub sheet: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

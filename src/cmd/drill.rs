@@ -5,6 +5,13 @@
 //! every backup folder and that the backup holds every account the vault
 //! has now. The date and result are recorded in the vault (not as a
 //! change: no account changed); `otp status` says when a drill is due.
+//!
+//! `otp drill --sheet IMAGE...` proves a printed emergency sheet instead:
+//! the photos or scans of its pages must give back every account the vault
+//! has now, with an equal secret and parameters (`export::sheet::prove`).
+//! The pictures are hostile input like any import (read by `crate::qr` and
+//! the import readers, which trust nothing in them); they prove the paper
+//! only, and change no account.
 
 use std::io::Read;
 use std::path::Path;
@@ -18,13 +25,18 @@ use crate::cli::DrillArgs;
 use crate::cmd::backup::{Destination, age, dests, open_backup};
 use crate::cmd::{Ctx, now, out};
 use crate::error::Fail;
-use crate::export::backup;
+use crate::export::{backup, sheet};
+use crate::import::ImportError;
+use crate::import::migration_text::Scanned;
 use crate::model::Vault;
 use crate::term;
 use crate::text::sanitize;
 use crate::vault::keys::{self, Unlocked};
 
 pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {
+    if !args.sheet.is_empty() {
+        return sheet(ctx, &args.sheet);
+    }
     let (vault, unlocked) = ctx.load()?;
     let recovery = match &args.recovery_key {
         Some(path) => Some(recovery_key(ctx, path)?),
@@ -71,6 +83,117 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// At most this many labels are named in the recorded result.
+const NAMED: usize = 5;
+
+/// `otp drill --sheet`: reads every picture, then checks every account.
+fn sheet(ctx: &Ctx, images: &[std::path::PathBuf]) -> Result<()> {
+    let (vault, unlocked) = ctx.load()?;
+    let mut lines = String::new();
+    let mut problems: Vec<String> = Vec::new();
+    let mut scanned = Scanned::default();
+    for path in images {
+        let shown = crate::text::path(path);
+        let data = crate::cmd::import::read_input(path)?;
+        match crate::import::qr_image::scan(&data) {
+            Ok(found) => {
+                scanned.batches.extend(found.batches);
+                scanned.other.entries.extend(found.other.entries);
+                scanned.other.skipped.extend(found.other.skipped);
+            }
+            Err(e) => {
+                let why = match e {
+                    ImportError::Malformed(m) | ImportError::Unsupported(m) => m,
+                    other => other.to_string(),
+                };
+                lines.push_str(&format!("FAIL\t{shown}\t{why}\n"));
+                problems.push(format!("{shown}: {why}"));
+            }
+        }
+    }
+    let read = scanned.into_parsed();
+    for s in &read.skipped {
+        let label = sanitize(&s.label);
+        lines.push_str(&format!("FAIL\t{label}\t{}\n", sanitize(&s.reason)));
+        problems.push(format!("{label}: {}", s.reason));
+    }
+    let proof = sheet::prove(&vault.accounts, &read.entries);
+    for a in &vault.accounts {
+        let label = a.label();
+        if proof.missing.contains(&label) {
+            lines.push_str(&format!(
+                "FAIL\t{}\tnot on the pictures\n",
+                sanitize(&label)
+            ));
+        } else if let Some((_, what)) = proof.different.iter().find(|(l, _)| *l == label) {
+            lines.push_str(&format!("FAIL\t{}\t{what}\n", sanitize(&label)));
+        } else {
+            lines.push_str(&format!("ok\t{}\n", sanitize(&label)));
+        }
+    }
+    for label in &proof.gone {
+        lines.push_str(&format!(
+            "note\t{}\ton the sheet, no longer in the vault\n",
+            sanitize(label)
+        ));
+    }
+    out(&lines)?;
+    let n = vault.accounts.len();
+    let passed = proof.passed() && problems.is_empty();
+    let result = if passed {
+        format!("passed: {n} of {n} accounts on {} picture(s)", images.len())
+    } else {
+        let mut parts = Vec::new();
+        if !proof.missing.is_empty() {
+            parts.push(format!(
+                "{} of {n} accounts not on the pictures ({})",
+                proof.missing.len(),
+                named(&proof.missing)
+            ));
+        }
+        if !proof.different.is_empty() {
+            let labels: Vec<String> = proof.different.iter().map(|(l, _)| l.clone()).collect();
+            parts.push(format!(
+                "{} account(s) differ from the vault ({})",
+                labels.len(),
+                named(&labels)
+            ));
+        }
+        if !problems.is_empty() {
+            parts.push(format!("{} picture(s) or code(s) not read", problems.len()));
+        }
+        format!("failed: {}", parts.join("; "))
+    };
+    ctx.record_without_change(&unlocked, |v| {
+        v.sheet_drill = Some(now());
+        v.sheet_drill_result = Some(result.clone());
+    })?;
+    if !passed {
+        return Err(Fail::error(format!(
+            "the sheet drill failed: {}",
+            sanitize(&result)
+        ))
+        .hint(
+            "give a picture of every page; if accounts were added or changed since printing, \
+             print a new sheet (`otp export --format sheet --plaintext -o sheet.html`) and drill it",
+        )
+        .into());
+    }
+    term::note(&format!(
+        "Sheet drill passed: the pictures hold all {n} account(s) with the same secrets and parameters."
+    ));
+    Ok(())
+}
+
+/// The first [`NAMED`] labels, sanitized, and how many more.
+fn named(labels: &[String]) -> String {
+    let mut shown: Vec<String> = labels.iter().take(NAMED).map(|l| sanitize(l)).collect();
+    if labels.len() > NAMED {
+        shown.push(format!("and {} more", labels.len() - NAMED));
+    }
+    shown.join(", ")
 }
 
 /// The recovery key: a file, or (`-`) pasted on the terminal or piped in.
@@ -193,9 +316,164 @@ pub fn status_json(ctx: &Ctx, vault: &Vault) -> serde_json::Map<String, serde_js
     map
 }
 
+/// The time the sheet in the drawer is measured from: the last sheet drill
+/// that passed, else the last sheet printed.
+fn sheet_since(vault: &Vault) -> Option<OffsetDateTime> {
+    let proven = vault.sheet_drill.filter(|_| {
+        vault
+            .sheet_drill_result
+            .as_deref()
+            .is_some_and(|r| r.starts_with("passed"))
+    });
+    proven.or(vault.sheet_printed)
+}
+
+/// Accounts added, and accounts changed, after `since`.
+fn since_sheet(vault: &Vault, since: OffsetDateTime) -> (usize, usize) {
+    let added = vault.accounts.iter().filter(|a| a.created > since).count();
+    let changed = vault
+        .accounts
+        .iter()
+        .filter(|a| a.created <= since && a.updated > since)
+        .count();
+    (added, changed)
+}
+
+/// `otp status` lines on the paper emergency sheet; nothing for a vault
+/// without accounts.
+pub fn sheet_status_text(vault: &Vault, at: OffsetDateTime) -> String {
+    if vault.accounts.is_empty() {
+        return String::new();
+    }
+    let when = |t: OffsetDateTime| {
+        format!(
+            "{} ago ({})",
+            age(t, at),
+            t.format(&Rfc3339).unwrap_or_default()
+        )
+    };
+    let mut text = match (vault.sheet_printed, vault.sheet_drill) {
+        (None, None) => {
+            return "emergency sheet: none printed or proven\n  \
+                    print one: `otp export --format sheet --plaintext -o sheet.html`, \
+                    then photograph it and run `otp drill --sheet PHOTO...`\n"
+                .into();
+        }
+        (Some(p), None) => format!(
+            "emergency sheet: printed {}, never proven: photograph every page and run `otp drill --sheet PHOTO...`\n",
+            when(p)
+        ),
+        (printed, Some(d)) => {
+            let mut t = format!(
+                "emergency sheet: last proven {}: {}\n",
+                when(d),
+                sanitize(vault.sheet_drill_result.as_deref().unwrap_or("?"))
+            );
+            if let Some(p) = printed.filter(|p| *p > d) {
+                t.push_str(&format!(
+                    "  a new sheet was printed {} and not proven yet: `otp drill --sheet PHOTO...`\n",
+                    when(p)
+                ));
+            }
+            t
+        }
+    };
+    if let Some(since) = sheet_since(vault) {
+        let (added, changed) = since_sheet(vault, since);
+        if added + changed > 0 {
+            text.push_str(&format!(
+                "  warning: {added} account(s) added and {changed} changed since then are not on the paper: print a new sheet\n"
+            ));
+        }
+    }
+    text
+}
+
+/// `otp status --json`: `sheet` with `printed`, `last_drill` (`time`,
+/// `result`) and `added_since`/`changed_since` (null without a sheet).
+pub fn sheet_status_json(vault: &Vault) -> serde_json::Value {
+    let time = |t: Option<OffsetDateTime>| t.map(|t| t.format(&Rfc3339).unwrap_or_default());
+    let (added, changed) = match sheet_since(vault) {
+        Some(since) => {
+            let (a, c) = since_sheet(vault, since);
+            (Some(a), Some(c))
+        }
+        None => (None, None),
+    };
+    serde_json::json!({
+        "printed": time(vault.sheet_printed),
+        "last_drill": vault.sheet_drill.map(|t| serde_json::json!({
+            "time": t.format(&Rfc3339).unwrap_or_default(),
+            "result": vault.sheet_drill_result,
+        })),
+        "added_since": added,
+        "changed_since": changed,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Account, Entry, Secret, Token};
+
+    fn account(name: &str, created: OffsetDateTime) -> Account {
+        let token = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+        Account::from_entry(Entry::new("Issuer", name, token), name.into(), created)
+    }
+
+    #[test]
+    fn status_says_when_no_sheet_was_printed_or_proven_once_there_are_accounts() {
+        let t = OffsetDateTime::UNIX_EPOCH + time::Duration::days(100);
+        let mut v = Vault::new(vec![]);
+        assert_eq!(sheet_status_text(&v, t), "");
+        v.accounts.push(account("a", t));
+        assert!(sheet_status_text(&v, t).starts_with("emergency sheet: none printed or proven\n"));
+        v.sheet_printed = Some(t);
+        let text = sheet_status_text(&v, t + time::Duration::days(2));
+        assert!(
+            text.contains("printed 2 days ago") && text.contains("never proven"),
+            "{text}"
+        );
+        assert!(!text.contains("warning"), "{text}");
+    }
+
+    #[test]
+    fn status_reminds_of_accounts_added_since_the_sheet_was_proven() {
+        let t = OffsetDateTime::UNIX_EPOCH + time::Duration::days(100);
+        let mut v = Vault::new(vec![]);
+        v.accounts.push(account("a", t));
+        v.sheet_printed = Some(t + time::Duration::hours(1));
+        v.sheet_drill = Some(t + time::Duration::days(1));
+        v.sheet_drill_result = Some("passed: 1 of 1 accounts on 1 picture(s)".into());
+        let text = sheet_status_text(&v, t + time::Duration::days(3));
+        assert!(
+            text.starts_with("emergency sheet: last proven 2 days ago"),
+            "{text}"
+        );
+        assert!(!text.contains("warning"), "{text}");
+        v.accounts.push(account("b", t + time::Duration::days(2)));
+        let mut renamed = account("c", t);
+        renamed.updated = t + time::Duration::days(2);
+        v.accounts.push(renamed);
+        let text = sheet_status_text(&v, t + time::Duration::days(3));
+        assert!(
+            text.contains("warning: 1 account(s) added and 1 changed since then"),
+            "{text}"
+        );
+        let json = sheet_status_json(&v);
+        assert_eq!(
+            (json["added_since"].as_u64(), json["changed_since"].as_u64()),
+            (Some(1), Some(1))
+        );
+        // A failed drill proves nothing: measured from the printing.
+        v.sheet_drill_result = Some("failed: 1 of 2 accounts not on the pictures (b)".into());
+        v.sheet_printed = Some(t + time::Duration::days(2) + time::Duration::hours(1));
+        let text = sheet_status_text(&v, t + time::Duration::days(3));
+        assert!(
+            text.contains("a new sheet was printed") && !text.contains("warning"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn a_drill_is_due_when_never_run_or_older_than_the_interval() {

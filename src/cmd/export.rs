@@ -1,6 +1,7 @@
 //! `otp export`: every account out, as an encrypted backup (default) or, with
-//! `--plaintext`, as URIs, otp JSON or Aegis JSON; `--password-file` makes
-//! the Aegis export an encrypted Aegis vault instead.
+//! `--plaintext`, as URIs, otp JSON, Aegis JSON, Google Authenticator codes
+//! or a printable emergency sheet; `--password-file` makes the Aegis export
+//! an encrypted Aegis vault instead.
 
 use std::path::Path;
 
@@ -19,6 +20,13 @@ use crate::vault::store;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let password = aegis_password(&args)?;
+    if args.with_recovery_key.is_some() && args.format != ExportFormat::Sheet {
+        return Err(Fail::new(
+            Code::Usage,
+            "--with-recovery-key applies only to --format sheet",
+        )
+        .into());
+    }
     let plaintext = args.format != ExportFormat::Backup && password.is_none();
     if plaintext && !args.plaintext {
         return Err(Fail::new(
@@ -40,6 +48,9 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     ) {
         refuse_existing(path)?;
     }
+    if args.format == ExportFormat::Sheet && args.output.is_none() {
+        crate::cmd::export_sheet::refuse_terminal()?;
+    }
     let (vault, unlocked) = ctx.load()?;
     let at = now().replace_nanosecond(0).unwrap_or_else(|_| now());
     let mut fill =
@@ -56,6 +67,9 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         },
         ExportFormat::GoogleQr => {
             return crate::cmd::export_qr::run(&vault.accounts, args.output.as_deref(), args.force);
+        }
+        ExportFormat::Sheet => {
+            crate::cmd::export_sheet::page(&vault, at, args.with_recovery_key.as_deref())?
         }
     };
     match &args.output {
@@ -82,6 +96,9 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         "Exported {n} account(s) as {} to {dest}",
         format_name(args.format)
     ));
+    if args.format == ExportFormat::Sheet {
+        crate::cmd::export_sheet::written(ctx, &unlocked, at, &dest);
+    }
     if args.format == ExportFormat::Backup {
         record(ctx, &vault, at, &dest);
         if matches!(unlocked.method, Method::Passphrase(_)) || ctx.key_file().exists() {
@@ -137,6 +154,7 @@ fn format_name(f: ExportFormat) -> &'static str {
         ExportFormat::Json => "json",
         ExportFormat::Aegis => "aegis",
         ExportFormat::GoogleQr => "google-qr",
+        ExportFormat::Sheet => "sheet",
     }
 }
 

@@ -10,6 +10,7 @@ pub mod completions;
 pub mod drill;
 pub mod export;
 pub mod export_qr;
+pub mod export_sheet;
 pub mod import;
 pub mod init;
 pub mod list;

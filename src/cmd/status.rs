@@ -40,6 +40,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         if let Some(map) = value.as_object_mut() {
             map.extend(backup::status_json(ctx, &vault));
             map.extend(drill::status_json(ctx, &vault));
+            map.insert("sheet".into(), drill::sheet_status_json(&vault));
             map.insert("sync".into(), sync::status(ctx).into());
             map.insert("conflict_copies".into(), serde_json::json!(copies));
             let groups: Vec<Vec<serde_json::Value>> = look_alikes
@@ -70,6 +71,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
     }
     text.push_str(&backup::status_text(ctx, &vault));
     text.push_str(&drill::status_text(ctx, &vault));
+    text.push_str(&drill::sheet_status_text(&vault, crate::cmd::now()));
     text.push_str(&sync_text(ctx));
     if !copies.is_empty() {
         text.push_str(&format!(

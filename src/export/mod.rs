@@ -8,6 +8,8 @@
 //! - [`json`]: otp's versioned JSON schema (`--format json`).
 //! - [`aegis`]: Aegis vault JSON, plain or password-encrypted.
 //! - [`restore`]: the "no existing account" check of `otp recover`.
+//! - [`sheet`]: the printable emergency sheet (`--format sheet`) and the
+//!   check of a sheet read back (`otp drill --sheet`).
 //!
 //! Everything here is pure: time, randomness and keys come in as arguments.
 
@@ -16,6 +18,7 @@ pub mod backup;
 pub mod files;
 pub mod json;
 pub mod restore;
+pub mod sheet;
 
 use zeroize::Zeroizing;
 

@@ -70,6 +70,23 @@ pub struct Vault {
     /// an authenticated vault names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_file_hash: Option<String>,
+    /// When `otp export --format sheet` last wrote an emergency sheet, and
+    /// when `otp drill --sheet` last read one back, with what it found
+    /// (`passed: …` or `failed: …`). Recorded without counting as a change.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sheet_printed: Option<OffsetDateTime>,
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sheet_drill: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet_drill_result: Option<String>,
     #[serde(default)]
     pub accounts: Vec<Account>,
     #[serde(default)]
@@ -120,6 +137,9 @@ impl Vault {
             change_id: None,
             versions: Vec::new(),
             key_file_hash: None,
+            sheet_printed: None,
+            sheet_drill: None,
+            sheet_drill_result: None,
             accounts: Vec::new(),
             trash: Vec::new(),
         }

@@ -1,5 +1,5 @@
 //! Drawing a link as a QR code: for the terminal (so a phone can scan it off
-//! the screen) and as a PNG file.
+//! the screen), as a PNG file, and as inline SVG for a printed page.
 
 use image::codecs::png::PngEncoder;
 use image::{GrayImage, ImageEncoder, Luma};
@@ -107,6 +107,39 @@ pub fn to_png(text: &str) -> Result<Vec<u8>, QrError> {
         )
         .map_err(|e| QrError::Corrupt(e.to_string()))?;
     Ok(png)
+}
+
+/// `text` as an SVG element, for a page to print: one path of the dark
+/// modules on a white square, quiet zone included. Its `viewBox` counts
+/// modules, so the page sizes it; the second value is the side in modules
+/// (quiet zone included), for the page to choose a size per module. The
+/// text of an SVG is plain ASCII and holds no part of `text`.
+pub fn to_svg(text: &str) -> Result<(String, usize), QrError> {
+    let m = Matrix::new(text, usize::MAX)?;
+    let mut path = String::new();
+    for y in 0..m.side {
+        let mut x = 0;
+        while x < m.side {
+            if !m.at(x, y) {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < m.side && m.at(x, y) {
+                x += 1;
+            }
+            path.push_str(&format!("M{start} {y}h{}v1h-{}z", x - start, x - start));
+        }
+    }
+    let side = m.side;
+    Ok((
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" \
+             shape-rendering=\"crispEdges\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/>\
+             <path fill=\"#000\" d=\"{path}\"/></svg>"
+        ),
+        side,
+    ))
 }
 
 /// `text` as an image, `scale` px per module.

@@ -1,5 +1,6 @@
 //! QR codes: reading OTP links out of images ([`decode_image`]) and drawing
-//! links as codes for a phone to scan ([`to_terminal`], [`to_png`]).
+//! links as codes for a phone to scan ([`to_terminal`], [`to_png`],
+//! [`to_svg`]).
 
 mod binarize;
 mod decode;
@@ -15,7 +16,7 @@ pub(crate) mod tests;
 use std::fmt;
 
 pub use decode::{decode_image, decode_image_traced, decode_luma, is_otp};
-pub use encode::{to_png, to_terminal};
+pub use encode::{to_png, to_svg, to_terminal};
 
 /// Why no OTP link came out of an image. Messages never contain payloads.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{DIR}{name}")).unwrap()
 }
 
-fn png(img: &GrayImage) -> Vec<u8> {
+pub(crate) fn png(img: &GrayImage) -> Vec<u8> {
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new(&mut out)
         .write_image(
@@ -199,6 +199,51 @@ fn encoder_output_decodes_back() {
     let long = format!("otpauth-migration://offline?data={}", "A".repeat(900));
     decodes_to(&to_png(&long).unwrap(), &long);
     assert_eq!(to_png(&"x".repeat(5000)), Err(QrError::TooLong));
+}
+
+/// The dark modules an SVG of [`to_svg`] draws: its path's `M x y h w v1
+/// h-w z` runs, painted at `scale` px per module.
+pub(crate) fn paint_svg(svg: &str, side: usize, scale: u32) -> GrayImage {
+    let side = u32::try_from(side).unwrap() * scale;
+    let mut img = GrayImage::from_pixel(side, side, Luma([255]));
+    let d = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    for run in d.split('z').filter(|r| !r.is_empty()) {
+        let nums: Vec<u32> = run
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let (x, y, w) = (nums[0], nums[1], nums[2]);
+        assert_eq!(nums[2], nums[4], "{run}");
+        for py in y * scale..(y + 1) * scale {
+            for px in x * scale..(x + w) * scale {
+                img.put_pixel(px, py, Luma([0]));
+            }
+        }
+    }
+    img
+}
+
+#[test]
+fn svg_output_draws_the_same_code_as_the_png() {
+    for text in [
+        URI.to_string(),
+        format!("otpauth-migration://offline?data={}", "B".repeat(700)),
+    ] {
+        let (svg, side) = to_svg(&text).unwrap();
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"), "{svg}");
+        assert!(svg.is_ascii() && !svg.contains("otpauth"));
+        let painted = paint_svg(&svg, side, 4);
+        assert_eq!(painted, render(&text, 4).unwrap());
+        decodes_to(&png(&painted), &text);
+    }
+    assert_eq!(to_svg(&"x".repeat(5000)), Err(QrError::TooLong));
 }
 
 #[test]

@@ -340,12 +340,15 @@ const TOP: &[Field] = &[
     field(b"change_id = ", Value::Str, false),
     field(b"versions = ", Value::Strings, false),
     field(b"key_file_hash = ", Value::Str, false),
+    field(b"sheet_printed = ", Value::Date, false),
+    field(b"sheet_drill = ", Value::Date, false),
+    field(b"sheet_drill_result = ", Value::Str, false),
     field(b"accounts = ", Value::Empty, false),
     field(b"trash = ", Value::Empty, false),
 ];
 /// The index of `accounts` and `trash` in [`TOP`].
-const TOP_ACCOUNTS: u8 = 14;
-const TOP_TRASH: u8 = 15;
+const TOP_ACCOUNTS: u8 = 17;
+const TOP_TRASH: u8 = 18;
 const _: () = assert!(matches!(TOP[TOP_ACCOUNTS as usize].key, b"accounts = "));
 const _: () = assert!(matches!(TOP[TOP_TRASH as usize].key, b"trash = "));
 const ACCOUNT: &[Field] = &[

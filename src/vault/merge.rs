@@ -356,6 +356,12 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
     } else {
         ours
     };
+    // Likewise the newer sheet printed, and the newer sheet drill.
+    let sheet_drill = if theirs.sheet_drill > ours.sheet_drill {
+        theirs
+    } else {
+        ours
+    };
     Ok(Merged {
         vault: Vault {
             vault_id,
@@ -374,6 +380,9 @@ pub fn merge3<R: FnMut() -> [u8; 8]>(
             // Every version either side has seen; the caller's save makes
             // the merge the next one.
             versions: crate::model::auth::join(&ours.versions, &theirs.versions),
+            sheet_printed: ours.sheet_printed.max(theirs.sheet_printed),
+            sheet_drill: sheet_drill.sheet_drill,
+            sheet_drill_result: sheet_drill.sheet_drill_result.clone(),
             accounts,
             trash,
             ..ours.clone()

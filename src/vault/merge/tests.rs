@@ -362,6 +362,25 @@ fn the_newer_drill_wins_with_its_result() {
 }
 
 #[test]
+fn the_newer_sheet_and_sheet_drill_win() {
+    let base = vault(vec![]);
+    let mut ours = base.clone();
+    ours.sheet_printed = Some(T0 + Duration::days(5));
+    ours.sheet_drill = Some(T0 + Duration::days(1));
+    ours.sheet_drill_result = Some("passed: 3 of 3 accounts".into());
+    let mut theirs = base.clone();
+    theirs.sheet_printed = Some(T0 + Duration::days(2));
+    theirs.sheet_drill = Some(T0 + Duration::days(3));
+    theirs.sheet_drill_result = Some("failed: 1 missing".into());
+    for (a, b) in [(&ours, &theirs), (&theirs, &ours)] {
+        let m = m3(&base, a, b).unwrap().vault;
+        assert_eq!(m.sheet_printed, Some(T0 + Duration::days(5)));
+        assert_eq!(m.sheet_drill, Some(T0 + Duration::days(3)));
+        assert_eq!(m.sheet_drill_result.as_deref(), Some("failed: 1 missing"));
+    }
+}
+
+#[test]
 fn recovery_key_settings_merge() {
     let mut base = Vault::new(vec!["age1a".into(), "age1old".into()]);
     base.roles.recovery = Some("age1old".into());

@@ -1,0 +1,305 @@
+//! The paper emergency sheet through the binary, without a printer:
+//! `otp export --format sheet` keeps the export rules (plaintext only on
+//! request, no overwrite, mode 0600, never to a terminal), prints only the
+//! vault's own recovery key, and `otp drill --sheet` proves pictures of
+//! codes against the vault and records the result for `otp status`.
+//! tests/sheet_print.rs prints real pages and reads them back.
+
+mod common;
+mod tty;
+
+use common::*;
+use predicates::prelude::*;
+
+fn vault() -> TestEnv {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.add(
+        "<script>alert(1)</script>",
+        "bob",
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+    );
+    env.otp()
+        .args(["add", "gamer", "--issuer", "Steam", "--steam"])
+        .args(["--secret", "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ"])
+        .assert()
+        .success();
+    env
+}
+
+#[test]
+fn the_sheet_needs_plaintext_and_never_replaces_a_file() {
+    let env = vault();
+    let before = env.vault_bytes();
+    env.otp()
+        .args(["export", "--format", "sheet", "-o"])
+        .arg(env.path("sheet.html"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("add --plaintext"));
+    assert!(!env.path("sheet.html").exists());
+    let existing = env.write("sheet.html", "keep me");
+    env.otp()
+        .args(["export", "--format", "sheet", "--plaintext", "-o"])
+        .arg(&existing)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me");
+    assert_eq!(env.vault_bytes(), before);
+    env.otp()
+        .args(["export", "--format", "sheet", "--plaintext", "--force", "-o"])
+        .arg(&existing)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("otp drill --sheet"))
+        .stderr(predicate::str::contains(
+            "not in the sheet's Google Authenticator codes (it has its own code on the sheet): Steam:gamer",
+        ));
+    let html = std::fs::read_to_string(&existing).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&existing).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.to_lowercase().contains("<script"));
+    assert!(html.contains("JBSW Y3DP EHPK 3PXP"));
+    assert!(html.contains("<tr><th>Accounts</th><td>3</td></tr>"));
+    assert!(html.contains("<li>Steam:gamer: left out:"));
+    // `--with-recovery-key` belongs to the sheet.
+    env.otp()
+        .args([
+            "export",
+            "--format",
+            "uris",
+            "--plaintext",
+            "--with-recovery-key",
+            "k.txt",
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn the_sheet_goes_to_a_file_or_a_pipe_never_to_a_terminal() {
+    let env = vault();
+    let piped = env.stdout(&["export", "--format", "sheet", "--plaintext"]);
+    assert!(piped.starts_with("<!DOCTYPE html>"));
+    let Some((code, shown)) =
+        tty::otp_on_tty(&env, &["export", "--format", "sheet", "--plaintext"], &[])
+    else {
+        return;
+    };
+    assert_eq!(code, 2, "{shown}");
+    assert!(shown.contains("not for the terminal"), "{shown}");
+    assert!(!shown.contains("JBSW"), "{shown}");
+}
+
+#[test]
+fn only_the_vaults_own_recovery_key_goes_on_the_sheet() {
+    let env = TestEnv::new();
+    let out = env
+        .bare()
+        .args(["init", "--recovery-key", "--generate-identity"])
+        .arg(env.identity())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let key = env.write("recovery.txt", &out.stdout);
+    env.add("GitHub", "alice", SECRET);
+    let line = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .unwrap()
+        .to_string();
+    let html = env.stdout(&[
+        "export",
+        "--format",
+        "sheet",
+        "--plaintext",
+        "--with-recovery-key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(html.contains(&format!("<pre class=\"mono\">{line}</pre>")));
+    assert!(html.contains("Break-glass recovery key"));
+    // The vault's own identity is not its recovery key: refused, nothing written.
+    env.otp()
+        .args([
+            "export",
+            "--format",
+            "sheet",
+            "--plaintext",
+            "--with-recovery-key",
+        ])
+        .arg(env.identity())
+        .arg("-o")
+        .arg(env.path("sheet.html"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("is not this vault's recovery key"));
+    assert!(!env.path("sheet.html").exists());
+    // A vault without a recovery key has none to print.
+    let other = vault();
+    other
+        .otp()
+        .args([
+            "export",
+            "--format",
+            "sheet",
+            "--plaintext",
+            "--with-recovery-key",
+        ])
+        .arg(&key)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("this vault has no recovery key"));
+}
+
+/// Google Authenticator PNG codes of `env`'s vault (each one picture).
+fn google_pngs(env: &TestEnv) -> Vec<std::path::PathBuf> {
+    let dir = env.path("codes");
+    let listing = env.stdout(&[
+        "export",
+        "--format",
+        "google-qr",
+        "--plaintext",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    listing.lines().map(std::path::PathBuf::from).collect()
+}
+
+#[test]
+fn the_sheet_drill_proves_pictures_and_names_what_is_missing() {
+    let env = TestEnv::with_vault();
+    // 12 accounts: two Google Authenticator codes of 10 and 2.
+    let secrets: Vec<String> = (0..12)
+        .map(|i| format!("JBSWY3DPEHPK3P{}A", (b'A' + i) as char))
+        .collect();
+    for (i, s) in secrets.iter().enumerate() {
+        env.add("Service", &format!("user{i}"), s);
+    }
+    let status = env.stdout(&["status"]);
+    assert!(
+        status.contains("emergency sheet: none printed or proven"),
+        "{status}"
+    );
+    let pngs = google_pngs(&env);
+    assert_eq!(pngs.len(), 2);
+    let mut drill = env.otp();
+    drill.args(["drill", "--sheet"]).args(&pngs);
+    let out = drill.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("ok\t")).count(),
+        12,
+        "{stdout}"
+    );
+    let status = env.stdout(&["status"]);
+    assert!(
+        status.contains("emergency sheet: last proven less than a minute ago"),
+        "{status}"
+    );
+    assert!(
+        status.contains("passed: 12 of 12 accounts on 2 picture(s)"),
+        "{status}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&env.stdout(&["status", "--json"])).unwrap();
+    assert_eq!(json["sheet"]["added_since"], 0);
+
+    // The second picture left out: its accounts are named, and so is the
+    // Google code that is missing; exit non-zero; recorded.
+    let before = env.stdout(&["list"]);
+    env.otp()
+        .args(["drill", "--sheet"])
+        .arg(&pngs[0])
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains(
+            "FAIL\tService:user10\tnot on the pictures",
+        ))
+        .stdout(predicate::str::contains(
+            "FAIL\tService:user11\tnot on the pictures",
+        ))
+        .stdout(predicate::str::contains("part 2 of 2"))
+        .stdout(predicate::str::contains("ok\tService:user9"))
+        .stderr(predicate::str::contains(
+            "2 of 12 accounts not on the pictures (Service:user10, Service:user11)",
+        ))
+        .stdout(predicate::str::contains("JBSW").not())
+        .stderr(predicate::str::contains("JBSW").not());
+    assert_eq!(
+        env.stdout(&["list"]),
+        before,
+        "the drill changes no account"
+    );
+    let status = env.stdout(&["status"]);
+    assert!(
+        status.contains("failed: 2 of 12 accounts not on the pictures"),
+        "{status}"
+    );
+
+    // An account added since: named, and `status` reminds.
+    env.otp()
+        .args(["drill", "--sheet"])
+        .args(&pngs)
+        .assert()
+        .success();
+    // Times are whole seconds: an account of the drill's second counts as proven.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    env.add("New", "carol", "MFRGGZDFMZTWQ2LK");
+    let status = env.stdout(&["status"]);
+    assert!(
+        status.contains("warning: 1 account(s) added and 0 changed since then"),
+        "{status}"
+    );
+    env.otp()
+        .args(["drill", "--sheet"])
+        .args(&pngs)
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains(
+            "FAIL\tNew:carol\tnot on the pictures",
+        ));
+}
+
+#[test]
+fn the_sheet_drill_names_an_account_whose_secret_differs_and_a_picture_without_codes() {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.add("Bank", "bob", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    let pngs = google_pngs(&env);
+    // Same labels, another secret for alice: another vault.
+    let other = TestEnv::with_vault();
+    other.add("GitHub", "alice", "MFRGGZDFMZTWQ2LK");
+    other.add("Bank", "bob", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    let blank = other.write("blank.png", otp_png_without_code());
+    other
+        .otp()
+        .args(["drill", "--sheet"])
+        .args(&pngs)
+        .arg(&blank)
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains(
+            "FAIL\tGitHub:alice\tdiffers: the secret\n",
+        ))
+        .stdout(predicate::str::contains("ok\tBank:bob\n"))
+        .stdout(predicate::str::contains("blank.png\tno QR code found"))
+        .stdout(predicate::str::contains("MFRG").not())
+        .stdout(predicate::str::contains("JBSW").not());
+}
+
+/// A white PNG.
+fn otp_png_without_code() -> Vec<u8> {
+    let img = image::GrayImage::from_pixel(64, 64, image::Luma([255]));
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
