@@ -111,7 +111,7 @@ ol.howto li { margin-bottom: 1mm; }
 "#;
 
 /// The emergency sheet for `input`.
-pub fn render(input: &Input) -> Result<Sheet, QrError> {
+pub fn render(input: &Input<'_>) -> Result<Sheet, QrError> {
     let n = input.accounts.len();
     let mut html = Zeroizing::new(String::with_capacity(4096 + n * 8192));
     html.push_str(
@@ -140,7 +140,7 @@ pub fn render(input: &Input) -> Result<Sheet, QrError> {
     })
 }
 
-fn header(html: &mut String, input: &Input) {
+fn header(html: &mut String, input: &Input<'_>) {
     let stamp = input
         .at
         .to_offset(time::UtcOffset::UTC)
@@ -267,7 +267,10 @@ fn grouped(base32: &str) -> Zeroizing<String> {
 
 /// Google Authenticator codes, each named with the accounts it holds, and
 /// the accounts they cannot hold. Returns those and the number of codes.
-fn migration_section(html: &mut String, input: &Input) -> Result<(Vec<Warning>, usize), QrError> {
+fn migration_section(
+    html: &mut String,
+    input: &Input<'_>,
+) -> Result<(Vec<Warning>, usize), QrError> {
     let entries: Vec<Entry> = input.accounts.iter().map(Account::to_entry).collect();
     let (uris, left_out) = migration::encode(&entries, migration::DEFAULT_PER_CODE, input.batch_id);
     let total = uris.len();
@@ -318,7 +321,7 @@ fn migration_section(html: &mut String, input: &Input) -> Result<(Vec<Warning>, 
     Ok((left_out, total))
 }
 
-fn recovery_section(html: &mut String, key: &RecoveryKey) -> Result<(), QrError> {
+fn recovery_section(html: &mut String, key: &RecoveryKey<'_>) -> Result<(), QrError> {
     let (svg, side) = qr::to_svg(key.identity)?;
     let width = side as f64 * MODULE_MM;
     html.push_str(&format!(
@@ -448,7 +451,7 @@ fn difference(vault: &crate::model::Token, sheet: &crate::model::Token) -> Strin
             sheet.digits, vault.digits
         ));
     }
-    if vault.kind != crate::model::Kind::Hotp && vault.period != sheet.period {
+    if vault.kind != Kind::Hotp && vault.period != sheet.period {
         what.push(format!(
             "the period ({} s on the sheet, {} s in the vault)",
             sheet.period, vault.period
@@ -510,7 +513,7 @@ mod tests {
         ]
     }
 
-    fn sheet(accounts: &[Account], key: Option<RecoveryKey>) -> Sheet {
+    fn sheet(accounts: &[Account], key: Option<RecoveryKey<'_>>) -> Sheet {
         render(&Input {
             accounts,
             vault_id: "00112233445566778899aabbccddeeff",
@@ -536,7 +539,7 @@ mod tests {
                     .unwrap()
                     .parse()
                     .unwrap();
-                let found = crate::qr::decode_image(&png(&paint_svg(&svg, side, 3))).unwrap();
+                let found = qr::decode_image(&png(&paint_svg(&svg, side, 3))).unwrap();
                 assert_eq!(found.len(), 1);
                 found[0].clone()
             })
