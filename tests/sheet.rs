@@ -169,26 +169,38 @@ fn google_pngs(env: &TestEnv) -> Vec<std::path::PathBuf> {
     listing.lines().map(std::path::PathBuf::from).collect()
 }
 
+/// Each account's own code as a PNG, as a sheet draws it.
+fn own_pngs(env: &TestEnv) -> Vec<std::path::PathBuf> {
+    let uris = env.stdout(&["export", "--format", "uris", "--plaintext"]);
+    uris.lines()
+        .enumerate()
+        .map(|(i, uri)| env.write(&format!("own/{i}.png"), otp::qr::to_png(uri).unwrap()))
+        .collect()
+}
+
 #[test]
 fn the_sheet_drill_proves_pictures_and_names_what_is_missing() {
     let env = TestEnv::with_vault();
     // 12 accounts: two Google Authenticator codes of 10 and 2.
-    let secrets: Vec<String> = (0..12)
-        .map(|i| format!("JBSWY3DPEHPK3P{}A", (b'A' + i) as char))
-        .collect();
-    for (i, s) in secrets.iter().enumerate() {
-        env.add("Service", &format!("user{i}"), s);
+    for i in 0..12u8 {
+        let secret = format!("JBSWY3DPEHPK3P{}A", (b'A' + i) as char);
+        env.add("Service", &format!("user{i}"), &secret);
     }
     let status = env.stdout(&["status"]);
     assert!(
         status.contains("emergency sheet: none printed or proven"),
         "{status}"
     );
-    let pngs = google_pngs(&env);
-    assert_eq!(pngs.len(), 2);
-    let mut drill = env.otp();
-    drill.args(["drill", "--sheet"]).args(&pngs);
-    let out = drill.output().unwrap();
+    let google = google_pngs(&env);
+    assert_eq!(google.len(), 2);
+    let own = own_pngs(&env);
+    let all: Vec<_> = own.iter().chain(&google).cloned().collect();
+    let out = env
+        .otp()
+        .args(["drill", "--sheet"])
+        .args(&all)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -206,28 +218,28 @@ fn the_sheet_drill_proves_pictures_and_names_what_is_missing() {
         "{status}"
     );
     assert!(
-        status.contains("passed: 12 of 12 accounts on 2 picture(s)"),
+        status.contains("passed: 12 of 12 accounts on 14 picture(s)"),
         "{status}"
     );
     let json: serde_json::Value = serde_json::from_str(&env.stdout(&["status", "--json"])).unwrap();
     assert_eq!(json["sheet"]["added_since"], 0);
 
-    // The second picture left out: its accounts are named, and so is the
-    // Google code that is missing; exit non-zero; recorded.
+    // Two accounts' own codes left out: named, though a Google code still
+    // holds them; exit non-zero; recorded; no secret shown.
     let before = env.stdout(&["list"]);
     env.otp()
         .args(["drill", "--sheet"])
-        .arg(&pngs[0])
+        .args(&own[..10])
+        .args(&google)
         .assert()
         .failure()
         .stdout(predicate::str::contains(
-            "FAIL\tService:user10\tnot on the pictures",
+            "FAIL\tService:user10\tits own code is not on the pictures\n",
         ))
         .stdout(predicate::str::contains(
-            "FAIL\tService:user11\tnot on the pictures",
+            "FAIL\tService:user11\tits own code is not on the pictures\n",
         ))
-        .stdout(predicate::str::contains("part 2 of 2"))
-        .stdout(predicate::str::contains("ok\tService:user9"))
+        .stdout(predicate::str::contains("ok\tService:user9\n"))
         .stderr(predicate::str::contains(
             "2 of 12 accounts not on the pictures (Service:user10, Service:user11)",
         ))
@@ -243,11 +255,20 @@ fn the_sheet_drill_proves_pictures_and_names_what_is_missing() {
         status.contains("failed: 2 of 12 accounts not on the pictures"),
         "{status}"
     );
+    // A Google code left out: the missing part is named.
+    env.otp()
+        .args(["drill", "--sheet"])
+        .args(&own)
+        .arg(&google[0])
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("part 2 of 2"))
+        .stdout(predicate::str::contains("ok\tService:user11\n"));
 
     // An account added since: named, and `status` reminds.
     env.otp()
         .args(["drill", "--sheet"])
-        .args(&pngs)
+        .args(&all)
         .assert()
         .success();
     // Times are whole seconds: an account of the drill's second counts as proven.
@@ -260,11 +281,11 @@ fn the_sheet_drill_proves_pictures_and_names_what_is_missing() {
     );
     env.otp()
         .args(["drill", "--sheet"])
-        .args(&pngs)
+        .args(&all)
         .assert()
         .failure()
         .stdout(predicate::str::contains(
-            "FAIL\tNew:carol\tnot on the pictures",
+            "FAIL\tNew:carol\tits own code is not on the pictures\n",
         ));
 }
 
@@ -273,12 +294,15 @@ fn the_sheet_drill_names_an_account_whose_secret_differs_and_a_picture_without_c
     let env = TestEnv::with_vault();
     env.add("GitHub", "alice", SECRET);
     env.add("Bank", "bob", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
-    let pngs = google_pngs(&env);
+    let pngs: Vec<_> = own_pngs(&env)
+        .into_iter()
+        .chain(google_pngs(&env))
+        .collect();
     // Same labels, another secret for alice: another vault.
     let other = TestEnv::with_vault();
     other.add("GitHub", "alice", "MFRGGZDFMZTWQ2LK");
     other.add("Bank", "bob", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
-    let blank = other.write("blank.png", otp_png_without_code());
+    let blank = other.write("blank.png", png_without_code());
     other
         .otp()
         .args(["drill", "--sheet"])
@@ -296,7 +320,7 @@ fn the_sheet_drill_names_an_account_whose_secret_differs_and_a_picture_without_c
 }
 
 /// A white PNG.
-fn otp_png_without_code() -> Vec<u8> {
+fn png_without_code() -> Vec<u8> {
     let img = image::GrayImage::from_pixel(64, 64, image::Luma([255]));
     let mut out = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)

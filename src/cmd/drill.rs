@@ -113,18 +113,18 @@ fn sheet(ctx: &Ctx, images: &[std::path::PathBuf]) -> Result<()> {
             }
         }
     }
-    let read = scanned.into_parsed();
-    for s in &read.skipped {
+    let google = crate::migration::group_partial(scanned.batches);
+    for s in google.skipped.iter().chain(&scanned.other.skipped) {
         let label = sanitize(&s.label);
         lines.push_str(&format!("FAIL\t{label}\t{}\n", sanitize(&s.reason)));
         problems.push(format!("{label}: {}", s.reason));
     }
-    let proof = sheet::prove(&vault.accounts, &read.entries);
+    let proof = sheet::prove(&vault.accounts, &scanned.other.entries, &google.entries);
     for a in &vault.accounts {
         let label = a.label();
         if proof.missing.contains(&label) {
             lines.push_str(&format!(
-                "FAIL\t{}\tnot on the pictures\n",
+                "FAIL\t{}\tits own code is not on the pictures\n",
                 sanitize(&label)
             ));
         } else if let Some((_, what)) = proof.different.iter().find(|(l, _)| *l == label) {

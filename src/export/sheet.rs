@@ -387,41 +387,50 @@ impl Proof {
     }
 }
 
-/// Checks every account of the vault against the accounts read back from a
-/// sheet: the same label (label identity) with an equal secret, type,
-/// algorithm, digits and period. A HOTP counter is not compared: it moves
-/// on with every code used after printing.
-pub fn prove(accounts: &[Account], read: &[Entry]) -> Proof {
-    let mut by_label: HashMap<String, Vec<&Entry>> = HashMap::new();
-    for e in read {
-        by_label
-            .entry(label::key(&e.issuer, &e.name))
-            .or_default()
-            .push(e);
-    }
+/// Checks every account of the vault against what was read back from a
+/// sheet: its own code (`own`, the `otpauth://` codes) must hold the same
+/// label (label identity) with an equal secret, type, algorithm, digits and
+/// period; and where a Google Authenticator code (`google`) holds its
+/// label, that must be equal too. An account only in a Google code is
+/// missing: its box (its own code, its printed secret) is not on the
+/// pictures. A HOTP counter is not compared: it moves on with every code
+/// used after printing.
+pub fn prove(accounts: &[Account], own: &[Entry], google: &[Entry]) -> Proof {
+    let by_label = |entries: &[Entry]| {
+        let mut map: HashMap<String, Vec<Entry>> = HashMap::new();
+        for e in entries {
+            map.entry(label::key(&e.issuer, &e.name))
+                .or_default()
+                .push(e.clone());
+        }
+        map
+    };
+    let (own_map, google_map) = (by_label(own), by_label(google));
     let mut proof = Proof::default();
-    let mut matched: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut known = std::collections::HashSet::new();
     for a in accounts {
         let key = label::key(&a.issuer, &a.name);
         let token = a.token();
-        match by_label.get(&key) {
+        let differs = |found: &[Entry]| {
+            (!found.iter().any(|e| e.token.same_generator(&token)))
+                .then(|| difference(&token, &found[0].token))
+        };
+        match own_map.get(&key) {
             None => proof.missing.push(a.label()),
-            Some(found) => {
-                matched.insert(key);
-                if found.iter().any(|e| e.token.same_generator(&token)) {
-                    proof.proven += 1;
-                } else {
-                    proof
+            Some(found) => match differs(found) {
+                Some(what) => proof.different.push((a.label(), what)),
+                None => match google_map.get(&key).and_then(|g| differs(g)) {
+                    Some(what) => proof
                         .different
-                        .push((a.label(), difference(&token, &found[0].token)));
-                }
-            }
+                        .push((a.label(), format!("its Google Authenticator code {what}"))),
+                    None => proof.proven += 1,
+                },
+            },
         }
+        known.insert(key);
     }
-    let mut seen = std::collections::HashSet::new();
-    for e in read {
-        let key = label::key(&e.issuer, &e.name);
-        if !matched.contains(&key) && seen.insert(key) {
+    for e in own.iter().chain(google) {
+        if known.insert(label::key(&e.issuer, &e.name)) {
             proof.gone.push(e.label());
         }
     }
@@ -762,20 +771,33 @@ mod tests {
     fn prove_finds_missing_and_different_accounts() {
         let accounts = vault();
         let all: Vec<Entry> = accounts.iter().map(entry).collect();
-        let proof = prove(&accounts, &all);
+        let proof = prove(&accounts, &all, &all);
         assert!(proof.passed());
         assert_eq!(proof.proven, accounts.len());
 
-        // A page left out: the accounts on it are named.
-        let proof = prove(&accounts, &all[2..]);
+        // A page left out: the accounts on it are named, even when a
+        // Google code still holds them.
+        let proof = prove(&accounts, &all[2..], &all);
         assert!(!proof.passed());
         assert_eq!(proof.missing, ["GitHub:alice@example.com", "Bank:hotp"]);
+
+        // A Google code that disagrees with the account's own code.
+        let mut google = all.clone();
+        google[0].token.secret = Secret::from_base32("KRSXG5A=").unwrap();
+        let proof = prove(&accounts, &all, &google);
+        assert_eq!(
+            proof.different,
+            [(
+                "GitHub:alice@example.com".to_string(),
+                "its Google Authenticator code differs: the secret".to_string()
+            )]
+        );
 
         // Another secret, other digits: named, the secret never shown.
         let mut changed = all.clone();
         changed[0].token.secret = Secret::from_base32("KRSXG5A=").unwrap();
         changed[3].token.digits = 6;
-        let proof = prove(&accounts, &changed);
+        let proof = prove(&accounts, &changed, &[]);
         assert_eq!(
             proof.different,
             [
@@ -805,7 +827,7 @@ mod tests {
         ));
         // The same account read twice (its own code and a Google code).
         read.push(read[0].clone());
-        let proof = prove(&accounts, &read);
+        let proof = prove(&accounts, &read, &read[..1]);
         assert!(proof.passed(), "{proof:?}");
         assert_eq!(proof.gone, ["Old:removed"]);
     }
