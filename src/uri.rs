@@ -48,6 +48,10 @@ pub enum UriError {
     /// Neither a label nor an `issuer=` parameter.
     MissingLabel,
     MissingSecret,
+    /// An `hotp` URI without `counter=` (the Key URI Format requires it).
+    MissingCounter,
+    /// A `/` in the label: an extra path segment or a trailing `/`.
+    LabelPath,
     /// A parameter given twice with different values.
     Duplicate(&'static str),
     /// A label or parameter that is not valid UTF-8 once percent-decoded.
@@ -74,6 +78,14 @@ impl fmt::Display for UriError {
             UriError::Unsupported { kind, .. } => write!(f, "{kind} tokens are not supported"),
             UriError::MissingLabel => write!(f, "the URI has no account name or issuer"),
             UriError::MissingSecret => write!(f, "the URI has no secret= parameter"),
+            UriError::MissingCounter => write!(
+                f,
+                "the hotp URI has no counter= parameter (required for hotp; a guessed counter would give wrong codes)"
+            ),
+            UriError::LabelPath => write!(
+                f,
+                "the label holds a '/' (an extra path segment or a trailing '/'); a '/' in a name is written %2F"
+            ),
             UriError::Duplicate(p) => {
                 write!(f, "the {p}= parameter appears twice with different values")
             }
@@ -214,6 +226,11 @@ pub fn parse(uri: &str) -> Result<Entry, UriError> {
         return Err(UriError::MissingType);
     }
     let params = Params::read(query)?;
+    // `otpauth://totp/Example:alice@google.com/?…`: the label is one path
+    // segment; a raw '/' would end up in the name.
+    if raw_label.contains('/') {
+        return Err(UriError::LabelPath);
+    }
     let label = decode(raw_label, "label")?;
     let issuer_param = match params
         .issuer
@@ -277,6 +294,7 @@ pub fn parse(uri: &str) -> Result<Entry, UriError> {
     };
     let counter = match (kind, params.counter) {
         (Kind::Hotp, Some(c)) => number::<u64>(c, "counter")?,
+        (Kind::Hotp, None) => return Err(UriError::MissingCounter),
         _ => 0,
     };
     let token = Token {
@@ -368,6 +386,9 @@ mod tests {
             "otpauth://totp/issuer?secret=ABCDEFG" => Ok(("", "issuer", Kind::Totp)),
             // An empty prefix means no issuer.
             "otpauth://totp/:username?secret=ABCDEFG" => Ok(("", "username", Kind::Totp)),
+            // Google's Key URI Format requires counter= for hotp (Aegis
+            // refuses it too): a guessed 0 would give wrong codes.
+            "otpauth://hotp/issuer?secret=ABCDEFG" => Err(UriError::MissingCounter),
             // Issuer "Steam" alone keeps the declared type.
             "otpauth://totp/Steam:username?secret=ABCDEFG" => Ok(("Steam", "username", Kind::Totp)),
             "otpauth://yaotp/username?secret=ORSXG5DJNZTXIZLTORUW4ZZRGI&pin_length=4" => {
@@ -503,6 +524,21 @@ mod tests {
             Duplicate("secret")
         );
         assert_eq!(e("otpauth://totp/%FF?secret=AA"), Encoding("label"));
+        assert_eq!(e("otpauth://hotp/a?secret=AA"), MissingCounter);
+        assert_eq!(
+            e("otpauth://hotp/a?secret=AA&counter="),
+            NotANumber("counter")
+        );
+        for uri in [
+            "otpauth://totp/Example:alice@google.com/?secret=AA&issuer=Example",
+            "otpauth://totp/Example/alice?secret=AA",
+            "otpauth://totp/Example:alice/extra?secret=AA",
+            "otpauth://totp//alice?secret=AA",
+        ] {
+            assert_eq!(e(uri), LabelPath, "{uri}");
+        }
+        // A '/' in a name is written %2F, and stays.
+        assert_eq!(ok("otpauth://totp/A:b%2Fc?secret=AA").name, "b/c");
         assert!(matches!(
             e("otpauth://steam/a?secret=AA&digits=6"),
             Invalid(ModelError::Steam(_))
@@ -563,7 +599,7 @@ mod tests {
         let e = ok("OTPAUTH://HOTP/x?SECRET=AA&Counter=7&image=http%3A%2F%2Fx&flag");
         assert_eq!((e.token.kind, e.token.counter), (Kind::Hotp, 7));
         // HOTP ignores period; TOTP ignores counter.
-        let e = ok("otpauth://hotp/x?secret=AA&period=0");
+        let e = ok("otpauth://hotp/x?secret=AA&period=0&counter=0");
         assert_eq!(e.token.period, DEFAULT_PERIOD);
     }
 
