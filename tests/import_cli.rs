@@ -401,3 +401,81 @@ fn bitwarden_csv_with_bom_crlf_and_line_breaks_in_quotes_imports() {
     let list = env.stdout(&["list"]);
     assert!(list.contains("Deno:a") && list.contains("Deno:b"), "{list}");
 }
+
+/// An hotp URI without counter= and a label with an extra path segment or
+/// a trailing '/' would give wrong codes or a wrong name: errors naming the
+/// problem, never the secret (left out of a list, exit 7; refused by add).
+#[test]
+fn hotp_without_counter_and_labels_with_a_slash_are_refused_naming_the_problem() {
+    let env = TestEnv::with_vault();
+    let list = format!(
+        "otpauth://hotp/Bank:bob?secret={SECRET}\notpauth://totp/Example:alice@google.com/?secret={SECRET}&issuer=Example\notpauth://totp/A/b?secret={SECRET}\notpauth://hotp/Ok:c?secret=GEZDGNBVGY3TQOJQ&counter=3\n"
+    );
+    env.otp()
+        .args(["import", "-"])
+        .write_stdin(list)
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains(
+            "line 1: the hotp URI has no counter= parameter",
+        ))
+        .stderr(predicate::str::contains("line 2: the label holds a '/'"))
+        .stderr(predicate::str::contains("line 3: the label holds a '/'"))
+        .stderr(predicate::str::contains(SECRET).not());
+    assert_eq!(env.stdout(&["list"]), "Ok:c\n");
+    let before = env.vault_bytes();
+    for uri in [
+        format!("otpauth://hotp/Bank:bob?secret={SECRET}"),
+        format!("otpauth://totp/Example:alice@google.com/?secret={SECRET}"),
+    ] {
+        env.otp()
+            .args(["add", "--uri", &uri])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("counter=").or(predicate::str::contains("'/'")))
+            .stderr(predicate::str::contains(SECRET).not());
+    }
+    assert_eq!(env.vault_bytes(), before);
+}
+
+/// The same secret under different labels (a phone showed four names for
+/// one secret): every label stays, as its own account, and a QUERY finds
+/// each; only the same label with the same secret is one account.
+#[test]
+fn one_secret_under_several_labels_keeps_every_label() {
+    let env = TestEnv::with_vault();
+    let list: String = (1..=4)
+        .map(|i| format!("otpauth://totp/test{i}?secret={SECRET}\n"))
+        .collect();
+    env.otp()
+        .args(["import", "-"])
+        .write_stdin(list.clone())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("4 added, 0 duplicates, 0 skipped"));
+    assert_eq!(env.stdout(&["list"]), "test1\ntest2\ntest3\ntest4\n");
+    let (at, code) = SECRET_CODE_AT;
+    for i in 1..=4 {
+        assert_eq!(
+            env.stdout(&["code", &format!("test{i}"), "--at", at]),
+            format!("{code}\n")
+        );
+    }
+    // Again: each is the same label with the same secret, a duplicate.
+    env.otp()
+        .args(["import", "-"])
+        .write_stdin(list)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 added, 4 duplicates"));
+    // `add` follows the same rule.
+    env.otp()
+        .args([
+            "add",
+            "--uri",
+            &format!("otpauth://totp/test5?secret={SECRET}"),
+        ])
+        .assert()
+        .success();
+    assert_eq!(env.stdout(&["list"]).lines().count(), 5);
+}

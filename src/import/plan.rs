@@ -16,8 +16,8 @@ use crate::text::sanitize;
 pub enum Action {
     /// New: it will be added.
     Add,
-    /// The same secret and parameters are already there (under `existing`):
-    /// skipped and counted.
+    /// The same label (identity) with the same secret and parameters is
+    /// already there (as `existing`): skipped and counted.
     Duplicate { existing: String },
     /// Same `issuer:name` as `existing` but another secret: refused.
     Conflict {
@@ -27,43 +27,47 @@ pub enum Action {
 }
 
 /// Decides, for each incoming entry in order, against the vault's accounts
-/// and the entries before it in the same import. "The same `issuer:name`"
-/// is label identity ([`label::key`]): a label that only looks different
-/// (another Unicode form, case, spacing, invisible characters) conflicts.
+/// and the entries before it in the same import. An entry is one account
+/// with another exactly when both have the same label and the same secret
+/// and parameters (a duplicate); the same label with another secret is a
+/// conflict; the same secret under another label is another account, added
+/// (a phone that shows two names for one secret keeps both: no label the
+/// user had is ever lost). "The same label" is label identity
+/// ([`label::key`]): a label that only looks different (another Unicode
+/// form, case, spacing, invisible characters) is the same.
 ///
-/// Linear in the number of accounts and entries: the generators and label
-/// keys seen so far are looked up in hash maps (an import of 200,000
-/// entries compared each with all before it took minutes).
+/// Linear in the number of accounts and entries: the labels (and label and
+/// generator pairs) seen so far are looked up in hash maps (an import of
+/// 200,000 entries compared each with all before it took minutes).
 pub fn plan(vault: &[Account], incoming: &[Entry]) -> Vec<Action> {
-    // The first account (or earlier entry) with each generator and label.
-    let mut vault_generators: HashMap<Generator<'_>, usize> = HashMap::new();
+    // The first account (or earlier entry) with each label, and with each
+    // label and generator.
+    let mut vault_same: HashMap<(String, Generator<'_>), usize> = HashMap::new();
     let mut vault_labels: HashMap<String, usize> = HashMap::new();
     for (j, a) in vault.iter().enumerate() {
-        vault_generators.entry(a.generator()).or_insert(j);
-        vault_labels
-            .entry(label::key(&a.issuer, &a.name))
-            .or_insert(j);
+        let key = label::key(&a.issuer, &a.name);
+        vault_same.entry((key.clone(), a.generator())).or_insert(j);
+        vault_labels.entry(key).or_insert(j);
     }
-    let mut generators: HashMap<Generator<'_>, usize> = HashMap::new();
+    let mut same: HashMap<(String, Generator<'_>), usize> = HashMap::new();
     let mut labels: HashMap<String, usize> = HashMap::new();
     let mut actions = Vec::with_capacity(incoming.len());
     for (i, e) in incoming.iter().enumerate() {
-        let generator = e.token.generator();
-        let key = label::key(&e.issuer, &e.name);
-        let action = if let Some(&j) = vault_generators.get(&generator) {
+        let pair = (label::key(&e.issuer, &e.name), e.token.generator());
+        let action = if let Some(&j) = vault_same.get(&pair) {
             Action::Duplicate {
                 existing: vault[j].label(),
             }
-        } else if let Some(&j) = vault_labels.get(&key) {
+        } else if let Some(&j) = vault_labels.get(&pair.0) {
             Action::Conflict {
                 existing: vault[j].label(),
                 existing_id: Some(vault[j].id.clone()),
             }
-        } else if let Some(&j) = generators.get(&generator) {
+        } else if let Some(&j) = same.get(&pair) {
             Action::Duplicate {
                 existing: incoming[j].label(),
             }
-        } else if let Some(&j) = labels.get(&key) {
+        } else if let Some(&j) = labels.get(&pair.0) {
             Action::Conflict {
                 existing: format!("{} (earlier in the same import)", incoming[j].label()),
                 existing_id: None,
@@ -71,8 +75,8 @@ pub fn plan(vault: &[Account], incoming: &[Entry]) -> Vec<Action> {
         } else {
             Action::Add
         };
-        generators.entry(generator).or_insert(i);
-        labels.entry(key).or_insert(i);
+        labels.entry(pair.0.clone()).or_insert(i);
+        same.entry(pair).or_insert(i);
         actions.push(action);
     }
     actions
@@ -141,7 +145,7 @@ mod tests {
             entry("GitHub", "alice", 1), // same secret: duplicate
             entry("github", "ALICE", 2), // same label, other secret: conflict
             entry("GitLab", "alice", 3), // new
-            entry("Other", "name", 1),   // same secret under another name: duplicate
+            entry("Other", "name", 1),   // same secret under another name: its own account
             entry("GitLab", "alice", 4), // conflicts with the entry two above
         ];
         let p = plan(&vault, &incoming);
@@ -153,7 +157,7 @@ mod tests {
         );
         assert!(matches!(p[1], Action::Conflict { existing_id: Some(ref id), .. } if id == "id1"));
         assert_eq!(p[2], Action::Add);
-        assert!(matches!(p[3], Action::Duplicate { .. }));
+        assert_eq!(p[3], Action::Add);
         assert!(matches!(
             p[4],
             Action::Conflict {
@@ -196,6 +200,27 @@ mod tests {
         ));
     }
 
+    /// One secret under four names (a Google Authenticator export where
+    /// four entries share a secret): four accounts, none lost.
+    #[test]
+    fn one_secret_under_several_labels_keeps_every_label() {
+        let incoming: Vec<Entry> = (1..=4).map(|i| entry("", &format!("test{i}"), 7)).collect();
+        assert_eq!(plan(&[], &incoming), vec![Action::Add; 4]);
+        let vault = vec![Account::from_entry(
+            entry("", "test1", 7),
+            "id1".into(),
+            OffsetDateTime::UNIX_EPOCH,
+        )];
+        let p = plan(&vault, &incoming);
+        assert_eq!(
+            p[0],
+            Action::Duplicate {
+                existing: "test1".into()
+            }
+        );
+        assert_eq!(p[1..], [Action::Add, Action::Add, Action::Add]);
+    }
+
     #[test]
     fn different_parameters_are_not_duplicates() {
         let mut e = entry("A", "b", 1);
@@ -209,13 +234,15 @@ mod tests {
         assert_eq!(plan(&vault, &[e]), vec![Action::Add]);
     }
 
-    /// The rules as first written: each entry compared with every account
+    /// The rules written plainly: each entry compared with every account
     /// and every entry before it.
     fn quadratic_plan(vault: &[Account], incoming: &[Entry]) -> Vec<Action> {
         let mut actions = Vec::new();
         for (i, e) in incoming.iter().enumerate() {
-            let action = if let Some(a) = vault.iter().find(|a| a.token().same_generator(&e.token))
-            {
+            let action = if let Some(a) = vault.iter().find(|a| {
+                a.token().same_generator(&e.token)
+                    && label::same(&a.issuer, &a.name, &e.issuer, &e.name)
+            }) {
                 Action::Duplicate {
                     existing: a.label(),
                 }
@@ -227,10 +254,10 @@ mod tests {
                     existing: a.label(),
                     existing_id: Some(a.id.clone()),
                 }
-            } else if let Some(p) = incoming[..i]
-                .iter()
-                .find(|p| p.token.same_generator(&e.token))
-            {
+            } else if let Some(p) = incoming[..i].iter().find(|p| {
+                p.token.same_generator(&e.token)
+                    && label::same(&p.issuer, &p.name, &e.issuer, &e.name)
+            }) {
                 Action::Duplicate {
                     existing: p.label(),
                 }
