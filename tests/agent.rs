@@ -940,3 +940,65 @@ fn a_file_for_another_key_asks_no_passphrase() {
         .stderr(predicate::str::contains("stdin is not a terminal").not());
     assert_eq!(w.env.vault_bytes(), vault);
 }
+
+/// A same-uid client that sends a frame header and then one byte every
+/// 1.5 s, and 20 connections that send nothing: the agent serves others
+/// at once (`otp code` here has no other source, so it must be the
+/// agent's answer), `otp lock` locks and never says that no agent runs,
+/// and SIGTERM ends the agent while the slow client is still sending.
+#[test]
+fn a_slow_or_idle_client_holds_up_nothing() {
+    use std::io::Write;
+    use std::os::unix::net::UnixStream;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let w = World::new();
+    let stop = Arc::new(AtomicBool::new(false));
+    let slow_client = |socket: PathBuf| {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let Ok(mut s) = UnixStream::connect(&socket) else {
+                return;
+            };
+            let _ = s.write_all(&200u32.to_be_bytes());
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(1500));
+                if s.write_all(b"x").is_err() {
+                    return;
+                }
+            }
+        })
+    };
+    let socket = w.paths().socket;
+
+    w.unlock().assert().success();
+    let slow = slow_client(socket.clone());
+    std::thread::sleep(Duration::from_millis(300));
+    let idle: Vec<UnixStream> = (0..20)
+        .map(|_| UnixStream::connect(&socket).unwrap())
+        .collect();
+    w.code().success().stdout(format!("{}\n", SECRET_CODE_AT.1));
+    w.code().success();
+    w.otp()
+        .arg("lock")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Locked"))
+        .stderr(predicate::str::contains("No agent runs").not());
+    eventually("the agent leaves once locked", || w.agents().is_empty());
+    w.code().failure();
+    drop(idle);
+
+    w.unlock().assert().success();
+    let slow2 = slow_client(socket.clone());
+    std::thread::sleep(Duration::from_millis(300));
+    let pids = w.agents();
+    assert_eq!(pids.len(), 1);
+    kill(pids[0], rustix::process::Signal::TERM);
+    // Well before the slow client would finish its 200 bytes (300 s).
+    eventually("the agent exits on SIGTERM", || w.agents().is_empty());
+    stop.store(true, Ordering::SeqCst);
+    let _ = slow.join();
+    let _ = slow2.join();
+}

@@ -557,9 +557,48 @@ fn simple(paths: &Paths, request: &Message) -> Result<Option<Message>> {
     Ok(ask(stream, request).ok().filter(|r| r.op() == b"ok"))
 }
 
-/// `otp lock`: the agent forgets every key (and then exits).
-pub fn lock_all(paths: &Paths) -> Result<bool> {
-    Ok(simple(paths, &Message::new("lock"))?.is_some())
+/// What `otp lock` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Locked {
+    /// No agent runs (no socket, or nothing listening on it).
+    NoAgent,
+    /// The agent forgot every key.
+    Forgot,
+    /// The agent did not answer in time: it was sent SIGTERM (it forgets
+    /// every key and exits at once on it).
+    Stopped(i32),
+}
+
+/// How long `otp lock` waits for the agent's answer before stopping it.
+const LOCK_REPLY_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// `otp lock`: the agent forgets every key (and then exits). An agent that
+/// is there but does not answer is stopped with SIGTERM: `lock` never says
+/// no agent runs while one may hold a key.
+pub fn lock_all(paths: &Paths) -> Result<Locked> {
+    let Some(stream) = connect(paths)? else {
+        return Ok(Locked::NoAgent);
+    };
+    let peer = rustix::net::sockopt::socket_peercred(&stream)
+        .ok()
+        .map(|c| c.pid);
+    stream.set_read_timeout(Some(LOCK_REPLY_TIMEOUT))?;
+    stream.set_write_timeout(Some(LOCK_REPLY_TIMEOUT))?;
+    if ask(stream, &Message::new("lock")).is_ok_and(|r| r.op() == b"ok") {
+        return Ok(Locked::Forgot);
+    }
+    // connect() checked that the peer is this user's process.
+    if let Some(pid) = peer
+        && rustix::process::kill_process(pid, rustix::process::Signal::TERM).is_ok()
+    {
+        return Ok(Locked::Stopped(pid.as_raw_nonzero().get()));
+    }
+    Err(Fail::error(format!(
+        "the agent at {} did not answer and could not be stopped: it may still hold keys",
+        paths.socket.display()
+    ))
+    .hint("end the process listening on that socket (it is yours), e.g. with `fuser -k` on it")
+    .into())
 }
 
 /// Forget one key file's key (after `otp passwd` rewrote it); true when

@@ -83,6 +83,8 @@ impl Message {
         w.flush()
     }
 
+    /// Reads one message, blocking (the client's side; the agent reads
+    /// without blocking, see [`frame_len`]).
     pub fn read_from(r: &mut impl Read) -> std::io::Result<Message> {
         let mut len = [0u8; 4];
         r.read_exact(&mut len)?;
@@ -99,6 +101,19 @@ impl Message {
             std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed agent message")
         })
     }
+}
+
+/// The length of the whole frame (header included) that `start` begins,
+/// once its 4-byte header is there: None before that, `Err` when the frame
+/// would be larger than [`MAX_MESSAGE`].
+pub fn frame_len(start: &[u8]) -> Option<Result<usize, ()>> {
+    let (len, _) = start.split_first_chunk::<4>()?;
+    let len = u32::from_be_bytes(*len) as usize;
+    Some(if len > MAX_MESSAGE {
+        Err(())
+    } else {
+        Ok(4 + len)
+    })
 }
 
 /// A recipient stanza as one line (`TAG ARG…`), as in an age header.
@@ -200,6 +215,15 @@ mod tests {
         assert!(Message::read_from(&mut r).is_err());
         let mut r = &[0, 0, 0, 9, 0][..];
         assert!(Message::read_from(&mut r).is_err());
+    }
+
+    #[test]
+    fn frame_len_reads_the_header_only() {
+        let m = Message::new("ping").encode();
+        assert_eq!(frame_len(&m[..3]), None);
+        assert_eq!(frame_len(&m[..4]), Some(Ok(m.len())));
+        assert_eq!(frame_len(&m), Some(Ok(m.len())));
+        assert_eq!(frame_len(&[0xff; 4]), Some(Err(())));
     }
 
     #[test]

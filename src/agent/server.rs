@@ -1,7 +1,14 @@
 //! The agent process (`otp __agent SOCKET`, started by `otp unlock`): its
-//! own session, not dumpable, no core files, keys in locked pages, one
-//! request per connection from this uid only, and gone (socket removed)
-//! as soon as it holds no key.
+//! own session, not dumpable, no core files, keys in locked pages (wiped
+//! where they sit when forgotten), one request per connection from this uid
+//! only, and gone (socket removed) as soon as it holds no key.
+//!
+//! Clients are served together, never one after the other: every
+//! connection is read without blocking as its bytes arrive, and one that
+//! has not sent its whole request within [`REQUEST_DEADLINE`] of
+//! connecting is closed. A slow or idle client (same uid, so not trusted
+//! to be well-behaved) therefore cannot hold up `otp lock`, another
+//! client, or a signal, which is seen within [`TICK`].
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -25,12 +32,63 @@ const FIRST_KEY_WAIT: Duration = Duration::from_secs(30);
 const KEY_FILE_CHECK: Duration = Duration::from_secs(2);
 /// The longest sleep between checks of signals and timeouts.
 const TICK: Duration = Duration::from_millis(500);
+/// A client has this long from connecting to sending its whole request.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(2);
+/// Connections served at once; beyond this the oldest is closed, so that
+/// idle connections cannot keep new ones out.
+const MAX_CLIENTS: usize = 64;
 
 /// The identities of one key file, alone in one page of memory, so that
-/// locking that page keeps them (and nothing else) out of swap.
+/// locking that page keeps them (and nothing else) out of swap. Places not
+/// in use hold the all-zero key (never an `Option`: writing `None` over a
+/// key may leave bytes of it, or of the stack, in the payload).
 #[repr(C, align(4096))]
 struct Slot {
-    ids: [Option<age::x25519::Identity>; MAX_IDS],
+    ids: [age::x25519::Identity; MAX_IDS],
+    /// How many of `ids` are keys.
+    len: usize,
+}
+
+/// The all-zero X25519 key, what an empty place of a [`Slot`] holds.
+const ZERO_KEY: &str = "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ8H00W3";
+
+fn zero_identity() -> age::x25519::Identity {
+    age::x25519::Identity::from_str(ZERO_KEY).expect("the zero key parses")
+}
+
+impl Slot {
+    fn new() -> Box<Slot> {
+        Box::new(Slot {
+            ids: std::array::from_fn(|_| zero_identity()),
+            len: 0,
+        })
+    }
+
+    /// Puts `id` in the next free place (false when there is none).
+    fn push(&mut self, id: age::x25519::Identity) -> bool {
+        let Some(place) = self.ids.get_mut(self.len) else {
+            return false;
+        };
+        *place = id;
+        self.len += 1;
+        true
+    }
+
+    fn ids(&self) -> &[age::x25519::Identity] {
+        &self.ids[..self.len]
+    }
+
+    /// Wipes every key where it sits: assigning drops the old value in
+    /// place, and an identity (x25519 `StaticSecret`) zeroizes its bytes
+    /// when dropped; the zero key written over it has no other bytes.
+    /// (`Option::take` moved the key out, wiped only the moved copy, and
+    /// left the bytes in this page.)
+    fn forget(&mut self) {
+        for id in self.ids.iter_mut() {
+            *id = zero_identity();
+        }
+        self.len = 0;
+    }
 }
 
 struct Entry {
@@ -49,10 +107,8 @@ struct Entry {
 
 impl Drop for Entry {
     fn drop(&mut self) {
-        // StaticSecret zeroizes itself when dropped.
-        for id in self.slot.ids.iter_mut() {
-            id.take();
-        }
+        // Before the page is unlocked (`_lock`) and freed (`slot`).
+        self.slot.forget();
     }
 }
 
@@ -65,7 +121,7 @@ impl Entry {
     }
 
     fn ids(&self) -> impl Iterator<Item = &age::x25519::Identity> {
-        self.slot.ids.iter().flatten()
+        self.slot.ids().iter()
     }
 }
 
@@ -132,6 +188,14 @@ pub fn serve(args: &[String]) -> u8 {
     0
 }
 
+/// One connection being read.
+struct Client {
+    stream: UnixStream,
+    /// What it sent so far (it may hold a key: wiped when dropped).
+    request: zeroize::Zeroizing<Vec<u8>>,
+    deadline: Instant,
+}
+
 struct Agent {
     /// A warning for `otp unlock` when hardening failed.
     not_hardened: String,
@@ -142,6 +206,8 @@ struct Agent {
 
 impl Agent {
     fn run(&mut self, listener: &UnixListener, stop: &AtomicBool) {
+        let _ = listener.set_nonblocking(true);
+        let mut clients: Vec<Client> = Vec::new();
         loop {
             if stop.load(Ordering::SeqCst) {
                 self.entries.clear();
@@ -155,22 +221,103 @@ impl Agent {
             {
                 return;
             }
+            clients.retain(|c| c.deadline > now);
+            let wait = clients
+                .iter()
+                .map(|c| c.deadline.saturating_duration_since(now))
+                .fold(TICK, Duration::min);
             let timeout = rustix::fs::Timespec {
                 tv_sec: 0,
-                tv_nsec: TICK.as_nanos() as _,
+                tv_nsec: wait.as_nanos() as _,
             };
-            let mut fds = [rustix::event::PollFd::new(
+            let mut fds = Vec::with_capacity(1 + clients.len());
+            fds.push(rustix::event::PollFd::new(
                 listener,
                 rustix::event::PollFlags::IN,
-            )];
+            ));
+            for c in &clients {
+                fds.push(rustix::event::PollFd::new(
+                    &c.stream,
+                    rustix::event::PollFlags::IN,
+                ));
+            }
             match rustix::event::poll(&mut fds, Some(&timeout)) {
                 Ok(n) if n > 0 => {}
                 _ => continue, // timeout, or a signal (EINTR)
             }
-            if let Ok((stream, _)) = listener.accept() {
-                self.serve_one(stream);
+            let ready: Vec<bool> = fds.iter().map(|f| !f.revents().is_empty()).collect();
+            drop(fds);
+            // Requests of the clients that have bytes to read, in turn;
+            // a client done (answered, closed, misbehaving) is dropped.
+            let mut i = 0;
+            clients.retain_mut(|c| {
+                i += 1;
+                !ready[i] || self.advance(c)
+            });
+            if ready[0] {
+                self.accept(listener, &mut clients);
             }
         }
+    }
+
+    /// Takes every waiting connection of this uid (others are closed
+    /// without a word).
+    fn accept(&self, listener: &UnixListener, clients: &mut Vec<Client>) {
+        while let Ok((stream, _)) = listener.accept() {
+            match rustix::net::sockopt::socket_peercred(&stream) {
+                Ok(cred) if peer_allowed(cred.uid.as_raw(), own_uid()) => {}
+                _ => continue,
+            }
+            if stream.set_nonblocking(true).is_err() {
+                continue;
+            }
+            if clients.len() >= MAX_CLIENTS {
+                clients.remove(0);
+            }
+            clients.push(Client {
+                stream,
+                request: zeroize::Zeroizing::new(Vec::new()),
+                deadline: Instant::now() + REQUEST_DEADLINE,
+            });
+        }
+    }
+
+    /// Reads what `c` has sent; answers once its request is whole. False
+    /// when the connection is done with.
+    fn advance(&mut self, c: &mut Client) -> bool {
+        let mut chunk = zeroize::Zeroizing::new([0u8; 4096]);
+        loop {
+            match std::io::Read::read(&mut c.stream, &mut chunk[..]) {
+                Ok(0) => return false,
+                Ok(n) => c.request.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+            match proto::frame_len(&c.request) {
+                Some(Ok(len)) if c.request.len() >= len => break,
+                Some(Err(())) => return false,
+                _ => {}
+            }
+        }
+        let len = match proto::frame_len(&c.request) {
+            Some(Ok(len)) if c.request.len() >= len => len,
+            Some(Err(())) => return false,
+            _ => return true, // more to come, before the deadline
+        };
+        if c.request.len() > len {
+            return false; // one request per connection
+        }
+        let Some(request) = Message::decode(&c.request[4..]) else {
+            return false;
+        };
+        let reply = self.handle(&request, Instant::now());
+        // The reply is small and the socket's buffer empty: it is written
+        // at once, or the client is not reading and is dropped.
+        let _ = c.stream.set_nonblocking(false);
+        let _ = c.stream.set_write_timeout(Some(Duration::from_millis(100)));
+        let _ = reply.write_to(&mut c.stream);
+        false
     }
 
     /// A key file that changed (`otp passwd`) or vanished: forget its key.
@@ -184,20 +331,6 @@ impl Agent {
             }
         }
         self.entries.retain(|e| e.fingerprint != [0; 32]);
-    }
-
-    fn serve_one(&mut self, mut stream: UnixStream) {
-        match rustix::net::sockopt::socket_peercred(&stream) {
-            Ok(cred) if peer_allowed(cred.uid.as_raw(), own_uid()) => {}
-            _ => return, // closed without a word
-        }
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-        let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
-        let Ok(request) = Message::read_from(&mut stream) else {
-            return;
-        };
-        let reply = self.handle(&request, Instant::now());
-        let _ = reply.write_to(&mut stream);
     }
 
     fn position(&self, key_file: &[u8]) -> Option<usize> {
@@ -293,9 +426,18 @@ impl Agent {
         let idle = req.number(4).filter(|&s| s > 0).ok_or("no idle timeout")?;
         let lifetime = req.number(5).filter(|&s| s > 0).map(Duration::from_secs);
         let text = std::str::from_utf8(req.field(3)).map_err(|_| "the identity is not text")?;
-        let mut slot = Box::new(Slot {
-            ids: Default::default(),
-        });
+        // The page is locked before a key is put in it.
+        let mut slot = Slot::new();
+        let (lock, mut warning) = match region::lock(&*slot as *const Slot, size_of::<Slot>()) {
+            Ok(guard) => (Some(guard), String::new()),
+            Err(e) => (
+                None,
+                format!(
+                    "the agent could not lock the key in memory ({e}): it may be written to swap; \
+                     raise the locked-memory limit (ulimit -l) to avoid that"
+                ),
+            ),
+        };
         for (n, line) in text
             .lines()
             .map(str::trim)
@@ -307,23 +449,14 @@ impl Agent {
             }
             let id = age::x25519::Identity::from_str(line)
                 .map_err(|_| "the agent holds X25519 identities only")?;
-            slot.ids[n] = Some(id);
+            slot.push(id);
         }
-        let recipient = slot.ids[0]
-            .as_ref()
+        let recipient = slot
+            .ids()
+            .first()
             .ok_or("no identity given")?
             .to_public()
             .to_string();
-        let (lock, mut warning) = match region::lock(&*slot as *const Slot, size_of::<Slot>()) {
-            Ok(guard) => (Some(guard), String::new()),
-            Err(e) => (
-                None,
-                format!(
-                    "the agent could not lock the key in memory ({e}): it may be written to swap; \
-                     raise the locked-memory limit (ulimit -l) to avoid that"
-                ),
-            ),
-        };
         if !self.not_hardened.is_empty() {
             if !warning.is_empty() {
                 warning.push_str("; ");
@@ -498,6 +631,45 @@ mod tests {
         assert_eq!(a.borrow_mut().handle(&Message::new("lock"), t0).op(), b"ok");
         assert!(a.borrow().entries.is_empty());
         assert!(open(&a, [7; 32], &sealed, t0).is_none());
+    }
+
+    /// The bytes of a slot's identities as they are in memory, read through
+    /// /proc/self/mem (this crate has no unsafe code to look with).
+    fn bytes_of(slot: &Slot) -> Vec<u8> {
+        use std::os::unix::fs::FileExt;
+        let at = &slot.ids as *const _ as usize as u64;
+        let mut bytes = vec![0u8; size_of_val(&slot.ids)];
+        std::fs::File::open("/proc/self/mem")
+            .unwrap()
+            .read_exact_at(&mut bytes, at)
+            .unwrap();
+        bytes
+    }
+
+    #[test]
+    fn forgetting_wipes_the_key_where_it_sits() {
+        let (secret, _) = crate::vault::keys::generate_identity();
+        let mut slot = Slot::new();
+        assert!(bytes_of(&slot).iter().all(|&b| b == 0), "empty: zero");
+        for _ in 0..2 {
+            assert!(slot.push(age::x25519::Identity::from_str(secret.expose_secret()).unwrap()));
+        }
+        assert_eq!(slot.ids().len(), 2);
+        assert!(
+            bytes_of(&slot).iter().any(|&b| b != 0),
+            "the key is in the slot"
+        );
+        slot.forget();
+        assert!(slot.ids().is_empty());
+        assert!(
+            bytes_of(&slot).iter().all(|&b| b == 0),
+            "the slot's bytes are zero after forgetting"
+        );
+        // Full: no ninth identity.
+        for _ in 0..MAX_IDS {
+            assert!(slot.push(zero_identity()));
+        }
+        assert!(!slot.push(zero_identity()));
     }
 
     #[test]

@@ -63,10 +63,12 @@ pub fn run(ctx: &Ctx, args: UnlockArgs) -> Result<()> {
 }
 
 pub fn lock(ctx: &Ctx) -> Result<()> {
-    if agent::lock_all(&ctx.agent_paths())? {
-        term::note("Locked: the agent forgot every key.");
-    } else {
-        term::note("No agent runs: nothing was unlocked.");
+    match agent::lock_all(&ctx.agent_paths())? {
+        agent::Locked::Forgot => term::note("Locked: the agent forgot every key."),
+        agent::Locked::Stopped(pid) => term::note(&format!(
+            "Locked: the agent (pid {pid}) did not answer, so it was stopped; it forgets every key as it ends."
+        )),
+        agent::Locked::NoAgent => term::note("No agent runs: nothing was unlocked."),
     }
     Ok(())
 }
