@@ -511,7 +511,7 @@ pub struct UnlockArgs {
 }
 
 fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
-    crate::agent::proto::parse_duration(text).ok_or_else(|| {
+    crate::duration::parse_duration(text).ok_or_else(|| {
         format!("'{text}' is not a duration: use seconds (900) or units (90s, 15m, 2h, 1h30m)")
     })
 }

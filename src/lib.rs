@@ -7,11 +7,13 @@
 //!
 //! The modules form layers, lowest first. A module uses its own layer and
 //! the ones below, never one above, and no two modules use each other, even
-//! through others (tests/layers.rs checks both from the source):
+//! through others. This list is the one place the layers are written:
+//! tests/layers.rs reads it and checks both rules against the code.
 //!
 //! 1. foundation: `model` (accounts, the vault document, label identity,
 //!    QUERY resolution, what a reader yields, the otp-json schema), `text`
-//!    (text made safe for a terminal), `error`, `contain`, `harden`;
+//!    (text made safe for a terminal), `duration` (durations for people),
+//!    `error`, `contain`, `harden`;
 //! 2. pure logic: `otp`, `uri`, `migration`, `qr`, `import`, `export`:
 //!    bytes, time and randomness come in as arguments;
 //! 3. storage: `vault` (keys, lock and atomic save, the fast path of
@@ -19,7 +21,7 @@
 //! 4. the outside world: `term` (the terminal), `clipboard`, `screen`,
 //!    `agent`;
 //! 5. commands: `cmd` (one file per command; the clock, the environment,
-//!    where a passphrase comes from), `complete`, `cli`, `docs`, `fuzzing`.
+//!    where a passphrase comes from), `complete`, `cli`, `docs`.
 //!
 //! Only `term` and the command layer prompt or print; the storage layer
 //! reads and writes the vault's files and asks `cmd` for what it needs
@@ -35,10 +37,9 @@ pub mod complete;
 pub mod config;
 pub mod contain;
 pub mod docs;
+pub mod duration;
 pub mod error;
 pub mod export;
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod harden;
 pub mod import;
 pub mod migration;

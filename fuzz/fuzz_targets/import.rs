@@ -1,5 +1,5 @@
 //! Every importer's parser (src/import/).
-//! The check is `otp::fuzzing::import` (src/fuzzing.rs).
+//! The check is `otp_fuzz::import` (fuzz/checks.rs).
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| otp::fuzzing::import(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| otp_fuzz::import(data));

@@ -1,5 +1,5 @@
 //! Google Authenticator migration links and payloads.
-//! The check is `otp::fuzzing::migration` (src/fuzzing.rs).
+//! The check is `otp_fuzz::migration` (fuzz/checks.rs).
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| otp::fuzzing::migration(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| otp_fuzz::migration(data));

@@ -1,5 +1,5 @@
 //! otpauth:// URIs: parse, and round trip through otp's own URI.
-//! The check is `otp::fuzzing::otpauth_uri` (src/fuzzing.rs).
+//! The check is `otp_fuzz::otpauth_uri` (fuzz/checks.rs).
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| otp::fuzzing::otpauth_uri(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| otp_fuzz::otpauth_uri(data));

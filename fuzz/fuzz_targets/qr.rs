@@ -1,5 +1,5 @@
 //! The QR decoder (src/qr) on any bytes as an image.
-//! The check is `otp::fuzzing::qr` (src/fuzzing.rs).
+//! The check is `otp_fuzz::qr` (fuzz/checks.rs).
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| otp::fuzzing::qr(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| otp_fuzz::qr(data));

@@ -1,5 +1,5 @@
 //! The fast path of `otp code` against the full parse (differential).
-//! The check is `otp::fuzzing::vault_fast_path` (src/fuzzing.rs).
+//! The check is `otp_fuzz::vault_fast_path` (fuzz/checks.rs).
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| otp::fuzzing::vault_fast_path(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| otp_fuzz::vault_fast_path(data));

@@ -9,7 +9,6 @@ pub mod code;
 pub mod completions;
 pub mod drill;
 pub mod export;
-pub mod export_qr;
 pub mod export_sheet;
 pub mod import;
 pub mod init;
@@ -199,7 +198,7 @@ impl Ctx {
                     }
                     crate::term::note(&format!(
                         "The agent keeps this vault unlocked for {} without use (`otp lock` to forget now).",
-                        agent::proto::human(timeouts.idle)
+                        crate::duration::human(timeouts.idle)
                     ));
                 }
                 Err(e) => crate::term::warn(&format!("the agent could not take the key: {e:#}")),

@@ -2,10 +2,11 @@
 
 use anyhow::Result;
 
-use crate::agent::{self, proto::human};
+use crate::agent;
 use crate::cli::StatusArgs;
 use crate::cmd::{Ctx, backup, drill, out, recipients, recovery_codes, sync};
 use crate::config::AgentMode;
+use crate::duration::human;
 use crate::text::sanitize;
 use crate::vault::merge;
 

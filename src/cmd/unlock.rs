@@ -3,10 +3,11 @@
 
 use anyhow::Result;
 
-use crate::agent::{self, proto::human};
+use crate::agent;
 use crate::cli::UnlockArgs;
 use crate::cmd::Ctx;
 use crate::config::AgentMode;
+use crate::duration::human;
 use crate::error::Fail;
 use crate::term;
 use crate::vault::keys;

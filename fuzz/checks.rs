@@ -4,18 +4,19 @@
 //! (`fuzz/seeds/`, `tests/fixtures/`) in every `cargo test`, so the corpus
 //! is always exercised, with or without a nightly toolchain.
 //!
-//! Not part of otp's interface: public only so that the fuzz crate and the
-//! tests can call it.
+//! Not part of otp: the fuzz crate's library (`otp_fuzz`, fuzz/Cargo.toml),
+//! which `tests/fuzz_corpus.rs` also includes by path. It reaches otp only
+//! through its public modules, as any user of the library would.
 
 use std::io::Read;
 
 use base64::Engine;
 
-use crate::import::{FORMATS, ImportError};
-use crate::model::Entry;
-use crate::model::Vault;
-use crate::vault::index;
-use crate::{migration, qr, uri};
+use otp::import::{FORMATS, ImportError};
+use otp::model::Entry;
+use otp::model::Vault;
+use otp::vault::index;
+use otp::{migration, qr, uri};
 
 /// A check: panics when its property fails on these bytes.
 pub type Check = fn(&[u8]);
@@ -197,6 +198,6 @@ pub fn qr(data: &[u8]) {
 
 /// An account a parser gives computes its codes.
 fn check_entry(entry: &Entry) {
-    let _ = crate::otp::generate_at_counter(&entry.token, 1);
-    let _ = crate::otp::generate(&entry.token, 1_700_000_000);
+    let _ = otp::otp::generate_at_counter(&entry.token, 1);
+    let _ = otp::otp::generate(&entry.token, 1_700_000_000);
 }

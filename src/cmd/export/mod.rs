@@ -3,6 +3,9 @@
 //! or a printable emergency sheet; `--password-file` makes the Aegis export
 //! an encrypted Aegis vault instead.
 
+mod google_qr;
+mod output;
+
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -14,9 +17,9 @@ use crate::cmd::{Ctx, now, out};
 use crate::error::{Code, Fail};
 use crate::export::{self, aegis, json};
 use crate::term;
-use crate::text;
 use crate::vault::keys::Method;
 use crate::vault::store;
+use output::{exists_error, refuse_existing};
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let password = aegis_password(&args)?;
@@ -66,7 +69,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
             None => bytes(aegis::plain(&vault.accounts, &mut fill)),
         },
         ExportFormat::GoogleQr => {
-            return crate::cmd::export_qr::run(&vault.accounts, args.output.as_deref(), args.force);
+            return google_qr::run(&vault.accounts, args.output.as_deref(), args.force);
         }
         ExportFormat::Sheet => {
             crate::cmd::export_sheet::page(&vault, at, args.with_recovery_key.as_deref())?
@@ -106,25 +109,6 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// `-o FILE` never replaces a file without `--force`: a good backup
-/// overwritten by an empty vault's export is a lockout.
-pub fn refuse_existing(path: &Path) -> Result<()> {
-    match std::fs::symlink_metadata(path) {
-        Ok(_) => Err(exists_error(path)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(anyhow::Error::from(e).context(format!("cannot check {}", path.display()))),
-    }
-}
-
-fn exists_error(path: &Path) -> anyhow::Error {
-    Fail::error(format!(
-        "{} already exists; nothing was written, and it was left as it was",
-        text::sanitize(&path.display().to_string())
-    ))
-    .hint("choose another file name, or add --force to replace it")
-    .into()
 }
 
 fn bytes(text: Zeroizing<String>) -> Zeroizing<Vec<u8>> {

@@ -49,7 +49,7 @@ pub fn run(accounts: &[Account], output: Option<&Path>, force: bool) -> Result<(
                 |i: usize| dir.join(format!("otp-google-export-{}-of-{total}.png", i + 1));
             if !force {
                 for i in 0..total {
-                    crate::cmd::export::refuse_existing(&path_of(i))?;
+                    super::output::refuse_existing(&path_of(i))?;
                 }
             }
             store::create_private_dir(dir)?;
