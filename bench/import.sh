@@ -2,8 +2,8 @@
 # Whole-process time and peak memory of `otp import` (a dry run, then the
 # real import into an empty identity vault) of N generated otpauth URIs,
 # for N = 50,000 and 200,000 by default: the numbers show whether import
-# grows linearly with the number of entries (issue 13: it was quadratic,
-# 200,000 URIs took minutes).
+# grows linearly with the number of entries (an earlier version was
+# quadratic: 200,000 URIs took minutes).
 #
 # Usage: bench/import.sh [path/to/otp] [N ...]   (default: target/debug/otp)
 # Needs: python3, /usr/bin/time.

@@ -86,7 +86,10 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Parses config text; the error names the problem (never a value).
+    /// Parses config text. The error is toml's: the line and column, that
+    /// line quoted, and what is wrong with it (an unknown key, a value of the
+    /// wrong type, quoted too). The config holds settings, never a secret
+    /// (`passphrase_command` names a command, not the passphrase).
     pub fn parse(text: &str) -> Result<Config, toml::de::Error> {
         toml::from_str(text)
     }

@@ -1,4 +1,4 @@
-//! Issue 16: backups in more than one place (`backup_dirs`), read back
+//! Backups in more than one place (`backup_dirs`), read back
 //! when written, checked on demand (`otp backup --verify`), and the
 //! recovery drill (`otp drill`).
 

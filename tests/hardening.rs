@@ -1,4 +1,4 @@
-//! Issue 13's small guarantees, each tried the way a careless user or a
+//! Small guarantees, each tried the way a careless user or a
 //! hostile environment would: core files and children that inherit the
 //! passphrase, saves that fail, closed output streams, the end of time,
 //! huge imports, hostile file names, secrets in Debug output.

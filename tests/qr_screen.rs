@@ -13,7 +13,7 @@ use image::{GrayImage, Luma};
 use predicates::prelude::*;
 use qrcode::{Color, EcLevel, QrCode};
 
-/// Generous: a busy 2-core machine may take long to start a window (a run
+/// Generous: a heavily loaded machine may take long to start a window (a run
 /// at load average 17 once took more than 90 s).
 const WAIT: Duration = Duration::from_secs(240);
 

@@ -2,8 +2,7 @@
 //! without building every account.
 //!
 //! `otp code` at 1,000 accounts must stay within a few milliseconds, and a
-//! full TOML parse into structs costs ~2.5 ms of that (measured on our
-//! 2-core machines; bench/README.md). So the fast path reads only vaults in the
+//! full TOML parse into structs costs ~2.5 ms of that (bench/README.md). So the fast path reads only vaults in the
 //! exact layout otp's own writer produces ([`Vault::to_toml`]), checking
 //! every line of the file against that layout as it goes:
 //!

@@ -131,7 +131,7 @@ pub(crate) const AEGIS: [Want; 7] = [
     .with_code("WR5P6"),
 ];
 
-/// stratum/MANIFEST.md, S1–S7 (S7 with issuer `NoIssuer`).
+/// Stratum's test accounts S1–S7 (tests/fixtures/imp2/README.md; S7 with issuer `NoIssuer`).
 /// Codes computed for this test set with Python's `hmac` (not our code).
 pub(crate) const STRATUM: [Want; 7] = [
     w(
@@ -295,7 +295,7 @@ fn token(
     }
 }
 
-/// Aegis's canonical entries, by their 1-based number in MANIFEST.md.
+/// Aegis's canonical entries, by their 1-based number in imp2/aegis/canonical_entries.json.
 pub(crate) fn canonical(which: &[usize]) -> Vec<Entry> {
     let v: Value = serde_json::from_slice(&fixture("imp2/aegis/canonical_entries.json")).unwrap();
     let all = v["entries"].as_array().unwrap();
