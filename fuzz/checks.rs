@@ -10,8 +10,6 @@
 
 use std::io::Read;
 
-use base64::Engine;
-
 use otp::import::{FORMATS, ImportError};
 use otp::model::Entry;
 use otp::model::Vault;
@@ -149,7 +147,7 @@ pub fn migration(data: &[u8]) {
         Ok(text) if migration::is_migration_uri(text.trim()) => text.to_string(),
         _ => format!(
             "otpauth-migration://offline?data={}",
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
+            data_encoding::BASE64URL_NOPAD.encode(data)
         ),
     };
     let Ok(batch) = migration::parse(&link) else {

@@ -24,7 +24,6 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use base64::Engine;
 use zeroize::Zeroizing;
 
 use crate::config::ClipboardMode;
@@ -84,10 +83,7 @@ fn no_terminal(message: &str) -> Fail {
 
 /// The OSC 52 escape that asks a terminal to put `text` on its clipboard.
 pub fn osc52(text: &str) -> String {
-    format!(
-        "\x1b]52;c;{}\x07",
-        base64::engine::general_purpose::STANDARD.encode(text)
-    )
+    format!("\x1b]52;c;{}\x07", crate::base64::encode(text.as_bytes()))
 }
 
 /// What the user hears after a copy (the code itself is never shown).

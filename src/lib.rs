@@ -12,7 +12,7 @@
 //!
 //! 1. foundation: `model` (accounts, the vault document, label identity,
 //!    QUERY resolution, what a reader yields, the otp-json schema), `text`
-//!    (text made safe for a terminal), `duration` (durations for people),
+//!    (text made safe for a terminal), `duration` (durations for people), `base64`,
 //!    `error`, `contain`, `harden`;
 //! 2. pure logic: `otp`, `uri`, `migration`, `qr`, `import`, `export`:
 //!    bytes, time and randomness come in as arguments;
@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 pub mod agent;
+pub mod base64;
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;

@@ -11,8 +11,6 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use prost::Message as _;
 use zeroize::Zeroizing;
@@ -230,16 +228,9 @@ fn payload_bytes(uri: &str) -> Result<Zeroizing<Vec<u8>>, MigrationError> {
     if clean.is_empty() {
         return Err(MigrationError::EmptyData);
     }
-    let engine = GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
-    );
-    engine
-        .decode(clean.as_slice())
+    crate::base64::decode(&clean)
         .map(Zeroizing::new)
-        .map_err(|_| MigrationError::BadBase64)
+        .ok_or(MigrationError::BadBase64)
 }
 
 fn entry_from(p: &proto::OtpParameters) -> Result<Entry, Skipped> {
@@ -486,8 +477,7 @@ pub fn encode(
                 batch_id,
             };
             let bytes = Zeroizing::new(payload.encode_to_vec());
-            let b64 =
-                Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(bytes.as_slice()));
+            let b64 = Zeroizing::new(crate::base64::encode(bytes.as_slice()));
             format!(
                 "{SCHEME}offline?data={}",
                 utf8_percent_encode(&b64, NON_ALPHANUMERIC)

@@ -1,9 +1,12 @@
 //! One-time codes from a token: HOTP (RFC 4226), TOTP (RFC 6238) and Steam
 //! Guard. Pure functions of the token and a counter or a time.
 //!
-//! The HMAC comes from totp-rs (a step of 1 turns its TOTP signer into the
-//! HOTP signer for any counter). Truncation and formatting are ours: totp-rs
-//! panics on 10 digits (its modulus is a u32) and knows no HOTP counter.
+//! totp-rs is the code generator: the HMAC comes from it (a step of 1
+//! turns its TOTP signer into the HOTP signer for any counter). The few
+//! lines around it are here because totp-rs cannot do them: it panics on 10
+//! digits (its modulus is a u32) and knows no HOTP counter. So truncation
+//! and formatting (decimal digits, and Steam's 5-character alphabet from the
+//! same truncated value) are ours, one path for all three kinds.
 //! Nothing here panics, even for a token that fails `Token::validate()`.
 
 use crate::model::{Algorithm, Kind, STEAM_DIGITS, Token};

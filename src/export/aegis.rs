@@ -12,7 +12,6 @@
 
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
-use base64::Engine;
 use data_encoding::HEXLOWER;
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -213,7 +212,7 @@ pub fn encrypted(accounts: &[Account], password: &[u8], fill: Fill<'_>) -> Resul
                 tag: HEXLOWER.encode(&db_tag),
             }),
         },
-        db: base64::engine::general_purpose::STANDARD.encode(&db_ct),
+        db: crate::base64::encode(&db_ct),
     };
     Ok(pretty(&file).to_string())
 }
@@ -279,9 +278,7 @@ mod tests {
             ) else {
                 continue;
             };
-            let ct = base64::engine::general_purpose::STANDARD
-                .decode(doc["db"].as_str().unwrap())
-                .unwrap();
+            let ct = crate::base64::decode(doc["db"].as_str().unwrap().as_bytes()).unwrap();
             let p = &header["params"];
             let db = open(&master, &hex(&p["nonce"]), &ct, &hex(&p["tag"]))?;
             return serde_json::from_slice(&db).ok();

@@ -432,7 +432,7 @@ mod tests {
             (sealed, tag)
         };
         let hex = |b: &[u8]| data_encoding::HEXLOWER.encode(b);
-        let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b);
+        let b64 = |b: &[u8]| crate::base64::encode(b);
         let plain: Value = serde_json::from_slice(&fixture("imp1/aegis_plain.json")).unwrap();
         let master = [1u8; 32];
         let (db, db_tag) = seal(&master, &[2; 12], plain["db"].to_string().as_bytes());

@@ -191,7 +191,7 @@ mod tests {
             PushStream::init(crypto_secretstream::aead::OsRng, &Key::from(*key));
         let mut data = plain.to_vec();
         stream.push(&mut data, b"", Tag::Message).unwrap();
-        let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b);
+        let b64 = |b: &[u8]| crate::base64::encode(b);
         serde_json::json!({
             "version": 1,
             "kdfParams": {"memLimit": 65536, "opsLimit": 1, "salt": b64(&salt)},

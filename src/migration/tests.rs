@@ -272,7 +272,7 @@ fn uri_of(otp_parameters: Vec<proto::OtpParameters>) -> String {
         batch_index: 0,
         batch_id: 7,
     };
-    let b64 = base64::engine::general_purpose::STANDARD.encode(p.encode_to_vec());
+    let b64 = crate::base64::encode(&p.encode_to_vec());
     format!(
         "otpauth-migration://offline?data={}",
         utf8_percent_encode(&b64, NON_ALPHANUMERIC)
@@ -401,7 +401,7 @@ proptest! {
 
     #[test]
     fn parse_never_panics_on_payload_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        let b64 = crate::base64::encode(&bytes);
         if let Ok(b) = parse(&format!("otpauth-migration://offline?data={b64}")) {
             for e in &b.parsed.entries {
                 prop_assert!(e.token.validate().is_ok());

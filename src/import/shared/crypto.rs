@@ -10,8 +10,6 @@
 
 use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::NoPadding, block_padding::Pkcs7};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
-use base64::Engine;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use zeroize::Zeroizing;
 
 use crate::import::ImportError;
@@ -30,15 +28,10 @@ pub(crate) const MAX_ARGON2_LANES: u32 = 16;
 /// scrypt's memory is 128·r·N bytes; Aegis uses N = 2^15, r = 8 (32 MiB).
 pub(crate) const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
 
-/// Standard base64, with or without `=` padding (apps differ).
-const B64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
+/// Standard base64, with or without `=` padding (apps differ): [`crate::base64`].
 pub(crate) fn base64(field: &str, text: &str) -> Result<Vec<u8>, ImportError> {
-    B64.decode(text.trim())
-        .map_err(|_| ImportError::malformed(format!("{field} is not valid base64")))
+    crate::base64::decode(text.trim().as_bytes())
+        .ok_or_else(|| ImportError::malformed(format!("{field} is not valid base64")))
 }
 
 pub(crate) fn hex(field: &str, text: &str) -> Result<Vec<u8>, ImportError> {

@@ -139,12 +139,8 @@ pub(crate) fn hex(text: &str) -> Result<Vec<u8>, String> {
 
 /// Standard base64 with or without padding.
 pub(crate) fn base64(text: &str) -> Result<Vec<u8>, String> {
-    use base64::Engine;
-    let t = text.trim();
-    base64::engine::general_purpose::STANDARD
-        .decode(t)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(t))
-        .map_err(|_| "the secret is not valid base64".to_string())
+    crate::base64::decode(text.trim().as_bytes())
+        .ok_or_else(|| "the secret is not valid base64".to_string())
         .and_then(|b| {
             if b.is_empty() {
                 Err("the secret is empty".to_string())
