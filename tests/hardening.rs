@@ -57,24 +57,8 @@ fn passphrase_command_does_not_inherit_otp_passphrase() {
 /// streams or limits themselves.
 fn raw(env: &TestEnv, program: &str) -> std::process::Command {
     let mut cmd = std::process::Command::new(program);
-    for var in [
-        "OTP_VAULT",
-        "OTP_CONFIG",
-        "OTP_IDENTITY",
-        "OTP_PASSPHRASE",
-        "OTP_PASSPHRASE_FILE",
-        "DISPLAY",
-        "WAYLAND_DISPLAY",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("HOME", env.dir.path())
-        .env("XDG_DATA_HOME", env.path("data"))
-        .env("XDG_CONFIG_HOME", env.path("config"))
-        .env("XDG_CACHE_HOME", env.path("cache"))
-        .env("NO_COLOR", "1")
-        .env("OTP_VAULT", env.vault())
-        .env("OTP_IDENTITY", env.identity())
+    env.isolate(&mut cmd);
+    cmd.env("OTP_IDENTITY", env.identity())
         .stdin(std::process::Stdio::null());
     cmd
 }

@@ -643,15 +643,15 @@ fn sigkilled_writers_never_corrupt_or_lose_acknowledged_accounts() {
     let mut acknowledged = Vec::new();
     for round in 0..24u64 {
         let name = format!("k{round}");
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("otp"))
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("otp"));
+        env.isolate(&mut cmd);
+        let mut child = cmd
             .args([
                 "add",
                 &name,
                 "--secret",
                 &data_encoding_secret(round as usize + 100),
             ])
-            .env("HOME", env.dir.path())
-            .env("OTP_VAULT", env.vault())
             .env("OTP_IDENTITY", env.identity())
             .env("OTP_CONFIG", env.path("none.toml"))
             .stderr(std::process::Stdio::null())

@@ -72,7 +72,20 @@ impl TestEnv {
     /// `otp` with an isolated environment and no unlock method at all.
     pub fn bare(&self) -> Command {
         let mut cmd = Command::cargo_bin("otp").expect("binary");
-        for var in [
+        for (var, value) in self.isolation() {
+            match value {
+                Some(value) => cmd.env(var, value),
+                None => cmd.env_remove(var),
+            };
+        }
+        cmd
+    }
+
+    /// The one environment isolation of every CLI test: each variable set
+    /// (Some) or removed (None). `bare` applies it; tests that start the
+    /// binary as a plain process apply it with `isolate`.
+    pub fn isolation(&self) -> Vec<(&'static str, Option<std::ffi::OsString>)> {
+        let mut out: Vec<(&'static str, Option<std::ffi::OsString>)> = [
             "OTP_VAULT",
             "OTP_CONFIG",
             "OTP_IDENTITY",
@@ -80,23 +93,38 @@ impl TestEnv {
             "OTP_PASSPHRASE_FILE",
             "DISPLAY",
             "WAYLAND_DISPLAY",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_CACHE_HOME", self.path("cache"))
+        ]
+        .into_iter()
+        .map(|var| (var, None))
+        .collect();
+        for (var, value) in [
+            ("HOME", self.dir.path().to_path_buf()),
+            ("XDG_DATA_HOME", self.path("data")),
+            ("XDG_CONFIG_HOME", self.path("config")),
+            ("XDG_CACHE_HOME", self.path("cache")),
             // The agent's socket folder: never the user's own agent.
-            .env("XDG_RUNTIME_DIR", self.path("run"))
-            .env("NO_COLOR", "1")
-            .env("OTP_VAULT", self.vault());
+            ("XDG_RUNTIME_DIR", self.path("run")),
+            ("NO_COLOR", "1".into()),
+            ("OTP_VAULT", self.vault()),
+        ] {
+            out.push((var, Some(value.into_os_string())));
+        }
         // git (`otp sync`) sees no configuration of the machine's user, and
         // commits under a fixed name even on a fresh CI machine.
         for (var, value) in git_env() {
-            cmd.env(var, value);
+            out.push((var, Some(value.into())));
         }
-        cmd
+        out
+    }
+
+    /// `isolation` applied to a plain process (no unlock method added).
+    pub fn isolate(&self, cmd: &mut std::process::Command) {
+        for (var, value) in self.isolation() {
+            match value {
+                Some(value) => cmd.env(var, value),
+                None => cmd.env_remove(var),
+            };
+        }
     }
 
     /// Adds a TOTP account with the given secret.
