@@ -610,6 +610,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
             [CompletionResult]::new('--keep-both', '--keep-both', [CompletionResultType]::ParameterName, 'When both machines changed the same field of an account, keep both versions as separate accounts')
+            [CompletionResult]::new('--push-local', '--push-local', [CompletionResultType]::ParameterName, 'After a refused remote (exit 6): put this machine''s vault back on the remote, on top of the bad commit')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

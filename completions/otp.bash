@@ -2232,7 +2232,7 @@ _otp() {
             return 0
             ;;
         otp__subcmd__sync)
-            opts="-i -h -V --keep-both --vault --config --identity --passphrase-file --color --help --version init clone merge merge-driver help"
+            opts="-i -h -V --keep-both --push-local --vault --config --identity --passphrase-file --color --help --version init clone merge merge-driver help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

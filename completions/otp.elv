@@ -556,6 +556,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --color 'When to use colour on the terminal'
             cand --keep-both 'When both machines changed the same field of an account, keep both versions as separate accounts'
+            cand --push-local 'After a refused remote (exit 6): put this machine''s vault back on the remote, on top of the bad commit'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

@@ -432,6 +432,7 @@ complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcom
 always\t''
 never\t''"
 complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l keep-both -d 'When both machines changed the same field of an account, keep both versions as separate accounts'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l push-local -d 'After a refused remote (exit 6): put this machine\'s vault back on the remote, on top of the bad commit'
 complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -s h -l help -d 'Print help'
 complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -s V -l version -d 'Print version'
 complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "init" -d 'Make the vault\'s folder a git repository (and push it to REMOTE)'

@@ -595,6 +595,9 @@ pub struct SyncArgs {
     /// When both machines changed the same field of an account, keep both versions as separate accounts
     #[arg(long)]
     pub keep_both: bool,
+    /// After a refused remote (exit 6): put this machine's vault back on the remote, on top of the bad commit
+    #[arg(long, conflicts_with = "keep_both")]
+    pub push_local: bool,
 }
 
 #[derive(Debug, Subcommand)]

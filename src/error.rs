@@ -20,6 +20,10 @@ pub enum Code {
     Ambiguous = 4,
     /// Refused: conflict with existing accounts.
     Conflict = 5,
+    /// Refused: a file from outside (the sync remote, a conflict copy, a
+    /// backup or snapshot) could not be proven to come from one of the
+    /// user's machines, or would roll the vault back.
+    Unproven = 6,
     /// Partly done: some entries of the input were not imported (each is
     /// listed); what could be imported was.
     PartlyDone = 7,
@@ -85,6 +89,7 @@ mod tests {
         assert_eq!(Code::NoMatch as u8, 3);
         assert_eq!(Code::Ambiguous as u8, 4);
         assert_eq!(Code::Conflict as u8, 5);
+        assert_eq!(Code::Unproven as u8, 6);
         assert_eq!(Code::PartlyDone as u8, 7);
     }
 

@@ -578,11 +578,15 @@ fn a_syncthing_conflict_copy_is_found_and_merged() {
 fn a_conflict_copy_that_differs_in_a_field_is_listed_not_written() {
     let a = TestEnv::with_vault();
     a.add("GitHub", "alice", SECRET);
+    // The other machine renamed it one way (its version became the copy),
+    // this machine, from the same version, another way.
+    let base = a.vault_bytes();
     a.otp()
         .args(["rename", "github", "there"])
         .assert()
         .success();
     let copy = a.write("copy (conflicted copy 2026-01-01).age", a.vault_bytes());
+    std::fs::write(a.vault(), &base).unwrap();
     a.otp()
         .args(["rename", "github", "here"])
         .assert()
@@ -799,9 +803,11 @@ fn a_damaged_or_foreign_conflict_copy_changes_nothing() {
         .arg(&twice)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // Edited without the vault's key: not proven to come from one of the
+    // user's machines (exit 6), before anything is merged.
+    assert_eq!(out.status.code(), Some(6));
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("more than once"), "{said}");
+    assert!(said.contains("forged"), "{said}");
     assert_eq!(a.vault_bytes(), before);
 }
 
@@ -934,4 +940,314 @@ fn a_conflict_copy_with_the_same_account_added_settles_it_too() {
     assert_eq!(a.stdout(&["trash", "list"]).lines().count(), 1);
     a.otp().args(["code", "github"]).assert().success();
     a.otp().args(["code", "bank"]).assert().code(4);
+}
+
+// ---------------------------------------------------------------------
+// A hostile remote. The attacker can push anything to the remote and
+// holds only what it holds: every public key (the recipients line of a
+// config, an SSH key on a code host), and every old ciphertext in the
+// history. It cannot read any version of the vault.
+// ---------------------------------------------------------------------
+
+/// The attacker: a clone of the remote of its own, and an age key.
+struct Attacker {
+    dir: TempDir,
+    recipient: String,
+}
+
+impl Attacker {
+    fn new(remote: &Remote) -> Attacker {
+        let dir = tempfile::tempdir().unwrap();
+        git_ok(dir.path(), &["clone", "-q", &remote.url(), "work"]);
+        let (_, recipient) = otp::vault::keys::generate_identity();
+        Attacker { dir, recipient }
+    }
+
+    fn work(&self) -> PathBuf {
+        self.dir.path().join("work")
+    }
+
+    /// A vault plaintext encrypted to the victim's public key `to`.
+    fn encrypt(text: &str, to: &str) -> Vec<u8> {
+        let recipients = otp::vault::keys::parse_recipients(&[to.to_string()]).unwrap();
+        otp::vault::keys::encrypt(text.as_bytes(), &recipients, false).unwrap()
+    }
+
+    /// An old ciphertext of `file` from the remote's history (`rev`).
+    fn old(&self, rev: &str, file: &str) -> Vec<u8> {
+        git_ok(&self.work(), &["fetch", "-q", "origin"]);
+        let out = git(&self.work(), &["show", &format!("{rev}:{file}")]);
+        assert!(out.status.success());
+        out.stdout
+    }
+
+    /// Pushes a commit on top of the remote's branch that writes `files`.
+    fn push(&self, files: &[(&str, Vec<u8>)]) -> String {
+        let w = self.work();
+        git_ok(&w, &["fetch", "-q", "origin"]);
+        git_ok(&w, &["reset", "-q", "--hard", "origin/main"]);
+        for (name, data) in files {
+            std::fs::write(w.join(name), data).unwrap();
+        }
+        git_ok(&w, &["add", "-A"]);
+        git_ok(&w, &["commit", "-q", "-m", "otp: add (change 99)"]);
+        git_ok(&w, &["push", "-q", "origin", "HEAD:main"]);
+        git_ok(&w, &["rev-parse", "HEAD"]).trim().to_string()
+    }
+}
+
+/// The victim's public key, as the attacker knows it.
+fn public_key(env: &TestEnv) -> String {
+    env.stdout(&["recipients", "list"])
+        .lines()
+        .next()
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// `otp sync` that must be refused with exit 6; its stderr.
+fn refused_sync(env: &TestEnv) -> String {
+    let out = env.otp().arg("sync").output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    stderr
+}
+
+fn remote_head(remote: &Remote) -> String {
+    git_ok(&remote.path(), &["rev-parse", "main"])
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn a_forged_vault_adding_a_recipient_is_refused_and_nothing_is_encrypted_to_it() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    a.add("GitHub", "alice", SECRET);
+    sync(&a);
+    let attacker = Attacker::new(&remote);
+    let victim = public_key(&a);
+    let forged = format!(
+        "version = 1\nchanges = 50\nrecipients = [\"{victim}\", \"{}\"]\naccounts = []\ntrash = []\n",
+        attacker.recipient
+    );
+    let bad = attacker.push(&[("vault.age", Attacker::encrypt(&forged, &victim))]);
+    // One unpushed local change: today this merged and pushed.
+    a.add("Bank", "bob", OTHER_SECRET);
+    let before = a.vault_bytes();
+    let stderr = refused_sync(&a);
+    assert!(stderr.contains(&bad[..12]), "names the commit: {stderr}");
+    assert!(
+        stderr.contains("no proof") || stderr.contains("forged"),
+        "{stderr}"
+    );
+    assert_eq!(a.vault_bytes(), before, "the vault was rewritten");
+    assert!(!a.plaintext().contains(&attacker.recipient));
+    assert_eq!(remote_head(&remote), bad, "something was pushed");
+    // `otp status` says so.
+    let status = a.stdout(&["status"]);
+    assert!(
+        status.contains("REFUSED") && status.contains(&bad[..12]),
+        "{status}"
+    );
+    // The same forgery, tagged with a key of the attacker's own making.
+    let mut fake = otp::model::Vault::new(vec![victim.clone(), attacker.recipient.clone()]);
+    fake.ensure_auth_key(|| [7; 32]);
+    fake.next_version("ffff", [1; 8]);
+    let bad2 = attacker.push(&[(
+        "vault.age",
+        Attacker::encrypt(&fake.to_sealed_toml(), &victim),
+    )]);
+    let stderr = refused_sync(&a);
+    assert!(
+        stderr.contains("forged") && stderr.contains(&bad2[..12]),
+        "{stderr}"
+    );
+    assert!(!a.plaintext().contains(&attacker.recipient));
+    // The way out keeps everything: this machine's vault goes back on top.
+    a.otp().args(["sync", "--push-local"]).assert().success();
+    assert!(!a.stdout(&["status"]).contains("REFUSED"));
+    let b = second_machine(&a, &remote);
+    assert_eq!(labels(&b), ["Bank:bob", "GitHub:alice"]);
+    assert!(!b.plaintext().contains(&attacker.recipient));
+    sync(&a);
+}
+
+#[test]
+fn a_forged_vault_replacing_a_secret_is_refused_without_a_local_change() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    a.add("GitHub", "alice", SECRET);
+    sync(&a);
+    let attacker = Attacker::new(&remote);
+    let victim = public_key(&a);
+    let list: serde_json::Value = serde_json::from_str(&a.stdout(&["list", "--json"])).unwrap();
+    let id = list[0]["id"].as_str().unwrap();
+    let forged = format!(
+        "version = 1\nchanges = 50\nrecipients = [\"{victim}\"]\ntrash = []\n\n[[accounts]]\nid = \"{id}\"\nissuer = \"GitHub\"\nname = \"alice\"\nsecret = \"{THIRD_SECRET}\"\ntype = \"totp\"\nalgorithm = \"SHA1\"\ndigits = 6\nperiod = 30\ncounter = 0\ncreated = \"2026-01-01T00:00:00Z\"\nupdated = \"2026-01-01T00:00:00Z\"\n"
+    );
+    attacker.push(&[("vault.age", Attacker::encrypt(&forged, &victim))]);
+    let before = a.vault_bytes();
+    refused_sync(&a);
+    assert_eq!(a.vault_bytes(), before);
+    assert!(a.plaintext().contains(SECRET) && !a.plaintext().contains(THIRD_SECRET));
+}
+
+#[test]
+fn a_replayed_older_vault_is_refused_as_a_rollback() {
+    let remote = Remote::new();
+    let a = first_machine(&remote);
+    a.add("GitHub", "alice", SECRET);
+    sync(&a);
+    let old_rev = remote_head(&remote);
+    a.add("Bank", "bob", OTHER_SECRET);
+    sync(&a);
+    let attacker = Attacker::new(&remote);
+    let old = attacker.old(&old_rev, "vault.age");
+    let bad = attacker.push(&[("vault.age", old)]);
+    let before = a.vault_bytes();
+    let stderr = refused_sync(&a);
+    assert!(
+        stderr.contains("rollback") && stderr.contains(&bad[..12]),
+        "{stderr}"
+    );
+    assert_eq!(a.vault_bytes(), before);
+    assert_eq!(labels(&a), ["Bank:bob", "GitHub:alice"]);
+    // A second machine that clones afterwards and syncs is refused too once
+    // it has the newer version; and --push-local repairs the remote.
+    a.otp().args(["sync", "--push-local"]).assert().success();
+    let b = second_machine(&a, &remote);
+    assert_eq!(labels(&b), ["Bank:bob", "GitHub:alice"]);
+}
+
+#[test]
+fn a_foreign_or_replayed_key_file_is_refused() {
+    let remote = Remote::new();
+    let (a, _b) = passphrase_machines(&remote, "correct horse");
+    with_pass(&a).arg("sync").assert().success();
+    let first_rev = remote_head(&remote);
+    let attacker = Attacker::new(&remote);
+    // A key file of the attacker's own, with a passphrase it knows.
+    let (secret, recipient) = otp::vault::keys::generate_identity();
+    let text = otp::vault::keys::identity_file_text(&secret, &recipient, "2026-01-01T00:00:00Z");
+    let sealed = otp::vault::keys::encrypt_with_passphrase(
+        text.as_bytes(),
+        age::secrecy::SecretString::from("attacker".to_string()),
+    )
+    .unwrap();
+    let bad = attacker.push(&[("vault.identity.age", sealed)]);
+    let key_before = std::fs::read(a.path("data/otp/vault.identity.age")).unwrap();
+    let out = with_pass(&a).arg("sync").output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(
+        stderr.contains("key file") && stderr.contains(&bad[..12]),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(a.path("data/otp/vault.identity.age")).unwrap(),
+        key_before
+    );
+    with_pass(&a).arg("list").assert().success();
+    with_pass(&a)
+        .args(["sync", "--push-local"])
+        .assert()
+        .success();
+    // `otp passwd`, synced; then the old key file replayed.
+    a.write("new-pass.txt", "battery staple\n");
+    with_pass(&a)
+        .args(["passwd", "--new-passphrase-file"])
+        .arg(a.path("new-pass.txt"))
+        .assert()
+        .success();
+    a.write("pass.txt", "battery staple\n");
+    with_pass(&a).arg("sync").assert().success();
+    let old_key = attacker.old(&first_rev, "vault.identity.age");
+    attacker.push(&[("vault.identity.age", old_key)]);
+    let out = with_pass(&a).arg("sync").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The new passphrase still opens the vault; the old one does not.
+    with_pass(&a).arg("list").assert().success();
+    a.bare()
+        .env("OTP_PASSPHRASE", "correct horse")
+        .arg("list")
+        .assert()
+        .failure();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_vault_is_refused_by_sync_init() {
+    let env = TestEnv::new();
+    let synced = env.path("Sync/otp/vault.age");
+    std::fs::create_dir_all(synced.parent().unwrap()).unwrap();
+    std::fs::create_dir_all(env.vault().parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&synced, env.vault()).unwrap();
+    env.otp()
+        .args(["init", "--generate-identity"])
+        .arg(env.identity())
+        .assert()
+        .success();
+    let remote = Remote::new();
+    let out = env
+        .otp()
+        .args(["sync", "init", &remote.url()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!out.status.success());
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert!(
+        !repo_dir(&env).join(".git").exists(),
+        "a repository was made"
+    );
+    assert!(
+        !git(&remote.path(), &["rev-parse", "--verify", "-q", "main"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn an_undo_snapshot_from_another_machine_is_no_undo() {
+    let m = TwoMachines::starting_with(|a| a.add("GitHub", "alice", SECRET));
+    // Both machines at the same change counter: A imports (and snapshots),
+    // B adds an account of its own.
+    let uris = m.a.write(
+        "in.txt",
+        format!("otpauth://totp/Acme:carol?secret={THIRD_SECRET}\n"),
+    );
+    let out = m.a.otp().args(["import"]).arg(&uris).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("to undo: otp recover"))
+        .unwrap();
+    let snapshot = PathBuf::from(
+        line.rsplit("otp recover '")
+            .next()
+            .unwrap()
+            .trim_end_matches('\''),
+    );
+    m.b.add("Bank", "bob", OTHER_SECRET);
+    // The snapshot reaches B (a shared backup folder).
+    let copy = m.b.path("snapshot.age");
+    std::fs::copy(&snapshot, &copy).unwrap();
+    let out = m.b.otp().args(["recover"]).arg(&copy).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains("Undid") && !stderr.contains("undone"),
+        "{stderr}"
+    );
+    assert!(labels(&m.b).contains(&"Bank:bob".to_string()), "{stderr}");
 }

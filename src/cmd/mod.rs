@@ -376,6 +376,8 @@ impl Ctx {
         // `change` carry it; it is saved with the change (alone, it is none).
         vault.ensure_id(random16);
         self.ensure_auth_key(&mut vault);
+        // The id this change will have, for the snapshot it may take.
+        vault.pending_change = Some(crate::model::auth::hex_id(random8()));
         // Compared as values, not as written text: the vault is serialised
         // once, by `save`, and only when something changed. (The copy's
         // secrets are wiped when it is dropped.)
@@ -435,9 +437,11 @@ impl Ctx {
         }
     }
 
-    /// Where this machine's writer id for the vault is kept: beside the
-    /// vault path, `<vault>.writer` (never synced: `otp sync` shares only
-    /// the vault and its key file).
+    /// Where this machine's writer id for the vault is kept:
+    /// `<vault file name>.writer` in this machine's own data folder, never
+    /// beside a vault kept in a synced folder (two machines sharing one
+    /// writer id could not tell their versions apart), and never shared by
+    /// `otp sync` (which shares only the vault and its key file).
     pub fn writer_path(&self) -> PathBuf {
         let mut name = self
             .vault_path
@@ -445,7 +449,7 @@ impl Ctx {
             .map(|n| n.to_os_string())
             .unwrap_or_default();
         name.push(".writer");
-        self.vault_path.with_file_name(name)
+        self.data_dir.join(name)
     }
 
     /// This machine's writer id in the vault's version vector: 16 random

@@ -162,7 +162,16 @@ fn is_undo(source: &Source, vault: &Vault, args: &RecoverArgs) -> Option<String>
         ));
         return None;
     }
-    let fits = !args.skip_existing && vault.changes == meta.changes.saturating_add(1);
+    // The change it undoes must be this vault's last: the snapshot names
+    // it by its change id (random per change, unlike the counter, which
+    // two machines share). A snapshot and vault from before change ids:
+    // the counter, as before.
+    let last = match (&vault.previous_change, &meta.undoes) {
+        (_, Some(undoes)) => vault.change_id.as_ref() == Some(undoes),
+        (None, None) => vault.changes == meta.changes.saturating_add(1),
+        _ => false,
+    };
+    let fits = !args.skip_existing && last;
     if !fits {
         term::note(&format!(
             "This snapshot was taken before `{op}`, but the vault has changed since; restoring it as an ordinary backup."

@@ -143,6 +143,11 @@ fn sync_text(ctx: &Ctx) -> String {
     if state["uncommitted"].as_bool() == Some(true) {
         line.push_str("  changes not yet committed: `otp sync` commits them\n");
     }
+    if let Some(refused) = get("refused") {
+        line.push_str(&format!(
+            "  the last sync REFUSED the remote's commit {refused}: nothing was taken from it; `otp sync --push-local` puts this machine's vault back there (docs/sync.md)\n"
+        ));
+    }
     if state["merge_in_progress"].as_bool() == Some(true) {
         line.push_str("  a git merge is in progress in the vault's folder: finish or abort it\n");
     }

@@ -12,6 +12,7 @@
 
 pub mod copies;
 pub mod git;
+pub mod vet;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -19,15 +20,17 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cli::{SyncArgs, SyncCommand};
-use crate::cmd::{Ctx, backup, now, random8, recipients};
+use crate::cmd::{Ctx, backup, now, random8, random32, recipients};
 use crate::error::{Code, Fail};
 use crate::model::Vault;
+use crate::model::auth::{self, Order};
 use crate::term;
 use crate::text::sanitize;
 use crate::vault::keys::{self, Unlocked};
 use crate::vault::merge::{self, MergeError, Merged, Options};
 use crate::vault::store;
 use git::Git;
+use vet::{Vetted, Why};
 
 /// The name the driver is registered under (`.gitattributes`: `merge=otp`).
 const DRIVER: &str = "otp";
@@ -36,6 +39,7 @@ const PUSH_TRIES: usize = 3;
 
 pub fn run(ctx: &Ctx, args: SyncArgs) -> Result<()> {
     match args.command {
+        None if args.push_local => push_local(ctx),
         None => sync(ctx, args.keep_both),
         Some(SyncCommand::Init { remote }) => init(ctx, remote.as_deref()),
         Some(SyncCommand::Clone { remote }) => clone(ctx, &remote),
@@ -306,19 +310,6 @@ pub fn after_change(ctx: &Ctx, changes: u64) {
     }
 }
 
-/// Commits a change that did not go through the vault (the key file of
-/// `otp passwd`).
-pub fn after_key_change(ctx: &Ctx) {
-    if let Some(repo) = Repo::set_up(ctx)
-        && !repo.merging()
-        && let Err(e) = repo.commit(&format!("otp: {}", ctx.operation))
-    {
-        term::warn(&format!(
-            "the key file is saved but was not committed to git: {e:#}; `otp sync` commits it"
-        ));
-    }
-}
-
 /// What `otp status` shows about sync: None when the vault's folder is not
 /// set up for it. Ahead/behind are as of the last fetch (no network here).
 pub fn status(ctx: &Ctx) -> Option<serde_json::Value> {
@@ -361,6 +352,7 @@ pub fn status(ctx: &Ctx) -> Option<serde_json::Value> {
         "last_sync": repo.git.config("otp.lastSync").ok().flatten(),
         "uncommitted": uncommitted,
         "merge_in_progress": repo.merging(),
+        "refused": repo.git.config(REFUSED).ok().flatten(),
     }))
 }
 
@@ -382,11 +374,46 @@ fn lock(ctx: &Ctx) -> Result<store::Lock> {
     )
 }
 
+/// git config key of the last refused remote commit (`otp status`).
+const REFUSED: &str = "otp.refused";
+/// git config key set once this machine's vault is known to have an
+/// authentication key (so a push need not open the vault to check).
+const AUTHENTICATED: &str = "otp.authenticated";
+
+/// Records a refusal for `otp status`, and returns it.
+fn refused(repo: &Repo, commit: &str, why: Why, what: &str) -> anyhow::Error {
+    let short = &commit[..commit.len().min(12)];
+    let _ = repo
+        .git
+        .run(["config", REFUSED, &format!("{short} ({})", why.word())]);
+    vet::refusal(
+        &format!("{what} at commit {short}"),
+        why,
+        "check who can push to the remote; to put this machine's vault back there (nothing is lost), run `otp sync --push-local` (docs/sync.md, \"A refused remote\")",
+    )
+}
+
 fn init(ctx: &Ctx, remote: Option<&str>) -> Result<()> {
     Git::check_installed()?;
+    // git would commit a link, not the vault: the remote would never hold
+    // the vault itself.
+    if std::fs::symlink_metadata(&ctx.vault_path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Fail::error(format!(
+            "{} is a symbolic link; `otp sync` keeps the vault itself in git, and would commit only the link; nothing was changed",
+            ctx.vault_path.display()
+        ))
+        .hint("use either git or a synced folder, not both: replace the link by the file (`cp --remove-destination \"$(readlink -f VAULT)\" VAULT`), or keep the vault in the synced folder with --vault and no `otp sync`")
+        .into());
+    }
     // Opening it proves this machine holds a key before sharing the vault.
-    let (vault, _unlocked) = ctx.load()?;
+    let (vault, unlocked) = ctx.load()?;
     let repo = Repo::of(ctx)?;
+    if vault.auth_key.is_none() {
+        // Before the folder is set up, so the key is made here, once.
+        ctx.record_without_change(&unlocked, |v| {
+            v.ensure_auth_key(random32);
+        })?;
+    }
     let _lock = lock(ctx)?;
     if repo.git.exists() {
         if Repo::set_up(ctx).is_some() && remote.is_none() {
@@ -401,6 +428,7 @@ fn init(ctx: &Ctx, remote: Option<&str>) -> Result<()> {
     }
     repo.install(ctx)?;
     repo.commit(&format!("otp: sync init (change {})", vault.changes))?;
+    repo.git.run(["config", AUTHENTICATED, "true"])?;
     term::note(&format!(
         "{} is now a git repository; every change is committed.",
         repo.git.dir.display()
@@ -494,6 +522,7 @@ fn record_sync(repo: &Repo) {
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let _ = repo.git.run(["config", "otp.lastSync", &at]);
+    let _ = repo.git.run(["config", "--unset", REFUSED]);
 }
 
 fn sync(ctx: &Ctx, keep_both: bool) -> Result<()> {
@@ -536,18 +565,42 @@ fn sync(ctx: &Ctx, keep_both: bool) -> Result<()> {
                 .git
                 .rev("HEAD")?
                 .context("the repository has no commit")?;
-            match repo.git.rev(&tracking)? {
+            let changed = match repo.git.rev(&tracking)? {
                 Some(theirs) if !repo.is_ancestor(&theirs, &head)? => {
                     if repo.is_ancestor(&head, &theirs)? {
                         fast_forward(ctx, &repo, &head, &theirs, &mut keys)?;
                     } else {
-                        merge_remote(ctx, &repo, &head, &theirs, keep_both, &mut keys)?;
+                        merge_remote(
+                            ctx,
+                            &repo,
+                            &head,
+                            &theirs,
+                            keep_both,
+                            unlocked(ctx, &mut keys)?,
+                        )?;
                     }
                     true
                 }
                 // Nothing new there.
                 _ => false,
+            };
+            // About to push a vault from before authentication: it gets
+            // its key first (once; git config remembers).
+            let head = repo.git.rev("HEAD")?;
+            if head != repo.git.rev(&tracking)?
+                && repo.git.config(AUTHENTICATED)?.as_deref() != Some("true")
+            {
+                let keys = unlocked(ctx, &mut keys)?;
+                let mut vault = open(&ctx.read_vault_file()?, keys, "this machine's vault")?;
+                if vault.ensure_auth_key(random32) {
+                    vault.changes += 1;
+                    ctx.save(&mut vault)?;
+                    repo.commit(&format!("otp: sync (change {})", vault.changes))?;
+                    made_key_note();
+                }
+                repo.git.run(["config", AUTHENTICATED, "true"])?;
             }
+            changed
         };
         let head = repo
             .git
@@ -600,6 +653,15 @@ fn unlocked<'a>(ctx: &Ctx, keys: &'a mut Option<Unlocked>) -> Result<&'a Unlocke
 
 /// Decrypts and parses one version of the vault; `what` says which.
 fn open(data: &[u8], keys: &Unlocked, what: &str) -> Result<Vault> {
+    Ok(open_text(data, keys, what)?.0)
+}
+
+/// [`open`], with the plaintext (to check its tag).
+fn open_text(
+    data: &[u8],
+    keys: &Unlocked,
+    what: &str,
+) -> Result<(Vault, zeroize::Zeroizing<String>)> {
     let plain = keys::decrypt(data, &keys.identities).map_err(|e| {
         if e.is::<keys::KeyUnavailable>() {
             return e;
@@ -610,7 +672,36 @@ fn open(data: &[u8], keys: &Unlocked, what: &str) -> Result<Vault> {
     })?;
     let text = std::str::from_utf8(&plain)
         .map_err(|_| Fail::error(format!("{what} decrypted but is not UTF-8 text")))?;
-    Vault::parse(text).with_context(|| format!("cannot read {what}"))
+    let vault = Vault::parse(text).with_context(|| format!("cannot read {what}"))?;
+    Ok((vault, zeroize::Zeroizing::new(text.to_string())))
+}
+
+/// The remote's vault at `theirs`, checked against `here` (this machine's,
+/// or None when it does not open here) and with its key file: taken only
+/// when proven (src/cmd/sync/vet.rs); refused with exit 6 otherwise.
+fn vet_remote(repo: &Repo, here: Option<&Vault>, theirs: &str, keys: &Unlocked) -> Result<Vetted> {
+    let what = "the remote's vault";
+    let (vault, text) = open_text(&theirs_bytes(repo, theirs)?, keys, what)?;
+    let vetted = vet::vet(here, vault, &text).map_err(|why| refused(repo, theirs, why, what))?;
+    // Its key file: the one this machine has, or the one it names.
+    if let Some(key) = repo.git.show(theirs, &repo.key)?
+        && std::fs::read(repo.key_path()).ok().as_deref() != Some(&key[..])
+        && !vet::key_file_named(&vetted.vault, &key)
+        && (here.is_some_and(|h| h.auth_key.is_some()) || vetted.first_use)
+    {
+        return Err(refused(
+            repo,
+            theirs,
+            Why::ForeignKeyFile,
+            "the remote's version",
+        ));
+    }
+    if vetted.first_use {
+        term::note(
+            "This is the first sync since otp learnt to authenticate the vault: took the authentication key another of your machines made. From now on a version of the vault that none of your machines wrote is refused (docs/sync.md, \"Trust on first use\").",
+        );
+    }
+    Ok(vetted)
 }
 
 fn theirs_bytes(repo: &Repo, rev: &str) -> Result<Vec<u8>> {
@@ -665,15 +756,22 @@ fn fast_forward(
 ) -> Result<()> {
     let keys = unlocked(ctx, keys)?;
     let data = theirs_bytes(repo, theirs)?;
-    let remote = open(&data, keys, "the remote's vault")?;
     // This machine's version may not open here (a machine whose own key
-    // was just added on the other one): it has no change of its own then.
+    // was just added on the other one): it has no change of its own then,
+    // and nothing to check the remote's with (trust on first use).
     let here = open(&ctx.read_vault_file()?, keys, "this machine's vault").ok();
+    let vetted = vet_remote(repo, here.as_ref(), theirs, keys)?;
+    let remote = vetted.vault;
     if let Some(here) = &here
         && let (Some(a), Some(b)) = (&here.vault_id, &remote.vault_id)
         && a != b
     {
         return Err(merge_failure(MergeError::DifferentVaults));
+    }
+    if vetted.order == Order::Diverged && here.as_ref().is_some_and(|h| h.auth_key.is_some()) {
+        // git says the remote descends from this machine's commit, but its
+        // vault does not hold this machine's version: merge, keep both.
+        return merge_remote(ctx, repo, head, theirs, false, keys);
     }
     store::write_atomic(&ctx.vault_path, &data)?;
     if let Some(key) = repo.git.show(theirs, &repo.key)?
@@ -702,18 +800,22 @@ fn merge_remote(
     head: &str,
     theirs: &str,
     keep_both: bool,
-    keys: &mut Option<Unlocked>,
+    keys: &Unlocked,
 ) -> Result<()> {
-    let keys = unlocked(ctx, keys)?;
     let ours = open(&ctx.read_vault_file()?, keys, "this machine's vault")?;
-    let remote = open(&theirs_bytes(repo, theirs)?, keys, "the remote's vault")?;
+    let vetted = vet_remote(repo, Some(&ours), theirs, keys)?;
+    let first_use = vetted.first_use;
+    let remote = vetted.vault;
     let base_rev = repo.git.run(["merge-base", head, theirs]).ok();
-    // A base this machine cannot open (made before its key was added) or
-    // none at all: the two-way merge, which keeps everything.
+    // A base this machine cannot open (made before its key was added), one
+    // not proven to be a version both sides come from, or none at all: the
+    // two-way merge, which keeps everything.
     let base = base_rev
         .as_deref()
         .and_then(|rev| repo.git.show(rev, &repo.vault).ok().flatten())
-        .and_then(|data| open(&data, keys, "the merge base's vault").ok());
+        .and_then(|data| open_text(&data, keys, "the merge base's vault").ok())
+        .filter(|(base, text)| common_base(base, text, &ours, &remote))
+        .map(|(base, _)| base);
     let options = Options {
         now: now(),
         keep_both,
@@ -726,6 +828,10 @@ fn merge_remote(
     .map_err(merge_failure)?;
     let mut vault = merged.vault.clone();
     vault.changes += 1;
+    if first_use {
+        vault.auth_key = remote.auth_key.clone();
+    }
+    let made_key = vault.ensure_auth_key(random32);
     recipients::ensure_still_opens(&vault.recipients, keys)?;
     // The key file: the side that changed it wins; both changed it (the
     // passphrase changed on both machines): this machine's stays.
@@ -746,11 +852,19 @@ fn merge_remote(
             "the passphrase was changed on both machines: this machine's key file (and passphrase) is kept",
         );
     }
+    if take_theirs_key && let Some(key) = &key_there {
+        vault.key_file_hash = Some(auth::file_hash(key));
+    } else if let Some(key) = &key_here {
+        vault.key_file_hash = Some(auth::file_hash(key));
+    }
     ctx.save(&mut vault)?;
     if take_theirs_key && let Some(key) = &key_there {
         store::write_atomic(&repo.key_path(), key)?;
     }
     show_notes(&merged);
+    if made_key {
+        made_key_note();
+    }
     repo.git.run(
         ["add", "--"]
             .map(String::from)
@@ -887,11 +1001,23 @@ fn merge_driver(ctx: &Ctx, base: &Path, ours: &Path, theirs: &Path) -> Result<()
     let keys = ctx.unlock()?;
     let read = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
     let mine = open(&read(ours)?, &keys, "this machine's vault")?;
-    let other = open(&read(theirs)?, &keys, "the other machine's vault")?;
+    let what = "the other side's vault";
+    let (other, text) = open_text(&read(theirs)?, &keys, what)?;
+    let vetted = vet::vet(Some(&mine), other, &text).map_err(|why| {
+        vet::refusal(
+            what,
+            why,
+            "otp's merge driver left the vault conflicted: `git merge --abort`, then see docs/sync.md, \"A refused remote\"",
+        )
+    })?;
+    let first_use = vetted.first_use;
+    let other = vetted.vault;
     let base = read(base)
         .ok()
         .filter(|d| !d.is_empty())
-        .and_then(|d| open(&d, &keys, "the merge base's vault").ok());
+        .and_then(|d| open_text(&d, &keys, "the merge base's vault").ok())
+        .filter(|(base, text)| common_base(base, text, &mine, &other))
+        .map(|(base, _)| base);
     let options = Options {
         now: now(),
         keep_both: false,
@@ -904,6 +1030,12 @@ fn merge_driver(ctx: &Ctx, base: &Path, ours: &Path, theirs: &Path) -> Result<()
     .map_err(|e| merge_failure(e).context("otp's merge driver left the vault conflicted"))?;
     let mut vault = merged.vault.clone();
     vault.changes += 1;
+    if first_use {
+        vault.auth_key = other.auth_key.clone();
+    }
+    if vault.ensure_auth_key(random32) {
+        made_key_note();
+    }
     recipients::ensure_still_opens(&vault.recipients, &keys)?;
     let to = keys::parse_recipients(&vault.recipients)?;
     let plain = ctx.seal(&mut vault)?;
@@ -919,7 +1051,29 @@ fn merge_file(ctx: &Ctx, file: &Path, keep_both: bool) -> Result<()> {
     let data = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let shown = file.display().to_string();
     let merged = ctx.update(|vault, keys| {
-        let copy = open(&data, keys, &shown)?;
+        let (copy, text) = open_text(&data, keys, &shown)?;
+        if let (Some(a), Some(b)) = (&vault.vault_id, &copy.vault_id)
+            && a != b
+        {
+            return Err(merge_failure(MergeError::DifferentVaults));
+        }
+        let vetted = vet::vet(Some(vault), copy, &text).map_err(|why| {
+            vet::refusal(
+                &shown,
+                why,
+                "leave it out: the vault keeps everything your machines wrote; delete the copy once you are sure nothing of yours is only there",
+            )
+        })?;
+        if vetted.order == Order::Same {
+            return Ok(Merged {
+                vault: vault.clone(),
+                notes: Vec::new(),
+            });
+        }
+        if vetted.first_use {
+            vault.auth_key = vetted.vault.auth_key.clone();
+        }
+        let copy = vetted.vault;
         let options = Options {
             now: now(),
             keep_both,
@@ -937,4 +1091,102 @@ fn merge_file(ctx: &Ctx, file: &Path, keep_both: bool) -> Result<()> {
         git::shell_quote(&shown)
     ));
     Ok(())
+}
+
+/// Whether `base` (from git history, parsed from `text`) may serve as the
+/// merge base of `ours` and `theirs`: tagged with their key, and a version
+/// both come from (neither is older than it). Otherwise the two-way merge,
+/// which keeps everything, is used: a forged or made-up base could make a
+/// change look like a removal.
+fn common_base(base: &Vault, text: &str, ours: &Vault, theirs: &Vault) -> bool {
+    let Some(key) = ours.auth_key.as_ref().or(theirs.auth_key.as_ref()) else {
+        // Before authentication: as before.
+        return true;
+    };
+    auth::check(text, base.auth_key.as_ref(), key).is_authentic()
+        && [ours, theirs]
+            .iter()
+            .all(|v| matches!(v.order_against(base), Order::Newer | Order::Same))
+}
+
+fn made_key_note() {
+    term::note(
+        "The vault had no authentication key: made one. From now on otp refuses a version of the vault that none of your machines wrote (docs/sync.md, \"What the remote can and cannot do\").",
+    );
+}
+
+/// `otp sync --push-local`: after a refused remote, this machine's vault
+/// (and key file) goes back on the remote, in a commit on top of the
+/// remote's (so no push is forced and nothing in history is lost).
+fn push_local(ctx: &Ctx) -> Result<()> {
+    let repo = Repo::required(ctx)?;
+    let branch = repo.branch()?;
+    let remote = repo.remote(&branch)?;
+    let url = repo
+        .git
+        .config(&format!("remote.{remote}.url"))?
+        .unwrap_or_else(|| remote.clone());
+    let tracking = format!("refs/remotes/{remote}/{branch}");
+    let out = repo.git.output([
+        "fetch",
+        "-q",
+        remote.as_str(),
+        &format!("+refs/heads/{branch}:{tracking}"),
+    ])?;
+    if !out.status.success() {
+        return Err(unreachable(&url, &String::from_utf8_lossy(&out.stderr)));
+    }
+    {
+        let _lock = lock(ctx)?;
+        repo.commit("otp: sync (uncommitted change)")?;
+        let head = repo
+            .git
+            .rev("HEAD")?
+            .context("the repository has no commit")?;
+        if let Some(theirs) = repo.git.rev(&tracking)?
+            && !repo.is_ancestor(&theirs, &head)?
+        {
+            let tree = repo.git.run(["rev-parse", "HEAD^{tree}"])?;
+            let mut args = repo.ident()?;
+            args.extend(
+                [
+                    "commit-tree",
+                    tree.as_str(),
+                    "-p",
+                    head.as_str(),
+                    "-p",
+                    theirs.as_str(),
+                    "-m",
+                    "otp: sync --push-local (this machine's vault over a refused remote)",
+                ]
+                .map(String::from),
+            );
+            let commit = repo.git.run(&args)?;
+            repo.git.run([
+                "update-ref",
+                "-m",
+                "otp sync --push-local",
+                "HEAD",
+                commit.as_str(),
+                head.as_str(),
+            ])?;
+        }
+    }
+    match push(&repo, &remote, &branch)? {
+        Pushed::Done => {
+            record_sync(&repo);
+            term::note(&format!(
+                "Put this machine's vault back on {}; the refused commit stays in history, unused.",
+                sanitize(&url)
+            ));
+            Ok(())
+        }
+        Pushed::Rejected => Err(Fail::error(format!(
+            "{} moved on while otp pushed; nothing was lost",
+            sanitize(&url)
+        ))
+        .hint("run `otp sync` (or `otp sync --push-local` again)")
+        .into()),
+        Pushed::Failed(said) => Err(unreachable(&url, &said)),
+    }
 }

@@ -66,6 +66,11 @@ pub struct Meta {
     /// Set on safety-net snapshots: the command it was taken before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<String>,
+    /// On a snapshot: the change id of the change it was taken before
+    /// (`Vault::pending_change`). It undoes that change only, on a vault
+    /// whose last change it is — never one another machine made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<String>,
     /// The vault's key roles, so a restore on a new machine rebuilds them.
     #[serde(flatten)]
     pub roles: Roles,
@@ -117,6 +122,7 @@ pub fn meta_for(vault: &Vault, now: OffsetDateTime, snapshot: Option<&str>) -> M
         vault_id: vault.vault_id.clone(),
         recipients: vault.recipients.clone(),
         snapshot: snapshot.map(str::to_string),
+        undoes: snapshot.and(vault.pending_change.clone()),
         roles: vault.roles.clone(),
     }
 }

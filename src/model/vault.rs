@@ -61,6 +61,10 @@ pub struct Vault {
     /// names it, and applies only to the version it was taken of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_id: Option<String>,
+    /// The change id of the version this one was made from (the chain):
+    /// an undo snapshot applies only when it holds that version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_change: Option<String>,
     /// The version vector, `writer:count` for each machine that wrote the
     /// vault ([`auth::order`] tells newer from older from diverged).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -91,6 +95,11 @@ pub struct Vault {
     pub accounts: Vec<Account>,
     #[serde(default)]
     pub trash: Vec<Trashed>,
+    /// The change id the next saved version will have, chosen before a
+    /// command changes the vault so that the safety-net snapshot it takes
+    /// can name the change it undoes. Never written.
+    #[serde(skip)]
+    pub pending_change: Option<String>,
 }
 
 /// A deleted account, kept until purged.
@@ -135,6 +144,7 @@ impl Vault {
             last_drill_result: None,
             auth_key: None,
             change_id: None,
+            previous_change: None,
             versions: Vec::new(),
             key_file_hash: None,
             sheet_printed: None,
@@ -142,6 +152,7 @@ impl Vault {
             sheet_drill_result: None,
             accounts: Vec::new(),
             trash: Vec::new(),
+            pending_change: None,
         }
     }
 
@@ -158,7 +169,12 @@ impl Vault {
     /// Makes this the next version, written by `writer`: a fresh change
     /// id, and the writer's count in the version vector one higher.
     pub fn next_version(&mut self, writer: &str, change_id: [u8; 8]) {
-        self.change_id = Some(auth::hex_id(change_id));
+        self.previous_change = self.change_id.take();
+        self.change_id = Some(
+            self.pending_change
+                .take()
+                .unwrap_or_else(|| auth::hex_id(change_id)),
+        );
         self.versions = auth::bump(&self.versions, writer);
     }
 

@@ -337,6 +337,7 @@ const TOP: &[Field] = &[
     field(b"last_drill_result = ", Value::Str, false),
     field(b"auth_key = ", Value::Str, false),
     field(b"change_id = ", Value::Str, false),
+    field(b"previous_change = ", Value::Str, false),
     field(b"versions = ", Value::Strings, false),
     field(b"key_file_hash = ", Value::Str, false),
     field(b"sheet_printed = ", Value::Date, false),
@@ -346,8 +347,8 @@ const TOP: &[Field] = &[
     field(b"trash = ", Value::Empty, false),
 ];
 /// The index of `accounts` and `trash` in [`TOP`].
-const TOP_ACCOUNTS: u8 = 17;
-const TOP_TRASH: u8 = 18;
+const TOP_ACCOUNTS: u8 = 18;
+const TOP_TRASH: u8 = 19;
 const _: () = assert!(matches!(TOP[TOP_ACCOUNTS as usize].key, b"accounts = "));
 const _: () = assert!(matches!(TOP[TOP_TRASH as usize].key, b"trash = "));
 const ACCOUNT: &[Field] = &[
