@@ -26,6 +26,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("migration", migration),
     ("import", import),
     ("qr", qr),
+    ("vault_auth", vault_auth),
 ];
 
 /// The fast read path of `otp code` against the full parse, on any text:
@@ -198,4 +199,82 @@ pub fn qr(data: &[u8]) {
 fn check_entry(entry: &Entry) {
     let _ = otp::otp::generate_at_counter(&entry.token, 1);
     let _ = otp::otp::generate(&entry.token, 1_700_000_000);
+}
+
+/// The authenticated-version format (src/model/auth.rs) on any text:
+///
+/// - a text that splits into a tag line and a body verifies under a key
+///   exactly when the tag is that key's tag of the body;
+/// - any text sealed with a key verifies under it, gives the same body
+///   back, and fails under another key and with any byte of the body
+///   changed;
+/// - a text that parses as a vault proves nothing against a vault whose
+///   key made no tag for it;
+/// - version vectors read from the text's lines order antisymmetrically,
+///   and a writer's next version is newer.
+pub fn vault_auth(data: &[u8]) {
+    use crate::model::auth::{self, AuthKey, Order, Proof};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let key = AuthKey::from_bytes([0x42; 32]);
+    let other = AuthKey::from_bytes([0x43; 32]);
+    if let Some((tag, body)) = auth::split(text) {
+        let right = key.tag(body.as_bytes()) == tag;
+        assert_eq!(
+            auth::check(text, Some(&key), &key) == Proof::Authentic,
+            right,
+            "a tag check that disagrees with the tag"
+        );
+        assert_ne!(auth::check(text, Some(&other), &key), Proof::Authentic);
+    } else {
+        assert_eq!(auth::check(text, Some(&key), &key), Proof::Unsealed);
+    }
+    let sealed = auth::seal(&key, text);
+    assert_eq!(auth::check(&sealed, Some(&key), &key), Proof::Authentic);
+    assert_eq!(auth::split(&sealed).map(|(_, b)| b), Some(text));
+    assert_eq!(auth::check(&sealed, Some(&other), &other), Proof::Forged);
+    if !text.is_empty() {
+        let mut changed = sealed.as_bytes().to_vec();
+        let last = changed.len() - 1;
+        changed[last] ^= 1;
+        if let Ok(changed) = std::str::from_utf8(&changed) {
+            assert_ne!(auth::check(changed, Some(&key), &key), Proof::Authentic);
+        }
+    }
+    if let Ok(theirs) = Vault::parse(text) {
+        let mut ours = Vault::new(Vec::new());
+        ours.auth_key = Some(key.clone());
+        let proof = theirs.proof(text, &ours);
+        let tagged = auth::split(text).is_some_and(|(t, b)| key.tag(b.as_bytes()) == t);
+        assert!(proof != Proof::Authentic || tagged, "proof without a tag");
+    }
+    let lines: Vec<String> = text.lines().take(32).map(str::to_string).collect();
+    let (a, b) = lines.split_at(lines.len() / 2);
+    let flip = |o: Order| match o {
+        Order::Newer => Order::Older,
+        Order::Older => Order::Newer,
+        same => same,
+    };
+    assert_eq!(
+        auth::order(a, Some("x"), b, Some("y")),
+        flip(auth::order(b, Some("y"), a, Some("x")))
+    );
+    if let Some(map) = auth::versions(a)
+        && map.get("w").is_none_or(|&n| n < u64::MAX)
+    {
+        let next = auth::bump(a, "w");
+        assert_eq!(auth::order(a, Some("x"), &next, Some("y")), Order::Newer);
+        let joined = auth::join(a, b);
+        if auth::versions(b).is_some() {
+            for v in [a, b] {
+                assert!(
+                    matches!(
+                        auth::order(v, None, &joined, None),
+                        Order::Newer | Order::Diverged
+                    ) || auth::versions(v) == auth::versions(&joined)
+                );
+            }
+        }
+    }
 }

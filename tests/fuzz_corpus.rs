@@ -176,6 +176,23 @@ fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
             }
             images
         }
+        // Vaults as otp writes them, sealed with the check's key (they
+        // verify) and with another (they do not).
+        "vault_auth" => {
+            let mut out = Vec::new();
+            for (name, text) in fixture_vaults().into_iter().take(6) {
+                let text = String::from_utf8(text).unwrap();
+                let mut v = Vault::parse(&text).unwrap();
+                let byte = if out.len() % 2 == 0 { 0x42 } else { 0x44 };
+                v.auth_key = Some(otp::model::auth::AuthKey::from_bytes([byte; 32]));
+                v.next_version("0011223344556677", [byte; 8]);
+                out.push((
+                    format!("{name}-sealed"),
+                    v.to_sealed_toml().as_bytes().to_vec(),
+                ));
+            }
+            out
+        }
         other => panic!("no seeds for the target {other}"),
     };
     let own = root().join("fuzz/seeds").join(target);
@@ -250,6 +267,11 @@ fn import() {
 #[test]
 fn qr() {
     run("qr");
+}
+
+#[test]
+fn vault_auth() {
+    run("vault_auth");
 }
 
 /// Every target in fuzz/ has its check and a test above, and calls it.

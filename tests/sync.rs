@@ -990,7 +990,16 @@ impl Attacker {
             std::fs::write(w.join(name), data).unwrap();
         }
         git_ok(&w, &["add", "-A"]);
-        git_ok(&w, &["commit", "-q", "-m", "otp: add (change 99)"]);
+        git_ok(
+            &w,
+            &[
+                "commit",
+                "-q",
+                "--allow-empty",
+                "-m",
+                "otp: add (change 99)",
+            ],
+        );
         git_ok(&w, &["push", "-q", "origin", "HEAD:main"]);
         git_ok(&w, &["rev-parse", "HEAD"]).trim().to_string()
     }
@@ -1250,4 +1259,146 @@ fn an_undo_snapshot_from_another_machine_is_no_undo() {
         "{stderr}"
     );
     assert!(labels(&m.b).contains(&"Bank:bob".to_string()), "{stderr}");
+}
+
+// ---------------------------------------------------------------------
+// Random interleavings: honest changes and syncs on three machines, with
+// forged and replayed commits pushed in between. Few cases: every step
+// runs otp and git.
+// ---------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+enum Step {
+    /// A machine adds an account with a secret of its own.
+    Add(usize),
+    /// A machine moves its oldest live account to the trash.
+    Remove(usize),
+    /// A machine syncs.
+    Sync(usize),
+    /// The attacker pushes a forged vault (a recipient of its own).
+    Forge,
+    /// The attacker pushes the first version of the vault again.
+    Replay,
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        3 => (0..3usize).prop_map(Step::Add),
+        1 => (0..3usize).prop_map(Step::Remove),
+        4 => (0..3usize).prop_map(Step::Sync),
+        1 => Just(Step::Forge),
+        1 => Just(Step::Replay),
+    ]
+}
+
+/// A base32 secret for the n-th added account, unique per n.
+fn nth_secret(n: usize) -> String {
+    let mut s = String::from("MFRGGZDF");
+    let mut n = n;
+    for _ in 0..8 {
+        s.push((b'A' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    s
+}
+
+/// A sync after an attack: refused (exit 6, then `--push-local`), or
+/// nothing taken from the attacker. Returns whether it was refused.
+fn sync_or_repair(env: &TestEnv) -> bool {
+    let out = env.otp().arg("sync").output().unwrap();
+    match out.status.code() {
+        Some(0) => false,
+        Some(6) => {
+            env.otp().args(["sync", "--push-local"]).assert().success();
+            true
+        }
+        other => panic!(
+            "otp sync exited {other:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
+}
+
+#[test]
+fn random_interleavings_converge_with_nothing_lost_and_forgeries_refused() {
+    use proptest::test_runner::{Config, TestRunner};
+    let mut runner = TestRunner::new(Config {
+        cases: 3,
+        max_shrink_iters: 8,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&proptest::collection::vec(step(), 4..10), |steps| {
+            let remote = Remote::new();
+            let a = first_machine(&remote);
+            let first = remote_head(&remote);
+            let b = second_machine(&a, &remote);
+            let c = second_machine(&a, &remote);
+            let machines = [&a, &b, &c];
+            let attacker = Attacker::new(&remote);
+            let victim = public_key(&a);
+            let mut added = Vec::new();
+            for s in &steps {
+                match s {
+                    Step::Add(m) => {
+                        let secret = nth_secret(added.len());
+                        machines[*m].add("Svc", &format!("n{}", added.len()), &secret);
+                        added.push(secret);
+                    }
+                    Step::Remove(m) => {
+                        let list = machines[*m].stdout(&["list"]);
+                        if let Some(label) = list.lines().next() {
+                            machines[*m]
+                                .otp()
+                                .args(["remove", label, "--yes"])
+                                .assert()
+                                .success();
+                        }
+                    }
+                    Step::Sync(m) => {
+                        sync_or_repair(machines[*m]);
+                    }
+                    Step::Forge => {
+                        let forged = format!(
+                            "version = 1\nchanges = 99\nrecipients = [\"{victim}\", \"{}\"]\naccounts = []\ntrash = []\n",
+                            attacker.recipient
+                        );
+                        attacker.push(&[("vault.age", Attacker::encrypt(&forged, &victim))]);
+                        // The next machine to sync refuses it.
+                        assert!(sync_or_repair(machines[0]), "a forged vault was taken");
+                    }
+                    Step::Replay => {
+                        let old = attacker.old(&first, "vault.age");
+                        attacker.push(&[("vault.age", old)]);
+                        sync_or_repair(machines[1]);
+                    }
+                }
+            }
+            // Settle. A replay that one machine took as its own version
+            // (it was) is refused by a machine that is further on, which
+            // puts its own back; after that every sync is honest.
+            for m in machines {
+                sync_or_repair(m);
+            }
+            for _ in 0..2 {
+                for m in machines {
+                    assert!(!sync_or_repair(m), "an honest remote was refused");
+                }
+            }
+            let plain: Vec<String> = machines.iter().map(|m| m.plaintext()).collect();
+            for m in &machines[1..] {
+                assert_eq!(labels(m), labels(&a));
+                assert_eq!(m.stdout(&["trash", "list"]), a.stdout(&["trash", "list"]));
+            }
+            for (secret, p) in added.iter().flat_map(|s| plain.iter().map(move |p| (s, p))) {
+                assert!(p.contains(secret.as_str()), "an account was lost");
+            }
+            for p in &plain {
+                assert!(!p.contains(&attacker.recipient), "encrypted to the attacker");
+            }
+            Ok(())
+        })
+        .unwrap();
 }

@@ -217,7 +217,8 @@ pub fn versions_list(map: &Versions) -> Vec<String> {
 /// The version vector after `writer` writes one more version.
 pub fn bump(list: &[String], writer: &str) -> Vec<String> {
     let mut map = versions(list).unwrap_or_default();
-    *map.entry(writer.to_string()).or_insert(0) += 1;
+    let count = map.entry(writer.to_string()).or_insert(0);
+    *count = count.saturating_add(1);
     versions_list(&map)
 }
 
