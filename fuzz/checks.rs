@@ -213,7 +213,7 @@ fn check_entry(entry: &Entry) {
 /// - version vectors read from the text's lines order antisymmetrically,
 ///   and a writer's next version is newer.
 pub fn vault_auth(data: &[u8]) {
-    use crate::model::auth::{self, AuthKey, Order, Proof};
+    use otp::model::auth::{self, AuthKey, Order, Proof};
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
