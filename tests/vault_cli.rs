@@ -844,18 +844,30 @@ fn changes_are_saved_and_no_ops_write_nothing() {
         .filter(|l| !l.starts_with("changes = "))
         // What makes each version a new, authenticated one.
         .filter(|l| {
-            !["tag = ", "auth_key = ", "change_id = ", "versions = "]
-                .iter()
-                .any(|p| l.starts_with(p))
+            ![
+                "tag = ",
+                "auth_key = ",
+                "change_id = ",
+                "previous_change = ",
+                "versions = ",
+            ]
+            .iter()
+            .any(|p| l.starts_with(p))
         })
         .collect();
     let old_lines: Vec<&str> = old
         .lines()
         .filter(|l| !l.starts_with("changes = "))
         .filter(|l| {
-            !["tag = ", "auth_key = ", "change_id = ", "versions = "]
-                .iter()
-                .any(|p| l.starts_with(p))
+            ![
+                "tag = ",
+                "auth_key = ",
+                "change_id = ",
+                "previous_change = ",
+                "versions = ",
+            ]
+            .iter()
+            .any(|p| l.starts_with(p))
         })
         .collect();
     assert_eq!(without_used, old_lines);
