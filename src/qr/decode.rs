@@ -20,10 +20,40 @@ use image::GrayImage;
 use image::imageops;
 
 use super::QrError;
-use super::binarize::{Method, detect, noise_sigma};
+use super::binarize::{Method, detect, local_mean, noise_sigma};
+use super::finder::{self, Finder};
 use super::geometry::{Located, Pt};
 use super::picture::{enlarge, load, paint_white, shrink};
 use super::sample;
+
+/// What an image held: its OTP links, and how many more codes it seems to
+/// show that could not be read (groups of three finder patterns outside
+/// every code read). Never silent: a caller imports the links and says
+/// that `unread` codes were left behind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decoded {
+    /// Every distinct OTP link, in the order found.
+    pub links: Vec<String>,
+    /// Codes read, OTP links or not.
+    pub read: usize,
+    /// Codes seen but not read.
+    pub unread: usize,
+}
+
+impl Decoded {
+    /// "the picture seems to hold about 6 codes; 3 were read", or None
+    /// when every code seen was read.
+    pub fn unread_note(&self) -> Option<String> {
+        (self.unread > 0).then(|| {
+            format!(
+                "the picture seems to hold about {} codes; {} {} read",
+                self.read + self.unread,
+                self.read,
+                if self.read == 1 { "was" } else { "were" }
+            )
+        })
+    }
+}
 
 /// Every distinct `otpauth://` and `otpauth-migration://` payload found in
 /// the image (PNG, JPEG, WebP, GIF or BMP), in the order found.
@@ -37,6 +67,12 @@ pub fn decode_image_traced(
     bytes: &[u8],
     trace: &mut dyn FnMut(&str),
 ) -> Result<Vec<String>, QrError> {
+    decode_image_all(bytes, trace).map(|d| d.links)
+}
+
+/// [`decode_image_traced`], also saying how many codes were seen but not
+/// read ([`Decoded`]).
+pub fn decode_image_all(bytes: &[u8], trace: &mut dyn FnMut(&str)) -> Result<Decoded, QrError> {
     let img = load(bytes)?;
     decode_luma_traced(&img, false, trace)
 }
@@ -47,6 +83,11 @@ pub fn decode_image_traced(
 /// with the codes read painted over, until a whole search finds nothing
 /// new: a screen may show several unrelated codes.
 pub fn decode_luma(img: &GrayImage) -> Result<Vec<String>, QrError> {
+    decode_luma_all(img).map(|d| d.links)
+}
+
+/// [`decode_luma`], also saying how many codes were seen but not read.
+pub fn decode_luma_all(img: &GrayImage) -> Result<Decoded, QrError> {
     decode_luma_traced(img, true, &mut |_| {})
 }
 
@@ -54,7 +95,7 @@ fn decode_luma_traced(
     img: &GrayImage,
     every: bool,
     trace: &mut dyn FnMut(&str),
-) -> Result<Vec<String>, QrError> {
+) -> Result<Decoded, QrError> {
     trace(&format!("image {}x{}", img.width(), img.height()));
     let mut scan = Scan {
         original: img,
@@ -65,6 +106,8 @@ fn decode_luma_traced(
         unresolved: Vec::new(),
         guessed: Vec::new(),
         guessing: true,
+        census: None,
+        unread: None,
         trace,
     };
     loop {
@@ -75,9 +118,22 @@ fn decode_luma_traced(
         }
         (scan.trace)("searching again for other codes");
     }
+    let unread = if scan.texts.is_empty() {
+        0
+    } else {
+        scan.census()
+    };
+    (scan.trace)(&format!(
+        "{} code(s) read, {unread} seen but not read",
+        scan.read.len()
+    ));
     let otp: Vec<String> = scan.texts.iter().filter(|t| is_otp(t)).cloned().collect();
     match (otp.is_empty(), scan.texts.is_empty()) {
-        (false, _) => Ok(otp),
+        (false, _) => Ok(Decoded {
+            links: otp,
+            read: scan.read.len(),
+            unread,
+        }),
         (true, false) => Err(QrError::NotOtp),
         (true, true) => Err(QrError::NoCode),
     }
@@ -120,14 +176,29 @@ struct Scan<'t> {
     guessed: Vec<Located>,
     /// Whether detector runs also group finder patterns themselves.
     guessing: bool,
+    /// The census's finder patterns (dark on light, light on dark), in
+    /// original coordinates: found once per image.
+    census: Option<[Vec<Finder>; 2]>,
+    /// The last census: codes read then, and the codes seen but not read.
+    unread: Option<(usize, Vec<Located>)>,
     trace: &'t mut dyn FnMut(&str),
 }
+
+/// The census looks at the image at up to this size.
+const CENSUS_SIDE: u32 = 2000;
+/// At most this many finder groups of a census go to the sampler.
+const CENSUS_TRIES: usize = 64;
 
 impl Scan<'_> {
     /// An OTP payload was found (in this round) and no multi-code export
     /// is known to be missing a part that may still be elsewhere in the
     /// image.
-    fn complete(&self) -> bool {
+    fn complete(&mut self) -> bool {
+        self.otp_complete() && self.census() == 0
+    }
+
+    /// [`Self::complete`] but for the codes seen and not read.
+    fn otp_complete(&self) -> bool {
         let any = self.texts[self.round_start..].iter().any(|t| is_otp(t));
         let mut parts: Vec<(i32, i32, i32)> = Vec::new();
         for t in self.texts.iter().filter(|t| is_otp(t)) {
@@ -267,7 +338,7 @@ impl Scan<'_> {
                 }
                 // Once codes are read and nothing else shows up, the rest
                 // of the image most likely holds no other code.
-                if idle >= 2 && self.found_new() && self.unresolved.is_empty() {
+                if idle >= 2 && self.settled() {
                     return true;
                 }
                 let before = (self.texts.len(), self.seen.len());
@@ -283,7 +354,71 @@ impl Scan<'_> {
         }
         // Something was read and every code located was read: a bigger
         // scale would only find the same codes again.
-        self.found_new() && self.unresolved.is_empty()
+        self.settled()
+    }
+
+    /// Something was read this round, and every code located or seen by
+    /// the census was read.
+    fn settled(&mut self) -> bool {
+        self.found_new() && self.unresolved.is_empty() && self.census() == 0
+    }
+
+    /// How many codes the picture seems to hold that are not read: groups
+    /// of three finder patterns (`finder::census`) none of which lies in a
+    /// code read. Each group is first handed to the sampler: on a page of
+    /// codes rqrr often pairs one code's finders with its neighbours' and
+    /// reads a code or two a run, while every code's finders are plain to
+    /// see. Recounted only when a code has been read since.
+    fn census(&mut self) -> usize {
+        if let Some((at, unread)) = &self.unread
+            && *at == self.read.len()
+        {
+            return unread.len();
+        }
+        let finders = self.census.get_or_insert_with(|| census_finders(self.original)).clone();
+        let mut unread = Vec::new();
+        let mut tries = 0;
+        for (invert, found) in [false, true].into_iter().zip(finders) {
+            let outside = |read: &[Located], f: &Finder| {
+                !read.iter().any(|r| r.contains(f.centre, 1.5))
+            };
+            let free: Vec<Finder> = found
+                .into_iter()
+                .filter(|f| outside(&self.read, f))
+                .collect();
+            let groups = finder::census(&free, invert);
+            for (bad, at, three) in &groups {
+                if *bad > finder::PLAUSIBLE || tries >= CENSUS_TRIES {
+                    break;
+                }
+                if three.iter().any(|&i| !outside(&self.read, &free[i]))
+                    || self.guessed.iter().any(|g| g.same_corners(at))
+                {
+                    continue;
+                }
+                tries += 1;
+                self.guessed.push(*at);
+                if let Some(text) = sample::read_guess(self.original, at) {
+                    self.unresolved.retain(|u| !u.same_place(at));
+                    self.seen.push(*at);
+                    self.read.push(*at);
+                    self.add(&text);
+                }
+            }
+            let left: Vec<_> = groups
+                .into_iter()
+                .filter(|g| g.2.iter().all(|&i| outside(&self.read, &free[i])))
+                .collect();
+            unread.extend(finder::disjoint(&left));
+        }
+        (self.trace)(&format!(
+            "census: {} code(s) read, {} group(s) of finder patterns not read, {tries} tried",
+            self.read.len(),
+            unread.len()
+        ));
+        let n = unread.len();
+        self.unread = Some((self.read.len(), unread));
+        n
     }
 
     /// Whether this round has read a payload.
@@ -375,4 +510,45 @@ impl Scan<'_> {
             self.texts.push(text.to_string());
         }
     }
+}
+
+/// The census's finder patterns, in original coordinates, dark on light
+/// and light on dark: one local-mean bitmap of the image (shrunk to
+/// [`CENSUS_SIDE`]), scanned in both polarities.
+fn census_finders(img: &GrayImage) -> [Vec<Finder>; 2] {
+    let side = img.width().max(img.height());
+    let small;
+    let (view, scale) = if side > CENSUS_SIDE {
+        small = shrink(img, CENSUS_SIDE);
+        (&small, f64::from(img.width()) / f64::from(small.width()))
+    } else {
+        (img, 1.0)
+    };
+    let (w, h) = (view.width() as usize, view.height() as usize);
+    let radius = (view.width().max(view.height()) / 24).max(4);
+    let offset = noise_sigma(view).clamp(3.0, 30.0) as i32;
+    let bits = local_mean(view, radius, 1, offset);
+    let light = local_mean_light(view, radius, offset);
+    [bits, light].map(|dark| {
+        crate::contain::contained(|| {
+            finder::finders(&dark, w, h)
+                .into_iter()
+                .map(|f| Finder {
+                    centre: (f.centre.0 * scale, f.centre.1 * scale),
+                    module: f.module * scale,
+                    ..f
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    })
+}
+
+/// Light modules on a dark background: where a pixel is lighter than its
+/// neighbourhood by more than `offset` ("dark" in the inverted picture).
+fn local_mean_light(img: &GrayImage, radius: u32, offset: i32) -> Vec<bool> {
+    let inverted = GrayImage::from_fn(img.width(), img.height(), |x, y| {
+        image::Luma([255 - img.get_pixel(x, y).0[0]])
+    });
+    local_mean(&inverted, radius, 1, offset)
 }

@@ -203,6 +203,87 @@ pub(crate) fn codes(finders: &[Finder], invert: bool, limit: usize) -> Vec<Locat
     out.into_iter().take(limit).map(|c| c.1).collect()
 }
 
+/// How many finders a census groups: a page of 20 codes shows 60.
+const CENSUS: usize = 96;
+/// Groups worse than this are not counted as codes in a census: a square
+/// code in up to about 40 % perspective scores below it, three finder
+/// lookalikes seen on a row or two each do not.
+pub(crate) const PLAUSIBLE: f64 = 1.0;
+
+/// Every group of three of the `finders` (the most confirmed first) that
+/// could be a code, best first, each with the indices of its finders.
+/// Only finders within a code's reach of each other are grouped, so a page
+/// of many codes costs about as much per code as a page of one.
+pub(crate) fn census(finders: &[Finder], invert: bool) -> Vec<(f64, Located, [usize; 3])> {
+    let f = &finders[..finders.len().min(CENSUS)];
+    // The widest code (177 modules) spans 170 modules between finder
+    // centres, diagonally 241.
+    let reach = |a: &Finder, b: &Finder| dist(a.centre, b.centre) <= 245.0 * a.module.max(b.module);
+    let mut out = Vec::new();
+    for i in 0..f.len() {
+        for j in i + 1..f.len() {
+            if !reach(&f[i], &f[j]) || !similar(f[i].module, f[j].module, 2.0) {
+                continue;
+            }
+            for k in j + 1..f.len() {
+                if !reach(&f[i], &f[k]) || !reach(&f[j], &f[k]) {
+                    continue;
+                }
+                if let Some((bad, at)) = group([f[i], f[j], f[k]], invert) {
+                    // A code holds no other finder pattern as often seen
+                    // as its own (its data may make a lookalike seen on a
+                    // few rows); three corners of neighbouring codes on a
+                    // page hold several.
+                    let hits = f[i].hits.min(f[j].hits).min(f[k].hits);
+                    let inside = (0..f.len())
+                        .filter(|&m| {
+                            m != i
+                                && m != j
+                                && m != k
+                                && 2 * f[m].hits >= hits
+                                && at.contains(f[m].centre, 0.0)
+                        })
+                        .count();
+                    // A census counts codes: a skewed triangle of three
+                    // lookalikes weighs more here than for a guess.
+                    let [a, b, _, d] = at.corners;
+                    let (ab, ad) = ((b.0 - a.0, b.1 - a.1), (d.0 - a.0, d.1 - a.1));
+                    let cos = (ab.0 * ad.0 + ab.1 * ad.1) / (dist(a, b) * dist(a, d));
+                    let skew = if cos.is_finite() { cos.abs() } else { 1.0 };
+                    out.push((bad + skew + inside as f64, at, [i, j, k]));
+                }
+            }
+        }
+    }
+    // Equally good groups: the bigger first. Between the codes of a page,
+    // a corner of three neighbours' finders makes a square as good as a
+    // code's own, of the smallest size.
+    let key = |g: &(f64, Located, [usize; 3])| ((g.0 * 20.0).round(), -g.1.extent());
+    out.sort_by(|a, b| {
+        let (ka, kb) = (key(a), key(b));
+        ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+    });
+    out
+}
+
+/// The plausible groups of a [`census`] that share no finder, best first:
+/// roughly the codes a bitmap shows.
+pub(crate) fn disjoint(groups: &[(f64, Located, [usize; 3])]) -> Vec<Located> {
+    let mut used: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    for (bad, at, three) in groups {
+        if *bad > PLAUSIBLE {
+            break;
+        }
+        if three.iter().any(|i| used.contains(i)) {
+            continue;
+        }
+        used.extend_from_slice(three);
+        out.push(*at);
+    }
+    out
+}
+
 /// Three finders as the top-left, top-right and bottom-left corners of a
 /// code: a badness score (0 for a perfect square) and the code, or None
 /// when they cannot be one.

@@ -55,6 +55,18 @@ impl Located {
         dist(self.centre(), other.centre()) < self.extent().min(other.extent()) / 4.0
     }
 
+    /// Whether `p` lies inside the code, or within `margin` modules of it.
+    pub fn contains(&self, p: Pt, margin: f64) -> bool {
+        let c = self.centre();
+        let grow = 1.0 + 2.0 * margin / self.size.max(1) as f64;
+        let q = self
+            .corners
+            .map(|k| (c.0 + (k.0 - c.0) * grow, c.1 + (k.1 - c.1) * grow));
+        let side = |a: Pt, b: Pt| (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0);
+        let s = [0, 1, 2, 3].map(|i| side(q[i], q[(i + 1) % 4]));
+        s.iter().all(|&v| v >= 0.0) || s.iter().all(|&v| v <= 0.0)
+    }
+
     /// Every corner within a twentieth of the size: the same guess again.
     pub fn same_corners(&self, other: &Located) -> bool {
         let tol = self.extent().min(other.extent()) / 20.0;

@@ -558,3 +558,90 @@ fn sweep_images_read_back_as_the_generated_accounts() {
         assert_eq!(entries, want, "{file}");
     }
 }
+
+/// `n` distinct one-account links, as a backup sheet or sign-up page has.
+pub(crate) fn grid_uris(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let secret = data_encoding::BASE32_NOPAD.encode(format!("grid-secret-{i:02}").as_bytes());
+            format!("otpauth://totp/Service{i}:user{i}@example.com?secret={secret}&issuer=Service{i}")
+        })
+        .collect()
+}
+
+/// The codes of `uris` (quiet zone included) side by side in rows of
+/// `cols`, `gap` px apart, on white: what ImageMagick's `montage` makes.
+pub(crate) fn grid(uris: &[String], px: u32, cols: usize, gap: u32) -> GrayImage {
+    let codes: Vec<GrayImage> = uris.iter().map(|u| render(u, px).unwrap()).collect();
+    let cell = codes.iter().map(|c| c.width()).max().unwrap_or(0) + gap;
+    let rows = uris.len().div_ceil(cols.max(1));
+    let mut out = GrayImage::from_pixel(
+        cell * cols.min(uris.len()) as u32 + gap,
+        cell * rows as u32 + gap,
+        Luma([255]),
+    );
+    for (i, c) in codes.iter().enumerate() {
+        let (x, y) = ((i % cols) as u32, (i / cols) as u32);
+        imageops::overlay(&mut out, c, i64::from(gap + x * cell), i64::from(gap + y * cell));
+    }
+    out
+}
+
+/// A page of one-account codes (a printed backup sheet, a sign-up page):
+/// every code is read, not only the first, and none is reported unread.
+/// Before the census, a file stopped at its first OTP link: 1 or 2 codes
+/// of each grid.
+#[test]
+fn a_grid_of_codes_gives_every_code() {
+    for (n, cols, gap) in [(4, 2, 0), (9, 3, 12), (20, 5, 0)] {
+        let uris = grid_uris(n);
+        let img = grid(&uris, 6, cols, gap);
+        let got = decode_image_all(&png(&img), &mut |_| {}).unwrap();
+        let mut links = got.links.clone();
+        links.sort();
+        let mut want = uris.clone();
+        want.sort();
+        assert_eq!(links, want, "{n} codes");
+        assert_eq!((got.read, got.unread), (n, 0), "{n} codes");
+    }
+}
+
+/// A code that cannot be read beside codes that can: the census counts it
+/// (never a silent partial read), and the clean fixtures count nothing.
+#[test]
+fn codes_seen_but_not_read_are_counted() {
+    let uris = grid_uris(6);
+    let mut img = grid(&uris, 6, 3, 0);
+    // Scramble the data of two codes (random modules in the middle of
+    // each), keeping their finder patterns: seen, not readable.
+    let cell = img.width() / 3;
+    let mut rng = Rng(7);
+    for k in [1u32, 5] {
+        let (x0, y0) = ((k % 3) * cell + 78, (k / 3) * cell + 78);
+        for my in 0..23 {
+            for mx in 0..23 {
+                let v = if rng.next() % 2 == 0 { 0 } else { 255 };
+                for y in 0..6 {
+                    for x in 0..6 {
+                        img.put_pixel(x0 + mx * 6 + x, y0 + my * 6 + y, Luma([v]));
+                    }
+                }
+            }
+        }
+    }
+    let got = decode_image_all(&png(&img), &mut |_| {}).unwrap();
+    assert_eq!((got.links.len(), got.read, got.unread), (4, 4, 2));
+    assert_eq!(
+        got.unread_note().unwrap(),
+        "the picture seems to hold about 6 codes; 4 were read"
+    );
+    for name in [
+        "dim13_example.png",
+        "example_export.png",
+        "qr_camera_frame_1600x1200.png",
+        "Exported-QR-codes.webp",
+    ] {
+        let got = decode_image_all(&fixture(name), &mut |_| {}).unwrap();
+        assert_eq!(got.unread, 0, "{name}: {got:?}");
+    }
+}
