@@ -278,3 +278,221 @@ fn show_qr_draws_half_blocks_or_plain_text() {
     let ascii = String::from_utf8(ascii.stdout).unwrap();
     assert!(ascii.is_ascii(), "plain fallback without a UTF-8 locale");
 }
+
+/// `n` distinct one-account links, as a backup sheet or sign-up page holds.
+fn page_uris(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let secret =
+                data_encoding::BASE32_NOPAD.encode(format!("page-secret-{i:02}").as_bytes());
+            format!(
+                "otpauth://totp/Service{i}:user{i}@example.com?secret={secret}&issuer=Service{i}"
+            )
+        })
+        .collect()
+}
+
+/// A PNG of one code with a 4-module quiet zone, `px` pixels a module.
+fn code_image(uri: &str, px: u32) -> image::GrayImage {
+    let code = qrcode::QrCode::new(uri).unwrap();
+    let n = code.width() as u32;
+    let colors = code.to_colors();
+    image::GrayImage::from_fn((n + 8) * px, (n + 8) * px, |x, y| {
+        let (mx, my) = ((x / px) as i64 - 4, (y / px) as i64 - 4);
+        let dark = (0..i64::from(n)).contains(&mx)
+            && (0..i64::from(n)).contains(&my)
+            && colors[(my * i64::from(n) + mx) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    })
+}
+
+fn png(img: &image::GrayImage) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// The codes of `uris` side by side in rows of `cols`, as ImageMagick's
+/// `montage` lays them out, 6 px a module; the codes numbered in
+/// `scramble` get random modules over their middle (their finder patterns
+/// kept): seen, but not readable.
+fn grid_png(uris: &[String], cols: usize, scramble: &[usize]) -> Vec<u8> {
+    let codes: Vec<image::GrayImage> = uris.iter().map(|u| code_image(u, 6)).collect();
+    let cell = codes.iter().map(|c| c.width()).max().unwrap();
+    let rows = uris.len().div_ceil(cols) as u32;
+    let mut page =
+        image::GrayImage::from_pixel(cell * cols as u32, cell * rows, image::Luma([255]));
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for (i, c) in codes.iter().enumerate() {
+        let (x, y) = ((i % cols) as u32 * cell, (i / cols) as u32 * cell);
+        image::imageops::overlay(&mut page, c, i64::from(x), i64::from(y));
+        if scramble.contains(&i) {
+            // From module 13 to 36: clear of the finder patterns.
+            for my in 0..23 {
+                for mx in 0..23 {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let v = if seed % 2 == 0 { 0 } else { 255 };
+                    for dy in 0..6 {
+                        for dx in 0..6 {
+                            page.put_pixel(
+                                x + 78 + mx * 6 + dx,
+                                y + 78 + my * 6 + dy,
+                                image::Luma([v]),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    png(&page)
+}
+
+fn sorted_lines(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = text.lines().map(str::to_string).collect();
+    v.sort();
+    v
+}
+
+fn labels(uris: &[String], skip: &[usize]) -> Vec<String> {
+    let mut v: Vec<String> = (0..uris.len())
+        .filter(|i| !skip.contains(i))
+        .map(|i| format!("Service{i}:user{i}@example.com"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_page_of_codes_imports_every_account() {
+    // Before the census of finder patterns, a file stopped at its first
+    // OTP link: 1 or 2 of these 12 were imported, and the import said
+    // nothing of the others.
+    let env = TestEnv::with_vault();
+    let uris = page_uris(12);
+    let page = env.write("page.png", grid_png(&uris, 4, &[]));
+    env.otp()
+        .arg("import")
+        .arg(&page)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("12 added"));
+    assert_eq!(sorted_lines(&env.stdout(&["list"])), labels(&uris, &[]));
+}
+
+#[test]
+fn codes_seen_but_not_read_make_the_import_partly_done() {
+    let uris = page_uris(6);
+    let note = "the picture seems to hold about 6 codes; 4 were read — a sharper or closer picture of the others, or import them one by one";
+    let env = TestEnv::with_vault();
+    let page = env.write("page.png", grid_png(&uris, 3, &[1, 5]));
+    // The dry run shows the same: four to add, two left out, exit 7.
+    let out = env
+        .otp()
+        .args(["import", "--dry-run"])
+        .arg(&page)
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains(note))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("add\t")).count(),
+        4,
+        "{out}"
+    );
+    let left: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("left-out\t"))
+        .collect();
+    assert_eq!(
+        left,
+        [
+            format!("left-out\tQR code not read (1 of 2)\t({note})"),
+            format!("left-out\tQR code not read (2 of 2)\t({note})"),
+        ],
+        "{out}"
+    );
+    assert_eq!(env.stdout(&["list"]), "");
+    // The import adds the four it read, names the two it did not, exit 7.
+    env.otp()
+        .arg("import")
+        .arg(&page)
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains("4 added"))
+        .stderr(predicate::str::contains(format!(
+            "QR code not read (2 of 2): {note}"
+        )));
+    assert_eq!(sorted_lines(&env.stdout(&["list"])), labels(&uris, &[1, 5]));
+    // `otp add --qr` is the same import.
+    let env = TestEnv::with_vault();
+    let page = env.write("page.png", grid_png(&uris, 3, &[1, 5]));
+    env.otp()
+        .arg("add")
+        .arg("--qr")
+        .arg(&page)
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains(note));
+    assert_eq!(sorted_lines(&env.stdout(&["list"])), labels(&uris, &[1, 5]));
+}
+
+/// A sheet as a user prints one: six codes on an A4 page laid out by a
+/// browser, printed to PDF and rasterised at 150 dpi (4 px modules, with
+/// the browser's scaling and anti-aliasing).
+#[test]
+fn a_printed_page_of_codes_imports_every_account() {
+    if !require("chromium") || !require("pdftoppm") {
+        return;
+    }
+    let env = TestEnv::with_vault();
+    let uris = page_uris(6);
+    let mut html = String::from(
+        "<!doctype html><html><body style='font-family:sans-serif'><h1>Emergency sheet</h1>",
+    );
+    for (i, uri) in uris.iter().enumerate() {
+        env.write(&format!("c{i}.png"), png(&code_image(uri, 8)));
+        html.push_str(&format!(
+            "<div style='display:inline-block;margin:10px;text-align:center'><img src='c{i}.png' style='width:6cm'><br>Service{i}</div>"
+        ));
+    }
+    html.push_str("</body></html>");
+    let page = env.write("page.html", html);
+    let pdf = env.path("page.pdf");
+    let status = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            env.path("chromium").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run chromium");
+    assert!(status.success() && pdf.exists(), "chromium printed no PDF");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-singlefile"])
+        .arg(&pdf)
+        .arg(env.path("page"))
+        .status()
+        .expect("run pdftoppm");
+    assert!(status.success());
+    env.otp()
+        .arg("import")
+        .arg(env.path("page.png"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("6 added"));
+    assert_eq!(sorted_lines(&env.stdout(&["list"])), labels(&uris, &[]));
+}

@@ -356,3 +356,67 @@ fn screen_takes_no_other_source_or_parameters() {
         env.otp().args(args).assert().code(2);
     }
 }
+
+#[test]
+fn a_code_on_screen_seen_but_not_read_is_named_and_exits_7() {
+    let Some(mut screen) = Screen::start() else {
+        return;
+    };
+    let env = TestEnv::with_vault();
+    let good = qr_png(&env, "good.png", EXAMPLE_URI, 5);
+    // A second code whose middle is random modules (its finder patterns
+    // kept): seen on the screen, not readable.
+    let bad = qr_png(
+        &env,
+        "bad.png",
+        "otpauth://totp/GitHub:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub",
+        5,
+    );
+    let mut img = image::open(&bad).unwrap().to_luma8();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for my in 0..17 {
+        for mx in 0..17 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let v = if seed % 2 == 0 { 0 } else { 255 };
+            for d in 0..25 {
+                img.put_pixel(65 + mx * 5 + d % 5, 65 + my * 5 + d / 5, Luma([v]));
+            }
+        }
+    }
+    img.save(&bad).unwrap();
+    screen.show(&good, "readable code", 40, 60);
+    screen.show(&bad, "damaged code", 700, 300);
+    let note = "the picture seems to hold about 2 codes; 1 was read — a sharper or closer picture of the others, or import them one by one";
+    // Wait until both windows are drawn: the dry run names the code not read.
+    let start = Instant::now();
+    let out = loop {
+        let out = env
+            .otp()
+            .env("DISPLAY", &screen.display)
+            .args(["import", "--screen", "--dry-run"])
+            .output()
+            .expect("run otp");
+        if String::from_utf8_lossy(&out.stdout).contains("left-out") {
+            break out;
+        }
+        assert!(start.elapsed() < WAIT, "never saw the damaged code");
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "add\tExample:alice@google.com\nleft-out\tQR code not read on the screen (1 of 1)\t({note})\n"
+        )
+    );
+    env.otp()
+        .env("DISPLAY", &screen.display)
+        .args(["add", "--screen"])
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains("1 added"))
+        .stderr(predicate::str::contains(note));
+    assert_eq!(env.stdout(&["list"]), "Example:alice@google.com\n");
+}

@@ -86,10 +86,12 @@ pub fn import_screen(ctx: &Ctx, dry_run: bool) -> Result<()> {
     })?;
     let mut links: Vec<String> = Vec::new();
     let mut not_otp = false;
+    let mut unread = Vec::new();
     for capture in &captures {
-        match crate::qr::decode_luma(&capture.image) {
+        match crate::qr::decode_luma_all(&capture.image) {
             Ok(found) => {
-                for link in found {
+                unread.extend(import::qr_image::unread(&found, " on the screen"));
+                for link in found.links {
                     if !links.contains(&link) {
                         links.push(link);
                     }
@@ -128,7 +130,8 @@ pub fn import_screen(ctx: &Ctx, dry_run: bool) -> Result<()> {
             other => Fail::error(other.to_string()),
         })?;
     }
-    let parsed = scanned.into_parsed();
+    let mut parsed = scanned.into_parsed();
+    parsed.skipped.extend(unread);
     add_valid(ctx, parsed.entries, parsed.skipped, dry_run)
 }
 

@@ -9,7 +9,7 @@
 
 use super::migration_text::Scanned;
 use super::{Format, ImportError, Passwords};
-use crate::model::Parsed;
+use crate::model::{Parsed, Skipped};
 use crate::qr::{self, QrError};
 
 pub const FORMAT: Format = Format {
@@ -31,10 +31,11 @@ fn detect(data: &[u8]) -> bool {
 
 /// Decodes the image's codes without grouping batches.
 pub fn scan(data: &[u8]) -> Result<Scanned, ImportError> {
-    let links = qr::decode_image(data).map_err(|e| match e {
+    let decoded = qr::decode_image_all(data, &mut |_| {}).map_err(|e| match e {
         QrError::NotImage | QrError::NotOtp => ImportError::Unsupported(e.to_string()),
         _ => ImportError::Malformed(e.to_string()),
     })?;
+    let links = &decoded.links;
     let mut scanned = Scanned::default();
     for (i, link) in links.iter().enumerate() {
         let place = if links.len() == 1 {
@@ -44,7 +45,25 @@ pub fn scan(data: &[u8]) -> Result<Scanned, ImportError> {
         };
         scanned.add(link, &place)?;
     }
+    scanned.other.skipped.extend(unread(&decoded, ""));
     Ok(scanned)
+}
+
+/// The codes an image showed but that could not be read, as entries left
+/// out (each is an account, or a part of an export, not imported); `place`
+/// ("", " on the screen") says where they were.
+pub fn unread(decoded: &qr::Decoded, place: &str) -> Vec<Skipped> {
+    let Some(note) = decoded.unread_note() else {
+        return Vec::new();
+    };
+    (1..=decoded.unread)
+        .map(|i| Skipped {
+            label: format!("QR code not read{place} ({i} of {})", decoded.unread),
+            reason: format!(
+                "{note} — a sharper or closer picture of the others, or import them one by one"
+            ),
+        })
+        .collect()
 }
 
 fn parse(data: &[u8], _passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {

@@ -375,13 +375,15 @@ impl Scan<'_> {
         {
             return unread.len();
         }
-        let finders = self.census.get_or_insert_with(|| census_finders(self.original)).clone();
+        let finders = self
+            .census
+            .get_or_insert_with(|| census_finders(self.original))
+            .clone();
         let mut unread = Vec::new();
         let mut tries = 0;
         for (invert, found) in [false, true].into_iter().zip(finders) {
-            let outside = |read: &[Located], f: &Finder| {
-                !read.iter().any(|r| r.contains(f.centre, 1.5))
-            };
+            let outside =
+                |read: &[Located], f: &Finder| !read.iter().any(|r| r.contains(f.centre, 1.5));
             let free: Vec<Finder> = found
                 .into_iter()
                 .filter(|f| outside(&self.read, f))

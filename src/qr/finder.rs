@@ -240,7 +240,8 @@ pub(crate) fn census(finders: &[Finder], invert: bool) -> Vec<(f64, Located, [us
                             m != i
                                 && m != j
                                 && m != k
-                                && 2 * f[m].hits >= hits
+                                && 3 * f[m].hits >= 2 * hits
+                                && similar(f[m].module, f[i].module, 1.25)
                                 && at.contains(f[m].centre, 0.0)
                         })
                         .count();

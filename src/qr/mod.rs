@@ -16,7 +16,8 @@ pub(crate) mod tests;
 use std::fmt;
 
 pub use decode::{
-    Decoded, decode_image, decode_image_all, decode_image_traced, decode_luma, decode_luma_all, is_otp,
+    Decoded, decode_image, decode_image_all, decode_image_traced, decode_luma, decode_luma_all,
+    is_otp,
 };
 pub use encode::{to_png, to_svg, to_terminal};
 

@@ -563,8 +563,11 @@ fn sweep_images_read_back_as_the_generated_accounts() {
 pub(crate) fn grid_uris(n: usize) -> Vec<String> {
     (0..n)
         .map(|i| {
-            let secret = data_encoding::BASE32_NOPAD.encode(format!("grid-secret-{i:02}").as_bytes());
-            format!("otpauth://totp/Service{i}:user{i}@example.com?secret={secret}&issuer=Service{i}")
+            let secret =
+                data_encoding::BASE32_NOPAD.encode(format!("grid-secret-{i:02}").as_bytes());
+            format!(
+                "otpauth://totp/Service{i}:user{i}@example.com?secret={secret}&issuer=Service{i}"
+            )
         })
         .collect()
 }
@@ -582,7 +585,12 @@ pub(crate) fn grid(uris: &[String], px: u32, cols: usize, gap: u32) -> GrayImage
     );
     for (i, c) in codes.iter().enumerate() {
         let (x, y) = ((i % cols) as u32, (i / cols) as u32);
-        imageops::overlay(&mut out, c, i64::from(gap + x * cell), i64::from(gap + y * cell));
+        imageops::overlay(
+            &mut out,
+            c,
+            i64::from(gap + x * cell),
+            i64::from(gap + y * cell),
+        );
     }
     out
 }
