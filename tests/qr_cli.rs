@@ -333,7 +333,7 @@ fn grid_png(uris: &[String], cols: usize, scramble: &[usize]) -> Vec<u8> {
                     seed ^= seed << 13;
                     seed ^= seed >> 7;
                     seed ^= seed << 17;
-                    let v = if seed % 2 == 0 { 0 } else { 255 };
+                    let v = if seed.is_multiple_of(2) { 0 } else { 255 };
                     for dy in 0..6 {
                         for dx in 0..6 {
                             page.put_pixel(

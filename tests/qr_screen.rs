@@ -379,7 +379,7 @@ fn a_code_on_screen_seen_but_not_read_is_named_and_exits_7() {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            let v = if seed % 2 == 0 { 0 } else { 255 };
+            let v = if seed.is_multiple_of(2) { 0 } else { 255 };
             for d in 0..25 {
                 img.put_pixel(65 + mx * 5 + d % 5, 65 + my * 5 + d / 5, Luma([v]));
             }

@@ -628,7 +628,7 @@ fn codes_seen_but_not_read_are_counted() {
         let (x0, y0) = ((k % 3) * cell + 78, (k / 3) * cell + 78);
         for my in 0..23 {
             for mx in 0..23 {
-                let v = if rng.next() % 2 == 0 { 0 } else { 255 };
+                let v = if rng.next().is_multiple_of(2) { 0 } else { 255 };
                 for y in 0..6 {
                     for x in 0..6 {
                         img.put_pixel(x0 + mx * 6 + x, y0 + my * 6 + y, Luma([v]));
