@@ -1,5 +1,6 @@
 //! Text from files made safe for a terminal: control characters, bidi
-//! overrides and zero-width characters escaped, so a crafted account name,
+//! overrides, zero-width and other format characters (general category Cf:
+//! soft hyphen, tags, …) and the line and paragraph separators escaped, so a crafted account name,
 //! file name or foreign message cannot rewrite the screen or disguise
 //! itself. Pure (foundation layer): `term` prints through it, and the
 //! layers below it word their messages with it.
@@ -52,7 +53,10 @@ pub fn json_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         if c != '\n' && is_unsafe(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
+            // Above U+FFFF (tags), JSON escapes a surrogate pair.
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
         } else {
             out.push(c);
         }
@@ -61,16 +65,52 @@ pub fn json_safe(json: &str) -> String {
 }
 
 fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{200b}'..='\u{200f}'   // zero-width space/joiners, LRM, RLM
-            | '\u{202a}'..='\u{202e}' // bidi embeddings and overrides
-            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}' // bidi isolates
-            | '\u{061c}'              // Arabic letter mark
-            | '\u{feff}'              // BOM / zero-width no-break space
-        )
+    c.is_control() || (u32::from(c) >= 0xad && in_ranges(u32::from(c), FORMAT))
 }
+
+fn in_ranges(c: u32, ranges: &[(u32, u32)]) -> bool {
+    ranges
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// Invisible characters that change how text around them shows: general
+/// categories Cf (format: soft hyphen, zero-width space and joiners, bidi
+/// marks, embeddings, overrides and isolates, invisible operators, the
+/// BOM, interlinear annotations, tags, …), Zl and Zp (U+2028 line and
+/// U+2029 paragraph separator). From Unicode 14's UnicodeData.txt, with the
+/// Egyptian hieroglyph format controls Unicode 15 added (U+13439..U+1343F).
+const FORMAT: &[(u32, u32)] = &[
+    (0x00ad, 0x00ad),
+    (0x0600, 0x0605),
+    (0x061c, 0x061c),
+    (0x06dd, 0x06dd),
+    (0x070f, 0x070f),
+    (0x0890, 0x0891),
+    (0x08e2, 0x08e2),
+    (0x180e, 0x180e),
+    (0x200b, 0x200f),
+    (0x2028, 0x202e),
+    (0x2060, 0x2064),
+    (0x2066, 0x206f),
+    (0xfeff, 0xfeff),
+    (0xfff9, 0xfffb),
+    (0x110bd, 0x110bd),
+    (0x110cd, 0x110cd),
+    (0x13430, 0x1343f),
+    (0x1bca0, 0x1bca3),
+    (0x1d173, 0x1d17a),
+    (0xe0001, 0xe0001),
+    (0xe0020, 0xe007f),
+];
 
 #[cfg(test)]
 mod tests {
@@ -121,6 +161,43 @@ mod tests {
             prop_assert!(!safe.chars().any(|c| c != '\n' && is_unsafe(c)));
             let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
             prop_assert_eq!(back, value);
+        }
+    }
+
+    #[test]
+    fn format_characters_and_separators_are_escaped() {
+        for c in [
+            '\u{2028}',  // line separator
+            '\u{2029}',  // paragraph separator
+            '\u{ad}',    // soft hyphen
+            '\u{e0041}', // tag latin capital letter A
+            '\u{e0001}', // language tag
+            '\u{e007f}', // cancel tag
+            '\u{600}',   // Arabic number sign
+            '\u{180e}',  // Mongolian vowel separator
+            '\u{fff9}',  // interlinear annotation anchor
+            '\u{1d173}', // musical symbol begin beam
+            '\u{206a}',  // inhibit symmetric swapping
+            '\u{13439}', // Egyptian hieroglyph format control (Unicode 15)
+        ] {
+            let text = format!("a{c}b");
+            assert_eq!(sanitize(&text), format!("a\\u{{{:x}}}b", c as u32));
+            assert!(!json_safe(&text).contains(c));
+        }
+        // Visible neighbours stay.
+        for c in [
+            '\u{ac}',
+            '\u{ae}',
+            '\u{2027}',
+            '\u{2030}',
+            '\u{e0080}',
+            'é',
+            '😀',
+        ] {
+            assert_eq!(sanitize(&c.to_string()), c.to_string());
+        }
+        for w in FORMAT.windows(2) {
+            assert!(w[0].1 < w[1].0 && w[0].0 <= w[0].1, "sorted, disjoint");
         }
     }
 

@@ -352,3 +352,32 @@ fn debug_output_of_parsed_arguments_has_no_secret() {
         assert!(shown.contains("<redacted>"), "{shown}");
     }
 }
+
+/// Format characters (general category Cf: soft hyphen, tags, …) and the
+/// line and paragraph separators are invisible or break lines: escaped in
+/// messages and in JSON like the other invisible characters.
+#[test]
+fn format_characters_and_separators_in_labels_are_escaped() {
+    let env = TestEnv::with_vault();
+    let name = "a\u{2028}b\u{2029}c\u{ad}d\u{e0041}\u{e007f}e\u{180e}";
+    env.otp()
+        .args(["add", name, "--issuer", "Bank", "--secret-stdin"])
+        .write_stdin(SECRET)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "a\\u{2028}b\\u{2029}c\\u{ad}d\\u{e0041}\\u{e007f}e\\u{180e}",
+        ));
+    let json = env.stdout(&["list", "--json"]);
+    for c in ['\u{2028}', '\u{2029}', '\u{ad}', '\u{e0041}', '\u{180e}'] {
+        assert!(!json.contains(c), "{c:?} raw in {json:?}");
+    }
+    let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(value[0]["name"], name);
+    // A QUERY that does not match names the label escaped too.
+    env.otp()
+        .args(["code", "Bank", "--json"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("\\u2028"));
+}
