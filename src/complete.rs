@@ -145,7 +145,7 @@ fn labels(words: &[String], which: Which) -> Result<Vec<(String, String)>> {
     let data = ctx.read_vault_file()?;
     let unlocked = unlock_quietly(&ctx)?;
     let plain = keys::decrypt(&data, &unlocked.identities)?;
-    let text = Zeroizing::new(String::from_utf8(plain.to_vec())?);
+    let text = crate::cmd::vault_text(plain)?;
     let pair =
         |id: &str, issuer: &str, name: &str| (crate::model::label(issuer, name), id.to_string());
     if let Which::Accounts = which

@@ -226,3 +226,52 @@ try 'otp code Microsoft\ Azure:m' otp code 'Microsoft\ Azure' : m
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Generating completions reads no config: a typo in config.toml must not
+/// keep a shell from getting its completion script.
+#[test]
+fn completions_are_generated_whatever_the_config_says() {
+    let env = TestEnv::with_vault();
+    env.write("config/otp/config.toml", "clipbaord = \"auto\"\n");
+    // Other commands refuse the config, naming the key.
+    env.otp()
+        .arg("list")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("clipbaord"));
+    for shell in ["bash", "zsh", "fish"] {
+        env.otp()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("otp"));
+    }
+}
+
+/// A vault that decrypts to bytes that are not UTF-8: completion offers
+/// nothing, and does not fail the shell.
+#[test]
+fn a_vault_that_is_not_utf8_completes_nothing() {
+    let env = TestEnv::with_vault();
+    let recipient = std::fs::read_to_string(env.identity())
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap()
+        .parse::<age::x25519::Identity>()
+        .unwrap()
+        .to_public();
+    let data = otp::vault::keys::encrypt(
+        b"[[accounts]]\nname = \"\xff\"\n",
+        &[Box::new(recipient)],
+        false,
+    )
+    .unwrap();
+    std::fs::write(env.vault(), data).unwrap();
+    assert!(bash_answers(&mut env.otp(), &["otp", "code", ""]).is_empty());
+    env.otp()
+        .arg("list")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("not UTF-8"));
+}

@@ -46,9 +46,15 @@ use crate::vault::store;
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    // Generating completions needs no config (a typo in it must not keep a
+    // shell from completing): it runs before the config is read.
+    let command = match cli.command {
+        Command::Completions(args) => return completions::run(args),
+        command => command,
+    };
     let mut ctx = Ctx::new(cli.global)?;
-    ctx.operation = operation(&cli.command);
-    match cli.command {
+    ctx.operation = operation(&command);
+    match command {
         Command::Init(args) => init::run(&ctx, args),
         Command::Add(args) => add::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
@@ -98,6 +104,18 @@ pub fn run_code(global: Global, args: crate::cli::CodeArgs) -> Result<()> {
     let mut ctx = Ctx::new(global)?;
     ctx.operation = "code";
     code::run(&ctx, args)
+}
+
+/// A decrypted vault as text: the bytes move into the String (no second
+/// copy of the secrets); bytes that are not UTF-8 are wiped before the
+/// error is returned (the error must not carry them away unwiped).
+pub fn vault_text(mut plain: Zeroizing<Vec<u8>>) -> Result<Zeroizing<String>> {
+    let text = String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
+        zeroize::Zeroize::zeroize(&mut e.into_bytes());
+        Fail::error("the vault decrypted but is not UTF-8 text")
+            .hint("restore it with `otp recover BACKUP`")
+    })?;
+    Ok(Zeroizing::new(text))
 }
 
 /// What every command needs: resolved paths, the config, unlock options.
@@ -320,13 +338,7 @@ impl Ctx {
         // One allocation, no regrowth copies.
         let mut plain = Zeroizing::new(Vec::with_capacity(size));
         stream.read_to_end(&mut plain).map_err(keys::damaged)?;
-        // Move the bytes into the String (no second copy of the secrets).
-        let text = String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
-            zeroize::Zeroize::zeroize(&mut e.into_bytes());
-            Fail::error("the vault decrypted but is not UTF-8 text")
-                .hint("restore it with `otp recover BACKUP`")
-        })?;
-        Ok(Zeroizing::new(text))
+        vault_text(plain)
     }
 
     /// The whole vault, read-only.
