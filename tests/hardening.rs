@@ -381,3 +381,37 @@ fn format_characters_and_separators_in_labels_are_escaped() {
         .success()
         .stdout(predicates::str::contains("\\u2028"));
 }
+
+/// A change counter at u64::MAX (a restored backup said so) saturates at
+/// the next change: never wraps to 0, never panics.
+#[test]
+fn a_change_counter_at_its_maximum_saturates() {
+    let env = TestEnv::with_vault();
+    let id = std::fs::read_to_string(env.identity()).unwrap();
+    let identity = || -> Box<dyn age::Identity> {
+        Box::new(
+            id.lines()
+                .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+                .unwrap()
+                .parse::<age::x25519::Identity>()
+                .unwrap(),
+        )
+    };
+    let plaintext = || {
+        let plain = otp::vault::keys::decrypt(&env.vault_bytes(), &[identity()]).unwrap();
+        String::from_utf8(plain.to_vec()).unwrap()
+    };
+    let text = plaintext();
+    let start = text.find("changes = ").expect("a change counter");
+    let end = start + text[start..].find('\n').unwrap();
+    env.write_plaintext(&format!(
+        "{}changes = 18446744073709551615{}",
+        &text[..start],
+        &text[end..]
+    ));
+    env.add("Bank", "alice", SECRET);
+    env.add("Bank", "bob", SECRET);
+    let text = plaintext();
+    assert!(text.contains("changes = 18446744073709551615\n"), "{text}");
+    assert_eq!(env.stdout(&["list"]), "Bank:alice\nBank:bob\n");
+}

@@ -396,7 +396,7 @@ impl Ctx {
         let before = vault.clone();
         let out = change(&mut vault, unlocked)?;
         if vault != before {
-            vault.changes += 1;
+            vault.changes = vault.changes.saturating_add(1);
             self.save_opening(&mut vault, unlocked)?;
             self.after_change(&vault, Some(unlocked));
         }
@@ -414,7 +414,7 @@ impl Ctx {
         let mut vault = Vault::parse(&Ctx::plaintext_of(file, unlocked)?)?;
         if vault.ensure_id(random16) {
             self.ensure_auth_key(&mut vault);
-            vault.changes += 1;
+            vault.changes = vault.changes.saturating_add(1);
             self.save_opening(&mut vault, unlocked)?;
         }
         Ok(vault)

@@ -827,7 +827,7 @@ fn merge_remote(
     }
     .map_err(merge_failure)?;
     let mut vault = merged.vault.clone();
-    vault.changes += 1;
+    vault.changes = vault.changes.saturating_add(1);
     if first_use {
         vault.auth_key = remote.auth_key.clone();
     }
@@ -1029,7 +1029,7 @@ fn merge_driver(ctx: &Ctx, base: &Path, ours: &Path, theirs: &Path) -> Result<()
     }
     .map_err(|e| merge_failure(e).context("otp's merge driver left the vault conflicted"))?;
     let mut vault = merged.vault.clone();
-    vault.changes += 1;
+    vault.changes = vault.changes.saturating_add(1);
     if first_use {
         vault.auth_key = other.auth_key.clone();
     }

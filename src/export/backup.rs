@@ -230,12 +230,13 @@ fn parse_slowly(text: &str) -> Result<Contents, Fail> {
     }
     let v: Version = toml::from_str(text)
         .map_err(|e| not_ours(format!("its [backup] table is invalid: {}", e.message())))?;
-    if v.backup.format > FORMAT_VERSION || v.backup.vault_schema.unwrap_or(0) > SCHEMA_VERSION {
+    let schema = v.backup.vault_schema.unwrap_or(0);
+    if v.backup.format > FORMAT_VERSION || schema > SCHEMA_VERSION {
         return Err(Fail::error(format!(
-            "this backup was written in format {} by a newer otp; this otp reads format {FORMAT_VERSION}",
+            "this backup was written by a newer otp (backup format {}, vault schema {schema}); this otp reads backup format {FORMAT_VERSION} and vault schema {SCHEMA_VERSION} at most",
             v.backup.format
         ))
-        .hint("upgrade otp to restore it"));
+        .hint("restore it with a newer otp (the one that wrote it, or later); nothing was changed"));
     }
     let doc: Document = toml::from_str(text)
         .map_err(|e| not_ours(format!("its contents are invalid: {}", e.message())))?;
@@ -562,11 +563,13 @@ mod tests {
             same_as_slowly(text).unwrap();
         }
         assert!(parse(&newer).unwrap_err().message.contains("newer otp"));
+        let err = parse(&backup.replace("vault_schema = 1", "vault_schema = 7"))
+            .unwrap_err()
+            .message;
         assert!(
-            parse(&newer_schema)
-                .unwrap_err()
-                .message
-                .contains("newer otp")
+            err.contains("backup format 1, vault schema 7")
+                && err.contains("reads backup format 1 and vault schema 1 at most"),
+            "{err}"
         );
         let err = parse(&vault_v2).unwrap_err().message;
         assert!(err.contains("schema version 2"), "{err}");
