@@ -111,23 +111,50 @@ pub fn unicode_terminal() -> bool {
         })
 }
 
-/// True when stdout is a pipe or socket whose reader is gone (`otp code
-/// bank | cmd` where cmd already exited): whatever is written is lost.
-pub fn stdout_reader_gone() -> bool {
+/// Why nothing written to stdout would reach anyone, or None when it may.
+/// For a HOTP code, which must not be burnt unseen: a pipe or socket whose
+/// reader is gone (`otp code bank | cmd` where cmd already exited), a
+/// stdout that was closed or opened only for reading (writes fail with
+/// EBADF), and `/dev/null` — where Rust's runtime also puts a stdout that
+/// was closed when otp started (`otp code bank >&-`).
+pub fn stdout_goes_nowhere() -> Option<&'static str> {
     #[cfg(unix)]
     {
         use rustix::event::{PollFd, PollFlags, poll};
+        use rustix::fs::{FileType, OFlags};
         let stdout = io::stdout();
+        let Ok(flags) = rustix::fs::fcntl_getfl(&stdout) else {
+            return Some("stdout is closed");
+        };
+        if flags & OFlags::RWMODE == OFlags::RDONLY {
+            return Some("stdout is open only for reading");
+        }
         let mut fds = [PollFd::new(&stdout, PollFlags::OUT)];
         let zero = rustix::event::Timespec {
             tv_sec: 0,
             tv_nsec: 0,
         };
         if poll(&mut fds, Some(&zero)).is_ok() {
-            return fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP);
+            let revents = fds[0].revents();
+            if revents.contains(PollFlags::NVAL) {
+                return Some("stdout is closed");
+            }
+            if revents.intersects(PollFlags::ERR | PollFlags::HUP) {
+                return Some("nothing reads stdout (a closed pipe)");
+            }
+        }
+        let is_null = |st: &rustix::fs::Stat| {
+            FileType::from_raw_mode(st.st_mode) == FileType::CharacterDevice
+        };
+        if let (Ok(out), Ok(null)) = (rustix::fs::fstat(&stdout), rustix::fs::stat("/dev/null"))
+            && is_null(&out)
+            && is_null(&null)
+            && out.st_rdev == null.st_rdev
+        {
+            return Some("stdout is /dev/null (or was closed)");
         }
     }
-    false
+    None
 }
 
 pub fn stdin_is_tty() -> bool {

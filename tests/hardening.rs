@@ -162,6 +162,58 @@ fn a_hotp_code_is_not_burnt_when_nobody_reads_it() {
     assert_eq!(env.stdout(&["code", "bank"]), "287082\n");
 }
 
+/// Issue #26 item 12: a stdout that was closed (`>&-`), opened only for
+/// reading (writes fail with EBADF) or /dev/null takes no HOTP code: the
+/// counter stays, the exit is 1, and --json is no different.
+#[test]
+fn a_hotp_code_is_not_burnt_into_a_closed_or_unwritable_stdout() {
+    let env = TestEnv::with_vault();
+    env.otp()
+        .args(["add", "bank", "--hotp", "--secret", HOTP_SECRET])
+        .assert()
+        .success();
+    let before = env.vault_bytes();
+    let read_only = || {
+        let f = std::fs::File::open(env.identity()).expect("open a file to read");
+        std::process::Stdio::from(f)
+    };
+    for json in [false, true] {
+        let args: &[&str] = if json {
+            &["code", "bank", "--json"]
+        } else {
+            &["code", "bank"]
+        };
+        let closed = raw(&env, "sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" >&-")
+            .arg(OTP)
+            .args(args)
+            .output()
+            .expect("run otp");
+        let unreadable = raw(&env, OTP)
+            .args(args)
+            .stdout(read_only())
+            .output()
+            .expect("run otp");
+        let null = raw(&env, OTP)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .output()
+            .expect("run otp");
+        for (what, out) in [
+            ("closed", closed),
+            ("read-only", unreadable),
+            ("/dev/null", null),
+        ] {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+            assert!(stderr.contains("not advanced"), "{what}: {stderr}");
+            assert_eq!(env.vault_bytes(), before, "{what}: the counter moved");
+        }
+    }
+    assert_eq!(env.stdout(&["code", "bank"]), "755224\n");
+}
+
 #[test]
 fn a_hotp_code_that_cannot_be_written_after_the_save_is_an_error() {
     let env = TestEnv::with_vault();

@@ -43,10 +43,13 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
         // the save is lost. So that a code is not burnt unseen, nothing
         // moves when nobody reads stdout, and a code that cannot be written
         // after the save is an error that says so.
-        if copier.is_none() && term::stdout_reader_gone() {
-            return Err(Fail::error(
-                "nothing reads stdout (a closed pipe), so no HOTP code was made; the counter was not advanced",
-            )
+        if copier.is_none()
+            && let Some(why) = term::stdout_goes_nowhere()
+        {
+            return Err(Fail::error(format!(
+                "{why}, so no HOTP code was made; the counter was not advanced"
+            ))
+            .hint("print it to a terminal, a pipe or a file, or use --copy")
             .into());
         }
         let (account, code) = next_hotp(ctx, &unlocked, &account.id)?;
