@@ -68,7 +68,10 @@ fn is_unsafe(c: char) -> bool {
     c.is_control() || (u32::from(c) >= 0xad && in_ranges(u32::from(c), FORMAT))
 }
 
-fn in_ranges(c: u32, ranges: &[(u32, u32)]) -> bool {
+/// Whether `c` lies in one of `ranges`: inclusive `(first, last)` pairs,
+/// sorted and disjoint (the Unicode property tables here and in
+/// model/label.rs).
+pub(crate) fn in_ranges(c: u32, ranges: &[(u32, u32)]) -> bool {
     ranges
         .binary_search_by(|&(lo, hi)| {
             if hi < c {

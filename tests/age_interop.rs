@@ -13,7 +13,10 @@ fn age_cli_decrypts_an_identity_vault() {
     let env = TestEnv::with_vault();
     env.add("GitHub", "alice", SECRET);
     let text = age_cli_plaintext(&env.identity(), &env.vault());
-    assert!(text.starts_with("version = 1\n"), "{text}");
+    // A sealed vault opens with its authentication tag, then the body.
+    let mut lines = text.lines();
+    assert!(lines.next().is_some_and(|l| l.starts_with("tag = \"")));
+    assert_eq!(lines.next(), Some("version = 1"));
     assert!(text.contains(&format!("secret = \"{SECRET}\"")));
     let parsed: toml::Table = toml::from_str(&text).unwrap();
     assert_eq!(parsed["accounts"][0]["issuer"].as_str(), Some("GitHub"));

@@ -93,18 +93,7 @@ pub fn is_plain(text: &str) -> bool {
 /// invisible, so never part of a label's identity.
 fn ignorable(c: char) -> bool {
     let c = u32::from(c);
-    c >= 0xad
-        && DEFAULT_IGNORABLE
-            .binary_search_by(|&(lo, hi)| {
-                if hi < c {
-                    std::cmp::Ordering::Less
-                } else if lo > c {
-                    std::cmp::Ordering::Greater
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .is_ok()
+    c >= 0xad && crate::text::in_ranges(c, DEFAULT_IGNORABLE)
 }
 
 /// The ranges of Unicode's `Default_Ignorable_Code_Point` property
