@@ -467,3 +467,120 @@ fn a_change_counter_at_its_maximum_saturates() {
     assert!(text.contains("changes = 18446744073709551615\n"), "{text}");
     assert_eq!(env.stdout(&["list"]), "Bank:alice\nBank:bob\n");
 }
+
+/// A FIFO at `path` (no writer: reading it would never end).
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success());
+}
+
+/// A name that sorts as this vault's newest backup: the real backup's
+/// name, dated 2099.
+fn newer_backup_name(backup: &std::path::Path) -> std::path::PathBuf {
+    let name = backup.file_name().unwrap().to_str().unwrap();
+    let (stem, rest) = name.split_once('-').unwrap();
+    backup.with_file_name(format!("{stem}-2099{}", &rest[4..]))
+}
+
+/// Issue #26 item 3: a FIFO (whose read never ends) or a link to
+/// /dev/zero (whose read never ends and fills memory) named like the
+/// newest backup is reported BAD with what it is, never read: `backup
+/// --verify` and `drill` end at once, with a non-zero exit.
+#[test]
+fn a_fifo_or_a_device_named_like_the_newest_backup_is_reported_not_read() {
+    let limit = std::time::Duration::from_secs(60);
+    for (what, make) in [
+        ("FIFO", mkfifo as fn(&std::path::Path)),
+        ("character device", |p: &std::path::Path| {
+            std::os::unix::fs::symlink("/dev/zero", p).unwrap()
+        }),
+    ] {
+        let env = TestEnv::with_vault();
+        env.add("Bank", "alice", SECRET);
+        let out = env.stdout(&["backup"]);
+        let real = std::path::PathBuf::from(out.trim());
+        let trap = newer_backup_name(&real);
+        make(&trap);
+        let shown = trap.file_name().unwrap().to_str().unwrap().to_string();
+        let out = env
+            .otp()
+            .args(["backup", "--verify"])
+            .timeout(limit)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stdout}");
+        let line = stdout
+            .lines()
+            .find(|l| l.contains(&shown))
+            .unwrap_or_else(|| panic!("{what}: not reported: {stdout}"));
+        assert!(line.starts_with("BAD\t"), "{what}: {line}");
+        assert!(line.contains(what), "{what}: {line}");
+        assert!(line.contains("not a regular file"), "{what}: {line}");
+
+        let out = env.otp().arg("drill").timeout(limit).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stdout}{stderr}");
+        assert!(stdout.contains(what), "{what}: {stdout}");
+        // Not mistaken for a key that does not open the backup.
+        assert!(!stdout.contains("does not open"), "{what}: {stdout}");
+        assert!(
+            !stderr.contains("not the one your backups"),
+            "{what}: {stderr}"
+        );
+    }
+}
+
+/// Issue #26 item 3: `otp import` and `otp recover` of a device, a FIFO
+/// with no writer or a folder end at once with what the file is, and
+/// change nothing.
+#[test]
+fn import_and_recover_refuse_what_is_not_a_regular_file() {
+    let env = TestEnv::with_vault();
+    env.add("Bank", "alice", SECRET);
+    let before = env.vault_bytes();
+    let fifo = env.path("export.json");
+    mkfifo(&fifo);
+    let folder = env.path("folder.json");
+    std::fs::create_dir(&folder).unwrap();
+    for (path, what) in [
+        (std::path::PathBuf::from("/dev/zero"), "character device"),
+        (fifo, "FIFO"),
+        (folder, "folder"),
+    ] {
+        for command in ["import", "recover"] {
+            let out = env
+                .otp()
+                .arg(command)
+                .arg(&path)
+                .timeout(std::time::Duration::from_secs(60))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{command} {what}: {stderr}");
+            assert!(stderr.contains(what), "{command} {what}: {stderr}");
+            assert!(stderr.contains("not a regular file"), "{stderr}");
+            assert_eq!(env.vault_bytes(), before, "{command} {what}");
+        }
+    }
+}
+
+/// Issue #26 item 3: an import larger than its cap is refused by its size,
+/// before it is read.
+#[test]
+fn an_import_over_its_cap_is_refused_by_its_size() {
+    let env = TestEnv::with_vault();
+    let big = env.path("big.txt");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len((64 << 20) + 1).unwrap();
+    env.otp()
+        .arg("import")
+        .arg(&big)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("larger than 64 MiB"));
+}

@@ -22,7 +22,7 @@ use crate::export::files::{self, BackupName};
 use crate::model::Vault;
 use crate::term;
 use crate::vault::keys::{self, Unlocked};
-use crate::vault::store;
+use crate::vault::{read, store};
 
 pub mod dests;
 mod verify;
@@ -325,7 +325,7 @@ pub fn open_backup(
     path: &Path,
     identities: &[Box<dyn age::Identity>],
 ) -> Result<backup::Contents, String> {
-    let data = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let data = read::read_capped(path, read::MAX_DOCUMENT).map_err(|e| e.to_string())?;
     let plain = keys::decrypt(&data, identities).map_err(|e| format!("{e:#}"))?;
     let text =
         std::str::from_utf8(&plain).map_err(|_| "it decrypted, but is not text".to_string())?;

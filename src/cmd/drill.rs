@@ -241,6 +241,14 @@ fn drill(
         };
         let path = d.path.join(&file);
         let shown = sanitize(&path.display().to_string());
+        // A file that cannot be read says nothing about the key.
+        if let Some(why) = crate::vault::read::unreadable(&path, crate::vault::read::MAX_DOCUMENT) {
+            lines.push_str(&format!(
+                "FAIL\t{shown}\tthe newest backup cannot be read: {why}\n"
+            ));
+            problems.push(format!("{shown} cannot be read: {why}"));
+            continue;
+        }
         match open_backup(&path, &key.identities) {
             Err(why) => {
                 let why = sanitize(&why);

@@ -21,9 +21,7 @@ use crate::model::{Account, Entry, Parsed, Skipped};
 use crate::term;
 use crate::text;
 use crate::text::sanitize;
-
-/// Largest input file read (exports are kilobytes; photos a few megabytes).
-const MAX_INPUT: u64 = 64 << 20;
+use crate::vault::read;
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if args.screen {
@@ -262,28 +260,46 @@ fn format_by_name(name: &str) -> Result<&'static Format> {
 }
 
 pub(crate) fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
-    let mut data = Zeroizing::new(Vec::new());
+    read_input_capped(path, read::MAX_IMPORT)
+}
+
+/// A file (or `-`: stdin) read whole, at most `cap` bytes. A file must be a
+/// regular file: a FIFO, a device or a folder is refused before anything
+/// is read from it (`vault::read`), so `otp import /dev/zero` and a FIFO
+/// with no writer end at once.
+pub(crate) fn read_input_capped(path: &Path, cap: u64) -> Result<Zeroizing<Vec<u8>>> {
+    let too_large = || {
+        Fail::error(format!(
+            "{} is larger than {} MiB; not a file otp can read",
+            text::path(path),
+            cap >> 20
+        ))
+    };
     if path == Path::new("-") {
+        let mut data = Zeroizing::new(Vec::new());
         std::io::stdin()
-            .take(MAX_INPUT + 1)
+            .take(cap + 1)
             .read_to_end(&mut data)
             .context("cannot read stdin")?;
-    } else {
-        let file = std::fs::File::open(path)
-            .with_context(|| format!("cannot open {}", text::path(path)))?;
-        file.take(MAX_INPUT + 1)
-            .read_to_end(&mut data)
-            .with_context(|| format!("cannot read {}", text::path(path)))?;
+        if data.len() as u64 > cap {
+            return Err(too_large().into());
+        }
+        return Ok(data);
     }
-    if data.len() as u64 > MAX_INPUT {
-        return Err(Fail::error(format!(
-            "{} is larger than {} MiB; not an export otp can read",
-            text::path(path),
-            MAX_INPUT >> 20
+    read::read_capped(path, cap).map_err(|e| match e {
+        read::ReadError::TooLarge(..) => too_large().into(),
+        read::ReadError::NotRegular(_) => Fail::error(format!(
+            "cannot read {}: {e}",
+            text::path(path)
         ))
-        .into());
-    }
-    Ok(data)
+        .hint(
+            "give a regular file, or pipe the data in and name the file `-` (`cmd | otp import -`)",
+        )
+        .into(),
+        read::ReadError::Io(e) => {
+            anyhow::Error::from(e).context(format!("cannot read {}", text::path(path)))
+        }
+    })
 }
 
 /// One file's accounts; migration batches are kept apart to be grouped

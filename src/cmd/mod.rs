@@ -42,7 +42,7 @@ use crate::config::{AgentMode, Config};
 use crate::error::Fail;
 use crate::model::Vault;
 use crate::vault::keys::{self, Unlocked};
-use crate::vault::store;
+use crate::vault::{read, store};
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
@@ -255,9 +255,9 @@ impl Ctx {
     /// vault opened without `--identity` gets.
     pub fn read_key_file(&self) -> Result<Zeroizing<Vec<u8>>> {
         let key_file = self.key_file();
-        match std::fs::read(&key_file) {
-            Ok(d) => Ok(Zeroizing::new(d)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Fail::error(format!(
+        match read::read_capped(&key_file, read::MAX_KEY_FILE) {
+            Ok(d) => Ok(d),
+            Err(read::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Err(Fail::error(format!(
                 "this vault is opened with an identity file, and none was given ({} does not exist)",
                 key_file.display()
             ))

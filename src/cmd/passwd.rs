@@ -13,7 +13,6 @@ use std::path::Path;
 
 use age::secrecy::SecretString;
 use anyhow::{Context, Result};
-use zeroize::Zeroizing;
 
 use crate::cli::PasswdArgs;
 use crate::cmd::passphrase::PassphraseSources;
@@ -48,10 +47,8 @@ pub fn run(ctx: &Ctx, args: PasswdArgs) -> Result<()> {
 /// Old passphrase → new passphrase, same identity.
 fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     let key_file = ctx.key_file();
-    let sealed = Zeroizing::new(
-        std::fs::read(&key_file)
-            .with_context(|| format!("cannot read the key file {}", key_file.display()))?,
-    );
+    let sealed = crate::vault::read::read_capped(&key_file, crate::vault::read::MAX_KEY_FILE)
+        .with_context(|| format!("cannot read the key file {}", key_file.display()))?;
     let (old, _) = ctx.passphrases().get("current vault passphrase")?;
     let inner = keys::decrypt_with_passphrase(&sealed, old)?;
     let unlocked = keys::parse_identity_text(&inner, &key_file)?;

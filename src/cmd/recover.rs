@@ -18,7 +18,7 @@ use anyhow::Result;
 
 use crate::cli::RecoverArgs;
 use crate::cmd::backup::{snapshot, undo_note};
-use crate::cmd::{Ctx, import::read_input, now, out, random8};
+use crate::cmd::{Ctx, import::read_input_capped, now, out, random8};
 use crate::error::{Code, Fail};
 use crate::export::restore::{self, Decision, Why, plausible_id};
 use crate::model::Account;
@@ -33,7 +33,7 @@ mod fresh;
 mod source;
 
 pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<()> {
-    let data = read_input(&args.backup)?;
+    let data = read_input_capped(&args.backup, crate::vault::read::MAX_DOCUMENT)?;
     let exists = ctx.vault_path.exists();
     let source = read_source(ctx, &args.backup, &data, exists)?;
     if exists {

@@ -999,7 +999,10 @@ fn remote_branch(repo: &Repo) -> Result<String> {
 /// git then marks the vault conflicted and leaves this machine's version.
 fn merge_driver(ctx: &Ctx, base: &Path, ours: &Path, theirs: &Path) -> Result<()> {
     let keys = ctx.unlock()?;
-    let read = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
+    let read = |p: &Path| {
+        crate::vault::read::read_capped(p, crate::vault::read::MAX_DOCUMENT)
+            .with_context(|| format!("cannot read {}", p.display()))
+    };
     let mine = open(&read(ours)?, &keys, "this machine's vault")?;
     let what = "the other side's vault";
     let (other, text) = open_text(&read(theirs)?, &keys, what)?;
@@ -1048,7 +1051,8 @@ fn merge_driver(ctx: &Ctx, base: &Path, ours: &Path, theirs: &Path) -> Result<()
 /// `otp sync merge FILE`: a file-sync conflict copy folded into the vault
 /// (two-way: everything on either side kept, differences listed).
 fn merge_file(ctx: &Ctx, file: &Path, keep_both: bool) -> Result<()> {
-    let data = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let data = crate::vault::read::read_capped(file, crate::vault::read::MAX_DOCUMENT)
+        .with_context(|| format!("cannot read {}", file.display()))?;
     let shown = file.display().to_string();
     let merged = ctx.update(|vault, keys| {
         let (copy, text) = open_text(&data, keys, &shown)?;

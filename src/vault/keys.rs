@@ -126,10 +126,8 @@ impl Recipients {
 /// Loads an identity file given with `--identity`: X25519 (age-keygen),
 /// passphrase-protected age identity file, or an SSH private key.
 pub fn load_identity_file(path: &Path, passphrases: &dyn AskPassphrase) -> Result<Unlocked> {
-    let data = Zeroizing::new(
-        std::fs::read(path)
-            .with_context(|| format!("cannot read the identity file {}", path.display()))?,
-    );
+    let data = super::read::read_capped(path, super::read::MAX_KEY_FILE)
+        .with_context(|| format!("cannot read the identity file {}", path.display()))?;
     let method = Method::Identity(path.to_path_buf());
     let text = String::from_utf8_lossy(&data);
     if text

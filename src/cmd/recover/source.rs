@@ -13,7 +13,7 @@ use crate::import::{self, ImportError, otp_json, uri_list};
 use crate::model::Account;
 use crate::term;
 use crate::text::sanitize;
-use crate::vault::keys;
+use crate::vault::{keys, read};
 
 /// What the file holds (a backup, a vault copy, or the accounts of a JSON
 /// export or URI list, read as a backup's [`Contents`]), and the key that
@@ -99,8 +99,9 @@ fn read_plain(data: &[u8], shown: &str) -> Result<Vec<Account>> {
 /// (or when those do not fit) a key file found beside the backup.
 fn open(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<(Zeroizing<Vec<u8>>, Key)> {
     if let Some(id) = &ctx.global.identity {
-        let raw = std::fs::read(id)
-            .with_context(|| format!("cannot read the identity file {}", id.display()))?;
+        let raw = read::read_capped(id, read::MAX_KEY_FILE)
+            .with_context(|| format!("cannot read the identity file {}", id.display()))?
+            .to_vec();
         if keys::is_age_file(&raw) {
             let (pass, _) = ctx
                 .passphrases()
@@ -112,7 +113,7 @@ fn open(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<(Zeroizing<
         return Ok((plain, Key::Identity(id.clone(), unlocked.recipients.list())));
     }
     let mut error = None;
-    let own_key = std::fs::read(ctx.key_file()).ok();
+    let own_key = read::read_capped(&ctx.key_file(), read::MAX_KEY_FILE).ok();
     if exists {
         let unlocked = ctx.unlock()?;
         match keys::decrypt(data, &unlocked.identities) {
@@ -122,10 +123,19 @@ fn open(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<(Zeroizing<
     }
     let mut pass: Option<SecretString> = None;
     for candidate in key_files_beside(path) {
-        let Ok(raw) = std::fs::read(&candidate) else {
-            continue;
+        // Found by name in a folder anyone may have written to: a FIFO or
+        // a device there is skipped, never read.
+        let raw = match read::read_capped(&candidate, read::MAX_KEY_FILE) {
+            Ok(raw) => raw.to_vec(),
+            Err(e) => {
+                term::warn(&format!(
+                    "skipped the key file {}: {e}",
+                    crate::text::path(&candidate)
+                ));
+                continue;
+            }
         };
-        if exists && own_key.as_deref() == Some(&raw[..]) {
+        if exists && own_key.as_deref().map(|k| &k[..]) == Some(&raw[..]) {
             continue; // the vault's own key, tried above
         }
         let p = match &pass {
