@@ -112,7 +112,7 @@ pub fn unreadable(path: &Path, cap: u64) -> Option<ReadError> {
     if let Some(what) = kind(meta.file_type()) {
         return Some(ReadError::NotRegular(what));
     }
-    (meta.len() > cap).then(|| ReadError::TooLarge(meta.len(), cap))
+    (meta.len() > cap).then_some(ReadError::TooLarge(meta.len(), cap))
 }
 
 /// The whole of `path` (a link is followed) when it is a regular file of
