@@ -522,7 +522,11 @@ impl Ctx {
         }
         let plain = self.seal(vault)?;
         let data = keys::encrypt(plain.as_bytes(), &recipients, false)?;
-        store::write_atomic(&self.vault_path, &data)
+        store::write_atomic(&self.vault_path, &data)?;
+        // Under the lock, after a save that worked: what an otp killed
+        // mid-save left behind is cleared (docs/files.md).
+        store::remove_stale_temps(&self.vault_path, store::STALE_TEMP_AGE);
+        Ok(())
     }
 
     /// Runs after every saved change: the backup reminder, or `auto_backup`.

@@ -142,7 +142,8 @@ fn parent_dir(path: &Path) -> PathBuf {
 fn flushed_temp(dir: &Path, data: &[u8]) -> Result<tempfile::NamedTempFile> {
     create_private_dir(dir)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".otp-tmp-")
+        .prefix(TEMP_PREFIX)
+        .rand_bytes(TEMP_RANDOM)
         .permissions(private_permissions())
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
@@ -185,6 +186,83 @@ pub fn write_new(path: &Path, data: &[u8]) -> Result<()> {
             }
         })?;
     sync_dir(&dir)
+}
+
+/// The prefix of every temporary file otp writes before renaming it into
+/// place ([`flushed_temp`]); tempfile adds [`TEMP_RANDOM`] random
+/// letters and digits.
+const TEMP_PREFIX: &str = ".otp-tmp-";
+const TEMP_RANDOM: usize = 6;
+
+/// How old a temporary file must be before [`remove_stale_temps`] takes it
+/// for a leftover. Under the vault lock no save of the vault is in flight,
+/// but a few small files beside it (`vault.last-backup.toml`, the verify
+/// record) are written without the lock; each is written, flushed and
+/// renamed within moments, so one untouched for this long belongs to an
+/// otp that was killed.
+pub const STALE_TEMP_AGE: Duration = Duration::from_secs(10 * 60);
+
+/// Removes otp's own temporary files left in the vault's folder by an otp
+/// that was killed mid-save (`kill -9`, a power cut): they hold an
+/// encrypted vault or key file that nobody will ever rename into place.
+/// Call under the vault lock, after a successful save. Only a file whose
+/// name is exactly otp's pattern, that is a regular file (not a link),
+/// owned by this user and not modified for `min_age` is removed; anything
+/// else is left alone. Returns how many were removed; failures are
+/// ignored (the next save tries again).
+pub fn remove_stale_temps(vault: &Path, min_age: Duration) -> usize {
+    let Ok(target) = resolve_link(vault) else {
+        return 0;
+    };
+    let dir = parent_dir(&target);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !is_temp_name(name) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age >= min_age);
+        if meta.file_type().is_file()
+            && owned_by_me(&meta)
+            && old
+            && std::fs::remove_file(&path).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// `.otp-tmp-` and exactly the random part tempfile adds.
+fn is_temp_name(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX).is_some_and(|rest| {
+        rest.len() == TEMP_RANDOM && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+fn owned_by_me(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.uid() == rustix::process::geteuid().as_raw()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
 }
 
 fn private_permissions() -> std::fs::Permissions {
@@ -284,6 +362,45 @@ mod tests {
                 .to_string()
                 .contains("leads to itself")
         );
+    }
+
+    #[test]
+    fn only_our_stale_temp_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = dir.path().join("vault.age");
+        write_atomic(&vault, b"v").unwrap();
+        let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+        let make = |name: &str, old: bool| {
+            let p = dir.path().join(name);
+            let f = File::create(&p).unwrap();
+            if old {
+                f.set_modified(hour_ago).unwrap();
+            }
+            p
+        };
+        let stale = [make(".otp-tmp-AbC123", true), make(".otp-tmp-zzzzzz", true)];
+        let kept = [
+            make(".otp-tmp-Fresh1", false), // may be in flight
+            make(".otp-tmp-notes.txt", true),
+            make(".otp-tmp-abc", true),
+            make("otp-tmp-AbC123", true),
+            make("vault.last-backup.toml", true),
+        ];
+        let folder = dir.path().join(".otp-tmp-Folder");
+        std::fs::create_dir(&folder).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&kept[4], dir.path().join(".otp-tmp-Link99")).unwrap();
+        assert_eq!(remove_stale_temps(&vault, STALE_TEMP_AGE), 2);
+        for p in &stale {
+            assert!(!p.exists(), "{}", p.display());
+        }
+        for p in kept.iter().chain([&folder, &vault]) {
+            assert!(p.exists(), "{}", p.display());
+        }
+        assert!(is_temp_name(".otp-tmp-AbC123"));
+        assert!(!is_temp_name(".otp-tmp-AbC12"));
+        assert!(!is_temp_name(".otp-tmp-AbC1234"));
+        assert!(!is_temp_name(".otp-tmp-AbC-12"));
     }
 
     #[test]
