@@ -458,3 +458,40 @@ fn a_backup_that_does_not_read_back_is_set_aside() {
         good[0].as_str()
     );
 }
+
+/// Issue #26 item 4: a drill with the vault's everyday key given as the
+/// recovery key fails and says which key it was, on a vault with no
+/// recovery key and on one with one; no passed drill is recorded.
+#[test]
+fn a_drill_with_the_everyday_key_as_the_recovery_key_fails_and_says_so() {
+    for with_rk in [false, true] {
+        let env = if with_rk {
+            with_recovery_key()
+        } else {
+            let env = TestEnv::with_vault();
+            env.add("GitHub", "alice", SECRET);
+            env
+        };
+        env.otp().arg("backup").assert().success();
+        let out = env
+            .otp()
+            .args(["drill", "--recovery-key"])
+            .arg(env.identity())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(!stderr.contains("Drill passed"), "{stderr}");
+        assert!(stderr.contains("everyday key"), "{stderr}");
+        let first = if with_rk {
+            "not this vault's recovery key"
+        } else {
+            "this vault has no recovery key"
+        };
+        assert!(stderr.contains(first), "{stderr}");
+        assert!(stderr.contains("recovery-key add"), "{stderr}");
+        let s = status_json(&env);
+        let result = s["last_drill"]["result"].as_str().unwrap();
+        assert!(result.starts_with("failed"), "{result}");
+    }
+}

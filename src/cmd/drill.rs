@@ -42,9 +42,17 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {
         Some(path) => Some(recovery_key(ctx, path)?),
         None => None,
     };
+    // Only the key the vault records as its recovery key proves the way
+    // back in: the everyday key opens the backups too, and proves nothing.
+    let wrong_key = recovery.as_ref().and_then(|r| {
+        not_the_recovery_key(&vault, &r.recipients.list(), &unlocked.recipients.list())
+    });
     let key = recovery.as_ref().unwrap_or(&unlocked);
-    let (lines, problems, opened) = drill(ctx, &vault, key, &dests::destinations(ctx));
+    let (lines, mut problems, opened) = drill(ctx, &vault, key, &dests::destinations(ctx));
     out(&lines)?;
+    if let Some(why) = &wrong_key {
+        problems.insert(0, why.clone());
+    }
     let passed = problems.is_empty() && opened > 0;
     let result = match (passed, recovery.is_some()) {
         (true, true) => "passed".to_string(),
@@ -59,7 +67,13 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {
         v.last_drill_result = Some(result.clone());
     })?;
     if !passed {
-        let hint = if problems.iter().any(|p| p.contains("does not open")) {
+        let hint = if wrong_key.is_some() && vault.roles.recovery.is_none() {
+            "make a recovery key with `otp recovery-key add`, store it offline, run `otp backup`, \
+             then drill with it"
+        } else if wrong_key.is_some() {
+            "drill with the recovery key you stored offline; if it is lost, make a new one with \
+             `otp recovery-key add`, store it offline, then run `otp backup`"
+        } else if problems.iter().any(|p| p.contains("does not open")) {
             "if this is your recovery key, it is not the one your backups are encrypted to \
              (revoked or replaced?): make a new one with `otp recovery-key add`, store it offline, \
              then run `otp backup`"
@@ -194,6 +208,33 @@ fn named(labels: &[String]) -> String {
         shown.push(format!("and {} more", labels.len() - NAMED));
     }
     shown.join(", ")
+}
+
+/// Why the key given to `otp drill --recovery-key` (its recipients
+/// `given`) is not the vault's recorded recovery key, saying which key it
+/// is (`everyday`: the recipients of the key that unlocked the vault);
+/// `None` when it is the recovery key.
+fn not_the_recovery_key(vault: &Vault, given: &[String], everyday: &[String]) -> Option<String> {
+    let recovery = vault.roles.recovery.as_deref();
+    if recovery.is_some_and(|r| given.iter().any(|g| g == r)) {
+        return None;
+    }
+    let holds = |r: &str| given.iter().any(|g| g == r);
+    let which = if given.is_empty() {
+        "a key whose public key otp cannot work out, so it cannot be told apart from the others"
+    } else if vault.roles.key_file_recipient.as_deref().is_some_and(holds)
+        || everyday.iter().any(|r| holds(r))
+    {
+        "the vault's everyday key (the one that unlocks it), not a recovery key"
+    } else if vault.recipients.iter().any(|r| holds(r)) {
+        "another of the vault's keys (another device's, `otp recipients list`), not its recovery key"
+    } else {
+        "a key this vault is not encrypted to (another vault's, or a revoked recovery key)"
+    };
+    Some(match recovery {
+        None => format!("this vault has no recovery key; the key given is {which}"),
+        Some(_) => format!("the key given is not this vault's recovery key: it is {which}"),
+    })
 }
 
 /// The recovery key: a file, or (`-`) pasted on the terminal or piped in.
@@ -427,6 +468,41 @@ mod tests {
     fn account(name: &str, created: OffsetDateTime) -> Account {
         let token = Token::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
         Account::from_entry(Entry::new("Issuer", name, token), name.into(), created)
+    }
+
+    #[test]
+    fn only_the_recorded_recovery_key_is_the_recovery_key() {
+        let list = |r: &[&str]| r.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut v = Vault::new(vec![]);
+        v.recipients = list(&["age1day", "age1laptop", "age1rk"]);
+        let everyday = list(&["age1day"]);
+        // No recovery key recorded: even the everyday key fails, and says so.
+        let why = not_the_recovery_key(&v, &everyday, &everyday).unwrap();
+        assert!(why.starts_with("this vault has no recovery key"), "{why}");
+        assert!(why.contains("everyday key"), "{why}");
+        v.roles.recovery = Some("age1rk".into());
+        assert_eq!(
+            not_the_recovery_key(&v, &list(&["age1rk"]), &everyday),
+            None
+        );
+        for (given, says) in [
+            (list(&["age1day"]), "everyday key"),
+            (list(&["age1laptop"]), "another of the vault's keys"),
+            (list(&["age1other"]), "not encrypted to"),
+            (list(&[]), "cannot work out"),
+        ] {
+            let why = not_the_recovery_key(&v, &given, &everyday).unwrap();
+            assert!(
+                why.starts_with("the key given is not this vault's recovery key"),
+                "{why}"
+            );
+            assert!(why.contains(says), "{given:?}: {why}");
+        }
+        // The key file's recipient is the everyday key even when another
+        // key unlocked this run.
+        v.roles.key_file_recipient = Some("age1laptop".into());
+        let why = not_the_recovery_key(&v, &list(&["age1laptop"]), &[]).unwrap();
+        assert!(why.contains("everyday key"), "{why}");
     }
 
     #[test]
