@@ -173,18 +173,36 @@ pub fn stem(ctx: &Ctx) -> String {
     name.strip_suffix(".age").unwrap_or(&name).to_string()
 }
 
-/// The armored, encrypted backup document for `vault`.
+/// The armored, encrypted backup document for `vault`, carrying `sealed`
+/// (the passphrase-sealed key file, [`sealed_key`]) in its header.
 pub fn encrypted_backup(
     vault: &Vault,
     at: OffsetDateTime,
     snapshot: Option<&str>,
+    sealed: Option<Vec<u8>>,
 ) -> Result<Vec<u8>> {
     let text = backup::to_text(vault, backup::meta_for(vault, at, snapshot));
-    let recipients = keys::parse_recipients(&vault.recipients)?;
+    let mut recipients = keys::parse_recipients(&vault.recipients)?;
     if recipients.is_empty() {
         return Err(Fail::error("the vault lists no recipients to encrypt the backup to").into());
     }
+    if let Some(sealed) = sealed {
+        let inner = recipients.remove(0);
+        recipients.insert(
+            0,
+            Box::new(crate::export::sealed::Carrier { inner, sealed }),
+        );
+    }
     keys::encrypt(text.as_bytes(), &recipients, true)
+}
+
+/// A passphrase vault's key file (`vault.identity.age`, sealed with the
+/// passphrase), which every backup carries so that it restores on a new
+/// machine with the passphrase alone; None for an identity vault.
+pub fn sealed_key(ctx: &Ctx) -> Option<Vec<u8>> {
+    std::fs::read(ctx.key_file())
+        .ok()
+        .filter(|b| keys::is_age_file(b) && b.len() <= crate::export::sealed::MAX_SEALED)
 }
 
 /// Backups of this vault in `dir`, by file name; other files are ignored.
@@ -227,7 +245,7 @@ pub fn write_checked(
     snapshot: Option<&str>,
 ) -> Result<Result<Written, Fail>> {
     let at = now().replace_nanosecond(0).unwrap_or_else(|_| now());
-    let data = encrypted_backup(vault, at, snapshot)?;
+    let data = encrypted_backup(vault, at, snapshot, sealed_key(ctx))?;
     store::create_private_dir(dir)?;
     let stem = stem(ctx);
     let all = list(dir, &stem);
@@ -613,7 +631,7 @@ mod tests {
         ));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("vault-20260101T000000Z-c0-a1.age");
-        let data = encrypted_backup(&v, OffsetDateTime::UNIX_EPOCH, None).unwrap();
+        let data = encrypted_backup(&v, OffsetDateTime::UNIX_EPOCH, None, None).unwrap();
         std::fs::write(&path, &data).unwrap();
         assert_eq!(read_back(&path, &unlocked, &v), Ok(()));
         // Truncated on the way to the disk.

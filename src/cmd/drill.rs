@@ -22,10 +22,10 @@ use time::format_description::well_known::Rfc3339;
 use zeroize::Zeroizing;
 
 use crate::cli::DrillArgs;
-use crate::cmd::backup::{Destination, age, dests, open_backup};
+use crate::cmd::backup::{Destination, age, dests, open_backup, sealed_key};
 use crate::cmd::{Ctx, now, out};
 use crate::error::Fail;
-use crate::export::{backup, sheet};
+use crate::export::{backup, sealed, sheet};
 use crate::import::ImportError;
 use crate::import::migration_text::Scanned;
 use crate::model::Vault;
@@ -48,7 +48,17 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {
         not_the_recovery_key(&vault, &r.recipients.list(), &unlocked.recipients.list())
     });
     let key = recovery.as_ref().unwrap_or(&unlocked);
-    let (lines, mut problems, opened) = drill(ctx, &vault, key, &dests::destinations(ctx));
+    // A passphrase vault drilled with its own key: each backup must also
+    // carry the key file, so that it opens on a new machine with the
+    // passphrase alone.
+    let carried = recovery.is_none().then(|| sealed_key(ctx)).flatten();
+    let (lines, mut problems, opened) = drill(
+        ctx,
+        &vault,
+        key,
+        carried.as_deref(),
+        &dests::destinations(ctx),
+    );
     out(&lines)?;
     if let Some(why) = &wrong_key {
         problems.insert(0, why.clone());
@@ -56,6 +66,9 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {
     let passed = problems.is_empty() && opened > 0;
     let result = match (passed, recovery.is_some()) {
         (true, true) => "passed".to_string(),
+        (true, false) if carried.is_some() => {
+            "passed with the passphrase (each backup carries its key file)".to_string()
+        }
         (true, false) => "passed with the vault's own key".to_string(),
         (false, _) if opened == 0 && problems.is_empty() => {
             "failed: no backup folder could be reached".to_string()
@@ -89,6 +102,12 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {
     if recovery.is_some() {
         term::note(&format!(
             "Drill passed: the recovery key opens the newest backup of {opened} folder(s), and each holds every account."
+        ));
+    } else if carried.is_some() {
+        term::note(&format!(
+            "Drill passed: the newest backup of {opened} folder(s) holds every account and carries the key file, \
+             so it opens on a new machine with your passphrase alone. If the passphrase is ever forgotten, \
+             a recovery key is the way in: drill it with `otp drill --recovery-key FILE`."
         ));
     } else {
         term::note(&format!(
@@ -261,6 +280,7 @@ fn drill(
     ctx: &Ctx,
     vault: &Vault,
     key: &Unlocked,
+    carried: Option<&[u8]>,
     destinations: &[Destination],
 ) -> (String, Vec<String>, usize) {
     let mut lines = String::new();
@@ -298,7 +318,11 @@ fn drill(
             }
             Ok(contents) => {
                 let cmp = backup::compare(&contents, vault);
-                if cmp.good() {
+                let key_file = carried.and_then(|want| carries(&path, want).err());
+                if let Some(why) = key_file.filter(|_| cmp.good()) {
+                    lines.push_str(&format!("FAIL\t{shown}\t{why}\n"));
+                    problems.push(format!("{shown}: {why}"));
+                } else if cmp.good() {
                     opened += 1;
                     lines.push_str(&format!("ok\t{shown}\t{}\n", cmp.describe()));
                 } else {
@@ -310,6 +334,24 @@ fn drill(
         }
     }
     (lines, problems, opened)
+}
+
+/// Whether the backup at `path` carries the key file `want` (`export::sealed`).
+fn carries(path: &Path, want: &[u8]) -> Result<(), String> {
+    let data = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    match sealed::find(&data) {
+        Some(k) if k == want => Ok(()),
+        Some(_) => Err(
+            "it carries another key file (sealed with an earlier passphrase?): \
+                        on a new machine it may not open with your passphrase"
+                .to_string(),
+        ),
+        None => Err(
+            "it does not carry the key file: on a new machine it opens only with \
+                     vault.identity.age beside it"
+                .to_string(),
+        ),
+    }
 }
 
 /// Whether a drill is due: never run, or longer ago than the interval.

@@ -8,6 +8,7 @@
 //! - [`json`]: otp's versioned JSON schema (`--format json`).
 //! - [`aegis`]: Aegis vault JSON, plain or password-encrypted.
 //! - [`restore`]: the "no existing account" check of `otp recover`.
+//! - [`sealed`]: the passphrase-sealed key a backup carries in its header.
 //! - [`sheet`]: the printable emergency sheet (`--format sheet`) and the
 //!   check of a sheet read back (`otp drill --sheet`).
 //!
@@ -18,6 +19,7 @@ pub mod backup;
 pub mod files;
 pub mod json;
 pub mod restore;
+pub mod sealed;
 pub mod sheet;
 
 use zeroize::Zeroizing;

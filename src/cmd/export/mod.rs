@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use zeroize::Zeroizing;
 
 use crate::cli::{ExportArgs, ExportFormat};
-use crate::cmd::backup::{encrypted_backup, record};
+use crate::cmd::backup::{encrypted_backup, record, sealed_key};
 use crate::cmd::{Ctx, now, out};
 use crate::error::{Code, Fail};
 use crate::export::{self, aegis, json};
@@ -59,7 +59,9 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let mut fill =
         |buf: &mut [u8]| getrandom::fill(buf).expect("the OS random source is available");
     let data: Zeroizing<Vec<u8>> = match args.format {
-        ExportFormat::Backup => Zeroizing::new(encrypted_backup(&vault, at, None)?),
+        ExportFormat::Backup => {
+            Zeroizing::new(encrypted_backup(&vault, at, None, sealed_key(ctx))?)
+        }
         ExportFormat::Uris => bytes(export::uris(&vault.accounts)),
         ExportFormat::Json => bytes(json::to_text(&vault.accounts, at)),
         ExportFormat::Aegis => match &password {
@@ -104,7 +106,9 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     }
     if args.format == ExportFormat::Backup {
         record(ctx, &vault, at, &dest);
-        if matches!(unlocked.method, Method::Passphrase(_)) || ctx.key_file().exists() {
+        if sealed_key(ctx).is_some() {
+            carried_note(&ctx.key_file());
+        } else if matches!(unlocked.method, Method::Passphrase(_)) {
             key_file_warning(&ctx.key_file(), vault.recipients.len() > 1);
         }
     }
@@ -115,8 +119,18 @@ fn bytes(text: Zeroizing<String>) -> Zeroizing<Vec<u8>> {
     Zeroizing::new(text.as_bytes().to_vec())
 }
 
-/// A passphrase vault's backups open with its key file plus the passphrase:
-/// say where the key file is, every time, since losing it loses the backup.
+/// A passphrase vault's backup carries its key file, sealed with the
+/// passphrase (`export::sealed`): say that the file restores alone.
+fn carried_note(key_file: &Path) {
+    term::note(&format!(
+        "The backup carries the key file {} (sealed with your passphrase): on a new machine \
+         `otp recover FILE` opens it with the passphrase alone.",
+        key_file.display()
+    ));
+}
+
+/// A passphrase vault whose key file cannot be read: its backups open with
+/// that key file plus the passphrase; say where it is.
 fn key_file_warning(key_file: &Path, more_recipients: bool) {
     let others = if more_recipients {
         " (or another key the vault is encrypted to, such as a recovery key)"

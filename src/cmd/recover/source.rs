@@ -122,19 +122,7 @@ fn open(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<(Zeroizing<
         }
     }
     let mut pass: Option<SecretString> = None;
-    for candidate in key_files_beside(path) {
-        // Found by name in a folder anyone may have written to: a FIFO or
-        // a device there is skipped, never read.
-        let raw = match read::read_capped(&candidate, read::MAX_KEY_FILE) {
-            Ok(raw) => raw.to_vec(),
-            Err(e) => {
-                term::warn(&format!(
-                    "skipped the key file {}: {e}",
-                    crate::text::path(&candidate)
-                ));
-                continue;
-            }
-        };
+    for (candidate, raw) in candidates(path, data) {
         if exists && own_key.as_deref().map(|k| &k[..]) == Some(&raw[..]) {
             continue; // the vault's own key, tried above
         }
@@ -155,7 +143,7 @@ fn open(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<(Zeroizing<
     }
     Err(error.unwrap_or_else(|| {
         Fail::error(format!(
-            "no key to open {}: there is no vault here yet and no key file (*.identity.age) beside the backup",
+            "no key to open {}: there is no vault here yet, the backup carries no key file and there is none (*.identity.age) beside it",
             path.display()
         ))
         .hint("pass --identity FILE: your identity file, a recovery key, or the key file vault.identity.age from your backup folder (with its passphrase)")
@@ -172,10 +160,7 @@ fn with_key_file(
     let inner = keys::decrypt_with_passphrase(&raw, pass)?;
     let unlocked = keys::parse_identity_text(&inner, path)?;
     let plain = keys::decrypt(data, &unlocked.identities)?;
-    term::note(&format!(
-        "Opened the backup with the key file {}",
-        path.display()
-    ));
+    term::note(&format!("Opened the backup with {}", path.display()));
     Ok((
         plain,
         Key::Passphrase {
@@ -183,6 +168,39 @@ fn with_key_file(
             recipients: unlocked.recipients.list(),
         },
     ))
+}
+
+/// The key files that may open the backup: the passphrase-sealed key it
+/// carries (`export::sealed`), then those beside it. Each is only a
+/// candidate: it counts when the passphrase opens it and it opens the
+/// backup, and it is installed only onto a new machine (`fresh.rs`, which
+/// never replaces a key file).
+fn candidates(path: &Path, data: &[u8]) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    if let Some(sealed) = crate::export::sealed::find(data) {
+        found.push((PathBuf::from("the key file the backup carries"), sealed));
+    }
+    for file in key_files_beside(path) {
+        // Found by name in a folder anyone may have written to: a FIFO or
+        // a device there is skipped, never read.
+        let raw = match read::read_capped(&file, read::MAX_KEY_FILE) {
+            Ok(raw) => raw.to_vec(),
+            Err(e) => {
+                term::warn(&format!(
+                    "skipped the key file {}: {e}",
+                    crate::text::path(&file)
+                ));
+                continue;
+            }
+        };
+        if !found.iter().any(|(_, f)| *f == raw) {
+            found.push((
+                PathBuf::from(format!("the key file {}", file.display())),
+                raw,
+            ));
+        }
+    }
+    found
 }
 
 /// `*.identity.age` files in the backup's folder, `vault.identity.age` first.
