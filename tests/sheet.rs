@@ -64,7 +64,11 @@ fn the_sheet_needs_plaintext_and_never_replaces_a_file() {
     assert!(!html.to_lowercase().contains("<script"));
     assert!(html.contains("JBSW Y3DP EHPK 3PXP"));
     assert!(html.contains("<tr><th>Accounts</th><td>3</td></tr>"));
-    assert!(html.contains("<li>Steam:gamer: left out:"));
+    assert!(
+        html.contains(
+            "<li>Google Authenticator cannot hold Steam Guard accounts: Steam:gamer</li>"
+        )
+    );
     // `--with-recovery-key` belongs to the sheet.
     env.otp()
         .args([

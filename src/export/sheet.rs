@@ -27,19 +27,25 @@ use crate::model::{Account, Entry, Kind, label};
 use crate::qr::{self, QrError};
 use crate::text;
 
-/// Millimetres per QR module on paper: 3.5 px at 150 dpi, enough for a
-/// scanner or a phone camera.
-const MODULE_MM: f64 = 0.6;
+/// Millimetres per QR module on paper. Printed pages are read back from
+/// scans and photos, which a reader first shrinks to about 1000 px for the
+/// page's height (a 150 dpi scan of A4 is 1754 px): 1.2 mm modules are
+/// then 4 px. At 0.6 mm and 1.0 mm a 150 dpi A4 scan of a 40-account sheet
+/// lost codes (tests/sheet_print.rs).
+const MODULE_MM: f64 = 1.2;
 /// The smallest side of an account's code (quiet zone excluded).
 const MIN_CODE_MM: f64 = 25.0;
 /// Modules of quiet zone on each side of every code (`qr::to_svg`).
 const QUIET: usize = 4;
-/// Codes wider than this (quiet zone included) get a card the page's width.
-const NARROW_CARD_CODE_MM: f64 = 45.0;
-/// The widest code a card holds (quiet zone included).
-const WIDEST_CODE_MM: f64 = 170.0;
-/// The widest Google Authenticator code: two fit side by side.
-const WIDEST_MIGRATION_MM: f64 = 84.0;
+/// A half-width card's inside (two cards and a 3 mm gap fill 186 mm).
+const HALF_CARD_MM: f64 = 87.0;
+/// A code this wide (quiet zone included) or narrower has its text beside it.
+const BESIDE_MM: f64 = 66.0;
+/// A code this wide or narrower in a full-width card has its text beside it
+/// (in 45 mm).
+const WIDE_BESIDE_MM: f64 = 135.0;
+/// The widest code a full-width card holds (quiet zone included).
+const WIDEST_CODE_MM: f64 = 176.0;
 
 /// The break-glass recovery key to print with the sheet.
 pub struct RecoveryKey<'a> {
@@ -69,10 +75,15 @@ pub struct Sheet {
     pub migration_codes: usize,
 }
 
+/// Print rules: the page is made of blocks (rows of cards, a heading kept
+/// with the row after it, paragraphs), and rows and cards are never split
+/// over two pages. A heading never ends a page: it shares one unbreakable
+/// block with the first row it heads (`break-after: avoid` alone does not
+/// hold in Chromium when inline boxes follow).
 const STYLE: &str = r#"
 @page { margin: 12mm; }
 * { box-sizing: border-box; }
-html { background: #fff; color: #000; font: 9.5pt/1.3 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
+html { background: #fff; color: #000; font: 9.5pt/1.3 "DejaVu Sans", "Liberation Sans", "Noto Sans", Arial, "Noto Sans CJK JP", sans-serif; }
 body { margin: 0 auto; width: 186mm; }
 h1 { font-size: 16pt; margin: 0 0 2mm; }
 h2 { font-size: 12pt; margin: 4mm 0 2mm; break-after: avoid; page-break-after: avoid; }
@@ -84,15 +95,19 @@ table.facts th { text-align: left; padding: 0.5mm 4mm 0.5mm 0; }
 table.facts td { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
 ol.howto { margin: 0 0 2mm; padding-left: 5mm; }
 ol.howto li { margin-bottom: 1mm; }
-.card { display: inline-block; vertical-align: top; width: 90mm; margin: 0 3mm 3mm 0; padding: 2mm;
-  border: 0.3mm solid #aaa; break-inside: avoid; page-break-inside: avoid; overflow: hidden; }
-.card.wide { width: 183mm; }
-.card .qr { float: left; margin: 0 2mm 1mm 0; }
-.card.wide .qr { float: none; margin: 0 0 1mm; }
+.keep, .row, .card, .recovery { break-inside: avoid; page-break-inside: avoid; }
+.row { display: flex; gap: 3mm; margin: 0 0 3mm; }
+.card { flex: 0 0 91.5mm; padding: 2mm; border: 0.3mm solid #aaa; overflow: hidden; }
+.card.wide { flex-basis: 186mm; }
+.card .qr { margin: 0 0 1mm; }
+.card.beside .qr { float: left; margin: 0 2mm 0 0; }
+.card.beside { font-size: 8.5pt; }
+.card.beside .issuer { font-size: 9.5pt; }
+.card.beside .secret { font-size: 8.5pt; word-spacing: 0; }
 .qr svg { display: block; width: 100%; height: 100%; }
 .label { overflow-wrap: anywhere; }
 .issuer { font-weight: bold; font-size: 11pt; }
-.secret { font-family: "DejaVu Sans Mono", "Liberation Mono", "Courier New", monospace; font-size: 10.5pt;
+.secret { font-family: "DejaVu Sans Mono", "Liberation Mono", "Courier New", monospace; font-size: 9.5pt;
   word-spacing: 0.3em; overflow-wrap: anywhere; }
 .params { font-size: 8.5pt; }
 .codes { clear: both; font-size: 8.5pt; }
@@ -100,15 +115,20 @@ ol.howto li { margin-bottom: 1mm; }
 .codes li { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
 .codes li.used s { color: #555; }
 .migration { break-before: page; page-break-before: always; }
-.mcode { display: inline-block; vertical-align: top; width: 90mm; margin: 0 3mm 3mm 0; padding: 2mm;
-  border: 0.3mm solid #aaa; break-inside: avoid; page-break-inside: avoid; }
-.mcode .qr { margin: 0 auto 1mm; }
 .mcode p { font-size: 8pt; overflow-wrap: anywhere; }
-.recovery { break-inside: avoid; page-break-inside: avoid; border: 0.5mm solid #000; padding: 2mm; margin-top: 4mm; }
+.left-out { font-size: 8.5pt; overflow-wrap: anywhere; }
+.recovery { border: 0.5mm solid #000; padding: 2mm; margin-top: 4mm; }
 .recovery .qr { float: right; margin: 0 0 1mm 2mm; }
 .recovery pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 9pt; }
 @media screen { body { margin: 8mm auto; } }
 "#;
+
+/// One card of the page (an account, or a Google Authenticator code).
+struct Card {
+    html: Zeroizing<String>,
+    /// Takes the page's width (its code is too wide for half of it).
+    wide: bool,
+}
 
 /// The emergency sheet for `input`.
 pub fn render(input: &Input<'_>) -> Result<Sheet, QrError> {
@@ -121,12 +141,13 @@ pub fn render(input: &Input<'_>) -> Result<Sheet, QrError> {
     html.push_str(STYLE);
     html.push_str("</style>\n</head>\n<body>\n");
     header(&mut html, input);
-    html.push_str(&format!(
-        "<h2>Accounts ({n})</h2>\n<section class=\"accounts\">"
-    ));
-    for a in input.accounts {
-        card(&mut html, a)?;
-    }
+    let cards = input
+        .accounts
+        .iter()
+        .map(card)
+        .collect::<Result<Vec<_>, _>>()?;
+    html.push_str("<section class=\"accounts\">");
+    rows(&mut html, &format!("<h2>Accounts ({n})</h2>\n"), &cards);
     html.push_str("</section>\n");
     let (left_out, migration_codes) = migration_section(&mut html, input)?;
     if let Some(key) = &input.recovery_key {
@@ -138,6 +159,73 @@ pub fn render(input: &Input<'_>) -> Result<Sheet, QrError> {
         left_out,
         migration_codes,
     })
+}
+
+/// `cards` in rows of two half-width cards or one wide card, in order
+/// but for a half-width card waiting for the next one to share its row
+/// (wide cards between them come first), `head` (a heading, its
+/// paragraphs) in one unbreakable block with the first row: a heading
+/// never ends a page.
+fn rows(html: &mut String, head: &str, cards: &[Card]) {
+    let mut rows: Vec<Vec<&Card>> = Vec::new();
+    let mut waiting: Option<usize> = None;
+    for c in cards {
+        if c.wide {
+            rows.push(vec![c]);
+        } else if let Some(i) = waiting.take() {
+            rows[i].push(c);
+        } else {
+            waiting = Some(rows.len());
+            rows.push(vec![c]);
+        }
+    }
+    html.push_str("<div class=\"keep\">");
+    html.push_str(head);
+    if rows.is_empty() {
+        html.push_str("</div>\n");
+    }
+    for (i, row) in rows.iter().enumerate() {
+        html.push_str("<div class=\"row\">");
+        for c in row {
+            html.push_str(&c.html);
+        }
+        html.push_str("</div>");
+        if i == 0 {
+            html.push_str("</div>");
+        }
+        html.push('\n');
+    }
+}
+
+/// A code's box: `width` mm square (quiet zone included).
+fn qr_box(html: &mut String, svg: &str, width: f64) {
+    html.push_str(&format!(
+        "<div class=\"qr\" style=\"width:{width:.1}mm;height:{width:.1}mm\">"
+    ));
+    html.push_str(svg);
+    html.push_str("</div>");
+}
+
+/// The printed width of a code of `side` modules (quiet zone included):
+/// [`MODULE_MM`] modules, at least [`MIN_CODE_MM`] without the quiet zone,
+/// at most [`WIDEST_CODE_MM`].
+fn code_mm(side: usize) -> f64 {
+    let module = MODULE_MM.max(MIN_CODE_MM / side.saturating_sub(2 * QUIET).max(1) as f64);
+    (side as f64 * module).min(WIDEST_CODE_MM)
+}
+
+/// The card's class for a code `width` mm wide: half the page's width or
+/// all of it, the text beside the code when there is room.
+fn card_class(width: f64) -> (&'static str, bool) {
+    if width <= BESIDE_MM {
+        ("card beside", false)
+    } else if width <= HALF_CARD_MM {
+        ("card", false)
+    } else if width <= WIDE_BESIDE_MM {
+        ("card wide beside", true)
+    } else {
+        ("card wide", true)
+    }
 }
 
 fn header(html: &mut String, input: &Input<'_>) {
@@ -181,22 +269,16 @@ fn header(html: &mut String, input: &Input<'_>) {
 }
 
 /// One account: its code, label, parameters, secret and recovery codes.
-fn card(html: &mut String, a: &Account) -> Result<(), QrError> {
+fn card(a: &Account) -> Result<Card, QrError> {
     let uri = Zeroizing::new(crate::uri::format(&a.to_entry()));
     let (svg, side) = qr::to_svg(&uri)?;
     let svg = Zeroizing::new(svg);
-    let module = MODULE_MM.max(MIN_CODE_MM / (side - 2 * QUIET) as f64);
-    let width = (side as f64 * module).min(WIDEST_CODE_MM);
-    let class = if width > NARROW_CARD_CODE_MM {
-        "card wide"
-    } else {
-        "card"
-    };
-    html.push_str(&format!(
-        "<div class=\"{class}\"><div class=\"qr\" style=\"width:{width:.1}mm;height:{width:.1}mm\">"
-    ));
-    html.push_str(&svg);
-    html.push_str("</div><div class=\"label\">");
+    let width = code_mm(side);
+    let (class, wide) = card_class(width);
+    let mut html = Zeroizing::new(String::with_capacity(svg.len() + 1024));
+    html.push_str(&format!("<div class=\"{class}\">"));
+    qr_box(&mut html, &svg, width);
+    html.push_str("<div class=\"label\">");
     match (a.issuer.is_empty(), a.name.is_empty()) {
         (false, false) => html.push_str(&format!(
             "<p class=\"issuer\">{}</p><p class=\"name\">{}</p>",
@@ -230,7 +312,7 @@ fn card(html: &mut String, a: &Account) -> Result<(), QrError> {
         html.push_str("</ul></div>");
     }
     html.push_str("</div>");
-    Ok(())
+    Ok(Card { html, wide })
 }
 
 /// "TOTP · SHA1 · 6&nbsp;digits · every 30&nbsp;s" and the like, as HTML (names and
@@ -266,71 +348,103 @@ fn grouped(base32: &str) -> Zeroizing<String> {
 }
 
 /// Google Authenticator codes, each named with the accounts it holds, and
-/// the accounts they cannot hold. Returns those and the number of codes.
+/// the accounts they cannot hold (named before the codes, with the
+/// section's heading). Returns those and the number of codes.
 fn migration_section(
     html: &mut String,
     input: &Input<'_>,
 ) -> Result<(Vec<Warning>, usize), QrError> {
     let entries: Vec<Entry> = input.accounts.iter().map(Account::to_entry).collect();
-    let (uris, left_out) = migration::encode(&entries, migration::DEFAULT_PER_CODE, input.batch_id);
+    // As Google batches (ten a code), fewer when a code would not fit the
+    // page's width at the sheet's module size.
+    let mut per_code = migration::DEFAULT_PER_CODE;
+    let (uris, left_out, codes) = loop {
+        let (uris, left_out) = migration::encode(&entries, per_code, input.batch_id);
+        let codes = uris
+            .iter()
+            .map(|u| qr::to_svg(u).map(|(svg, side)| (Zeroizing::new(svg), side)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let fits = codes
+            .iter()
+            .all(|(_, side)| *side as f64 * MODULE_MM <= WIDEST_CODE_MM);
+        if fits || per_code == 1 {
+            break (uris, left_out, codes);
+        }
+        per_code -= 1;
+    };
     let total = uris.len();
     if total == 0 && left_out.is_empty() {
         return Ok((left_out, 0));
     }
-    html.push_str(&format!(
-        "<section class=\"migration\"><h2>Google Authenticator ({total} code{})</h2>\n\
+    let mut head = format!(
+        "<h2>Google Authenticator ({total} code{})</h2>\n\
          <p>For a phone: Transfer accounts → Import accounts, and scan these in order. \
-         <code>otp import</code> reads them too.</p>",
+         <code>otp import</code> reads them too.</p>\n",
         if total == 1 { "" } else { "s" }
-    ));
-    for (i, uri) in uris.iter().enumerate() {
-        let uri = Zeroizing::new(uri.clone());
-        let (svg, side) = qr::to_svg(&uri)?;
-        let width = (side as f64 * MODULE_MM).min(WIDEST_MIGRATION_MM);
+    );
+    if !left_out.is_empty() {
+        // Grouped by why: a vault of many Steam accounts names them in a
+        // few lines.
+        let mut why: Vec<(&str, Vec<String>)> = Vec::new();
+        for w in &left_out {
+            let message = w.message.strip_prefix("left out: ").unwrap_or(&w.message);
+            match why.iter_mut().find(|(m, _)| *m == message) {
+                Some((_, labels)) => labels.push(shown(&w.label)),
+                None => why.push((message, vec![shown(&w.label)])),
+            }
+        }
+        head.push_str(&format!(
+            "<div class=\"left-out\"><p><b>Not in these codes</b> ({} account{}: Google \
+             Authenticator cannot hold them; restore them from their own codes):</p><ul>",
+            left_out.len(),
+            if left_out.len() == 1 { "" } else { "s" }
+        ));
+        for (message, labels) in &why {
+            head.push_str(&format!(
+                "<li>{}: {}</li>",
+                escape(message),
+                labels.join(", ")
+            ));
+        }
+        head.push_str("</ul></div>\n");
+    }
+    let mut cards = Vec::with_capacity(total);
+    for (i, (uri, (svg, side))) in uris.iter().zip(&codes).enumerate() {
+        let width = (*side as f64 * MODULE_MM).min(WIDEST_CODE_MM);
+        let wide = width > HALF_CARD_MM;
         // The labels it holds, read back from the code itself.
+        let uri = Zeroizing::new(uri.clone());
         let names: Vec<String> = migration::parse(&uri)
             .map(|b| b.parsed.entries.iter().map(|e| shown(&e.label())).collect())
             .unwrap_or_default();
-        html.push_str(&format!(
-            "<div class=\"mcode\"><div class=\"qr\" style=\"width:{width:.1}mm;height:{width:.1}mm\">"
-        ));
-        html.push_str(&Zeroizing::new(svg));
-        html.push_str(&format!(
-            "</div><p><b>Code {} of {total}</b> ({} account{}): {}</p></div>",
+        let mut card = Zeroizing::new(String::with_capacity(svg.len() + 512));
+        card.push_str(if wide {
+            "<div class=\"card wide mcode\">"
+        } else {
+            "<div class=\"card mcode\">"
+        });
+        qr_box(&mut card, svg, width);
+        card.push_str(&format!(
+            "<p><b>Code {} of {total}</b> ({} account{}): {}</p></div>",
             i + 1,
             names.len(),
             if names.len() == 1 { "" } else { "s" },
             names.join(", ")
         ));
+        cards.push(Card { html: card, wide });
     }
-    if !left_out.is_empty() {
-        html.push_str(
-            "<p><b>Not in these codes</b> (Google Authenticator cannot hold them; \
-             restore them from their own codes above):</p><ul class=\"left-out\">",
-        );
-        for w in &left_out {
-            html.push_str(&format!(
-                "<li>{}: {}</li>",
-                shown(&w.label),
-                escape(&w.message)
-            ));
-        }
-        html.push_str("</ul>");
-    }
+    html.push_str("<section class=\"migration\">");
+    rows(html, &head, &cards);
     html.push_str("</section>\n");
     Ok((left_out, total))
 }
 
 fn recovery_section(html: &mut String, key: &RecoveryKey<'_>) -> Result<(), QrError> {
     let (svg, side) = qr::to_svg(key.identity)?;
-    let width = side as f64 * MODULE_MM;
+    html.push_str("<section class=\"recovery\"><h2>Break-glass recovery key</h2>");
+    qr_box(html, &Zeroizing::new(svg), code_mm(side));
     html.push_str(&format!(
-        "<section class=\"recovery\"><h2>Break-glass recovery key</h2>\
-         <div class=\"qr\" style=\"width:{width:.1}mm;height:{width:.1}mm\">"
-    ));
-    html.push_str(&Zeroizing::new(svg));
-    html.push_str(&format!(
-        "</div><p>This key alone opens the vault and every encrypted backup made while it was \
+        "<p>This key alone opens the vault and every encrypted backup made while it was \
          listed, even without the passphrase. To use it, type (or scan) the line below into a \
          file <code>key.txt</code>, then on any machine:</p>\
          <p><code>otp --identity key.txt recover BACKUP</code> restores a backup \
@@ -664,12 +778,16 @@ mod tests {
         let names: Vec<&str> = s.left_out.iter().map(|w| w.label.as_str()).collect();
         assert_eq!(names, ["Steam:gamer", "Long:sha256"]);
         assert!(s.html.contains(
-            "<li>Steam:gamer: left out: Google Authenticator cannot hold Steam Guard accounts</li>"
+            "<li>Google Authenticator cannot hold Steam Guard accounts: Steam:gamer</li>"
         ));
-        assert!(
-            s.html
-                .contains("<li>Long:sha256: left out: its period is 60 s")
-        );
+        assert!(s.html.contains(
+            "<li>its period is 60 s and Google Authenticator only knows 30 s: Long:sha256</li>"
+        ));
+        // Named with the heading, before the codes.
+        let heading = s.html.find("<h2>Google Authenticator").unwrap();
+        let named = s.html.find("Not in these codes").unwrap();
+        let first_code = s.html[heading..].find("<svg").unwrap() + heading;
+        assert!(heading < named && named < first_code);
         let read = codes(&s.html);
         let batches: Vec<_> = read[accounts.len()..]
             .iter()
@@ -755,12 +873,55 @@ mod tests {
         );
         let short = account("A", "b", "JBSWY3DPEHPK3PXP");
         let s = sheet(&[long, short], None);
-        assert_eq!(s.html.matches("class=\"card wide\"").count(), 1);
-        // Every account code is at least 25 mm plus its quiet zone.
+        let accounts = &s.html[..s.html.find("<section class=\"migration\">").unwrap()];
+        assert_eq!(accounts.matches("class=\"card wide").count(), 1);
+        // Every code is at least 25 mm plus its quiet zone, in modules of
+        // 1.2 mm or more.
         for w in s.html.split("<div class=\"qr\" style=\"width:").skip(1) {
             let mm: f64 = w[..w.find("mm").unwrap()].parse().unwrap();
-            assert!(mm >= 25.0, "{mm}");
+            let side: f64 = w
+                .split("viewBox=\"0 0 ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(mm >= 25.0 + 8.0 * 1.2, "{mm}");
+            assert!(mm / side >= 1.2 - 1e-9, "{mm} mm for {side} modules");
         }
+    }
+
+    #[test]
+    fn a_heading_shares_an_unbreakable_block_with_the_first_row_it_heads() {
+        let accounts = vault();
+        let s = sheet(&accounts, None);
+        assert!(
+            s.html
+                .contains(".keep, .row, .card, .recovery { break-inside: avoid;")
+        );
+        assert!(s.html.contains(
+            "<div class=\"keep\"><h2>Accounts (6)</h2>\n<div class=\"row\"><div class=\"card"
+        ));
+        let google = s
+            .html
+            .find("<section class=\"migration\"><div class=\"keep\"><h2>Google")
+            .unwrap();
+        let rest = &s.html[google..];
+        // The heading, its paragraph, the accounts it leaves out and the
+        // first row of codes, then the block ends.
+        let keep_end = rest.find("</div></div></div>").unwrap();
+        let first_row = rest.find("<div class=\"row\"><div class=\"card").unwrap();
+        let named = rest.find("Not in these codes").unwrap();
+        assert!(named < first_row && first_row < keep_end);
+        // Every card is in a row; rows hold one wide or up to two cards.
+        let rows: Vec<&str> = s.html.split("<div class=\"row\">").skip(1).collect();
+        let cards: usize = rows
+            .iter()
+            .map(|r| r.matches("<div class=\"card").count())
+            .sum();
+        assert_eq!(cards, accounts.len() + s.migration_codes);
     }
 
     fn entry(a: &Account) -> Entry {
