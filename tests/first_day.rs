@@ -198,3 +198,72 @@ fn plain_age_still_opens_a_backup_that_carries_its_key() {
     let file = PathBuf::from(text(&ok(with_pass(&old, &["backup"]), "backup").stdout).trim());
     assert!(age_cli_plaintext(&rk, &file).contains(SECRET));
 }
+
+/// The undo line `otp trash purge` printed: its `otp recover '…'` command.
+fn printed_undo(stderr: &[u8]) -> String {
+    let t = text(stderr);
+    let line = t
+        .lines()
+        .find(|l| l.contains("to undo: otp recover"))
+        .unwrap_or_else(|| panic!("no undo line in: {t}"));
+    let q = line.rsplit_once("otp recover '").unwrap().1;
+    q.trim_end_matches('\'').to_string()
+}
+
+// Item 2: the undo printed by `otp trash purge` keeps working after later
+// changes, and says what it put back.
+#[test]
+fn the_purge_undo_still_works_after_later_changes() {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.add("Bank", "bob", "GEZDGNBVGY3TQOJQ");
+    env.otp()
+        .args(["remove", "bank", "--yes"])
+        .assert()
+        .success();
+    let out = env
+        .otp()
+        .args(["trash", "purge", "--yes"])
+        .output()
+        .unwrap();
+    let out = ok(out, "purge");
+    let undo = printed_undo(&out.stderr);
+    // The next day: another account, and a rename.
+    env.add("Later", "zed", "MFRGGZDFMZTWQ2LK");
+    env.otp()
+        .args(["rename", "github", "GitHub:alice@work"])
+        .assert()
+        .success();
+
+    let out = ok(
+        env.otp().args(["recover", &undo]).output().unwrap(),
+        "the printed undo",
+    );
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("Bank:bob") && said.contains("otp trash restore"),
+        "{said}"
+    );
+    assert!(env.stdout(&["trash", "list"]).contains("Bank:bob"));
+    ok(
+        env.otp()
+            .args(["trash", "restore", "bank"])
+            .output()
+            .unwrap(),
+        "trash restore",
+    );
+    let list = env.stdout(&["list"]);
+    for want in ["Bank:bob", "Later:zed", "alice@work"] {
+        assert!(list.contains(want), "{list}");
+    }
+    // Run again, it has nothing left to do and says so.
+    let out = ok(
+        env.otp().args(["recover", &undo]).output().unwrap(),
+        "again",
+    );
+    assert!(
+        text(&out.stderr).contains("Nothing to restore"),
+        "{}",
+        text(&out.stderr)
+    );
+}

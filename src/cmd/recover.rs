@@ -22,7 +22,7 @@ use crate::cmd::{Ctx, import::read_input_capped, now, out, random8};
 use crate::error::{Code, Fail};
 use crate::export::restore::{self, Decision, Why, plausible_id};
 use crate::model::Account;
-use crate::model::Vault;
+use crate::model::{Trashed, Vault};
 use crate::term;
 use crate::text::sanitize;
 
@@ -142,6 +142,8 @@ enum Outcome {
     Merged {
         added: usize,
         kept: usize,
+        /// Labels of the backup's trash put back into the trash.
+        trashed: Vec<String>,
         snapshot: Option<PathBuf>,
     },
     Undone {
@@ -197,13 +199,30 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
             out(&lines.concat())?;
         }
         refuse_clashes(&pairs, &args.backup)?;
+        // A snapshot of this vault (its printed undo, after later changes):
+        // an account still here under its own id is the same account, not
+        // a conflict; it is kept as it is now.
+        let own_snapshot = source
+            .contents
+            .meta
+            .as_ref()
+            .is_some_and(|m| m.snapshot.is_some())
+            && vault.is_same_vault(source.contents.vault_id.as_deref());
+        let still_here = |a: &Account, d: &Decision| {
+            own_snapshot && matches!(d, Decision::Conflict { id, .. } if *id == a.id)
+        };
         let conflicts: Vec<(&Account, &Decision)> = pairs
             .iter()
             .filter(|(_, d)| matches!(d, Decision::Conflict { .. }))
             .copied()
             .collect();
-        if !conflicts.is_empty() && !args.skip_existing {
-            return Err(conflict_error(&conflicts, &args.backup));
+        let real_conflicts: Vec<(&Account, &Decision)> = conflicts
+            .iter()
+            .filter(|(a, d)| !still_here(a, d))
+            .copied()
+            .collect();
+        if !real_conflicts.is_empty() && !args.skip_existing {
+            return Err(conflict_error(&real_conflicts, &args.backup));
         }
         let adds: Vec<&Account> = pairs
             .iter()
@@ -211,10 +230,31 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
             .map(|(a, _)| *a)
             .collect();
         let (added, kept) = (adds.len(), conflicts.len());
-        if args.dry_run || adds.is_empty() {
+        let in_trash: Vec<Account> = vault.trash.iter().map(|t| t.account.clone()).collect();
+        let theirs: Vec<Account> = source
+            .contents
+            .trash
+            .iter()
+            .map(|t| t.account.clone())
+            .collect();
+        let back: Vec<&Trashed> =
+            restore::trash_missing(&vault.accounts, &in_trash, &adds, &theirs)
+                .into_iter()
+                .map(|i| &source.contents.trash[i])
+                .collect();
+        let trashed: Vec<String> = back.iter().map(|t| t.account.label()).collect();
+        if args.dry_run {
+            let lines: Vec<String> = trashed
+                .iter()
+                .map(|l| format!("trash\t{}\t(back into the trash)\n", sanitize(l)))
+                .collect();
+            out(&lines.concat())?;
+        }
+        if args.dry_run || (adds.is_empty() && back.is_empty()) {
             return Ok(Outcome::Merged {
                 added,
                 kept,
+                trashed,
                 snapshot: None,
             });
         }
@@ -222,9 +262,20 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
         for a in adds {
             add_account(vault, a.clone());
         }
+        for t in back {
+            let mut t = t.clone();
+            let id_taken = |v: &Vault, id: &str| {
+                v.accounts.iter().any(|x| x.id == id) || v.trash.iter().any(|x| x.account.id == id)
+            };
+            if !plausible_id(&t.account.id) || id_taken(vault, &t.account.id) {
+                t.account.id = vault.new_id(random8);
+            }
+            vault.trash.push(t);
+        }
         Ok(Outcome::Merged {
             added,
             kept,
+            trashed,
             snapshot: Some(snap),
         })
     })?;
@@ -233,6 +284,7 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
         Outcome::Merged {
             added,
             kept,
+            trashed,
             snapshot,
         } => {
             let mut line = format!("{added} account(s) {would}restored");
@@ -242,10 +294,20 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
                     if args.dry_run { "would be " } else { "" }
                 ));
             }
-            if added == 0 && !args.dry_run {
+            if added == 0 && trashed.is_empty() && !args.dry_run {
                 line = format!("Nothing to restore: {line}");
             }
             term::note(&line);
+            if !trashed.is_empty() {
+                let names: Vec<String> = trashed.iter().map(|l| sanitize(l)).collect();
+                term::note(&format!(
+                    "{} account(s) from its trash, found nowhere in this vault, {}put back into the trash: {}; \
+                     `otp trash restore QUERY` brings one back",
+                    trashed.len(),
+                    if args.dry_run { "would be " } else { "" },
+                    names.join(", ")
+                ));
+            }
             if let Some(p) = snapshot {
                 undo_note(&p);
             }

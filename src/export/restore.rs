@@ -85,6 +85,33 @@ pub fn plan(vault: &[Account], incoming: &[Account]) -> Vec<Decision> {
         .collect()
 }
 
+/// Which accounts of a backup's trash are nowhere in the vault (no live or
+/// trashed account with the same secret, none restored now with it):
+/// those go back into the trash, so a snapshot taken before `otp trash
+/// purge` still brings the purged accounts back after later changes. The
+/// indexes into `incoming`, each secret once.
+pub fn trash_missing(
+    live: &[Account],
+    trash: &[Account],
+    restored: &[&Account],
+    incoming: &[Account],
+) -> Vec<usize> {
+    let mut taken: Vec<&Account> = live
+        .iter()
+        .chain(trash)
+        .chain(restored.iter().copied())
+        .collect();
+    let mut out = Vec::new();
+    for (i, b) in incoming.iter().enumerate() {
+        if taken.iter().any(|a| a.secret == b.secret) {
+            continue;
+        }
+        taken.push(b);
+        out.push(i);
+    }
+    out
+}
+
 /// Is `id` shaped like an id otp makes (eight of `a-z2-7`)? Ids from a
 /// file are kept only then, so a crafted id cannot shadow a QUERY.
 pub fn plausible_id(id: &str) -> bool {
@@ -133,6 +160,25 @@ mod tests {
         assert_eq!(p[3], Decision::Restore);
         assert_eq!(p[4], Decision::Repeat);
         assert_eq!(p[5], Decision::Restore);
+    }
+
+    #[test]
+    fn only_trashed_accounts_found_nowhere_come_back_once() {
+        let live = vec![acc("aaaaaaaa", "A", "a", 1)];
+        let trash = vec![acc("bbbbbbbb", "B", "b", 2)];
+        let restored = acc("", "R", "r", 5);
+        let incoming = vec![
+            acc("", "A", "old", 1), // live now
+            acc("", "B", "b", 2),   // still in the trash
+            acc("", "C", "c", 3),   // purged since: back
+            acc("", "C", "c", 3),   // twice in the file: once
+            acc("", "R", "r", 5),   // restored live now
+            acc("", "D", "d", 4),
+        ];
+        assert_eq!(
+            trash_missing(&live, &trash, &[&restored], &incoming),
+            vec![2, 5]
+        );
     }
 
     #[test]
