@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add one account (or every account in a QR image)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts: issuer:name, one per line')
             [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Print the current code of one account')
+            [CompletionResult]::new('pick', 'pick', [CompletionResultType]::ParameterValue, 'Pick an account from a live list of codes; Enter copies (also `otp` alone on a terminal)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the details of one account (no secret unless --uri)')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename an account')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Move an account to the trash')
@@ -127,6 +128,20 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('--next', '--next', [CompletionResultType]::ParameterName, 'The code of the following period (after --at, if given)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'If the period is nearly over, wait for the next one')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, '{"id","issuer","name","code","remaining"}')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'otp;pick' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
+            [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the chosen code to stdout instead of copying it')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -718,6 +733,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add one account (or every account in a QR image)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts: issuer:name, one per line')
             [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Print the current code of one account')
+            [CompletionResult]::new('pick', 'pick', [CompletionResultType]::ParameterValue, 'Pick an account from a live list of codes; Enter copies (also `otp` alone on a terminal)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the details of one account (no secret unless --uri)')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename an account')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Move an account to the trash')
@@ -749,6 +765,9 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             break
         }
         'otp;help;code' {
+            break
+        }
+        'otp;help;pick' {
             break
         }
         'otp;help;show' {

@@ -52,6 +52,9 @@ _otp() {
             otp,passwd)
                 cmd="otp__subcmd__passwd"
                 ;;
+            otp,pick)
+                cmd="otp__subcmd__pick"
+                ;;
             otp,recipients)
                 cmd="otp__subcmd__recipients"
                 ;;
@@ -120,6 +123,9 @@ _otp() {
                 ;;
             otp__subcmd__help,passwd)
                 cmd="otp__subcmd__help__subcmd__passwd"
+                ;;
+            otp__subcmd__help,pick)
+                cmd="otp__subcmd__help__subcmd__pick"
                 ;;
             otp__subcmd__help,recipients)
                 cmd="otp__subcmd__help__subcmd__recipients"
@@ -326,7 +332,7 @@ _otp() {
 
     case "${cmd}" in
         otp)
-            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version init add list code show rename remove trash export import recover backup status unlock lock completions passwd recovery-key recipients recovery-codes sync drill help"
+            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version init add list code pick show rename remove trash export import recover backup status unlock lock completions passwd recovery-key recipients recovery-codes sync drill help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -668,7 +674,7 @@ _otp() {
             return 0
             ;;
         otp__subcmd__help)
-            opts="init add list code show rename remove trash export import recover backup status unlock lock completions passwd recovery-key recipients recovery-codes sync drill help"
+            opts="init add list code pick show rename remove trash export import recover backup status unlock lock completions passwd recovery-key recipients recovery-codes sync drill help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +842,20 @@ _otp() {
             return 0
             ;;
         otp__subcmd__help__subcmd__passwd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__help__subcmd__pick)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1388,6 +1408,44 @@ _otp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__pick)
+            opts="-i -h -V --print --vault --config --identity --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand add 'Add one account (or every account in a QR image)'
             cand list 'List accounts: issuer:name, one per line'
             cand code 'Print the current code of one account'
+            cand pick 'Pick an account from a live list of codes; Enter copies (also `otp` alone on a terminal)'
             cand show 'Show the details of one account (no secret unless --uri)'
             cand rename 'Rename an account'
             cand remove 'Move an account to the trash'
@@ -120,6 +121,19 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand --next 'The code of the following period (after --at, if given)'
             cand --wait 'If the period is nearly over, wait for the next one'
             cand --json '{"id","issuer","name","code","remaining"}'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'otp;pick'= {
+            cand --vault 'Vault file [default: <data dir>/vault.age]'
+            cand --config 'Config file [default: <config dir>/config.toml]'
+            cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --color 'When to use colour on the terminal'
+            cand --print 'Print the chosen code to stdout instead of copying it'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -652,6 +666,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand add 'Add one account (or every account in a QR image)'
             cand list 'List accounts: issuer:name, one per line'
             cand code 'Print the current code of one account'
+            cand pick 'Pick an account from a live list of codes; Enter copies (also `otp` alone on a terminal)'
             cand show 'Show the details of one account (no secret unless --uri)'
             cand rename 'Rename an account'
             cand remove 'Move an account to the trash'
@@ -679,6 +694,8 @@ set edit:completion:arg-completer[otp] = {|@words|
         &'otp;help;list'= {
         }
         &'otp;help;code'= {
+        }
+        &'otp;help;pick'= {
         }
         &'otp;help;show'= {
         }

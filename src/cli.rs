@@ -117,6 +117,16 @@ pub fn color_arg(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<c
     choice
 }
 
+/// Did the parse fail only for want of a command (`otp` alone, or with
+/// global options only)? On a terminal that is the picker (`otp pick`).
+pub fn no_command(error: &clap::Error) -> bool {
+    use clap::error::ErrorKind;
+    matches!(
+        error.kind(),
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand
+    )
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an empty vault
@@ -139,6 +149,11 @@ pub enum Command {
         after_help = "Examples:\n  otp code azure\n  otp code github --copy\n  otp code aws --at 2026-01-01T00:00:00Z\n  otp code bank --json"
     )]
     Code(CodeArgs),
+    /// Pick an account from a live list of codes; Enter copies (also `otp` alone on a terminal)
+    #[command(
+        after_help = "Examples:\n  otp                       # on a terminal: the same as `otp pick`\n  otp pick git              # start with the filter 'git'\n  code=$(otp pick --print)  # the chosen code on stdout\n\nKeys: type to filter (the QUERY rules), Up/Down or Ctrl-P/Ctrl-N to move, Enter to copy\n(or print), Esc, or q on an empty filter, or Ctrl-C to leave. HOTP codes appear only when\nchosen. See docs/pick.md."
+    )]
+    Pick(PickArgs),
     /// Show the details of one account (no secret unless --uri)
     #[command(
         after_help = "Examples:\n  otp show github\n  otp show github --uri   # prints the secret\n  otp show github --qr    # scan it with a phone"
@@ -358,6 +373,15 @@ pub struct CodeArgs {
     /// {"id","issuer","name","code","remaining"}
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PickArgs {
+    /// Start with this filter: part of issuer:name, in any case
+    pub query: Option<String>,
+    /// Print the chosen code to stdout instead of copying it
+    #[arg(long)]
+    pub print: bool,
 }
 
 #[derive(Debug, Args)]

@@ -19,7 +19,7 @@
 //! 3. storage: `vault` (keys, lock and atomic save, the fast path of
 //!    `otp code`, merging two copies), `config`;
 //! 4. the outside world: `term` (the terminal), `clipboard`, `screen`,
-//!    `agent`;
+//!    `agent`, `picker` (the live list of codes on the terminal);
 //! 5. commands: `cmd` (one file per command; the clock, the environment,
 //!    where a passphrase comes from), `complete`, `cli`, `docs`.
 //!
@@ -46,6 +46,7 @@ pub mod import;
 pub mod migration;
 pub mod model;
 pub mod otp;
+pub mod picker;
 pub mod qr;
 pub mod screen;
 pub mod term;

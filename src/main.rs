@@ -43,8 +43,25 @@ fn main() -> ExitCode {
             if let Some(choice) = otp::cli::color_arg(std::env::args_os()) {
                 command = command.color(choice);
             }
-            let cli = Cli::from_arg_matches_mut(&mut command.clone().get_matches())
-                .unwrap_or_else(|e| e.format(&mut command).exit());
+            let cli = match command.clone().try_get_matches() {
+                Ok(mut matches) => Cli::from_arg_matches_mut(&mut matches),
+                // `otp` alone (or with global options only) is the picker
+                // on a terminal; in a script it stays what it was: the help
+                // or the error on stderr, exit 2.
+                Err(e)
+                    if otp::cli::no_command(&e)
+                        && term::stdin_is_tty()
+                        && term::stdout_is_tty() =>
+                {
+                    let args = std::env::args_os().chain([std::ffi::OsString::from("pick")]);
+                    command
+                        .clone()
+                        .try_get_matches_from(args)
+                        .and_then(|mut m| Cli::from_arg_matches_mut(&mut m))
+                }
+                Err(e) => Err(e),
+            }
+            .unwrap_or_else(|e| e.format(&mut command).exit());
             term::init_color(cli.global.color);
             otp::cmd::run(cli)
         }

@@ -187,3 +187,21 @@ pub fn confirm(question: &str) -> io::Result<bool> {
         "y" | "yes"
     ))
 }
+
+/// Colour on the terminal the picker draws on (`/dev/tty`, whatever stdout
+/// is): `never` and `always` as said; `auto` as [`init_color`] decides for
+/// a terminal: no colour with `NO_COLOR`, `CLICOLOR=0` or `TERM=dumb`
+/// unless `CLICOLOR_FORCE` is set.
+pub fn tty_color(choice: ColorChoice) -> bool {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Never => false,
+        ColorChoice::Always => true,
+        ColorChoice::Auto if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        ColorChoice::Auto => {
+            set("NO_COLOR").is_none()
+                && set("CLICOLOR").is_none_or(|v| v != "0")
+                && set("TERM").is_none_or(|v| v != "dumb")
+        }
+    }
+}

@@ -30,6 +30,20 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
         None
     };
     let (account, unlocked) = find(ctx, &args.query)?;
+    give(ctx, &unlocked, account, &args, at, copier)
+}
+
+/// The code of `account` (found and unlocked with `unlocked`) to stdout or,
+/// with a `copier`, to the clipboard, as `args` say: HOTP advances and
+/// saves the counter first. `otp pick` ends here too.
+pub fn give(
+    ctx: &Ctx,
+    unlocked: &Unlocked,
+    account: Account,
+    args: &CodeArgs,
+    at: Option<u64>,
+    copier: Option<Copier>,
+) -> Result<()> {
     if account.kind == Kind::Hotp {
         if args.at.is_some() || args.next || args.wait {
             return Err(Fail::new(
@@ -52,7 +66,7 @@ pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
             .hint("print it to a terminal, a pipe or a file, or use --copy")
             .into());
         }
-        let (account, code) = next_hotp(ctx, &unlocked, &account.id)?;
+        let (account, code) = next_hotp(ctx, unlocked, &account.id)?;
         const BURNT: &str =
             "the HOTP counter was already advanced; the next `otp code` gives a new code";
         if let Some(copier) = copier {

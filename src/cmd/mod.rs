@@ -15,6 +15,7 @@ pub mod init;
 pub mod list;
 pub mod passphrase;
 pub mod passwd;
+pub mod pick;
 pub mod recipients;
 pub mod recover;
 pub mod recovery_codes;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Add(args) => add::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
         Command::Code(args) => code::run(&ctx, args),
+        Command::Pick(args) => pick::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
         Command::Rename(args) => rename::run(&ctx, args),
         Command::Remove(args) => remove::run(&ctx, args),
@@ -95,6 +97,7 @@ fn operation(command: &Command) -> &'static str {
         Command::Recipients(_) => "recipients",
         Command::RecoveryCodes(_) => "recovery-codes",
         Command::Sync(_) => "sync",
+        Command::Code(_) | Command::Pick(_) => "code",
         _ => "change",
     }
 }
