@@ -282,8 +282,8 @@ fn a_backup_from_another_vault_in_the_same_folder() {
     };
     std::fs::copy(&b_newest, &a_file).unwrap();
     let (code, out, _) = verify(&a, &[]);
-    assert_eq!(code, 1);
-    assert!(out.contains("another vault"), "{out}");
+    assert_eq!(code, 6, "{out}");
+    assert!(out.contains("FORGED"), "{out}");
 }
 
 /// A vault with a recovery key (kept in `recovery.txt`) and one account.

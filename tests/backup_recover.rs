@@ -552,8 +552,9 @@ fn a_vault_from_before_ids_gets_one_on_its_next_save_only() {
         .stderr(predicate::str::contains("Undid `import`"));
     assert_eq!(labels(&env), "GitHub:bob\n");
 
-    // A snapshot without an id (as an older otp wrote them) is no undo,
-    // even of this very vault: nothing proves which vault it is of.
+    // A snapshot without an id (as an older otp wrote them; editing it
+    // also breaks its tag) is no undo, even of this very vault: nothing
+    // proves which vault it is of.
     let out = env.otp().arg("import").arg(&uris).output().unwrap();
     assert!(out.status.success());
     let snapshot = undo_path(&out.stderr);
@@ -584,6 +585,6 @@ fn a_vault_from_before_ids_gets_one_on_its_next_save_only() {
         .arg(&legacy_file)
         .assert()
         .code(5)
-        .stderr(predicate::str::contains("too old to say"));
+        .stderr(predicate::str::contains("it is not undone"));
     assert_eq!(env.vault_bytes(), before);
 }

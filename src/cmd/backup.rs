@@ -6,6 +6,14 @@
 //! Freshness never needs a key: the last backup's time, change counter and
 //! account count are kept in `<vault stem>.last-backup.toml` beside the
 //! vault, and every backup's file name carries the same facts.
+//!
+//! What it trusts: a backup folder is untrusted storage (often shared or
+//! synced), and a file name is only a claim. Retention, `--verify`,
+//! `otp drill` and `otp status` count a file as a backup of this vault only
+//! when its tag proves one of the vault's machines wrote it ([`examine`]),
+//! and then go by what the backup says inside (time, changes, accounts,
+//! forced), never by its name. A file that does not prove itself is never
+//! counted and never removed (docs/trust.md).
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +28,7 @@ use crate::error::Fail;
 use crate::export::backup;
 use crate::export::files::{self, BackupName};
 use crate::model::Vault;
+use crate::model::auth::Proof;
 use crate::term;
 use crate::vault::keys::{self, Unlocked};
 use crate::vault::{read, store};
@@ -181,7 +190,12 @@ pub fn encrypted_backup(
     snapshot: Option<&str>,
     sealed: Option<Vec<u8>>,
 ) -> Result<Vec<u8>> {
-    let text = backup::to_text(vault, backup::meta_for(vault, at, snapshot));
+    encrypt_meta(vault, backup::meta_for(vault, at, snapshot), sealed)
+}
+
+/// [`encrypted_backup`] with its `[backup]` table given.
+fn encrypt_meta(vault: &Vault, meta: backup::Meta, sealed: Option<Vec<u8>>) -> Result<Vec<u8>> {
+    let text = backup::to_text(vault, meta);
     let mut recipients = keys::parse_recipients(&vault.recipients)?;
     if recipients.is_empty() {
         return Err(Fail::error("the vault lists no recipients to encrypt the backup to").into());
@@ -245,22 +259,38 @@ pub fn write_checked(
     snapshot: Option<&str>,
 ) -> Result<Result<Written, Fail>> {
     let at = now().replace_nanosecond(0).unwrap_or_else(|_| now());
-    let data = encrypted_backup(vault, at, snapshot, sealed_key(ctx))?;
     store::create_private_dir(dir)?;
     let stem = stem(ctx);
     let all = list(dir, &stem);
     // Retention counts and prunes only this vault's backups: never another
-    // vault's sharing the folder (and file name), never one without an id.
+    // vault's sharing the folder (and file name), never one without an id,
+    // and (once the vault has an authentication key) never a file that does
+    // not prove it is one: a planted "newer" file cannot push a real
+    // backup out.
     let tag = vault.vault_id.as_deref().and_then(files::id_tag);
-    let mut existing: Vec<(String, BackupName)> = all
+    let named: Vec<(String, BackupName)> = all
         .iter()
         .filter(|(_, n)| tag.is_some() && n.vault == tag)
         .cloned()
         .collect();
+    let (mut existing, unproven) = counted(dir, &named, unlocked, vault);
+    if !unproven.is_empty() {
+        term::warn(&format!(
+            "{} file(s) in {} are named as backups of this vault but could not be proven to be (forged, or not written by your machines): {}. \
+             They were not counted or removed; run `otp backup --verify` (docs/trust.md)",
+            unproven.len(),
+            dir.display(),
+            crate::text::sanitize(&unproven.join(", "))
+        ));
+    }
     let accounts = vault.accounts.len() as u64;
     let forced = force
         && snapshot.is_none()
         && files::reference(&existing, "").is_some_and(|r| files::shrank(accounts, r));
+    let mut meta = backup::meta_for(vault, at, snapshot);
+    meta.forced = forced;
+    meta.backup_id = Some(crate::model::auth::hex_id(crate::cmd::random8()));
+    let data = encrypt_meta(vault, meta, sealed_key(ctx))?;
     let mut name = BackupName {
         time: at,
         changes: vault.changes,
@@ -331,23 +361,164 @@ pub fn write_checked(
 }
 
 /// Reads a backup file back, decrypts it with the key that unlocked the
-/// vault, and checks it holds exactly `vault` (accounts, trash, vault id).
+/// vault, and checks it holds exactly `vault` (accounts, trash, vault id)
+/// and, for a vault with an authentication key, that its tag proves it.
 pub fn read_back(path: &Path, unlocked: &Unlocked, vault: &Vault) -> Result<(), String> {
-    let contents = open_backup(path, &unlocked.identities)?;
+    let Opened {
+        contents, proof, ..
+    } = open_backup(path, &unlocked.identities, vault)?;
+    if vault.auth_key.is_some() && !proof.is_authentic() {
+        return Err("its tag does not verify".into());
+    }
     backup::holds_exactly(&contents, vault)
 }
 
-/// A backup file decrypted with `identities` and parsed; `Err` says what is
-/// wrong with it (unreadable, not decryptable, damaged, not a backup).
+/// A backup file decrypted with `identities` and parsed, with what it
+/// proves against `vault`'s authentication key ([`backup::proof`]); `Err`
+/// says what is wrong with it (unreadable, not decryptable, damaged, not a
+/// backup).
 pub fn open_backup(
     path: &Path,
     identities: &[Box<dyn age::Identity>],
-) -> Result<backup::Contents, String> {
+    vault: &Vault,
+) -> Result<Opened, String> {
     let data = read::read_capped(path, read::MAX_DOCUMENT).map_err(|e| e.to_string())?;
     let plain = keys::decrypt(&data, identities).map_err(|e| format!("{e:#}"))?;
     let text =
         std::str::from_utf8(&plain).map_err(|_| "it decrypted, but is not text".to_string())?;
-    backup::parse(text).map_err(|e| e.message)
+    let contents = backup::parse(text).map_err(|e| e.message)?;
+    let proof = backup::proof(text, &contents, vault.auth_key.as_ref());
+    let tag = crate::model::auth::split(text).map(|(t, _)| t.to_string());
+    Ok(Opened {
+        contents,
+        proof,
+        tag,
+    })
+}
+
+/// A backup file opened ([`open_backup`]).
+pub struct Opened {
+    pub contents: backup::Contents,
+    /// What it proves against the vault's authentication key.
+    pub proof: Proof,
+    /// Its tag, if it has one: the same for every copy of one backup.
+    pub tag: Option<String>,
+}
+
+/// What a file named as one of this vault's backups turns out to be.
+pub enum Found {
+    /// A backup of this vault: proven by its tag (`proven`), or, while the
+    /// vault has no authentication key yet, merely opened and naming this
+    /// vault (nothing can be proven then). `name` holds what the backup
+    /// says inside, not what its file name claims.
+    Mine {
+        name: BackupName,
+        tag: Option<String>,
+        contents: backup::Contents,
+        proven: bool,
+    },
+    /// It opens, but has no tag: written by an otp from before backups
+    /// were tagged, or not by one of your machines. Proves nothing.
+    Unsealed,
+    /// A tag this vault's key does not make, or it names another vault:
+    /// not written by one of your machines as a backup of this vault.
+    Forged(String),
+    /// It cannot be read, opened or parsed.
+    Unreadable(String),
+}
+
+impl Found {
+    /// The one-line verdict on a file that is not a backup of this vault.
+    pub fn why_not(&self) -> String {
+        match self {
+            Found::Mine { .. } => String::new(),
+            Found::Unsealed => "UNPROVEN: it has no tag (written by an otp from before backups were tagged, or not by one of your machines); not counted as a backup of this vault".into(),
+            Found::Forged(why) => format!("FORGED: {why}; not written by one of your machines as a backup of this vault"),
+            Found::Unreadable(why) => format!("damaged or unreadable: {why}"),
+        }
+    }
+}
+
+/// Opens `dir/file` (named as one of `vault`'s backups, `named`) with
+/// `identities` and says what it is.
+pub fn examine(
+    dir: &Path,
+    file: &str,
+    named: &BackupName,
+    identities: &[Box<dyn age::Identity>],
+    vault: &Vault,
+) -> Found {
+    let path = dir.join(file);
+    let Opened {
+        contents,
+        proof,
+        tag,
+    } = match open_backup(&path, identities, vault) {
+        Ok(x) => x,
+        Err(why) => return Found::Unreadable(why),
+    };
+    let Some(meta) = contents.meta.clone() else {
+        return Found::Forged("it is a vault copy, not a backup".into());
+    };
+    let keyed = vault.auth_key.is_some();
+    match proof {
+        Proof::Authentic => {}
+        Proof::Unsealed if !keyed => {}
+        Proof::Unsealed => return Found::Unsealed,
+        Proof::Forged => {
+            return Found::Forged("its tag is not made by this vault's key".into());
+        }
+    }
+    if !vault.is_same_vault(contents.vault_id.as_deref()) {
+        return Found::Forged("it holds another vault (its vault id differs)".into());
+    }
+    let name = BackupName {
+        time: meta.created,
+        changes: meta.changes,
+        accounts: contents.accounts.len() as u64,
+        vault: named.vault.clone(),
+        forced: meta.forced,
+        snapshot: meta.snapshot.clone(),
+        seq: named.seq,
+    };
+    Found::Mine {
+        name,
+        tag,
+        contents,
+        proven: proof.is_authentic(),
+    }
+}
+
+/// The files of `named` that retention may count (with what they say
+/// inside, each backup once however many copies of it there are), and the
+/// names of those that could not be proven to be this vault's. A vault
+/// without an authentication key goes by file names, as before tags.
+fn counted(
+    dir: &Path,
+    named: &[(String, BackupName)],
+    unlocked: &Unlocked,
+    vault: &Vault,
+) -> (Vec<(String, BackupName)>, Vec<String>) {
+    if vault.auth_key.is_none() {
+        return (named.to_vec(), Vec::new());
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut counted = Vec::new();
+    let mut unproven = Vec::new();
+    for (file, n) in named {
+        match examine(dir, file, n, &unlocked.identities, vault) {
+            Found::Mine { name, tag, .. } => {
+                if seen.insert(tag) {
+                    counted.push((file.clone(), name));
+                }
+            }
+            // Damaged files are left as they were: not counted, not removed,
+            // and not blamed on anyone.
+            Found::Unreadable(_) | Found::Unsealed => {}
+            Found::Forged(_) => unproven.push(file.clone()),
+        }
+    }
+    (counted, unproven)
 }
 
 /// Moves a backup that failed its check out of the way, under a name that
@@ -498,7 +669,11 @@ pub fn reminder(f: &Freshness) -> Option<String> {
 
 /// `otp status --json` fields: `backup_dir`, `last_backup` (or null),
 /// `changes_since_backup`, `backup_out_of_date`.
-pub fn status_json(ctx: &Ctx, vault: &Vault) -> serde_json::Map<String, serde_json::Value> {
+pub fn status_json(
+    ctx: &Ctx,
+    vault: &Vault,
+    unlocked: &Unlocked,
+) -> serde_json::Map<String, serde_json::Value> {
     let fresh = freshness(ctx, vault);
     let last = fresh.last.as_ref().map(|l| {
         serde_json::json!({
@@ -521,13 +696,16 @@ pub fn status_json(ctx: &Ctx, vault: &Vault) -> serde_json::Map<String, serde_js
         "backup_out_of_date".into(),
         serde_json::json!(fresh.out_of_date),
     );
-    map.extend(dests::status_json(&dests::statuses(ctx, vault), vault));
+    map.extend(dests::status_json(
+        &dests::statuses(ctx, vault, &unlocked.identities),
+        vault,
+    ));
     map.insert("last_verify".into(), verify::status_json(ctx));
     map
 }
 
 /// `otp status` lines on the last backup and whether it is out of date.
-pub fn status_text(ctx: &Ctx, vault: &Vault) -> String {
+pub fn status_text(ctx: &Ctx, vault: &Vault, unlocked: &Unlocked) -> String {
     let fresh = freshness(ctx, vault);
     let last = match &fresh.last {
         None => "never".to_string(),
@@ -551,8 +729,11 @@ pub fn status_text(ctx: &Ctx, vault: &Vault) -> String {
         backup_dir(ctx).display()
     );
     text.push_str(&verify::status_text(ctx));
-    let statuses = dests::statuses(ctx, vault);
-    if statuses.len() > 1 || dests::all_on_vault_disk(&statuses) {
+    let statuses = dests::statuses(ctx, vault, &unlocked.identities);
+    if statuses.len() > 1
+        || dests::all_on_vault_disk(&statuses)
+        || statuses.iter().any(|s| !s.not_backups.is_empty())
+    {
         text.push_str("backup folders:\n");
         text.push_str(&dests::status_text(&statuses, vault, now()));
     }

@@ -24,7 +24,7 @@ use zeroize::Zeroizing;
 use crate::cli::DrillArgs;
 use crate::cmd::backup::{Destination, age, dests, open_backup, sealed_key};
 use crate::cmd::{Ctx, now, out};
-use crate::error::Fail;
+use crate::error::{Code, Fail};
 use crate::export::{backup, sealed, sheet};
 use crate::import::ImportError;
 use crate::import::migration_text::Scanned;
@@ -52,9 +52,15 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {
     // carry the key file, so that it opens on a new machine with the
     // passphrase alone.
     let carried = recovery.is_none().then(|| sealed_key(ctx)).flatten();
-    let (lines, mut problems, opened) = drill(
+    let Drilled {
+        lines,
+        mut problems,
+        opened,
+        forged,
+    } = drill(
         ctx,
         &vault,
+        &unlocked,
         key,
         carried.as_deref(),
         &dests::destinations(ctx),
@@ -79,6 +85,16 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {
         v.last_drill = Some(now());
         v.last_drill_result = Some(result.clone());
     })?;
+    if forged > 0 {
+        return Err(Fail::new(
+            Code::Unproven,
+            format!(
+                "the recovery drill failed: {forged} file(s) named as backups of this vault are forged (see above)"
+            ),
+        )
+        .hint("someone who knows one of your public keys wrote them into the backup folder: delete them (on a new machine the newest file would be the one restored); your own backups were not touched (docs/trust.md)")
+        .into());
+    }
     if !passed {
         let hint = if wrong_key.is_some() && vault.roles.recovery.is_none() {
             "make a recovery key with `otp recovery-key add`, store it offline, run `otp backup`, \
@@ -274,18 +290,32 @@ fn recovery_key(ctx: &Ctx, path: &Path) -> Result<Unlocked> {
     keys::parse_identity_text(text.trim().as_bytes(), path)
 }
 
-/// Opens the newest backup of each reachable folder with `key` and checks
-/// it against the vault: stdout lines, problems, folders that passed.
+/// What a drill found.
+struct Drilled {
+    /// stdout lines.
+    lines: String,
+    problems: Vec<String>,
+    /// Folders that passed.
+    opened: usize,
+    /// Files named as this vault's backups that are forged.
+    forged: usize,
+}
+
+/// Opens the newest backup of each reachable folder (the newest that
+/// proves, with the vault's own key `own`, it is this vault's) with `key`
+/// and checks it against the vault.
 fn drill(
     ctx: &Ctx,
     vault: &Vault,
+    own: &Unlocked,
     key: &Unlocked,
     carried: Option<&[u8]>,
     destinations: &[Destination],
-) -> (String, Vec<String>, usize) {
+) -> Drilled {
     let mut lines = String::new();
     let mut problems = Vec::new();
-    let mut opened = 0;
+    let mut opened_ok = 0;
+    let mut forged = 0;
     for d in destinations {
         let shown = sanitize(&d.path.display().to_string());
         if !d.path.is_dir() {
@@ -294,7 +324,21 @@ fn drill(
             ));
             continue;
         }
-        let Some((file, _)) = dests::newest(ctx, vault, &d.path) else {
+        // The newest backup that proves it is this vault's, found with the
+        // vault's own key; then the drill's key must open that one. A file
+        // named newer that is not a backup of this vault fails the drill:
+        // on a new machine it would be the one picked.
+        let (newest, not_backups) = dests::newest(ctx, vault, &d.path, &own.identities);
+        for (file, why) in &not_backups {
+            let shown = sanitize(&d.path.join(file).display().to_string());
+            let why = sanitize(why);
+            if why.starts_with("FORGED") {
+                forged += 1;
+            }
+            lines.push_str(&format!("FAIL\t{shown}\t{why}\n"));
+            problems.push(format!("{shown}: {why}"));
+        }
+        let Some((file, _)) = newest else {
             let what = format!("{shown}: no backup of this vault");
             lines.push_str(&format!("FAIL\t{shown}\tno backup of this vault\n"));
             problems.push(what);
@@ -310,20 +354,20 @@ fn drill(
             problems.push(format!("{shown} cannot be read: {why}"));
             continue;
         }
-        match open_backup(&path, &key.identities) {
+        match open_backup(&path, &key.identities, vault) {
             Err(why) => {
                 let why = sanitize(&why);
                 lines.push_str(&format!("FAIL\t{shown}\tthe key does not open it: {why}\n"));
                 problems.push(format!("the key does not open {shown}"));
             }
-            Ok(contents) => {
-                let cmp = backup::compare(&contents, vault);
+            Ok(opened) => {
+                let cmp = backup::compare(&opened.contents, vault);
                 let key_file = carried.and_then(|want| carries(&path, want).err());
                 if let Some(why) = key_file.filter(|_| cmp.good()) {
                     lines.push_str(&format!("FAIL\t{shown}\t{why}\n"));
                     problems.push(format!("{shown}: {why}"));
                 } else if cmp.good() {
-                    opened += 1;
+                    opened_ok += 1;
                     lines.push_str(&format!("ok\t{shown}\t{}\n", cmp.describe()));
                 } else {
                     let why = cmp.describe();
@@ -333,7 +377,12 @@ fn drill(
             }
         }
     }
-    (lines, problems, opened)
+    Drilled {
+        lines,
+        problems,
+        opened: opened_ok,
+        forged,
+    }
 }
 
 /// Whether the backup at `path` carries the key file `want` (`export::sealed`).

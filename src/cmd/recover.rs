@@ -22,6 +22,7 @@ use crate::cmd::{Ctx, import::read_input_capped, now, out, random8};
 use crate::error::{Code, Fail};
 use crate::export::restore::{self, Decision, Why, plausible_id};
 use crate::model::Account;
+use crate::model::auth::Proof;
 use crate::model::{Trashed, Vault};
 use crate::term;
 use crate::text::sanitize;
@@ -138,6 +139,25 @@ fn refuse_clashes(pairs: &[(&Account, &Decision)], file: &Path) -> Result<()> {
     .into())
 }
 
+/// Says that a file handed to `otp recover` could not be proven to come
+/// from one of your machines, and what is done with it all the same.
+fn warn_unproven(file: &Path, proof: Proof) {
+    let why = match proof {
+        Proof::Forged => {
+            "its tag is not made by this vault's key (a backup of another vault, or a file forged by someone who knows one of your public keys)"
+        }
+        _ => {
+            "it has no tag (a backup from an otp before backups were tagged, or a file someone else encrypted to one of your public keys)"
+        }
+    };
+    term::warn(&format!(
+        "{} could not be proven to come from one of your machines: {why}. \
+         Only its accounts are read, and only those that do not exist in the vault are added; \
+         check them (`otp list`) before you rely on them (docs/trust.md)",
+        file.display()
+    ));
+}
+
 enum Outcome {
     Merged {
         added: usize,
@@ -153,10 +173,18 @@ enum Outcome {
 }
 
 /// A snapshot undoes its command when it was taken of this vault (same
-/// vault id) and that command was the vault's last change.
-fn is_undo(source: &Source, vault: &Vault, args: &RecoverArgs) -> Option<String> {
+/// vault id, and tagged with the vault's key: written by one of your
+/// machines) and that command was the vault's last change.
+fn is_undo(source: &Source, vault: &Vault, proof: Proof, args: &RecoverArgs) -> Option<String> {
     let meta = source.contents.meta.as_ref()?;
     let op = meta.snapshot.clone()?;
+    if vault.auth_key.is_some() && !proof.is_authentic() {
+        term::note(&format!(
+            "This file says it is a snapshot taken before `{op}`, but it could not be proven to come from one of your machines; \
+             it is not undone, only read as an ordinary backup."
+        ));
+        return None;
+    }
     if !vault.is_same_vault(source.contents.vault_id.as_deref()) {
         term::note(&format!(
             "This snapshot was taken before `{op}`, but of another vault (or by an otp too old to say which); \
@@ -185,7 +213,11 @@ fn is_undo(source: &Source, vault: &Vault, args: &RecoverArgs) -> Option<String>
 
 fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
     let outcome = ctx.update(|vault, unlocked| {
-        if let Some(op) = is_undo(&source, vault, args) {
+        let proof = source.proof(vault);
+        if vault.auth_key.is_some() && source.is_file() && !proof.is_authentic() {
+            warn_unproven(&args.backup, proof);
+        }
+        if let Some(op) = is_undo(&source, vault, proof, args) {
             return undo(ctx, vault, unlocked, &source, op, args.dry_run);
         }
         let decisions = restore::plan(&vault.accounts, &source.contents.accounts);
@@ -207,7 +239,8 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
             .meta
             .as_ref()
             .is_some_and(|m| m.snapshot.is_some())
-            && vault.is_same_vault(source.contents.vault_id.as_deref());
+            && vault.is_same_vault(source.contents.vault_id.as_deref())
+            && (vault.auth_key.is_none() || proof.is_authentic());
         let still_here = |a: &Account, d: &Decision| {
             own_snapshot && matches!(d, Decision::Conflict { id, .. } if *id == a.id)
         };

@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
             "agent": agent_json(ctx),
         });
         if let Some(map) = value.as_object_mut() {
-            map.extend(backup::status_json(ctx, &vault));
+            map.extend(backup::status_json(ctx, &vault, &unlocked));
             map.extend(drill::status_json(ctx, &vault));
             map.insert("sheet".into(), drill::sheet_status_json(&vault));
             map.insert("sync".into(), sync::status(ctx).into());
@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
     if let Some(line) = agent_text(ctx) {
         text.push_str(&line);
     }
-    text.push_str(&backup::status_text(ctx, &vault));
+    text.push_str(&backup::status_text(ctx, &vault, &unlocked));
     text.push_str(&drill::status_text(ctx, &vault));
     text.push_str(&drill::sheet_status_text(&vault, crate::cmd::now()));
     text.push_str(&sync_text(ctx));

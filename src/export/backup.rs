@@ -23,6 +23,17 @@
 //! A safety-net snapshot is the same document with `snapshot = "purge"`
 //! (the command it was taken before). [`parse`] also reads a plain vault
 //! plaintext, so a copy of `vault.age` can be recovered from too.
+//!
+//! A backup folder is often shared or synced, and anyone who knows one of
+//! the vault's public keys can write a file that the vault's key opens. So
+//! a backup of a vault that has an authentication key (src/model/auth.rs)
+//! starts with a tag line, `tag = "<64 hex digits>"`: HMAC-SHA256 under
+//! the vault's key of [`auth::BACKUP_DOMAIN`] and the rest of the text,
+//! byte for byte. The key itself is never in a backup (an exported backup
+//! may go to other people's keys). [`proof`] says whether a file read
+//! back was written by one of the vault's own machines; what each command
+//! does with a file that was not is in docs/trust.md. Older otp reads a
+//! tagged backup as before (the tag is one more top-level key).
 
 use std::collections::HashSet;
 
@@ -31,6 +42,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::error::Fail;
+use crate::model::auth::{self, AuthKey, Proof};
 use crate::model::{Account, Generator, Roles, SCHEMA_VERSION, Trashed, Vault};
 
 /// Version of the backup document. Readers refuse newer versions.
@@ -71,6 +83,14 @@ pub struct Meta {
     /// whose last change it is — never one another machine made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undoes: Option<String>,
+    /// Written with `otp backup --force` after the vault shrank (the file
+    /// name says so too, but only this is authenticated).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub forced: bool,
+    /// Random per backup written into a backup folder: two backups are
+    /// never the same text, so copies of one (same tag) count once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_id: Option<String>,
     /// The vault's key roles, so a restore on a new machine rebuilds them.
     #[serde(flatten)]
     pub roles: Roles,
@@ -107,6 +127,9 @@ pub struct Contents {
     pub changes: u64,
     /// The id of the vault it holds (see [`Meta::vault_id`]).
     pub vault_id: Option<String>,
+    /// A vault copy's own authentication key, to check its tag with
+    /// ([`proof`]); never set for a backup, which does not carry it.
+    pub copy_key: Option<AuthKey>,
 }
 
 /// The metadata for a backup of `vault` taken at `now`.
@@ -123,11 +146,14 @@ pub fn meta_for(vault: &Vault, now: OffsetDateTime, snapshot: Option<&str>) -> M
         recipients: vault.recipients.clone(),
         snapshot: snapshot.map(str::to_string),
         undoes: snapshot.and(vault.pending_change.clone()),
+        forced: false,
+        backup_id: None,
         roles: vault.roles.clone(),
     }
 }
 
-/// The backup document for `vault` (to be encrypted by the caller).
+/// The backup document for `vault` (to be encrypted by the caller),
+/// after a tag line when the vault has an authentication key.
 pub fn to_text(vault: &Vault, meta: Meta) -> Zeroizing<String> {
     let doc = DocumentRef {
         backup: meta,
@@ -135,7 +161,36 @@ pub fn to_text(vault: &Vault, meta: Meta) -> Zeroizing<String> {
         trash: &vault.trash,
     };
     let body = Zeroizing::new(toml::to_string(&doc).expect("the backup model always serializes"));
-    Zeroizing::new(format!("{HEADER}{}", body.as_str()))
+    let text = Zeroizing::new(format!("{HEADER}{}", body.as_str()));
+    match &vault.auth_key {
+        Some(key) => auth::seal_in(auth::BACKUP_DOMAIN, key, &text),
+        None => text,
+    }
+}
+
+/// What a decrypted backup or vault copy (`text`, read as `c`) proves
+/// against `key`, the authentication key of the vault on this machine
+/// (`None`: it has none yet, and nothing can be proven).
+///
+/// - A backup: [`Proof::Authentic`] when its tag is `key`'s,
+///   [`Proof::Unsealed`] without a tag (an otp from before tags, or not
+///   otp), else [`Proof::Forged`] (another key's tag: a forgery, or a
+///   backup of another vault).
+/// - A vault copy: as the sync remote is checked ([`auth::check`]).
+pub fn proof(text: &str, c: &Contents, key: Option<&AuthKey>) -> Proof {
+    let Some(key) = key else {
+        return Proof::Unsealed;
+    };
+    if c.meta.is_none() {
+        return auth::check(text, c.copy_key.as_ref(), key);
+    }
+    match auth::split(text) {
+        None => Proof::Unsealed,
+        Some((tag, body)) if key.verifies_in(auth::BACKUP_DOMAIN, body.as_bytes(), tag) => {
+            Proof::Authentic
+        }
+        Some(_) => Proof::Forged,
+    }
 }
 
 /// Reads a decrypted backup, or a decrypted vault.
@@ -170,6 +225,7 @@ pub fn parse(text: &str) -> Result<Contents, Fail> {
                 meta: Some(meta),
                 accounts,
                 trash,
+                copy_key: None,
             })
         }
         Ok(Either {
@@ -203,6 +259,7 @@ fn read_vault_copy(text: &str, has_version: bool) -> Result<Contents, Fail> {
         recipients: vault.recipients,
         changes: vault.changes,
         vault_id: vault.vault_id,
+        copy_key: vault.auth_key,
     })
 }
 
@@ -248,6 +305,7 @@ fn parse_slowly(text: &str) -> Result<Contents, Fail> {
         meta: Some(doc.backup),
         accounts: doc.accounts,
         trash: doc.trash,
+        copy_key: None,
     })
 }
 
@@ -492,6 +550,75 @@ mod tests {
         other.vault_id = Some("ff".repeat(16));
         assert!(compare(&c, &other).foreign);
         assert!(!compare(&c, &other).good());
+    }
+
+    #[test]
+    fn a_backup_of_a_keyed_vault_proves_where_it_came_from() {
+        let mut v = vault();
+        v.ensure_id(|| [4; 16]);
+        v.ensure_auth_key(|| [6; 32]);
+        let key = v.auth_key.clone();
+        let text = to_text(&v, meta_for(&v, OffsetDateTime::UNIX_EPOCH, None));
+        assert!(text.starts_with("tag = \""), "{}", &text[..20]);
+        assert!(
+            !text.contains(&"06".repeat(32)),
+            "the key is never in a backup"
+        );
+        let c = parse(&text).unwrap();
+        assert_eq!(c.accounts, v.accounts);
+        assert_eq!(proof(&text, &c, key.as_ref()), Proof::Authentic);
+        // Nothing to check with: nothing proven.
+        assert_eq!(proof(&text, &c, None), Proof::Unsealed);
+        // One byte of the body changed; the same document under another
+        // key (an attacker's, or another vault's); no tag at all.
+        let changed = text.replace("changes = 7", "changes = 8");
+        assert_eq!(
+            proof(&changed, &parse(&changed).unwrap(), key.as_ref()),
+            Proof::Forged
+        );
+        let mut stranger = v.clone();
+        stranger.auth_key = Some(AuthKey::from_bytes([9; 32]));
+        let forged = to_text(
+            &stranger,
+            meta_for(&stranger, OffsetDateTime::UNIX_EPOCH, None),
+        );
+        assert_eq!(
+            proof(&forged, &parse(&forged).unwrap(), key.as_ref()),
+            Proof::Forged
+        );
+        let mut old = v.clone();
+        old.auth_key = None;
+        let plain = to_text(&old, meta_for(&old, OffsetDateTime::UNIX_EPOCH, None));
+        assert_eq!(
+            proof(&plain, &parse(&plain).unwrap(), key.as_ref()),
+            Proof::Unsealed
+        );
+        // A vault version's tag is not a backup's (separate domains).
+        let body = auth::split(&text).unwrap().1;
+        let as_version = auth::seal(key.as_ref().unwrap(), body);
+        assert_eq!(
+            proof(&as_version, &parse(&as_version).unwrap(), key.as_ref()),
+            Proof::Forged
+        );
+        // A vault copy is checked as the vault: by its own key and tag.
+        let copy = v.to_sealed_toml();
+        let c = parse(&copy).unwrap();
+        assert_eq!(proof(&copy, &c, key.as_ref()), Proof::Authentic);
+        let copy = stranger.to_sealed_toml();
+        assert_eq!(
+            proof(&copy, &parse(&copy).unwrap(), key.as_ref()),
+            Proof::Forged
+        );
+    }
+
+    #[test]
+    fn the_forced_mark_is_inside_the_backup() {
+        let v = vault();
+        let mut meta = meta_for(&v, OffsetDateTime::UNIX_EPOCH, None);
+        assert!(!to_text(&v, meta.clone()).contains("forced"));
+        meta.forced = true;
+        let text = to_text(&v, meta);
+        assert!(parse(&text).unwrap().meta.unwrap().forced);
     }
 
     #[test]

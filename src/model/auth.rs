@@ -49,6 +49,10 @@ use zeroize::Zeroizing;
 /// What the tag is computed over, before the body: a version of the
 /// scheme, so a tag never means something else in a later one.
 pub const DOMAIN: &[u8] = b"otp vault version tag 1\n";
+/// The same for a backup or snapshot (src/export/backup.rs): its own
+/// domain, so a backup's tag never passes as a vault version's, nor the
+/// other way round.
+pub const BACKUP_DOMAIN: &[u8] = b"otp backup tag 1\n";
 /// The first line of a sealed plaintext, up to the tag's hex digits.
 const TAG_PREFIX: &str = "tag = \"";
 /// Hex digits in a tag (HMAC-SHA256).
@@ -69,21 +73,33 @@ impl AuthKey {
         Hmac::<Sha256>::new_from_slice(&self.0[..]).expect("HMAC takes any key length")
     }
 
-    /// The tag of `body` (hex).
+    /// The tag of `body` (hex), as a vault version.
     pub fn tag(&self, body: &[u8]) -> String {
+        self.tag_in(DOMAIN, body)
+    }
+
+    /// The tag of `body` (hex) in `domain` ([`DOMAIN`], [`BACKUP_DOMAIN`]).
+    pub fn tag_in(&self, domain: &[u8], body: &[u8]) -> String {
         let mut mac = self.mac();
-        mac.update(DOMAIN);
+        mac.update(domain);
         mac.update(body);
         data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes())
     }
 
-    /// Whether `tag` (hex) is the tag of `body`, compared in constant time.
+    /// Whether `tag` (hex) is the tag of `body` as a vault version,
+    /// compared in constant time.
     pub fn verifies(&self, body: &[u8], tag: &str) -> bool {
+        self.verifies_in(DOMAIN, body, tag)
+    }
+
+    /// Whether `tag` (hex) is the tag of `body` in `domain`, compared in
+    /// constant time.
+    pub fn verifies_in(&self, domain: &[u8], body: &[u8], tag: &str) -> bool {
         let Ok(bytes) = data_encoding::HEXLOWER.decode(tag.as_bytes()) else {
             return false;
         };
         let mut mac = self.mac();
-        mac.update(DOMAIN);
+        mac.update(domain);
         mac.update(body);
         mac.verify_slice(&bytes).is_ok()
     }
@@ -139,7 +155,12 @@ pub fn split(text: &str) -> Option<(&str, &str)> {
 
 /// The plaintext to encrypt: the tag line, then `body`.
 pub fn seal(key: &AuthKey, body: &str) -> Zeroizing<String> {
-    let tag = key.tag(body.as_bytes());
+    seal_in(DOMAIN, key, body)
+}
+
+/// [`seal`] in `domain`.
+pub fn seal_in(domain: &[u8], key: &AuthKey, body: &str) -> Zeroizing<String> {
+    let tag = key.tag_in(domain, body.as_bytes());
     let mut text = Zeroizing::new(String::with_capacity(body.len() + TAG_HEX + 10));
     text.push_str(TAG_PREFIX);
     text.push_str(&tag);

@@ -1,12 +1,13 @@
 //! Backup destinations: `backup_dirs` (and `backup_dir`), whether each is
-//! reachable, and how fresh each one's newest backup of this vault is.
+//! reachable, and how fresh each one's newest backup of this vault is: the
+//! newest that proves it is one ([`walk`]), not the newest file name.
 
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{age, list, stem};
+use super::{Found, age, examine, list, stem};
 use crate::cmd::{Ctx, now};
 use crate::export::files::{self, BackupName};
 use crate::model::Vault;
@@ -64,13 +65,66 @@ pub fn reachable(d: &Destination) -> Result<(), String> {
     }
 }
 
-/// The newest backup (not snapshot) of this vault in `dir`: its file name
-/// and what the name says.
-pub fn newest(ctx: &Ctx, vault: &Vault, dir: &Path) -> Option<(String, BackupName)> {
-    mine(ctx, vault, dir)
-        .into_iter()
-        .filter(|(_, n)| n.snapshot.is_none())
-        .max_by_key(|(_, n)| (n.time, n.seq))
+/// The files named as this vault's backups or snapshots in `dir`, newest
+/// name first, each opened with `identities` and examined ([`examine`]),
+/// and which of them is the newest backup (not snapshot) of this vault by
+/// what the backups say inside. A name is only a claim, so this reads on
+/// past the first backup found while names still claim to be newer than
+/// the newest found so far (a forged file, or an old backup copied under a
+/// newer name); with `all`, every file. Snapshots that are this vault's
+/// are left out.
+pub fn walk(
+    ctx: &Ctx,
+    vault: &Vault,
+    dir: &Path,
+    identities: &[Box<dyn age::Identity>],
+    all: bool,
+) -> (Vec<(String, Found)>, Option<usize>) {
+    let mut found: Vec<(String, Found)> = Vec::new();
+    let mut newest: Option<(usize, (OffsetDateTime, u64, u32))> = None;
+    for (file, n) in mine(ctx, vault, dir) {
+        if let Some((_, (time, _, _))) = newest
+            && !all
+            && n.time < time
+        {
+            break;
+        }
+        let f = examine(dir, &file, &n, identities, vault);
+        let order = match &f {
+            Found::Mine { name, .. } if name.snapshot.is_some() => continue,
+            Found::Mine { name, .. } => Some((name.time, name.changes, name.seq)),
+            _ => None,
+        };
+        found.push((file, f));
+        if let Some(o) = order
+            && newest.is_none_or(|(_, best)| o > best)
+        {
+            newest = Some((found.len() - 1, o));
+        }
+    }
+    (found, newest.map(|(i, _)| i))
+}
+
+/// The newest backup of this vault in `dir` ([`walk`]): its file name and
+/// what it says inside; and the files named newer that are not backups of
+/// this vault (forged, unproven, damaged), with why.
+pub fn newest(
+    ctx: &Ctx,
+    vault: &Vault,
+    dir: &Path,
+    identities: &[Box<dyn age::Identity>],
+) -> (Option<(String, BackupName)>, Vec<(String, String)>) {
+    let (found, newest) = walk(ctx, vault, dir, identities, false);
+    let mut bad = Vec::new();
+    let mut best = None;
+    for (i, (file, f)) in found.into_iter().enumerate() {
+        match f {
+            Found::Mine { name, .. } if Some(i) == newest => best = Some((file, name)),
+            Found::Mine { .. } => {}
+            other => bad.push((file, other.why_not())),
+        }
+    }
+    (best, bad)
 }
 
 /// This vault's backups and snapshots in `dir` (by the vault id in their
@@ -111,15 +165,21 @@ pub struct DestStatus {
     pub path: PathBuf,
     pub problem: Option<String>,
     pub newest: Option<(String, BackupName)>,
+    /// Files named newer than `newest` that are not backups of this vault.
+    pub not_backups: Vec<(String, String)>,
     pub same_filesystem: Option<bool>,
 }
 
-pub fn statuses(ctx: &Ctx, vault: &Vault) -> Vec<DestStatus> {
+pub fn statuses(
+    ctx: &Ctx,
+    vault: &Vault,
+    identities: &[Box<dyn age::Identity>],
+) -> Vec<DestStatus> {
     destinations(ctx)
         .into_iter()
         .map(|d| {
             let problem = reachable(&d).err();
-            let newest = newest(ctx, vault, &d.path);
+            let (newest, not_backups) = newest(ctx, vault, &d.path, identities);
             let same_filesystem = if d.path.exists() {
                 same_filesystem(ctx, &d.path)
             } else {
@@ -129,6 +189,7 @@ pub fn statuses(ctx: &Ctx, vault: &Vault) -> Vec<DestStatus> {
                 path: d.path,
                 problem,
                 newest,
+                not_backups,
                 same_filesystem,
             }
         })
@@ -171,6 +232,13 @@ pub fn status_text(statuses: &[DestStatus], vault: &Vault, at: OffsetDateTime) -
             _ => "",
         };
         text.push_str(&format!("  {}{disk}: {state}\n", s.path.display()));
+        for (file, why) in &s.not_backups {
+            text.push_str(&format!(
+                "    not counted: {}: {}\n",
+                crate::text::sanitize(file),
+                crate::text::sanitize(why)
+            ));
+        }
     }
     if all_on_vault_disk(statuses) {
         text.push_str(&format!("  warning: {SAME_DISK}\n"));
@@ -202,6 +270,7 @@ pub fn status_json(
                 "problem": s.problem,
                 "newest": newest,
                 "changes_behind": s.newest.as_ref().map(|(_, n)| vault.changes.saturating_sub(n.changes)),
+                "not_counted": s.not_backups.iter().map(|(f, why)| serde_json::json!({"file": f, "why": why})).collect::<Vec<_>>(),
                 "same_filesystem_as_vault": s.same_filesystem,
             })
         })

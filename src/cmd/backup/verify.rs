@@ -4,7 +4,7 @@
 //! The result is recorded, without secrets, in
 //! `<vault stem>.last-verify.toml` beside the vault for `otp status`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
@@ -12,9 +12,9 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::dests::{self, Destination};
-use super::{age, open_backup, stem};
+use super::{Found, age, stem};
 use crate::cmd::{Ctx, now, out};
-use crate::error::Fail;
+use crate::error::{Code, Fail};
 use crate::export::backup;
 use crate::model::Vault;
 use crate::term;
@@ -27,7 +27,7 @@ use crate::vault::store;
 pub struct LastVerify {
     #[serde(with = "time::serde::rfc3339")]
     pub time: OffsetDateTime,
-    /// Every destination's newest backup was good.
+    /// Every destination's newest backup was good, and no file was forged.
     pub ok: bool,
     /// How many backup files were opened.
     pub checked: u64,
@@ -47,11 +47,10 @@ pub fn last(ctx: &Ctx) -> Option<LastVerify> {
         .and_then(|t| toml::from_str(&t).ok())
 }
 
-/// The verdict on one backup file: `Ok` with what it holds, or what is wrong.
-fn judge(path: &Path, unlocked: &Unlocked, vault: &Vault, newest: bool) -> Result<String, String> {
-    let contents = open_backup(path, &unlocked.identities)
-        .map_err(|why| format!("damaged or unreadable: {why}"))?;
-    let cmp = backup::compare(&contents, vault);
+/// The verdict on a backup of this vault: `Ok` with what it holds, or
+/// what is wrong.
+fn judge(contents: &backup::Contents, vault: &Vault, newest: bool) -> Result<String, String> {
+    let cmp = backup::compare(contents, vault);
     if cmp.foreign {
         return Err(cmp.describe());
     }
@@ -77,6 +76,7 @@ pub fn run(
     let mut lines = String::new();
     let mut problems = Vec::new();
     let mut newest_bad = 0usize;
+    let mut forged = 0usize;
     let mut checked = 0u64;
     let mut reached = 0usize;
     for d in destinations {
@@ -91,40 +91,59 @@ pub fn run(
             continue;
         }
         reached += 1;
-        let mine: Vec<_> = dests::mine(ctx, vault, &d.path)
-            .into_iter()
-            .filter(|(_, n)| n.snapshot.is_none())
-            .collect();
-        let others =
-            super::list(&d.path, &stem(ctx)).len() - dests::mine(ctx, vault, &d.path).len();
+        let named = dests::mine(ctx, vault, &d.path).len();
+        let others = super::list(&d.path, &stem(ctx)).len() - named;
         if others > 0 {
             term::note(&format!(
                 "{shown}: {others} backup(s) of other vaults (or from before vault ids) were not checked"
             ));
         }
-        if mine.is_empty() {
-            let what = format!("{shown}\tno backup of this vault");
-            lines.push_str(&format!("NONE\t{what}\n"));
-            problems.push(what);
-            newest_bad += 1;
-            continue;
-        }
-        let take = if all { mine.len() } else { 1 };
-        for (i, (file, _)) in mine.iter().take(take).enumerate() {
-            let path = d.path.join(file);
+        // Newest name first, down to the newest backup that proves it is
+        // this vault's (every file with --all): a forged file named newer
+        // is reported, never taken for the newest backup.
+        let (walked, newest_at) = dests::walk(ctx, vault, &d.path, &unlocked.identities, all);
+        let newest_seen = newest_at.is_some();
+        for (i, (file, found)) in walked.into_iter().enumerate() {
+            let path = d.path.join(&file);
             let shown = sanitize(&path.display().to_string());
             checked += 1;
-            match judge(&path, unlocked, vault, i == 0) {
+            let verdict = match &found {
+                Found::Mine { contents, .. } => {
+                    let newest = Some(i) == newest_at;
+                    judge(contents, vault, newest).map_err(|why| (why, newest))
+                }
+                Found::Forged(_) => {
+                    forged += 1;
+                    Err((found.why_not(), false))
+                }
+                _ => Err((found.why_not(), false)),
+            };
+            match verdict {
                 Ok(what) => lines.push_str(&format!("ok\t{shown}\t{what}\n")),
-                Err(why) => {
+                Err((why, newest)) => {
                     let why = sanitize(&why);
-                    lines.push_str(&format!("BAD\t{shown}\t{why}\n"));
+                    let mark = if matches!(found, Found::Forged(_)) {
+                        "FORGED"
+                    } else {
+                        "BAD"
+                    };
+                    lines.push_str(&format!("{mark}\t{shown}\t{why}\n"));
                     problems.push(format!("{shown}: {why}"));
-                    if i == 0 {
+                    if newest {
                         newest_bad += 1;
                     }
                 }
             }
+        }
+        if !newest_seen {
+            let what = if named == 0 {
+                format!("{shown}\tno backup of this vault")
+            } else {
+                format!("{shown}\tno backup that proves it is this vault's")
+            };
+            lines.push_str(&format!("NONE\t{what}\n"));
+            problems.push(what);
+            newest_bad += 1;
         }
     }
     out(&lines)?;
@@ -135,13 +154,23 @@ pub fn run(
     }
     let result = LastVerify {
         time: now(),
-        ok: newest_bad == 0,
+        ok: newest_bad == 0 && forged == 0,
         checked,
         problems,
     };
     let text = toml::to_string(&result).unwrap_or_default();
     if let Err(e) = store::write_atomic(&state_path(ctx), text.as_bytes()) {
         term::warn(&format!("cannot record the check for `otp status`: {e:#}"));
+    }
+    if forged > 0 {
+        return Err(Fail::new(
+            Code::Unproven,
+            format!(
+                "{forged} file(s) named as backups of this vault are forged: they were not written by one of your machines (see above)"
+            ),
+        )
+        .hint("someone who knows one of your public keys wrote them into the backup folder: delete them, and keep that folder out of others' reach; your own backups were not touched (docs/trust.md)")
+        .into());
     }
     if newest_bad > 0 {
         return Err(Fail::error(format!(

@@ -82,15 +82,42 @@ pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result
             format!("passphrase (key file {})", ctx.key_file().display()),
         ),
     };
-    let vault = write_new_vault(ctx, key_file, own, &source, accounts)?;
+    let vault = write_new_vault(ctx, key_file, own.clone(), &source, accounts)?;
     term::note(&format!(
         "Restored {n} account(s) ({} in the trash) into a new vault at {}",
         vault.trash.len(),
         ctx.vault_path.display()
     ));
+    unproven_on_a_new_machine(&args.backup, &vault, &own);
     term::note(&format!("Unlock: {how}"));
     backup::after_change(ctx, &vault, None);
     Ok(())
+}
+
+/// On a new machine nothing proves where a backup came from: the key that
+/// would (src/model/auth.rs) lived inside the vault this one replaces. Say
+/// so, and name every key the new vault is encrypted to that the backup
+/// brought in (not the one that opened it), so none comes in silently.
+fn unproven_on_a_new_machine(file: &std::path::Path, vault: &Vault, own: &[String]) {
+    term::warn(&format!(
+        "nothing on a new machine can prove that {} came from one of your machines (the key that proves it was inside the vault it restores): \
+         if it was not in a place only you control, check the accounts (`otp list`) and the keys below (docs/trust.md)",
+        file.display()
+    ));
+    for r in vault.recipients.iter().filter(|r| !own.contains(r)) {
+        let role = if vault.roles.recovery.as_ref() == Some(r) {
+            "the recovery key"
+        } else if vault.roles.key_file_recipient.as_ref() == Some(r) {
+            "the passphrase key file's"
+        } else {
+            "another device's key"
+        };
+        term::note(&format!(
+            "The new vault is also encrypted to {} ({role}, as the backup lists it); if that key is not yours: otp recipients remove {}",
+            sanitize(r),
+            sanitize(r)
+        ));
+    }
 }
 
 /// Writes the new vault (and the key file of a passphrase vault) in one go,

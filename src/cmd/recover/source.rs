@@ -8,9 +8,10 @@ use zeroize::Zeroizing;
 
 use crate::cmd::{Ctx, now};
 use crate::error::Fail;
-use crate::export::backup::{Contents, parse as parse_backup};
+use crate::export::backup::{Contents, parse as parse_backup, proof};
 use crate::import::{self, ImportError, otp_json, uri_list};
 use crate::model::Account;
+use crate::model::auth::Proof;
 use crate::term;
 use crate::text::sanitize;
 use crate::vault::{keys, read};
@@ -21,6 +22,26 @@ use crate::vault::{keys, read};
 pub struct Source {
     pub contents: Contents,
     pub key: Key,
+    /// The decrypted text, to check its tag against a vault's key
+    /// ([`Source::proof`]); `None` for a plain JSON export or URI list.
+    text: Option<Zeroizing<String>>,
+}
+
+impl Source {
+    /// An encrypted file (a backup, snapshot or vault copy), which could
+    /// prove where it came from; not a plain export.
+    pub fn is_file(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// What the file proves against `vault`'s authentication key
+    /// ([`crate::export::backup::proof`]). A plain export proves nothing.
+    pub fn proof(&self, vault: &crate::model::Vault) -> Proof {
+        match &self.text {
+            Some(text) => proof(text, &self.contents, vault.auth_key.as_ref()),
+            None => Proof::Unsealed,
+        }
+    }
 }
 
 pub enum Key {
@@ -46,6 +67,7 @@ pub fn read_source(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<
         Source {
             contents: parse_backup(text)?,
             key,
+            text: Some(Zeroizing::new(text.to_string())),
         }
     } else {
         Source {
@@ -54,6 +76,7 @@ pub fn read_source(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<
                 ..Contents::default()
             },
             key: Key::Plain,
+            text: None,
         }
     };
     source
