@@ -414,7 +414,7 @@ pub enum Found {
     Mine {
         name: BackupName,
         tag: Option<String>,
-        contents: backup::Contents,
+        contents: Box<backup::Contents>,
         proven: bool,
     },
     /// It opens, but has no tag: written by an otp from before backups
@@ -484,7 +484,7 @@ pub fn examine(
     Found::Mine {
         name,
         tag,
-        contents,
+        contents: Box::new(contents),
         proven: proof.is_authentic(),
     }
 }

@@ -105,6 +105,11 @@ pub fn walk(
     (found, newest.map(|(i, _)| i))
 }
 
+/// What [`newest`] finds: the newest backup's file name and what it says
+/// inside, and (file name, why) for each file that is not a backup of
+/// this vault.
+pub type Newest = (Option<(String, BackupName)>, Vec<(String, String)>);
+
 /// The newest backup of this vault in `dir` ([`walk`]): its file name and
 /// what it says inside; and the files named newer that are not backups of
 /// this vault (forged, unproven, damaged), with why.
@@ -113,7 +118,7 @@ pub fn newest(
     vault: &Vault,
     dir: &Path,
     identities: &[Box<dyn age::Identity>],
-) -> (Option<(String, BackupName)>, Vec<(String, String)>) {
+) -> Newest {
     let (found, newest) = walk(ctx, vault, dir, identities, false);
     let mut bad = Vec::new();
     let mut best = None;

@@ -103,6 +103,7 @@ pub fn run(
         // is reported, never taken for the newest backup.
         let (walked, newest_at) = dests::walk(ctx, vault, &d.path, &unlocked.identities, all);
         let newest_seen = newest_at.is_some();
+        let mut folder_bad = false;
         for (i, (file, found)) in walked.into_iter().enumerate() {
             let path = d.path.join(&file);
             let shown = sanitize(&path.display().to_string());
@@ -116,7 +117,9 @@ pub fn run(
                     forged += 1;
                     Err((found.why_not(), false))
                 }
-                _ => Err((found.why_not(), false)),
+                // Named newer than the newest backup (on a new machine it
+                // would be the one picked): the folder is not good.
+                _ => Err((found.why_not(), newest_at.is_none_or(|n| i < n))),
             };
             match verdict {
                 Ok(what) => lines.push_str(&format!("ok\t{shown}\t{what}\n")),
@@ -129,9 +132,7 @@ pub fn run(
                     };
                     lines.push_str(&format!("{mark}\t{shown}\t{why}\n"));
                     problems.push(format!("{shown}: {why}"));
-                    if newest {
-                        newest_bad += 1;
-                    }
+                    folder_bad |= newest;
                 }
             }
         }
@@ -143,8 +144,9 @@ pub fn run(
             };
             lines.push_str(&format!("NONE\t{what}\n"));
             problems.push(what);
-            newest_bad += 1;
+            folder_bad = true;
         }
+        newest_bad += usize::from(folder_bad);
     }
     out(&lines)?;
     if reached == 0 {
@@ -174,7 +176,7 @@ pub fn run(
     }
     if newest_bad > 0 {
         return Err(Fail::error(format!(
-            "the newest backup of {newest_bad} folder(s) is not good (see above)"
+            "the newest backup of {newest_bad} folder(s) is not good, or a file named newer is not a backup of this vault (see above)"
         ))
         .hint("run `otp backup` to write a good one, and check the disk of any damaged file")
         .into());
