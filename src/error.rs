@@ -20,9 +20,10 @@ pub enum Code {
     Ambiguous = 4,
     /// Refused: conflict with existing accounts.
     Conflict = 5,
-    /// Refused: a file from outside (the sync remote, a conflict copy, a
-    /// backup or snapshot) could not be proven to come from one of the
-    /// user's machines, or would roll the vault back.
+    /// Refused: a file from outside could not be proven to come from one
+    /// of the user's machines: the sync remote or a conflict copy (forged,
+    /// unauthenticated, rolled back, a foreign key file), or a forged file
+    /// in a backup folder (`backup --verify`, `drill`). docs/trust.md.
     Unproven = 6,
     /// Partly done: some entries of the input were not imported (each is
     /// listed); what could be imported was.
