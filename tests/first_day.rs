@@ -267,3 +267,63 @@ fn the_purge_undo_still_works_after_later_changes() {
         text(&out.stderr)
     );
 }
+
+// Item 3: right after `otp recovery-key add`, with older backups on disk, a
+// drill with the new key passes; if no backup includes the key, the drill
+// says so and does not advise throwing the good key away.
+#[test]
+fn a_drill_right_after_adding_the_recovery_key_passes() {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.stdout(&["backup"]);
+    let out = ok(
+        env.otp().args(["recovery-key", "add"]).output().unwrap(),
+        "recovery-key add",
+    );
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("Wrote a backup that the recovery key opens"),
+        "{said}"
+    );
+    let rk = env.write("recovery.txt", out.stdout);
+    let out = ok(
+        env.otp()
+            .arg("drill")
+            .arg("--recovery-key")
+            .arg(&rk)
+            .output()
+            .unwrap(),
+        "drill",
+    );
+    assert!(text(&out.stderr).contains("Drill passed"));
+
+    // Without that backup (say it was deleted), the newest is from before
+    // the key: the drill fails and names the real cause.
+    let dir = env.path("data/otp/backups");
+    let mut newest: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("vault-")
+        })
+        .collect();
+    newest.sort();
+    std::fs::remove_file(newest.last().unwrap()).unwrap();
+    let out = env
+        .otp()
+        .arg("drill")
+        .arg("--recovery-key")
+        .arg(&rk)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("this key is good") && said.contains("otp backup"),
+        "{said}"
+    );
+    assert!(!said.contains("make a new one with"), "{said}");
+}

@@ -744,6 +744,33 @@ pub fn status_text(ctx: &Ctx, vault: &Vault, unlocked: &Unlocked) -> String {
 /// is set, else a one-line reminder when changes are not backed up.
 /// `unlocked` is the key that opens the vault as saved (`None`: unlock
 /// again, for the automatic backup's read-back).
+/// A backup of `vault` into every reachable backup folder, as
+/// `auto_backup` writes it (a folder that fails is a warning): the paths
+/// written.
+pub fn backup_everywhere(ctx: &Ctx, vault: &Vault, unlocked: &Unlocked) -> Vec<PathBuf> {
+    let mut written = Vec::new();
+    for d in dests::destinations(ctx) {
+        if let Err(why) = dests::reachable(&d) {
+            term::warn(&format!(
+                "no automatic backup in {}: {why}",
+                d.path.display()
+            ));
+            continue;
+        }
+        match write_backup(ctx, vault, unlocked, &d.path, false, None) {
+            Ok(w) => {
+                warn_held(&w);
+                written.push(w.path);
+            }
+            Err(e) => term::warn(&format!(
+                "the automatic backup to {} failed: {e:#}; run `otp backup`",
+                d.path.display()
+            )),
+        }
+    }
+    written
+}
+
 pub fn after_change(ctx: &Ctx, vault: &Vault, unlocked: Option<&Unlocked>) {
     if ctx.config.auto_backup {
         let fresh;
@@ -762,22 +789,7 @@ pub fn after_change(ctx: &Ctx, vault: &Vault, unlocked: Option<&Unlocked>) {
                 }
             },
         };
-        for d in dests::destinations(ctx) {
-            if let Err(why) = dests::reachable(&d) {
-                term::warn(&format!(
-                    "no automatic backup in {}: {why}",
-                    d.path.display()
-                ));
-                continue;
-            }
-            match write_backup(ctx, vault, unlocked, &d.path, false, None) {
-                Ok(w) => warn_held(&w),
-                Err(e) => term::warn(&format!(
-                    "the automatic backup to {} failed: {e:#}; run `otp backup`",
-                    d.path.display()
-                )),
-            }
-        }
+        backup_everywhere(ctx, vault, unlocked);
         return;
     }
     if !ctx.config.backup_warning {

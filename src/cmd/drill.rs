@@ -103,9 +103,11 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<()> {
             "drill with the recovery key you stored offline; if it is lost, make a new one with \
              `otp recovery-key add`, store it offline, then run `otp backup`"
         } else if problems.iter().any(|p| p.contains("does not open")) {
-            "if this is your recovery key, it is not the one your backups are encrypted to \
-             (revoked or replaced?): make a new one with `otp recovery-key add`, store it offline, \
-             then run `otp backup`"
+            // The key is the vault's own recovery key (or its everyday key):
+            // what it does not open was written before it was added.
+            "this key is good: the backups it does not open were made before it was added, \
+             so no backup includes it yet. Run `otp backup`, then drill again \
+             (keep the key; do not make a new one)"
         } else {
             "run `otp backup` so the newest backup of every folder holds every account, then drill again"
         };

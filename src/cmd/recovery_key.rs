@@ -23,14 +23,49 @@ use crate::vault::keys;
 pub fn run(ctx: &Ctx, command: RecoveryKeyCommand) -> Result<()> {
     match command {
         RecoveryKeyCommand::Add { qr } => {
-            let key = ctx.update(|vault, _| attach(vault))?;
+            // A missing vault is reported before any prompt; the key is
+            // asked for once, for the change and for the backup after it.
+            ctx.open_vault_file()?;
+            let unlocked = ctx.unlock()?;
+            let key = ctx.update_with(&unlocked, |vault, _| attach(vault))?;
             reveal(&key, &ctx.vault_path, qr)?;
-            term::note(
-                "Backups made before now do not include it: run `otp backup` (and keep older backups with your other key).",
-            );
+            fresh_backup(ctx, &unlocked);
             Ok(())
         }
         RecoveryKeyCommand::Remove => remove(ctx),
+    }
+}
+
+/// Backups made before the key was added do not open with it: write one
+/// that does into every backup folder now, so that a drill passes at once;
+/// say what to run when that cannot be done.
+fn fresh_backup(ctx: &Ctx, unlocked: &keys::Unlocked) {
+    let written = ctx
+        .open_vault_file()
+        .and_then(|file| Ctx::plaintext_of(file, unlocked))
+        .and_then(|text| Vault::parse(&text))
+        .map(|vault| crate::cmd::backup::backup_everywhere(ctx, &vault, unlocked));
+    match written {
+        Ok(paths) if !paths.is_empty() => {
+            for p in &paths {
+                term::note(&format!(
+                    "Wrote a backup that the recovery key opens: {}",
+                    p.display()
+                ));
+            }
+            term::note(
+                "Backups made before now do not open with it (keep them with your other key): \
+                 drill it with `otp drill --recovery-key FILE`.",
+            );
+        }
+        Ok(_) => term::warn(
+            "no backup was written (see above), and backups made before now do not open with the recovery key: \
+             run `otp backup`",
+        ),
+        Err(e) => term::warn(&format!(
+            "no backup was written ({e:#}), and backups made before now do not open with the recovery key: \
+             run `otp backup`"
+        )),
     }
 }
 
