@@ -12,6 +12,7 @@
 //! found beside the backup (or given with `--identity`), from an identity,
 //! or like `otp init` for plaintext sources.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -44,19 +45,32 @@ pub fn run(ctx: &Ctx, args: RecoverArgs) -> Result<()> {
     }
 }
 
-/// Adds `a`, keeping its id when it is well-formed and free.
-fn add_account(vault: &mut Vault, mut a: Account) {
-    let taken = |v: &Vault, id: &str| {
-        v.accounts.iter().any(|x| x.id == id) || v.trash.iter().any(|t| t.account.id == id)
-    };
-    if !plausible_id(&a.id) || taken(vault, &a.id) {
-        a.id = vault.new_id(random8);
+/// Adds `accounts`, each keeping its id when it is well-formed and free
+/// (ids looked up in one set: per account a scan of the vault would make a
+/// large restore quadratic).
+fn add_accounts(vault: &mut Vault, accounts: impl IntoIterator<Item = Account>) {
+    let mut taken: HashSet<String> = vault
+        .accounts
+        .iter()
+        .map(|a| a.id.clone())
+        .chain(vault.trash.iter().map(|t| t.account.id.clone()))
+        .collect();
+    for mut a in accounts {
+        if !plausible_id(&a.id) || taken.contains(&a.id) {
+            a.id = loop {
+                let id = crate::model::id_from_bytes(random8());
+                if !taken.contains(&id) {
+                    break id;
+                }
+            };
+        }
+        taken.insert(a.id.clone());
+        if a.created == time::OffsetDateTime::UNIX_EPOCH {
+            a.created = now();
+            a.updated = a.created;
+        }
+        vault.accounts.push(a);
     }
-    if a.created == time::OffsetDateTime::UNIX_EPOCH {
-        a.created = now();
-        a.updated = a.created;
-    }
-    vault.accounts.push(a);
 }
 
 fn plan_line(a: &Account, d: &Decision, skip_existing: bool) -> String {
@@ -292,9 +306,7 @@ fn into_vault(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result<()> {
             });
         }
         let snap = snapshot(ctx, vault, unlocked, "recover")?;
-        for a in adds {
-            add_account(vault, a.clone());
-        }
+        add_accounts(vault, adds.into_iter().cloned());
         for t in back {
             let mut t = t.clone();
             let id_taken = |v: &Vault, id: &str| {

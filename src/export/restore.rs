@@ -12,6 +12,8 @@
 //! whole, as `import` refuses it: which secret is the account's cannot be
 //! told.
 
+use std::collections::HashMap;
+
 use crate::model::Account;
 use crate::model::label;
 
@@ -42,45 +44,54 @@ pub enum Decision {
     },
 }
 
-/// Decides every incoming account, in order.
+/// Decides every incoming account, in order: a clash with the vault by
+/// label identity, then by secret (the first such vault account is named);
+/// then, within the file, against the accounts before it with the same
+/// label identity. Linear: the vault is looked up in two hash maps, and per
+/// label identity of the file only two earlier accounts matter (the first,
+/// and the first with another secret than the first's).
 pub fn plan(vault: &[Account], incoming: &[Account]) -> Vec<Decision> {
-    let vault_keys: Vec<String> = vault
-        .iter()
-        .map(|a| label::key(&a.issuer, &a.name))
-        .collect();
-    let keys: Vec<String> = incoming
-        .iter()
-        .map(|b| label::key(&b.issuer, &b.name))
-        .collect();
+    let mut by_key: HashMap<String, &Account> = HashMap::with_capacity(vault.len());
+    let mut by_secret: HashMap<&[u8], &Account> = HashMap::with_capacity(vault.len());
+    for a in vault {
+        by_key.entry(label::key(&a.issuer, &a.name)).or_insert(a);
+        by_secret.entry(a.secret.bytes()).or_insert(a);
+    }
+    let conflict = |why, a: &Account| Decision::Conflict {
+        why,
+        existing: a.label(),
+        id: a.id.clone(),
+    };
+    // Per label identity seen in the file: its first account, and the
+    // first later one whose secret differs from that first one's.
+    let mut seen: HashMap<String, (&Account, Option<&Account>)> = HashMap::new();
     incoming
         .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            if let Some(j) = vault_keys.iter().position(|k| *k == keys[i]) {
-                return Decision::Conflict {
-                    why: Why::SameName,
-                    existing: vault[j].label(),
-                    id: vault[j].id.clone(),
-                };
-            }
-            if let Some(a) = vault.iter().find(|a| a.secret == b.secret) {
-                return Decision::Conflict {
-                    why: Why::SameSecret,
-                    existing: a.label(),
-                    id: a.id.clone(),
-                };
-            }
-            let earlier: Vec<&Account> = (0..i)
-                .filter(|&j| keys[j] == keys[i])
-                .map(|j| &incoming[j])
-                .collect();
-            if let Some(p) = earlier.iter().find(|p| p.secret != b.secret) {
-                Decision::Clash { earlier: p.label() }
-            } else if earlier.is_empty() {
-                Decision::Restore
+        .map(|b| {
+            let key = label::key(&b.issuer, &b.name);
+            let decision = if let Some(a) = by_key.get(&key) {
+                conflict(Why::SameName, a)
+            } else if let Some(a) = by_secret.get(b.secret.bytes()) {
+                conflict(Why::SameSecret, a)
             } else {
-                Decision::Repeat
+                match seen.get(&key) {
+                    None => Decision::Restore,
+                    // The earliest account with another secret than `b`'s:
+                    // the first one, or else the first that differs from it.
+                    Some((first, _)) if first.secret != b.secret => Decision::Clash {
+                        earlier: first.label(),
+                    },
+                    Some((_, Some(other))) => Decision::Clash {
+                        earlier: other.label(),
+                    },
+                    Some((_, None)) => Decision::Repeat,
+                }
+            };
+            let entry = seen.entry(key).or_insert((b, None));
+            if entry.1.is_none() && entry.0.secret != b.secret {
+                entry.1 = Some(b);
             }
+            decision
         })
         .collect()
 }
@@ -255,6 +266,81 @@ mod tests {
     fn everything_restores_into_an_empty_vault() {
         let incoming = vec![acc("", "A", "a", 1), acc("", "B", "b", 1)];
         assert_eq!(plan(&[], &incoming), vec![Decision::Restore; 2]);
+    }
+
+    /// The rules as first written (quadratic): the oracle for [`plan`].
+    fn plan_oracle(vault: &[Account], incoming: &[Account]) -> Vec<Decision> {
+        let vault_keys: Vec<String> = vault
+            .iter()
+            .map(|a| label::key(&a.issuer, &a.name))
+            .collect();
+        let keys: Vec<String> = incoming
+            .iter()
+            .map(|b| label::key(&b.issuer, &b.name))
+            .collect();
+        incoming
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                if let Some(j) = vault_keys.iter().position(|k| *k == keys[i]) {
+                    return Decision::Conflict {
+                        why: Why::SameName,
+                        existing: vault[j].label(),
+                        id: vault[j].id.clone(),
+                    };
+                }
+                if let Some(a) = vault.iter().find(|a| a.secret == b.secret) {
+                    return Decision::Conflict {
+                        why: Why::SameSecret,
+                        existing: a.label(),
+                        id: a.id.clone(),
+                    };
+                }
+                let earlier: Vec<&Account> = (0..i)
+                    .filter(|&j| keys[j] == keys[i])
+                    .map(|j| &incoming[j])
+                    .collect();
+                if let Some(p) = earlier.iter().find(|p| p.secret != b.secret) {
+                    Decision::Clash { earlier: p.label() }
+                } else if earlier.is_empty() {
+                    Decision::Restore
+                } else {
+                    Decision::Repeat
+                }
+            })
+            .collect()
+    }
+
+    /// Few issuers, names and secrets, some of them look-alikes, so that
+    /// every kind of decision comes up. Labels carry their index so the
+    /// named account can be told apart.
+    fn accounts(picks: &[(usize, usize, u8)], ids: bool) -> Vec<Account> {
+        const ISSUERS: [&str; 4] = ["Bank", "bank ", "", "Shop"];
+        const NAMES: [&str; 4] = ["alice", "ALICE", "bank:alice", "bob"];
+        picks
+            .iter()
+            .enumerate()
+            .map(|(i, &(issuer, name, key))| {
+                let id = if ids { format!("id{i}") } else { String::new() };
+                let mut a = acc(&id, ISSUERS[issuer], NAMES[name], key);
+                // The same label identity, told apart when named.
+                a.name = format!("{}{}", a.name, "\u{200b}".repeat(i % 3));
+                a
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn the_linear_plan_decides_as_the_first_rules(
+            vault in proptest::collection::vec((0usize..4, 0usize..4, 0u8..5), 0..6),
+            incoming in proptest::collection::vec((0usize..4, 0usize..4, 0u8..5), 0..24),
+        ) {
+            let vault = accounts(&vault, true);
+            let incoming = accounts(&incoming, false);
+            proptest::prop_assert_eq!(plan(&vault, &incoming), plan_oracle(&vault, &incoming));
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use super::source::{Key, Source};
-use super::{add_account, plan_line, refuse_clashes};
+use super::{add_accounts, plan_line, refuse_clashes};
 use crate::cli::RecoverArgs;
 use crate::cmd::backup;
 use crate::cmd::{Ctx, init, out};
@@ -57,9 +57,7 @@ pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result
         Key::Plain => {
             init::create_vault(ctx, None)?;
             ctx.update(|vault, _| {
-                for a in accounts {
-                    add_account(vault, a);
-                }
+                add_accounts(vault, accounts);
                 Ok(())
             })?;
             term::note(&format!("Restored {n} account(s)."));
@@ -177,9 +175,7 @@ fn write_new_vault(
     for t in &source.contents.trash {
         vault.trash.push(t.clone());
     }
-    for a in accounts {
-        add_account(&mut vault, a);
-    }
+    add_accounts(&mut vault, accounts);
     if let Some(bytes) = key_file {
         let dest = ctx.key_file();
         match std::fs::read(&dest) {
