@@ -66,6 +66,8 @@ fn run_on(
     let mut terminal = screen(tty, size)?;
     let mut state = view::State::new(accounts, filter);
     let mut parser = Parser::default();
+    // Drawn at this second with nothing changed since: no need to draw.
+    let mut drawn: Option<u64> = None;
     loop {
         if let Some(signal) = tty::signal() {
             return Ok(Outcome::Signal(signal));
@@ -73,9 +75,13 @@ fn run_on(
         if tty.size()? != size {
             size = tty.size()?;
             terminal = screen(tty, size)?;
+            drawn = None;
         }
         let unix = now();
-        terminal.draw(|frame| view::draw(frame, &mut state, unix, look))?;
+        if drawn != Some(unix) {
+            terminal.draw(|frame| view::draw(frame, &mut state, unix, look))?;
+            drawn = Some(unix);
+        }
         let wait = if parser.pending() { ESC_WAIT } else { TICK };
         let bytes = tty.read(wait)?;
         let keys = if bytes.is_empty() && parser.pending() {
@@ -84,6 +90,7 @@ fn run_on(
             parser.feed(&bytes)
         };
         for key in keys {
+            drawn = None;
             if let Some(outcome) = press(&mut state, key) {
                 return Ok(outcome);
             }
