@@ -327,3 +327,60 @@ fn a_drill_right_after_adding_the_recovery_key_passes() {
     );
     assert!(!said.contains("make a new one with"), "{said}");
 }
+
+// Item 4: a restore with the recovery key on a new machine guides to a new
+// everyday key; the recovery key is never left as the daily unlock.
+#[test]
+fn a_break_glass_restore_guides_to_a_new_everyday_key() {
+    let old = TestEnv::new();
+    let out = old
+        .bare()
+        .args(["init", "--recovery-key", "--generate-identity"])
+        .arg(old.identity())
+        .output()
+        .unwrap();
+    let out = ok(out, "init");
+    let rk = old.write("recovery.txt", out.stdout);
+    old.add("GitHub", "alice", SECRET);
+    let file = PathBuf::from(old.stdout(&["backup"]).trim());
+
+    let (new, copy) = clean_machine_with(&file, "b.age");
+    let out = ok(
+        new.bare()
+            .arg("--identity")
+            .arg(&rk)
+            .arg("recover")
+            .arg(&copy)
+            .output()
+            .unwrap(),
+        "recover with the recovery key",
+    );
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("break-glass") && said.contains("passwd"),
+        "{said}"
+    );
+    assert!(said.contains("back offline"), "{said}");
+    assert!(!said.contains("Unlock: identity file"), "{said}");
+    // Following the guide: a new passphrase; then the passphrase alone opens it.
+    let pw = new.write("new-pass.txt", "a new everyday passphrase\n");
+    ok(
+        new.bare()
+            .arg("--identity")
+            .arg(&rk)
+            .args(["passwd", "--new-passphrase-file"])
+            .arg(&pw)
+            .output()
+            .unwrap(),
+        "passwd",
+    );
+    let out = ok(
+        new.bare()
+            .env("OTP_PASSPHRASE", "a new everyday passphrase")
+            .args(["code", "github", "--at", AT])
+            .output()
+            .unwrap(),
+        "code with the new passphrase",
+    );
+    assert_eq!(text(&out.stdout).trim().len(), 6);
+}

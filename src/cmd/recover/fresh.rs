@@ -87,7 +87,19 @@ pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result
         ctx.vault_path.display()
     ));
     unproven_on_a_new_machine(&args.backup, &vault, &own);
-    term::note(&format!("Unlock: {how}"));
+    match &source.key {
+        Key::Identity(path, recipients)
+            if source
+                .contents
+                .roles
+                .recovery
+                .as_ref()
+                .is_some_and(|rk| recipients.contains(rk)) =>
+        {
+            break_glass_guide(path)
+        }
+        _ => term::note(&format!("Unlock: {how}")),
+    }
     backup::after_change(ctx, &vault, None);
     Ok(())
 }
@@ -116,6 +128,20 @@ fn unproven_on_a_new_machine(file: &std::path::Path, vault: &Vault, own: &[Strin
             sanitize(r)
         ));
     }
+}
+
+/// Restored with the recovery key: it is the break-glass key, never the
+/// everyday one. Say how to make a new everyday key, and that the recovery
+/// key goes back in the drawer.
+fn break_glass_guide(path: &std::path::Path) {
+    let p = path.display();
+    term::note(&format!(
+        "Restored with the recovery key {p}. It is your break-glass key, not an everyday one: \
+         until you make a new everyday key, only it opens this vault. Make one now:\n  \
+         otp --identity '{p}' passwd            # a new passphrase (the usual choice)\n  \
+         otp --identity '{p}' recipients add KEY   # or an age/SSH key of this machine\n\
+         then put the recovery key back offline, in the drawer, and run `otp backup`."
+    ));
 }
 
 /// Writes the new vault (and the key file of a passphrase vault) in one go,
