@@ -35,7 +35,7 @@
 //! does with a file that was not is in docs/trust.md. Older otp reads a
 //! tagged backup as before (the tag is one more top-level key).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -43,6 +43,7 @@ use zeroize::Zeroizing;
 
 use crate::error::Fail;
 use crate::model::auth::{self, AuthKey, Proof};
+use crate::model::label;
 use crate::model::{Account, Generator, Roles, SCHEMA_VERSION, Trashed, Vault};
 
 /// Version of the backup document. Readers refuse newer versions.
@@ -386,22 +387,72 @@ impl Comparison {
 }
 
 /// Compares a backup's accounts with the vault's (see [`Comparison`]).
+///
+/// An account is held by a backup account with its label identity and
+/// generator; what is left is then paired by generator alone (an account
+/// renamed since the backup is still held). Each backup account holds one
+/// vault account: the same secret under two labels is two accounts, so a
+/// backup with only one of them misses the other.
 pub fn compare(c: &Contents, vault: &Vault) -> Comparison {
-    let in_backup: HashSet<Generator<'_>> = c.accounts.iter().map(Account::generator).collect();
-    let in_vault: HashSet<Generator<'_>> = vault.accounts.iter().map(Account::generator).collect();
+    type Labelled<'a> = (String, Generator<'a>);
+    fn labelled(a: &Account) -> Labelled<'_> {
+        (label::key(&a.issuer, &a.name), a.generator())
+    }
+    let mut by_label: HashMap<Labelled<'_>, usize> = HashMap::new();
+    for b in &c.accounts {
+        *by_label.entry(labelled(b)).or_default() += 1;
+    }
+    let mut vault_by_label: HashMap<Labelled<'_>, usize> = HashMap::new();
+    for a in &vault.accounts {
+        *vault_by_label.entry(labelled(a)).or_default() += 1;
+    }
+    // Pass 1: same label identity and generator, one for one.
+    fn take<'a>(counts: &mut HashMap<Labelled<'a>, usize>, key: &Labelled<'a>) -> bool {
+        counts
+            .get_mut(key)
+            .filter(|n| **n > 0)
+            .map(|n| *n -= 1)
+            .is_some()
+    }
+    let vault_left: Vec<&Account> = vault
+        .accounts
+        .iter()
+        .filter(|a| !take(&mut by_label, &labelled(a)))
+        .collect();
+    let backup_left: Vec<&Account> = c
+        .accounts
+        .iter()
+        .filter(|b| !take(&mut vault_by_label, &labelled(b)))
+        .collect();
+    // Pass 2: what is left, by generator alone (renamed since).
+    let mut left_in_backup: HashMap<Generator<'_>, usize> = HashMap::new();
+    for b in &backup_left {
+        *left_in_backup.entry(b.generator()).or_default() += 1;
+    }
+    let mut left_in_vault: HashMap<Generator<'_>, usize> = HashMap::new();
+    for a in &vault_left {
+        *left_in_vault.entry(a.generator()).or_default() += 1;
+    }
+    fn unpaired<'a>(counts: &mut HashMap<Generator<'a>, usize>, a: &'a Account) -> bool {
+        match counts.get_mut(&a.generator()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        }
+    }
     Comparison {
         foreign: !vault.is_same_vault(c.vault_id.as_deref()),
-        missing: vault
-            .accounts
+        missing: vault_left
             .iter()
-            .filter(|a| !in_backup.contains(&a.generator()))
-            .map(Account::label)
+            .filter(|a| unpaired(&mut left_in_backup, a))
+            .map(|a| a.label())
             .collect(),
-        only_in_backup: c
-            .accounts
+        only_in_backup: backup_left
             .iter()
-            .filter(|b| !in_vault.contains(&b.generator()))
-            .map(Account::label)
+            .filter(|b| unpaired(&mut left_in_vault, b))
+            .map(|b| b.label())
             .collect(),
     }
 }
@@ -545,6 +596,27 @@ mod tests {
         let d = compare(&c, &gone);
         assert!(d.good());
         assert_eq!(d.only_in_backup, vec!["GitHub:alice".to_string()]);
+        // The same secret under another label is another account: a backup
+        // with only one of them misses the other (issue #26).
+        let mut twin = v.clone();
+        let mut second = twin.accounts[0].clone();
+        second.issuer = "Work".into();
+        second.id = "dddd4444".into();
+        twin.accounts.push(second);
+        let d = compare(&c, &twin);
+        assert_eq!(d.missing, vec!["Work:alice".to_string()]);
+        assert!(d.only_in_backup.is_empty());
+        // Both renamed since: still both held by a backup that has both.
+        let both = parse(&to_text(
+            &twin,
+            meta_for(&twin, OffsetDateTime::UNIX_EPOCH, None),
+        ))
+        .unwrap();
+        let mut renamed = twin.clone();
+        renamed.accounts[0].name = "a2".into();
+        renamed.accounts[1].name = "a3".into();
+        assert!(compare(&both, &renamed).good());
+        assert!(compare(&both, &renamed).only_in_backup.is_empty());
         // Another vault's backup is never good.
         let mut other = v.clone();
         other.vault_id = Some("ff".repeat(16));
