@@ -243,7 +243,7 @@ fn ambiguous<T: Named>(items: &[T], query: &str, hits: &[usize]) -> Fail {
         message.push_str(&format!("\n  {} ({})", sanitize(&a.label()), a.id()));
     }
     Fail::new(Code::Ambiguous, message)
-        .hint("give more of the name, `issuer:name`, or the id in brackets")
+        .hint("give more of the name, `issuer:name`, or the id shown in parentheses")
 }
 
 #[cfg(test)]
