@@ -495,3 +495,128 @@ fn a_drill_with_the_everyday_key_as_the_recovery_key_fails_and_says_so() {
         assert!(result.starts_with("failed"), "{result}");
     }
 }
+
+/// The scheduled backups docs/backup.md shows, run as written: cron's
+/// line through `sh -c` with cron's environment (HOME, SHELL, a PATH of
+/// /usr/bin:/bin and nothing else), the systemd unit's Environment= and
+/// ExecStart= lines in order with `%h` as systemd expands it. Each runs on
+/// two days (a change to the vault between them), and both days' backups
+/// are there and verified.
+#[test]
+fn the_documented_scheduled_backups_run_as_written_two_days_running() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/backup.md"))
+        .unwrap();
+    let cron = doc
+        .lines()
+        .find(|l| l.starts_with("17 3 * * * "))
+        .expect("docs/backup.md shows a crontab line")
+        .splitn(6, ' ')
+        .nth(5)
+        .unwrap()
+        .to_string();
+    let unit = doc
+        .split("# otp-backup.service")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/backup.md shows otp-backup.service");
+    let env_lines: Vec<(String, String)> = unit
+        .lines()
+        .filter_map(|l| l.strip_prefix("Environment="))
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let exec: Vec<String> = unit
+        .lines()
+        .filter_map(|l| l.strip_prefix("ExecStart="))
+        .map(str::to_string)
+        .collect();
+    assert!(!exec.is_empty());
+
+    for scheduler in ["cron", "systemd"] {
+        let home = tempfile::tempdir().unwrap();
+        let home = home.path();
+        let bin = home.join(".cargo/bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("otp"), bin.join("otp")).unwrap();
+        let otp = bin.join("otp");
+        let key = home.join(".config/otp/key.txt");
+        // Set up as a user does, with the default places under HOME.
+        let run = |args: &[&str]| {
+            let out = std::process::Command::new(&otp)
+                .env_clear()
+                .env("HOME", home)
+                .env("PATH", "/usr/bin:/bin")
+                .env("OTP_IDENTITY", &key)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        std::fs::create_dir_all(key.parent().unwrap()).unwrap();
+        run(&["init", "--generate-identity", key.to_str().unwrap()]);
+        run(&["add", "alice", "--issuer", "Example", "--secret", SECRET]);
+        for day in 1..=2 {
+            if day == 2 {
+                run(&["add", "bob", "--issuer", "Bank", "--secret", S2]);
+                // Backup names carry the second they were made in.
+                std::thread::sleep(std::time::Duration::from_millis(1100));
+            }
+            let commands: Vec<(Vec<(String, String)>, String)> = match scheduler {
+                "cron" => vec![(vec![], cron.clone())],
+                _ => exec
+                    .iter()
+                    .map(|line| {
+                        let expand = |s: &str| s.replace("%h", home.to_str().unwrap());
+                        let env = env_lines
+                            .iter()
+                            .map(|(k, v)| (k.clone(), expand(v)))
+                            .collect();
+                        (env, expand(line))
+                    })
+                    .collect(),
+            };
+            for (env, line) in commands {
+                let mut cmd = match scheduler {
+                    "cron" => {
+                        let mut c = std::process::Command::new("/bin/sh");
+                        c.arg("-c").arg(&line);
+                        c
+                    }
+                    // systemd runs ExecStart= without a shell.
+                    _ => {
+                        let words: Vec<&str> = line.split_whitespace().collect();
+                        let mut c = std::process::Command::new(words[0]);
+                        c.args(&words[1..]);
+                        c
+                    }
+                };
+                let out = cmd
+                    .env_clear()
+                    .env("HOME", home)
+                    .env("SHELL", "/bin/sh")
+                    .env("PATH", "/usr/bin:/bin")
+                    .envs(env)
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{scheduler}, day {day}: {line}\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let dir = home.join(".local/share/otp/backups");
+            assert_eq!(
+                backups(&dir).len(),
+                day,
+                "{scheduler}, day {day}: {:?}",
+                backups(&dir)
+            );
+        }
+    }
+}
