@@ -233,7 +233,10 @@ fn unknown_files_and_formats_get_clear_errors() {
         .arg(env.path("missing.json"))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("cannot open"));
+        .stderr(
+            predicate::str::contains("cannot read").and(predicate::str::contains("missing.json")),
+        )
+        .stderr(predicate::str::contains("No such file"));
 }
 
 #[test]
