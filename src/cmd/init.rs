@@ -45,10 +45,7 @@ fn create(
         .into());
     }
     let created = now().format(&time::format_description::well_known::Rfc3339)?;
-    let _lock = store::lock(
-        &ctx.vault_path,
-        std::time::Duration::from_secs(ctx.config.lock_timeout_seconds),
-    )?;
+    let locked = ctx.lock()?;
     let (recipients, how) = if let Some(path) = generate_identity {
         let (secret, recipient) = keys::generate_identity();
         store::write_new(
@@ -107,13 +104,7 @@ fn create(
     // Every version is tagged with a key that lives only inside the
     // vault (src/model/auth.rs).
     vault.ensure_auth_key(crate::cmd::random32);
-    let plain = ctx.seal(&mut vault)?;
-    let sealed = keys::encrypt(
-        plain.as_bytes(),
-        &keys::parse_recipients(&vault.recipients)?,
-        false,
-    )?;
-    store::write_new(&ctx.vault_path, &sealed)?;
+    locked.create(&mut vault)?;
     term::note(&format!(
         "Created an empty vault at {}",
         ctx.vault_path.display()

@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use crate::cli::PasswdArgs;
 use crate::cmd::passphrase::PassphraseSources;
 use crate::cmd::recipients::same;
-use crate::cmd::{Ctx, now};
+use crate::cmd::{After, Ctx, Locked, now};
 use crate::error::Fail;
 use crate::term;
 use crate::vault::keys::{self, Unlocked};
@@ -26,12 +26,9 @@ use crate::vault::store;
 pub fn run(ctx: &Ctx, args: PasswdArgs) -> Result<()> {
     ctx.read_vault_file()?;
     let key_file = ctx.key_file();
-    let _lock = store::lock(
-        &ctx.vault_path,
-        std::time::Duration::from_secs(ctx.config.lock_timeout_seconds),
-    )?;
+    let locked = ctx.lock()?;
     if ctx.global.identity.is_some() {
-        return rekey(ctx, &args);
+        return rekey(ctx, &locked, &args);
     }
     if !key_file.exists() {
         return Err(Fail::error(format!(
@@ -41,11 +38,11 @@ pub fn run(ctx: &Ctx, args: PasswdArgs) -> Result<()> {
         .hint("to add a passphrase as a second way in: `otp --identity FILE passwd`")
         .into());
     }
-    change(ctx, &args)
+    change(ctx, &locked, &args)
 }
 
 /// Old passphrase → new passphrase, same identity.
-fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
+fn change(ctx: &Ctx, locked: &Locked<'_>, args: &PasswdArgs) -> Result<()> {
     let key_file = ctx.key_file();
     let sealed = crate::vault::read::read_capped(&key_file, crate::vault::read::MAX_KEY_FILE)
         .with_context(|| format!("cannot read the key file {}", key_file.display()))?;
@@ -72,13 +69,12 @@ fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     // The vault names its key file (src/model/auth.rs): a key file from a
     // sync remote is taken only when an authenticated vault names it, so
     // an old key file replayed there cannot bring the old passphrase back.
-    let mut vault =
-        crate::model::Vault::parse(&Ctx::plaintext_of(ctx.open_vault_file()?, &new_key)?)?;
+    let mut vault = locked.open(&new_key)?;
     vault.key_file_hash = Some(crate::model::auth::file_hash(&resealed));
     ctx.ensure_auth_key(&mut vault);
     vault.changes += 1;
-    ctx.save(&mut vault)?;
-    ctx.after_change(&vault, Some(&new_key));
+    locked.save(&mut vault)?;
+    locked.after_save(&vault, Some(&new_key), After::Change);
     forget_in_agent(ctx);
     term::note(&format!(
         "Passphrase changed ({} was re-sealed and the vault now names it; the vault and its backups open with the new passphrase).",
@@ -93,7 +89,7 @@ fn change(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
 }
 
 /// Unlocked with an identity: a new key file with a new identity.
-fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
+fn rekey(ctx: &Ctx, locked: &Locked<'_>, args: &PasswdArgs) -> Result<()> {
     let key_file = ctx.key_file();
     let (mut vault, unlocked) = ctx.load()?;
     let had_key_file = key_file.exists();
@@ -120,7 +116,7 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     ctx.ensure_auth_key(&mut vault);
     vault.key_file_hash = Some(crate::model::auth::file_hash(&sealed));
     vault.changes += 1;
-    ctx.save_opening(&mut vault, &unlocked)?;
+    locked.save_opening(&mut vault, &unlocked)?;
     // 2. The new key file, once its key has opened the vault as saved.
     keys::decrypt(&ctx.read_vault_file()?, &new_key.identities)
         .map_err(|_| not_proven(&key_file, "does not open the vault as saved"))?;
@@ -130,7 +126,7 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     match old {
         Some(old) => {
             vault.recipients.retain(|r| !same(r, &old));
-            ctx.save_opening(&mut vault, &new_key)?;
+            locked.save_opening(&mut vault, &new_key)?;
         }
         None if had_key_file => term::warn(
             "this vault does not record which recipient the old key file had, so it was kept: \
@@ -140,7 +136,7 @@ fn rekey(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     }
     // The vault now opens with the new key only: an automatic backup is
     // read back with it.
-    ctx.after_change(&vault, Some(&new_key));
+    locked.after_save(&vault, Some(&new_key), After::Change);
     term::note(&format!(
         "New passphrase set, with a new key in {}.",
         key_file.display()

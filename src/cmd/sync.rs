@@ -15,12 +15,11 @@ pub mod git;
 pub mod vet;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::cli::{SyncArgs, SyncCommand};
-use crate::cmd::{Ctx, backup, now, random8, random32, recipients};
+use crate::cmd::{After, Ctx, Locked, now, random8, random32, recipients};
 use crate::error::{Code, Fail};
 use crate::model::Vault;
 use crate::model::auth::{self, Order};
@@ -367,13 +366,6 @@ pub fn redact_url(url: &str) -> String {
     url.to_string()
 }
 
-fn lock(ctx: &Ctx) -> Result<store::Lock> {
-    store::lock(
-        &ctx.vault_path,
-        Duration::from_secs(ctx.config.lock_timeout_seconds),
-    )
-}
-
 /// git config key of the last refused remote commit (`otp status`).
 const REFUSED: &str = "otp.refused";
 /// git config key set once this machine's vault is known to have an
@@ -414,7 +406,7 @@ fn init(ctx: &Ctx, remote: Option<&str>) -> Result<()> {
             v.ensure_auth_key(random32);
         })?;
     }
-    let _lock = lock(ctx)?;
+    let _lock = ctx.lock()?;
     if repo.git.exists() {
         if Repo::set_up(ctx).is_some() && remote.is_none() {
             term::note(&format!(
@@ -547,7 +539,7 @@ fn sync(ctx: &Ctx, keep_both: bool) -> Result<()> {
         ])?;
         let fetched = out.status.success();
         let changed_here = {
-            let _lock = lock(ctx)?;
+            let locked = ctx.lock()?;
             if repo.merging() {
                 return Err(Fail::error(format!(
                     "a git merge is in progress in {}",
@@ -568,10 +560,11 @@ fn sync(ctx: &Ctx, keep_both: bool) -> Result<()> {
             let changed = match repo.git.rev(&tracking)? {
                 Some(theirs) if !repo.is_ancestor(&theirs, &head)? => {
                     if repo.is_ancestor(&head, &theirs)? {
-                        fast_forward(ctx, &repo, &head, &theirs, &mut keys)?;
+                        fast_forward(ctx, &locked, &repo, &head, &theirs, &mut keys)?;
                     } else {
                         merge_remote(
                             ctx,
+                            &locked,
                             &repo,
                             &head,
                             &theirs,
@@ -594,7 +587,7 @@ fn sync(ctx: &Ctx, keep_both: bool) -> Result<()> {
                 let mut vault = open(&ctx.read_vault_file()?, keys, "this machine's vault")?;
                 if vault.ensure_auth_key(random32) {
                     vault.changes += 1;
-                    ctx.save(&mut vault)?;
+                    locked.save(&mut vault)?;
                     repo.commit(&format!("otp: sync (change {})", vault.changes))?;
                     made_key_note();
                 }
@@ -749,6 +742,7 @@ fn show_notes(merged: &Merged) {
 /// takes it (the vault atomically, then the key file, then the branch).
 fn fast_forward(
     ctx: &Ctx,
+    locked: &Locked<'_>,
     repo: &Repo,
     head: &str,
     theirs: &str,
@@ -771,9 +765,9 @@ fn fast_forward(
     if vetted.order == Order::Diverged && here.as_ref().is_some_and(|h| h.auth_key.is_some()) {
         // git says the remote descends from this machine's commit, but its
         // vault does not hold this machine's version: merge, keep both.
-        return merge_remote(ctx, repo, head, theirs, false, keys);
+        return merge_remote(ctx, locked, repo, head, theirs, false, keys);
     }
-    store::write_atomic(&ctx.vault_path, &data)?;
+    locked.replace(&data)?;
     if let Some(key) = repo.git.show(theirs, &repo.key)?
         && std::fs::read(repo.key_path()).ok().as_deref() != Some(&key[..])
     {
@@ -788,7 +782,7 @@ fn fast_forward(
         head,
     ])?;
     repo.git.run(["reset", "-q"])?;
-    backup::after_change(ctx, &remote, Some(keys));
+    locked.after_save(&remote, Some(keys), After::Backup);
     Ok(())
 }
 
@@ -796,6 +790,7 @@ fn fast_forward(
 /// merge base's from history, committed with both parents.
 fn merge_remote(
     ctx: &Ctx,
+    locked: &Locked<'_>,
     repo: &Repo,
     head: &str,
     theirs: &str,
@@ -857,7 +852,7 @@ fn merge_remote(
     } else if let Some(key) = &key_here {
         vault.key_file_hash = Some(auth::file_hash(key));
     }
-    ctx.save(&mut vault)?;
+    locked.save(&mut vault)?;
     if take_theirs_key && let Some(key) = &key_there {
         store::write_atomic(&repo.key_path(), key)?;
     }
@@ -884,7 +879,7 @@ fn merge_remote(
         commit.as_str(),
         head,
     ])?;
-    backup::after_change(ctx, &vault, Some(keys));
+    locked.after_save(&vault, Some(keys), After::Backup);
     Ok(())
 }
 
@@ -910,7 +905,7 @@ fn clone(ctx: &Ctx, remote: &str) -> Result<()> {
         .into());
     }
     store::create_private_dir(&repo.git.dir)?;
-    let _lock = lock(ctx)?;
+    let _lock = ctx.lock()?;
     let result = clone_into(ctx, &repo, remote);
     if result.is_err() {
         // Only the repository this run made is removed.
@@ -1141,7 +1136,7 @@ fn push_local(ctx: &Ctx) -> Result<()> {
         return Err(unreachable(&url, &String::from_utf8_lossy(&out.stderr)));
     }
     {
-        let _lock = lock(ctx)?;
+        let _lock = ctx.lock()?;
         repo.commit("otp: sync (uncommitted change)")?;
         let head = repo
             .git

@@ -6,8 +6,7 @@ use anyhow::Result;
 use super::source::{Key, Source};
 use super::{add_accounts, plan_line, refuse_clashes};
 use crate::cli::RecoverArgs;
-use crate::cmd::backup;
-use crate::cmd::{Ctx, init, out};
+use crate::cmd::{After, Ctx, Locked, init, out};
 use crate::error::Fail;
 use crate::export::restore::{self, Decision};
 use crate::model::Account;
@@ -80,7 +79,8 @@ pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result
             format!("passphrase (key file {})", ctx.key_file().display()),
         ),
     };
-    let vault = write_new_vault(ctx, key_file, own.clone(), &source, accounts)?;
+    let locked = ctx.lock()?;
+    let vault = write_new_vault(ctx, &locked, key_file, own.clone(), &source, accounts)?;
     term::note(&format!(
         "Restored {n} account(s) ({} in the trash) into a new vault at {}",
         vault.trash.len(),
@@ -100,7 +100,7 @@ pub fn onto_new_machine(ctx: &Ctx, args: &RecoverArgs, source: Source) -> Result
         }
         _ => term::note(&format!("Unlock: {how}")),
     }
-    backup::after_change(ctx, &vault, None);
+    locked.after_save(&vault, None, After::Backup);
     Ok(())
 }
 
@@ -145,18 +145,16 @@ fn break_glass_guide(path: &std::path::Path) {
 }
 
 /// Writes the new vault (and the key file of a passphrase vault) in one go,
+/// under the lock the caller holds,
 /// encrypted to the opening key's recipients plus the backup's own.
 fn write_new_vault(
     ctx: &Ctx,
+    locked: &Locked<'_>,
     key_file: Option<&[u8]>,
     own: Vec<String>,
     source: &Source,
     accounts: Vec<Account>,
 ) -> Result<Vault> {
-    let _lock = store::lock(
-        &ctx.vault_path,
-        std::time::Duration::from_secs(ctx.config.lock_timeout_seconds),
-    )?;
     if ctx.vault_path.exists() {
         return Err(Fail::error(format!(
             "a vault appeared at {} meanwhile; nothing was restored",
@@ -219,12 +217,6 @@ fn write_new_vault(
     }
     // A fresh vault: its own authentication key (src/model/auth.rs).
     vault.ensure_auth_key(crate::cmd::random32);
-    let plain = ctx.seal(&mut vault)?;
-    let sealed = keys::encrypt(
-        plain.as_bytes(),
-        &keys::parse_recipients(&vault.recipients)?,
-        false,
-    )?;
-    store::write_new(&ctx.vault_path, &sealed)?;
+    locked.create(&mut vault)?;
     Ok(vault)
 }
