@@ -8,6 +8,12 @@
 //! and formatting (decimal digits, and Steam's 5-character alphabet from the
 //! same truncated value) are ours, one path for all three kinds.
 //! Nothing here panics, even for a token that fails `Token::validate()`.
+//!
+//! [`yandex`] and [`motp`] are the two kinds that mix a PIN into the key
+//! (Yandex.Key, Mobile-OTP): pure functions of key, PIN and time.
+
+pub mod motp;
+pub mod yandex;
 
 use crate::model::{Algorithm, Kind, STEAM_DIGITS, Token};
 
