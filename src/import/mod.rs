@@ -26,6 +26,7 @@ pub mod ente;
 pub mod freeotp;
 pub mod freeotp_plus;
 pub mod google_authenticator;
+pub mod lastpass;
 pub mod microsoft_authenticator;
 pub mod migration_text;
 pub mod otp_json;
@@ -111,6 +112,7 @@ pub static FORMATS: &[Format] = &[
     authenticator_plus::FORMAT,
     winauth::FORMAT,
     ente::FORMAT,
+    lastpass::FORMAT,
     // Loose sniffs (binary andOTP by its iteration count, TOTP
     // Authenticator by base64 of whole AES blocks): after every exact one.
     andotp::FORMAT,

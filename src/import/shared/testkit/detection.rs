@@ -120,6 +120,7 @@ fn each_fixture_is_detected_as_its_format() {
         ),
         ("imp2/stratum/winauth.invalid.zip", None),
         ("imp2/stratum/winauth.zip", Some("winauth")),
+        ("imp3/lastpass.json", Some("lastpass")),
     ];
     for (file, want) in cases {
         let got = import::detect(&fixture(file)).map(|f| f.name);
