@@ -159,7 +159,7 @@ fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
             named("fixture-uri", uris)
         }
         "migration" => named("fixture-link", fixture_lines("otpauth-migration:")),
-        "import" => fixture_files(&["imp1", "imp2", "backup", "uri_cases"])
+        "import" => fixture_files(&["imp1", "imp2", "imp3", "backup", "uri_cases"])
             .into_iter()
             .map(file)
             .collect(),

@@ -482,3 +482,51 @@ fn one_secret_under_several_labels_keeps_every_label() {
         .success();
     assert_eq!(env.stdout(&["list"]).lines().count(), 5);
 }
+
+#[test]
+fn lastpass_export_imports_with_its_codes_and_a_bad_one_changes_nothing() {
+    let env = TestEnv::with_vault();
+    env.otp()
+        .arg("import")
+        .arg(fixture("imp3/lastpass.json"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("6 added, 0 duplicates"));
+    // Stratum's expected codes for the same keys at 1234567890.
+    for (label, code) in [
+        ("Standard:Totp", "996016"),
+        ("Many:Digits", "769508739"),
+        ("NoIssuer", "088883"),
+        ("Sha:256", "925028"),
+    ] {
+        assert_eq!(
+            env.stdout(&["code", label, "--at", "1234567890"]),
+            format!("{code}\n"),
+            "{label}"
+        );
+    }
+    let before = env.vault_bytes();
+    for (text, says) in [
+        (
+            r#"{"version":2,"deviceName":"x","accounts":[]}"#,
+            "version 2",
+        ),
+        (
+            r#"{"version":3,"deviceName":"x","localDeviceId":"y","encryptedData":"QUJD"}"#,
+            "without a password",
+        ),
+        (
+            r#"{"version":3,"deviceName":"x","accounts":{}}"#,
+            "accounts",
+        ),
+    ] {
+        let file = env.write("lastpass.json", text);
+        env.otp()
+            .arg("import")
+            .arg(&file)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("LastPass").and(predicate::str::contains(says)));
+        assert_eq!(env.vault_bytes(), before, "{text}");
+    }
+}

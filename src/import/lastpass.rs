@@ -42,8 +42,7 @@ fn detect(data: &[u8]) -> bool {
     json::sniff_object(data).is_some_and(|map| {
         map.contains_key("version")
             && DEVICE_KEYS.iter().any(|k| map.contains_key(*k))
-            && (map.get("accounts").is_some_and(Value::is_array)
-                || encrypted_shape(&map))
+            && (map.get("accounts").is_some_and(Value::is_array) || encrypted_shape(&map))
     })
 }
 
@@ -183,9 +182,7 @@ mod tests {
             assert!(!detect(&fixture(other)), "{other}");
         }
         assert!(!detect(br#"{"version":3,"accounts":[]}"#));
-        assert!(detect(
-            br#"{"version":3,"deviceName":"x","accounts":[]}"#
-        ));
+        assert!(detect(br#"{"version":3,"deviceName":"x","accounts":[]}"#));
         assert!(crate::import::detect(&fixture(FIXTURE)).is_some_and(|f| f.name == "lastpass"));
     }
 
@@ -195,7 +192,9 @@ mod tests {
             Err(ImportError::Unsupported(m)) => m,
             other => panic!("{other:?}"),
         };
-        assert!(unsupported(br#"{"version":2,"deviceName":"x","accounts":[]}"#).contains("version 2"));
+        assert!(
+            unsupported(br#"{"version":2,"deviceName":"x","accounts":[]}"#).contains("version 2")
+        );
         assert!(
             unsupported(br#"{"version":3,"deviceName":"x","data":"AAAA"}"#).contains("encrypted")
         );
@@ -224,7 +223,10 @@ mod tests {
         assert_eq!(p.entries.len(), 1);
         assert_eq!(p.entries[0].label(), "Ok:al");
         let skipped: Vec<&str> = p.skipped.iter().map(|s| s.label.as_str()).collect();
-        assert_eq!(skipped, ["Bank:al", "Mail:al", "Shop:al", "Chat:al", "account #5"]);
+        assert_eq!(
+            skipped,
+            ["Bank:al", "Mail:al", "Shop:al", "Chat:al", "account #5"]
+        );
         for s in &p.skipped {
             assert!(!s.reason.contains("JBSW"), "{}", s.reason);
         }
