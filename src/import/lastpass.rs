@@ -42,7 +42,7 @@ fn detect(data: &[u8]) -> bool {
     json::sniff_object(data).is_some_and(|map| {
         map.contains_key("version")
             && DEVICE_KEYS.iter().any(|k| map.contains_key(*k))
-            && (map.get("accounts").is_some_and(Value::is_array) || encrypted_shape(&map))
+            && (map.contains_key("accounts") || encrypted_shape(&map))
     })
 }
 
