@@ -55,7 +55,7 @@ fn passphrase_command_does_not_inherit_otp_passphrase() {
 /// The `otp` binary as a plain process, in `env`'s isolated world (the
 /// same variables as `TestEnv::otp`), for tests that set up its standard
 /// streams or limits themselves.
-fn raw(env: &TestEnv, program: &str) -> std::process::Command {
+fn raw(env: &TestEnv, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
     let mut cmd = std::process::Command::new(program);
     env.isolate(&mut cmd);
     cmd.env("OTP_IDENTITY", env.identity())
@@ -63,15 +63,13 @@ fn raw(env: &TestEnv, program: &str) -> std::process::Command {
     cmd
 }
 
-const OTP: &str = env!("CARGO_BIN_EXE_otp");
-
 /// `otp ARGS` where no file can grow (RLIMIT_FSIZE 0, SIGXFSZ ignored so
 /// the write fails with EFBIG): a full disk, also for root.
 fn on_a_full_disk(env: &TestEnv, args: &[&str]) -> std::process::Output {
     raw(env, "sh")
         .arg("-c")
         .arg("trap '' XFSZ; ulimit -f 0 && exec \"$0\" \"$@\"")
-        .arg(OTP)
+        .arg(otp_path())
         .args(args)
         .output()
         .expect("run otp")
@@ -120,7 +118,7 @@ fn no_success_message_when_the_save_fails() {
 fn a_closed_stderr_is_not_a_panic() {
     let env = TestEnv::with_vault();
     // Success, with a note on stderr.
-    let status = raw(&env, OTP)
+    let status = raw(&env, otp_path())
         .args(["add", "alice", "--issuer", "Bank", "--secret", SECRET])
         .stderr(dead_pipe())
         .status()
@@ -128,7 +126,7 @@ fn a_closed_stderr_is_not_a_panic() {
     assert_eq!(status.code(), Some(0));
     assert!(env.stdout(&["list"]).contains("Bank:alice"));
     // An error, with its message on stderr: the contract's exit code.
-    let status = raw(&env, OTP)
+    let status = raw(&env, otp_path())
         .args(["code", "nobody"])
         .stdout(std::process::Stdio::null())
         .stderr(dead_pipe())
@@ -148,7 +146,7 @@ fn a_hotp_code_is_not_burnt_when_nobody_reads_it() {
         .assert()
         .success();
     let before = env.vault_bytes();
-    let out = raw(&env, OTP)
+    let out = raw(&env, otp_path())
         .args(["code", "bank"])
         .stdout(dead_pipe())
         .output()
@@ -186,16 +184,16 @@ fn a_hotp_code_is_not_burnt_into_a_closed_or_unwritable_stdout() {
         let closed = raw(&env, "sh")
             .arg("-c")
             .arg("exec \"$0\" \"$@\" >&-")
-            .arg(OTP)
+            .arg(otp_path())
             .args(args)
             .output()
             .expect("run otp");
-        let unreadable = raw(&env, OTP)
+        let unreadable = raw(&env, otp_path())
             .args(args)
             .stdout(read_only())
             .output()
             .expect("run otp");
-        let null = raw(&env, OTP)
+        let null = raw(&env, otp_path())
             .args(args)
             .stdout(std::process::Stdio::null())
             .output()
@@ -226,7 +224,7 @@ fn a_hotp_code_that_cannot_be_written_after_the_save_is_an_error() {
         .write(true)
         .open("/dev/full")
         .expect("open /dev/full");
-    let out = raw(&env, OTP)
+    let out = raw(&env, otp_path())
         .args(["code", "bank"])
         .stdout(full)
         .output()

@@ -83,7 +83,7 @@ impl Pane {
             socket: out.join("tmux.sock"),
             out: out.clone(),
         };
-        let otp = PathBuf::from(env!("CARGO_BIN_EXE_otp"));
+        let otp = otp_path();
         let mut argv: Vec<OsString> = match run {
             Run::Tty | Run::StdoutToFile => vec![
                 "sh".into(),
@@ -572,7 +572,7 @@ fn bare_otp_without_a_terminal_prints_usage_and_exits_2() {
         return;
     }
     let mut cmd = Command::new("setsid");
-    cmd.arg("--wait").arg(env!("CARGO_BIN_EXE_otp")).arg("pick");
+    cmd.arg("--wait").arg(otp_path()).arg("pick");
     env.isolate(&mut cmd);
     cmd.env("OTP_IDENTITY", env.identity());
     let out = cmd.stdin(std::process::Stdio::null()).output().unwrap();

@@ -291,7 +291,7 @@ fn prove(n: usize, paper: &str, dpis: &[u32]) {
         // every account.
         let t = Instant::now();
         let fresh = TestEnv::with_vault();
-        let mut import = Command::new(env!("CARGO_BIN_EXE_otp"));
+        let mut import = Command::new(otp_path());
         fresh.isolate(&mut import);
         let import = import
             .env("OTP_IDENTITY", fresh.identity())

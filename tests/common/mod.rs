@@ -217,6 +217,15 @@ pub fn have(tool: &str) -> bool {
 
 /// Interop tools must exist in CI (.ci/run installs them); locally a missing
 /// tool skips the test with a note.
+/// The otp binary under test: `CARGO_BIN_EXE_otp` as the test process
+/// finds it when it runs (so `.ci/run` can point every test file at the
+/// shipped static binary), else the one cargo built. A test that starts otp
+/// through another program (tmux, setsid) names it with this, never with
+/// `env!("CARGO_BIN_EXE_otp")`, which is fixed when the test is compiled.
+pub fn otp_path() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("otp")
+}
+
 pub fn require(tool: &str) -> bool {
     if have(tool) {
         return true;
