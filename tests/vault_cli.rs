@@ -676,6 +676,63 @@ fn sigkilled_writers_never_corrupt_or_lose_acknowledged_accounts() {
     env.otp().arg("status").assert().success();
 }
 
+/// The kill lands mid-write, by construction: the debug binary stops
+/// between the flushed temporary file and the rename when
+/// OTP_TEST_PAUSE_BEFORE_RENAME names a marker (src/vault/store.rs), and is
+/// killed only once the marker says the new vault sits beside the old one.
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the pause hook exists only in debug builds"
+)]
+fn a_kill_between_the_write_and_the_rename_leaves_the_old_vault() {
+    let env = TestEnv::with_vault();
+    env.add("Kept", "k", SECRET);
+    let before = env.vault_bytes();
+    let marker = env.path("paused");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("otp"));
+    env.isolate(&mut cmd);
+    let mut child = cmd
+        .args(["add", "Lost", "--secret", &data_encoding_secret(7)])
+        .env("OTP_IDENTITY", env.identity())
+        .env("OTP_TEST_PAUSE_BEFORE_RENAME", &marker)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let tmp = loop {
+        if let Ok(text) = std::fs::read_to_string(&marker)
+            && !text.is_empty()
+        {
+            break std::path::PathBuf::from(text);
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(50),
+            "otp never reached the rename"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "otp ended before the rename"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    // Mid-write: the whole new vault is on disk beside the old one, and the
+    // vault itself is still the old one.
+    assert_eq!(tmp.parent(), env.vault().parent());
+    assert!(std::fs::metadata(&tmp).unwrap().len() > 0);
+    assert_eq!(env.vault_bytes(), before);
+    child.kill().unwrap(); // SIGKILL
+    assert!(!child.wait().unwrap().success());
+    assert_eq!(env.vault_bytes(), before, "the kill changed the vault");
+    assert!(
+        tmp.exists(),
+        "the killed write's temporary file is left, not the vault"
+    );
+    let list = env.stdout(&["list"]);
+    assert_eq!(list.lines().count(), 1, "{list}");
+    assert!(list.contains("Kept") && !list.contains("Lost"), "{list}");
+}
+
 #[test]
 fn status_reports_path_count_and_method() {
     let env = TestEnv::with_vault();

@@ -161,11 +161,26 @@ fn flushed_temp(dir: &Path, data: &[u8]) -> Result<tempfile::NamedTempFile> {
 pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
     let path = &resolve_link(path)?;
     let dir = parent_dir(path);
-    flushed_temp(&dir, data)?
-        .persist(path)
+    let tmp = flushed_temp(&dir, data)?;
+    #[cfg(debug_assertions)]
+    pause_before_rename(tmp.path());
+    tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
     sync_dir(&dir)
+}
+
+/// Debug builds only (the tests' binary; a release build has no such
+/// code): with `OTP_TEST_PAUSE_BEFORE_RENAME=MARKER` set, a replacement
+/// stops between its flushed temporary file and the rename, after writing
+/// that file's path to MARKER, so a test can kill otp exactly there
+/// (tests/vault_cli.rs). The pause ends after a minute.
+#[cfg(debug_assertions)]
+fn pause_before_rename(tmp: &Path) {
+    if let Some(marker) = std::env::var_os("OTP_TEST_PAUSE_BEFORE_RENAME") {
+        let _ = std::fs::write(&marker, tmp.as_os_str().as_encoded_bytes());
+        std::thread::sleep(Duration::from_secs(60));
+    }
 }
 
 /// Writes a new file, refusing to replace an existing one. Through a link
