@@ -201,14 +201,12 @@ try 'otp code Microsoft\ Azure:m' otp code 'Microsoft\ Azure' : m
 "#,
         bin = bin.display()
     );
-    let out = Command::new("bash")
+    let mut bash = Command::new("bash");
+    env.isolate(&mut bash);
+    let out = bash
         .arg("-c")
         .arg(script)
-        .env("HOME", env.dir.path())
-        .env("XDG_CONFIG_HOME", env.path("config"))
-        .env("OTP_VAULT", env.vault())
         .env("OTP_IDENTITY", env.identity())
-        .env_remove("OTP_CONFIG")
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

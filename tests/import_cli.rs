@@ -89,17 +89,12 @@ fn conflicts_refuse_the_whole_import_with_exit_5() {
     let env = TestEnv::with_vault();
     // Same issuer:name as an Aegis entry, different secret.
     env.add("Deno", "Mason", SECRET);
-    let before = env.vault_bytes();
-    env.otp()
-        .arg("import")
-        .arg(fixture(AEGIS_PLAIN))
-        .assert()
-        .code(5)
-        .stderr(predicate::str::contains(
-            "Deno:Mason conflicts with Deno:Mason",
-        ))
-        .stderr(predicate::str::contains("nothing was imported"));
-    assert_eq!(env.vault_bytes(), before);
+    let stderr = env.assert_refused(
+        [&"import".into(), &fixture(AEGIS_PLAIN)],
+        5,
+        "Deno:Mason conflicts with Deno:Mason",
+    );
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
 }
 
 #[test]
@@ -505,7 +500,6 @@ fn lastpass_export_imports_with_its_codes_and_a_bad_one_changes_nothing() {
             "{label}"
         );
     }
-    let before = env.vault_bytes();
     for (text, says) in [
         (
             r#"{"version":2,"deviceName":"x","accounts":[]}"#,
@@ -521,12 +515,7 @@ fn lastpass_export_imports_with_its_codes_and_a_bad_one_changes_nothing() {
         ),
     ] {
         let file = env.write("lastpass.json", text);
-        env.otp()
-            .arg("import")
-            .arg(&file)
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("LastPass").and(predicate::str::contains(says)));
-        assert_eq!(env.vault_bytes(), before, "{text}");
+        let stderr = env.assert_refused([&"import".into(), &file], 1, says);
+        assert!(stderr.contains("LastPass"), "{text}: {stderr}");
     }
 }

@@ -119,14 +119,7 @@ fn import_refuses_a_look_alike_with_another_secret() {
     for class in CLASSES {
         let env = vault_with(class);
         let file = env.write("look-alike.json", export_of(class, "MFRGGZDFMZTWQ2LK"));
-        let before = env.vault_bytes();
-        env.otp()
-            .arg("import")
-            .arg(&file)
-            .assert()
-            .code(5)
-            .stderr(predicate::str::contains("conflicts with"));
-        assert_eq!(env.vault_bytes(), before, "{}", class.what);
+        env.assert_refused([&"import".into(), &file], 5, "conflicts with");
     }
 }
 
@@ -144,15 +137,7 @@ fn import_refuses_two_look_alikes_in_one_file() {
         let json = second.stdout(&["export", "--format", "json", "--plaintext"]);
         let a = env.write("a.txt", first);
         let b = env.write("b.json", json);
-        let before = env.vault_bytes();
-        env.otp()
-            .arg("import")
-            .arg(&a)
-            .arg(&b)
-            .assert()
-            .code(5)
-            .stderr(predicate::str::contains("earlier in the same import"));
-        assert_eq!(env.vault_bytes(), before, "{}", class.what);
+        env.assert_refused([&"import".into(), &a, &b], 5, "earlier in the same import");
     }
 }
 

@@ -593,6 +593,7 @@ fn parallel_adds_all_land() {
     let children: Vec<_> = (0..16)
         .map(|i| {
             let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("otp"));
+            env.isolate(&mut cmd);
             cmd.args([
                 "add",
                 &format!("user{i}"),
@@ -600,8 +601,6 @@ fn parallel_adds_all_land() {
                 "Par",
                 "--secret-stdin",
             ])
-            .env("HOME", env.dir.path())
-            .env("OTP_VAULT", env.vault())
             .env("OTP_IDENTITY", env.identity())
             .env("OTP_CONFIG", env.path("none.toml"))
             .stdin(std::process::Stdio::piped())
@@ -759,15 +758,15 @@ fn broken_pipe_is_not_an_error() {
             .assert()
             .success();
     }
-    let out = std::process::Command::new("sh")
+    let mut sh = std::process::Command::new("sh");
+    env.isolate(&mut sh);
+    let out = sh
         .arg("-c")
         .arg(format!(
             "{} completions bash | head -1; {} list | head -1",
             assert_cmd::cargo::cargo_bin("otp").display(),
             assert_cmd::cargo::cargo_bin("otp").display()
         ))
-        .env("HOME", env.dir.path())
-        .env("OTP_VAULT", env.vault())
         .env("OTP_IDENTITY", env.identity())
         .output()
         .unwrap();

@@ -146,6 +146,30 @@ impl TestEnv {
         String::from_utf8(out.stdout).expect("utf-8")
     }
 
+    /// Runs `otp ARGS` (as [`TestEnv::otp`] sets it up) and checks it was
+    /// refused: exit `code`, `needle` on stderr, and the vault byte for byte
+    /// as it was (or still absent). Returns stderr for further checks.
+    pub fn assert_refused<I, S>(&self, args: I, code: i32, needle: &str) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let before = std::fs::read(self.vault()).ok();
+        let out = self.otp().args(args).output().expect("run otp");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(code), "stderr: {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "stderr does not say {needle:?}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read(self.vault()).ok(),
+            before,
+            "the vault changed: {stderr}"
+        );
+        stderr
+    }
+
     pub fn vault_bytes(&self) -> Vec<u8> {
         std::fs::read(self.vault()).expect("vault exists")
     }
