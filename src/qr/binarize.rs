@@ -130,34 +130,67 @@ fn located(bounds: &[rqrr::Point; 4], size: usize, invert: bool) -> Option<Locat
 /// than its wider neighbourhood by more than `offset`. Flat areas stay white
 /// whatever their noise, which keeps the detector from drowning in speckles.
 pub(crate) fn local_mean(img: &GrayImage, radius: u32, smooth: u32, offset: i32) -> Vec<bool> {
+    local_mean_with(img, radius, smooth, offset, false).0
+}
+
+/// [`local_mean`], and the same for light on dark (lighter than the wider
+/// neighbourhood by more than `offset`), from one summed-area table.
+pub(crate) fn local_mean_both(
+    img: &GrayImage,
+    radius: u32,
+    smooth: u32,
+    offset: i32,
+) -> (Vec<bool>, Vec<bool>) {
+    local_mean_with(img, radius, smooth, offset, true)
+}
+
+fn local_mean_with(
+    img: &GrayImage,
+    radius: u32,
+    smooth: u32,
+    offset: i32,
+    light: bool,
+) -> (Vec<bool>, Vec<bool>) {
     let (w, h) = (img.width() as usize, img.height() as usize);
     let sums = integral(img);
     let stride = w + 1;
-    // Mean over the box [x0, x1) × [y0, y1), times its area, and the area.
-    let boxed = |x: usize, y: usize, r: usize| {
-        let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
-        let sum = sums[y1 * stride + x1] + sums[y0 * stride + x0]
-            - sums[y1 * stride + x0]
-            - sums[y0 * stride + x1];
-        (sum as i64, ((x1 - x0) * (y1 - y0)) as i64)
-    };
     let (r, sm) = (radius as usize, smooth as usize);
     let px = img.as_raw();
-    let mut out = vec![false; w * h];
+    let mut dark = vec![false; w * h];
+    let mut lit = if light {
+        vec![false; w * h]
+    } else {
+        Vec::new()
+    };
+    let off = i64::from(offset);
     for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        let (sy0, sy1) = (y.saturating_sub(sm), (y + sm + 1).min(h));
+        let (top, bottom) = (&sums[y0 * stride..], &sums[y1 * stride..]);
+        let (stop, sbottom) = (&sums[sy0 * stride..], &sums[sy1 * stride..]);
+        let row = &px[y * w..(y + 1) * w];
         for x in 0..w {
-            let (big, n) = boxed(x, y, r);
+            // Sum and area of the box [x0, x1) × [y0, y1).
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let big = (bottom[x1] + top[x0] - bottom[x0] - top[x1]) as i64;
+            let n = ((x1 - x0) * (y1 - y0)) as i64;
             let (small, m) = if sm == 0 {
-                (i64::from(px[y * w + x]), 1)
+                (i64::from(row[x]), 1)
             } else {
-                boxed(x, y, sm)
+                let (sx0, sx1) = (x.saturating_sub(sm), (x + sm + 1).min(w));
+                (
+                    (sbottom[sx1] + stop[sx0] - sbottom[sx0] - stop[sx1]) as i64,
+                    ((sx1 - sx0) * (sy1 - sy0)) as i64,
+                )
             };
             // small/m < big/n - offset, without division.
-            out[y * w + x] = small * n < (big - i64::from(offset) * n) * m;
+            dark[y * w + x] = small * n < (big - off * n) * m;
+            if light {
+                lit[y * w + x] = small * n > (big + off * n) * m;
+            }
         }
     }
-    out
+    (dark, lit)
 }
 
 /// Summed-area table with a zero first row and column.

@@ -20,7 +20,7 @@ use image::GrayImage;
 use image::imageops;
 
 use super::QrError;
-use super::binarize::{Method, detect, local_mean, noise_sigma};
+use super::binarize::{Method, detect, local_mean_both, noise_sigma};
 use super::finder::{self, Finder};
 use super::geometry::{Located, Pt};
 use super::picture::{enlarge, load, paint_white, shrink};
@@ -176,9 +176,9 @@ struct Scan<'t> {
     guessed: Vec<Located>,
     /// Whether detector runs also group finder patterns themselves.
     guessing: bool,
-    /// The census's finder patterns (dark on light, light on dark), in
-    /// original coordinates: found once per image.
-    census: Option<[Vec<Finder>; 2]>,
+    /// The census's finder patterns (light on dark or not, at each scale),
+    /// in original coordinates: found once per image.
+    census: Option<Vec<(bool, Vec<Finder>)>>,
     /// The last census: codes read then, and the codes seen but not read.
     unread: Option<(usize, Vec<Located>)>,
     trace: &'t mut dyn FnMut(&str),
@@ -379,9 +379,10 @@ impl Scan<'_> {
             .census
             .get_or_insert_with(|| census_finders(self.original))
             .clone();
+        let counts: Vec<usize> = finders.iter().map(|f| f.1.len()).collect();
         let mut unread = Vec::new();
         let mut tries = 0;
-        for (invert, found) in [false, true].into_iter().zip(finders) {
+        for (invert, found) in finders {
             let outside =
                 |read: &[Located], f: &Finder| !read.iter().any(|r| r.contains(f.centre, 1.5));
             let free: Vec<Finder> = found
@@ -411,10 +412,17 @@ impl Scan<'_> {
                 .into_iter()
                 .filter(|g| g.2.iter().all(|&i| outside(&self.read, &free[i])))
                 .collect();
-            unread.extend(finder::disjoint(&left));
+            for at in finder::disjoint(&left) {
+                // The same code seen at another scale is counted once.
+                if !unread.iter().any(|u: &Located| u.same_place(&at)) {
+                    unread.push(at);
+                }
+            }
         }
+        // A group counted at one scale may have been read at the next.
+        unread.retain(|u| !self.read.iter().any(|r| r.contains(u.centre(), 1.5)));
         (self.trace)(&format!(
-            "census: {} code(s) read, {} group(s) of finder patterns not read, {tries} tried",
+            "census: finder patterns {counts:?} (dark, light per scale); {} code(s) read, {} group(s) of finder patterns not read, {tries} tried",
             self.read.len(),
             unread.len()
         ));
@@ -515,42 +523,49 @@ impl Scan<'_> {
 }
 
 /// The census's finder patterns, in original coordinates, dark on light
-/// and light on dark: one local-mean bitmap of the image (shrunk to
-/// [`CENSUS_SIDE`]), scanned in both polarities.
-fn census_finders(img: &GrayImage) -> [Vec<Finder>; 2] {
+/// and light on dark, at each scale the stages search: about 1000 px for
+/// a big picture (where a code larger than a full-size tile is read), and
+/// the picture itself up to [`CENSUS_SIDE`] (shrunk to it beyond). One
+/// local-mean bitmap per scale, scanned in both polarities.
+fn census_finders(img: &GrayImage) -> Vec<(bool, Vec<Finder>)> {
     let side = img.width().max(img.height());
-    let small;
-    let (view, scale) = if side > CENSUS_SIDE {
-        small = shrink(img, CENSUS_SIDE);
-        (&small, f64::from(img.width()) / f64::from(small.width()))
-    } else {
-        (img, 1.0)
-    };
-    let (w, h) = (view.width() as usize, view.height() as usize);
-    let radius = (view.width().max(view.height()) / 24).max(4);
-    let offset = noise_sigma(view).clamp(3.0, 30.0) as i32;
-    let bits = local_mean(view, radius, 1, offset);
-    let light = local_mean_light(view, radius, offset);
-    [bits, light].map(|dark| {
-        crate::contain::contained(|| {
-            finder::finders(&dark, w, h)
-                .into_iter()
-                .map(|f| Finder {
-                    centre: (f.centre.0 * scale, f.centre.1 * scale),
-                    module: f.module * scale,
-                    ..f
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-    })
-}
-
-/// Light modules on a dark background: where a pixel is lighter than its
-/// neighbourhood by more than `offset` ("dark" in the inverted picture).
-fn local_mean_light(img: &GrayImage, radius: u32, offset: i32) -> Vec<bool> {
-    let inverted = GrayImage::from_fn(img.width(), img.height(), |x, y| {
-        image::Luma([255 - img.get_pixel(x, y).0[0]])
-    });
-    local_mean(&inverted, radius, 1, offset)
+    let mut sides = vec![side.min(CENSUS_SIDE)];
+    if side > 1200 {
+        sides.insert(0, 1000);
+    }
+    let mut out = Vec::new();
+    for target in sides {
+        let small;
+        let view = if side > target {
+            small = shrink(img, target);
+            &small
+        } else {
+            img
+        };
+        let scale = f64::from(img.width()) / f64::from(view.width());
+        let (w, h) = (view.width() as usize, view.height() as usize);
+        let radius = (view.width().max(view.height()) / 24).max(4);
+        let sigma = noise_sigma(view);
+        let offset = sigma.clamp(3.0, 30.0) as i32;
+        // The 3x3 smoothing against noise also closes the finders' light
+        // rings of modules up to about 5 px: clean pictures (printed
+        // pages, screenshots, anything shrunk) go without it.
+        let smooth = u32::from(sigma >= 4.0);
+        let (dark, light) = local_mean_both(view, radius, smooth, offset);
+        for (invert, bits) in [(false, dark), (true, light)] {
+            let found = crate::contain::contained(|| {
+                finder::finders(&bits, w, h)
+                    .into_iter()
+                    .map(|f| Finder {
+                        centre: (f.centre.0 * scale, f.centre.1 * scale),
+                        module: f.module * scale,
+                        ..f
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+            out.push((invert, found));
+        }
+    }
+    out
 }
