@@ -89,16 +89,23 @@ pub(crate) fn paint_white(img: &mut GrayImage, at: &Located) {
         .clamp(0.0, h) as u32;
     // Inside a convex quad: on the same side of all four edges.
     let side = |a: Pt, b: Pt, p: Pt| (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0);
+    // Per row, the inside is one run of pixels: found from its ends, then
+    // filled as a slice (the per-pixel test with a heap vector cost more
+    // than the detector run in debug builds).
+    let inside = |x: u32, y: u32| {
+        let p = (f64::from(x) + 0.5, f64::from(y) + 0.5);
+        let s = [0, 1, 2, 3].map(|i| side(quad[i], quad[(i + 1) % 4], p));
+        s.iter().all(|&v| v >= 0.0) || s.iter().all(|&v| v <= 0.0)
+    };
+    let width = img.width() as usize;
+    let px: &mut [u8] = img;
     for y in y0..y1 {
-        for x in x0..x1 {
-            let p = (f64::from(x) + 0.5, f64::from(y) + 0.5);
-            let s: Vec<f64> = (0..4)
-                .map(|i| side(quad[i], quad[(i + 1) % 4], p))
-                .collect();
-            if s.iter().all(|&v| v >= 0.0) || s.iter().all(|&v| v <= 0.0) {
-                img.put_pixel(x, y, image::Luma([255]));
-            }
-        }
+        let Some(first) = (x0..x1).find(|&x| inside(x, y)) else {
+            continue;
+        };
+        let last = (first..x1).rev().find(|&x| inside(x, y)).unwrap_or(first);
+        let row = y as usize * width;
+        px[row + first as usize..=row + last as usize].fill(255);
     }
 }
 
