@@ -459,7 +459,7 @@ fn a_backup_that_does_not_read_back_is_set_aside() {
     );
 }
 
-/// Issue #26 item 4: a drill with the vault's everyday key given as the
+/// A drill with the vault's everyday key given as the
 /// recovery key fails and says which key it was, on a vault with no
 /// recovery key and on one with one; no passed drill is recorded.
 #[test]

@@ -1,4 +1,4 @@
-//! The first day and the worst day (issue 32), as a user lives them: a new
+//! The first day and the worst day, as a user lives them: a new
 //! user on the default passphrase vault, and a simulated lost laptop. Each
 //! test is one user session through the real binary, with the documented
 //! commands.

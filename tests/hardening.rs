@@ -160,7 +160,7 @@ fn a_hotp_code_is_not_burnt_when_nobody_reads_it() {
     assert_eq!(env.stdout(&["code", "bank"]), "287082\n");
 }
 
-/// Issue #26 item 12: a stdout that was closed (`>&-`), opened only for
+/// A stdout that was closed (`>&-`), opened only for
 /// reading (writes fail with EBADF) or /dev/null takes no HOTP code: the
 /// counter stays, the exit is 1, and --json is no different.
 #[test]
@@ -483,7 +483,7 @@ fn newer_backup_name(backup: &std::path::Path) -> std::path::PathBuf {
     backup.with_file_name(format!("{stem}-2099{}", &rest[4..]))
 }
 
-/// Issue #26 item 3: a FIFO (whose read never ends) or a link to
+/// A FIFO (whose read never ends) or a link to
 /// /dev/zero (whose read never ends and fills memory) named like the
 /// newest backup is reported BAD with what it is, never read: `backup
 /// --verify` and `drill` end at once, with a non-zero exit.
@@ -533,7 +533,7 @@ fn a_fifo_or_a_device_named_like_the_newest_backup_is_reported_not_read() {
     }
 }
 
-/// Issue #26 item 3: `otp import` and `otp recover` of a device, a FIFO
+/// `otp import` and `otp recover` of a device, a FIFO
 /// with no writer or a folder end at once with what the file is, and
 /// change nothing.
 #[test]
@@ -567,7 +567,7 @@ fn import_and_recover_refuse_what_is_not_a_regular_file() {
     }
 }
 
-/// Issue #26 item 3: an import larger than its cap is refused by its size,
+/// An import larger than its cap is refused by its size,
 /// before it is read.
 #[test]
 fn an_import_over_its_cap_is_refused_by_its_size() {
@@ -583,7 +583,7 @@ fn an_import_over_its_cap_is_refused_by_its_size() {
         .stderr(predicates::str::contains("larger than 64 MiB"));
 }
 
-/// Issue #26 item 7: the temporary files an otp killed mid-save leaves
+/// The temporary files an otp killed mid-save leaves
 /// beside the vault (`kill -9` left 12 in 250 runs) are removed by the next
 /// save; a fresh one (another otp may be writing it) and any file that is
 /// not exactly otp's pattern stay.

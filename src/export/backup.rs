@@ -597,7 +597,7 @@ mod tests {
         assert!(d.good());
         assert_eq!(d.only_in_backup, vec!["GitHub:alice".to_string()]);
         // The same secret under another label is another account: a backup
-        // with only one of them misses the other (issue #26).
+        // with only one of them misses the other.
         let mut twin = v.clone();
         let mut second = twin.accounts[0].clone();
         second.issuer = "Work".into();
