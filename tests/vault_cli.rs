@@ -25,14 +25,15 @@ fn init_add_code_list() {
 #[test]
 fn init_refuses_to_overwrite() {
     let env = TestEnv::with_vault();
-    let before = env.vault_bytes();
-    env.otp()
-        .args(["init", "--generate-identity"])
-        .arg(env.path("other.txt"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("already exists"));
-    assert_eq!(env.vault_bytes(), before);
+    env.assert_refused(
+        [
+            "init".into(),
+            "--generate-identity".into(),
+            env.path("other.txt"),
+        ],
+        1,
+        "already exists",
+    );
     assert!(!env.path("other.txt").exists());
 }
 
@@ -466,19 +467,18 @@ fn add_from_uri_and_conflicts() {
         .success()
         .stderr(predicate::str::contains("Already in the vault"));
     // Same name, other secret: refused with exit 5.
-    let before = env.vault_bytes();
-    env.otp()
-        .args([
+    env.assert_refused(
+        [
             "add",
             "john.doe@email.com",
             "--issuer",
             "ACME Co",
             "--secret",
             "GEZDGNBVGY3TQOJQ",
-        ])
-        .assert()
-        .code(5);
-    assert_eq!(env.vault_bytes(), before);
+        ],
+        5,
+        "already exists",
+    );
     // --digits with --uri would be silently ignored: an error instead.
     env.otp()
         .args(["add", "--uri", &uri, "--digits", "8"])
