@@ -38,6 +38,7 @@ pub mod dests;
 mod auto;
 mod examine;
 mod freshness;
+mod proven;
 mod verify;
 mod write;
 

@@ -53,6 +53,10 @@ pub const DOMAIN: &[u8] = b"otp vault version tag 1\n";
 /// domain, so a backup's tag never passes as a vault version's, nor the
 /// other way round.
 pub const BACKUP_DOMAIN: &[u8] = b"otp backup tag 1\n";
+/// The same for the local record of backup files already proven
+/// (src/cmd/backup/proven.rs): a record's tag never passes as a vault's or
+/// a backup's.
+pub const PROVEN_DOMAIN: &[u8] = b"otp proven backups 1\n";
 /// The first line of a sealed plaintext, up to the tag's hex digits.
 const TAG_PREFIX: &str = "tag = \"";
 /// Hex digits in a tag (HMAC-SHA256).

@@ -139,29 +139,48 @@ pub fn examine(
 /// inside, each backup once however many copies of it there are), and the
 /// names of those that could not be proven to be this vault's. A vault
 /// without an authentication key goes by file names, as before tags.
+/// Files `record` remembers as proven, unchanged since, are not opened
+/// again ([`proven`]).
 pub(super) fn counted(
     dir: &Path,
     named: &[(String, BackupName)],
     unlocked: &Unlocked,
     vault: &Vault,
+    record: &mut proven::Proven,
 ) -> (Vec<(String, BackupName)>, Vec<String>) {
     if vault.auth_key.is_none() {
         return (named.to_vec(), Vec::new());
     }
+    record.visit(dir);
     let mut seen = std::collections::HashSet::new();
     let mut counted = Vec::new();
     let mut unproven = Vec::new();
     for (file, n) in named {
-        match examine(dir, file, n, &unlocked.identities, vault) {
-            Found::Mine { name, tag, .. } => {
-                if seen.insert(tag) {
-                    counted.push((file.clone(), name));
+        let (name, tag) = match record.lookup(dir, file, n) {
+            Some(hit) => hit,
+            None => {
+                let before = proven::stamp(&dir.join(file));
+                match examine(dir, file, n, &unlocked.identities, vault) {
+                    Found::Mine {
+                        name, tag, proven, ..
+                    } => {
+                        if proven {
+                            record.remember(dir, file, before, &name, tag.clone());
+                        }
+                        (name, tag)
+                    }
+                    // Damaged files are left as they were: not counted, not
+                    // removed, and not blamed on anyone.
+                    Found::Unreadable(_) | Found::Unsealed => continue,
+                    Found::Forged(_) => {
+                        unproven.push(file.clone());
+                        continue;
+                    }
                 }
             }
-            // Damaged files are left as they were: not counted, not removed,
-            // and not blamed on anyone.
-            Found::Unreadable(_) | Found::Unsealed => {}
-            Found::Forged(_) => unproven.push(file.clone()),
+        };
+        if seen.insert(tag) {
+            counted.push((file.clone(), name));
         }
     }
     (counted, unproven)

@@ -84,7 +84,9 @@ pub fn write_checked(
         .filter(|(_, n)| tag.is_some() && n.vault == tag)
         .cloned()
         .collect();
-    let (mut existing, unproven) = counted(dir, &named, unlocked, vault);
+    let mut remembered = proven::Proven::load(ctx, vault, unlocked);
+    let (mut existing, unproven) = counted(dir, &named, unlocked, vault, &mut remembered);
+    remembered.save();
     if !unproven.is_empty() {
         term::warn(&format!(
             "{} file(s) in {} are named as backups of this vault but could not be proven to be (forged, or not written by your machines): {}. \
