@@ -251,6 +251,60 @@ fn verify_says_what_the_newest_backup_misses() {
     );
 }
 
+/// Issue #32 item 8: a backup that is merely older than the vault is
+/// STALE (run `otp backup`), not BAD (damaged: check the disk); and the
+/// read-back `otp backup` makes of what it wrote is the check `otp status`
+/// shows, not "never".
+#[test]
+fn verify_tells_a_stale_backup_from_a_damaged_one_and_status_keeps_the_check_made_at_write() {
+    let env = TestEnv::with_vault();
+    env.add("GitHub", "alice", SECRET);
+    env.otp().arg("backup").assert().success();
+    let s = status_json(&env);
+    assert_eq!(s["last_verify"]["ok"], true, "{s}");
+    assert_eq!(s["last_verify"]["at_write"], true, "{s}");
+    assert_eq!(s["last_verify"]["checked"], 1, "{s}");
+    let text = env.stdout(&["status"]);
+    let verified = text.lines().find(|l| l.starts_with("verified:")).unwrap();
+    assert!(!verified.contains("never"), "{text}");
+    assert!(
+        verified.contains("ok, 1 backup(s) read back when `otp backup` wrote them"),
+        "{text}"
+    );
+
+    env.add("Bank", "bob", S2);
+    let (code, out, err) = verify(&env, &[]);
+    assert_eq!(code, 1, "{err}");
+    let line = out.lines().find(|l| l.starts_with("STALE\t")).expect(&out);
+    assert!(
+        line.contains("older than the vault") && line.contains("Bank:bob"),
+        "{out}"
+    );
+    assert!(!out.contains("BAD\t"), "{out}");
+    assert!(err.contains("run `otp backup`") && err.contains("nothing is damaged"), "{err}");
+    assert!(!err.contains("check the disk"), "{err}");
+    let s = status_json(&env);
+    assert_eq!(s["last_verify"]["ok"], false);
+    assert_eq!(s["last_verify"]["at_write"], false);
+
+    // The same folder with its newest backup cut short: damaged, BAD.
+    env.otp().arg("backup").assert().success();
+    let dir = env.path("data/otp/backups");
+    let mut names = backups(&dir);
+    names.sort();
+    let newest = names
+        .iter()
+        .map(|n| dir.join(n))
+        .max_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .unwrap();
+    let data = std::fs::read(&newest).unwrap();
+    std::fs::write(&newest, &data[..data.len() / 2]).unwrap();
+    let (code, out, err) = verify(&env, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.lines().any(|l| l.starts_with("BAD\t")), "{out}");
+    assert!(err.contains("check the disk"), "{err}");
+}
+
 #[test]
 fn a_backup_from_another_vault_in_the_same_folder() {
     let shared = tempfile::tempdir().unwrap();

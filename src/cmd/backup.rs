@@ -86,12 +86,20 @@ pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
             ))
             .into());
         }
-        let w = write_backup(ctx, &vault, &unlocked, &dests[0].path, args.force, None)?;
+        let w = match write_checked(ctx, &vault, &unlocked, &dests[0].path, args.force, None)? {
+            Ok(w) => w,
+            Err(fail) => {
+                verify::record_at_write(ctx, 1, vec![fail.message.clone()]);
+                return Err(fail.into());
+            }
+        };
+        verify::record_at_write(ctx, 1, Vec::new());
         backed_up(ctx, &vault, &w);
         return out(&format!("{}\n", w.path.display()));
     }
     let mut paths = String::new();
     let mut bad_read_back = false;
+    let (mut read_back, mut problems) = (0u64, Vec::new());
     for d in &dests {
         if let Err(why) = dests::reachable(d) {
             term::warn(&format!(
@@ -102,15 +110,21 @@ pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
         }
         match write_checked(ctx, &vault, &unlocked, &d.path, args.force, None) {
             Ok(Ok(w)) => {
+                read_back += 1;
                 backed_up(ctx, &vault, &w);
                 paths.push_str(&format!("{}\n", w.path.display()));
             }
             Ok(Err(fail)) => {
                 bad_read_back = true;
+                read_back += 1;
+                problems.push(fail.message.clone());
                 term::warn(&fail.message);
             }
             Err(e) => term::warn(&format!("no backup in {}: {e:#}", d.path.display())),
         }
+    }
+    if read_back > 0 {
+        verify::record_at_write(ctx, read_back, problems);
     }
     out(&paths)?;
     if bad_read_back {

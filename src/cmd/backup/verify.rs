@@ -34,6 +34,28 @@ pub struct LastVerify {
     /// One line per problem found (file and what is wrong).
     #[serde(default)]
     pub problems: Vec<String>,
+    /// The check was `otp backup` reading back what it had just written
+    /// (the newest backup of each folder it wrote), not `--verify`.
+    #[serde(default)]
+    pub at_write: bool,
+}
+
+/// Records that `otp backup` read back the `checked` backup(s) it wrote
+/// (one per folder reached) and found them to be the vault, or the
+/// `problems` it found: the same check `--verify` makes of each folder's
+/// newest backup.
+pub fn record_at_write(ctx: &Ctx, checked: u64, problems: Vec<String>) {
+    let result = LastVerify {
+        time: now(),
+        ok: problems.is_empty(),
+        checked,
+        problems,
+        at_write: true,
+    };
+    let text = toml::to_string(&result).unwrap_or_default();
+    if let Err(e) = store::write_atomic(&state_path(ctx), text.as_bytes()) {
+        term::warn(&format!("cannot record the check for `otp status`: {e:#}"));
+    }
 }
 
 fn state_path(ctx: &Ctx) -> PathBuf {
@@ -47,17 +69,35 @@ pub fn last(ctx: &Ctx) -> Option<LastVerify> {
         .and_then(|t| toml::from_str(&t).ok())
 }
 
+/// What is wrong with a backup of this vault.
+enum Wrong {
+    /// Whole, proven and this vault's, but older than the vault: it
+    /// lacks accounts added since. Run `otp backup`; nothing is damaged.
+    Stale(String),
+    /// Not what it should be: another vault's, or missing accounts it
+    /// claims to have been written with.
+    Bad(String),
+}
+
 /// The verdict on a backup of this vault: `Ok` with what it holds, or
 /// what is wrong.
-fn judge(contents: &backup::Contents, vault: &Vault, newest: bool) -> Result<String, String> {
+fn judge(contents: &backup::Contents, vault: &Vault, newest: bool) -> Result<String, Wrong> {
     let cmp = backup::compare(contents, vault);
     if cmp.foreign {
-        return Err(cmp.describe());
+        return Err(Wrong::Bad(cmp.describe()));
     }
     // Only the newest must hold every account the vault has now; an older
     // one is good when it is whole and this vault's.
     if newest && !cmp.good() {
-        return Err(cmp.describe());
+        let made_at = contents.meta.as_ref().map(|m| m.changes);
+        return Err(match made_at {
+            Some(c) if c < vault.changes => Wrong::Stale(format!(
+                "older than the vault ({} change(s) behind): {}",
+                vault.changes - c,
+                cmp.describe()
+            )),
+            _ => Wrong::Bad(cmp.describe()),
+        });
     }
     Ok(format!(
         "{} account(s); {}",
@@ -76,6 +116,7 @@ pub fn run(
     let mut lines = String::new();
     let mut problems = Vec::new();
     let mut newest_bad = 0usize;
+    let mut newest_stale = 0usize;
     let mut forged = 0usize;
     let mut checked = 0u64;
     let mut reached = 0usize;
@@ -104,6 +145,7 @@ pub fn run(
         let (walked, newest_at) = dests::walk(ctx, vault, &d.path, &unlocked.identities, all);
         let newest_seen = newest_at.is_some();
         let mut folder_bad = false;
+        let mut folder_stale = false;
         for (i, (file, found)) in walked.into_iter().enumerate() {
             let path = d.path.join(&file);
             let shown = sanitize(&path.display().to_string());
@@ -111,19 +153,25 @@ pub fn run(
             let verdict = match &found {
                 Found::Mine { contents, .. } => {
                     let newest = Some(i) == newest_at;
-                    judge(contents, vault, newest).map_err(|why| (why, newest))
+                    judge(contents, vault, newest).map_err(|w| (w, newest))
                 }
                 Found::Forged(_) => {
                     forged += 1;
-                    Err((found.why_not(), false))
+                    Err((Wrong::Bad(found.why_not()), false))
                 }
                 // Named newer than the newest backup (on a new machine it
                 // would be the one picked): the folder is not good.
-                _ => Err((found.why_not(), newest_at.is_none_or(|n| i < n))),
+                _ => Err((Wrong::Bad(found.why_not()), newest_at.is_none_or(|n| i < n))),
             };
             match verdict {
                 Ok(what) => lines.push_str(&format!("ok\t{shown}\t{what}\n")),
-                Err((why, newest)) => {
+                Err((Wrong::Stale(why), newest)) => {
+                    let why = sanitize(&why);
+                    lines.push_str(&format!("STALE\t{shown}\t{why}\n"));
+                    problems.push(format!("{shown}: STALE: {why}"));
+                    folder_stale |= newest;
+                }
+                Err((Wrong::Bad(why), newest)) => {
                     let why = sanitize(&why);
                     let mark = if matches!(found, Found::Forged(_)) {
                         "FORGED"
@@ -147,6 +195,7 @@ pub fn run(
             folder_bad = true;
         }
         newest_bad += usize::from(folder_bad);
+        newest_stale += usize::from(folder_stale && !folder_bad);
     }
     out(&lines)?;
     if reached == 0 {
@@ -156,9 +205,10 @@ pub fn run(
     }
     let result = LastVerify {
         time: now(),
-        ok: newest_bad == 0 && forged == 0,
+        ok: newest_bad == 0 && newest_stale == 0 && forged == 0,
         checked,
         problems,
+        at_write: false,
     };
     let text = toml::to_string(&result).unwrap_or_default();
     if let Err(e) = store::write_atomic(&state_path(ctx), text.as_bytes()) {
@@ -181,6 +231,13 @@ pub fn run(
         .hint("run `otp backup` to write a good one, and check the disk of any damaged file")
         .into());
     }
+    if newest_stale > 0 {
+        return Err(Fail::error(format!(
+            "the newest backup of {newest_stale} folder(s) is older than the vault: it opens and is yours, but lacks what changed since (STALE, see above)"
+        ))
+        .hint("run `otp backup` to write a current one; nothing is damaged")
+        .into());
+    }
     term::note(&format!(
         "Checked {checked} backup(s): the newest of every folder opens and holds every account."
     ));
@@ -195,7 +252,12 @@ pub fn status_text(ctx: &Ctx) -> String {
             "verified:   {} ({} ago): {}\n",
             l.time.format(&Rfc3339).unwrap_or_default(),
             age(l.time, now()),
-            if l.ok {
+            if l.ok && l.at_write {
+                format!(
+                    "ok, {} backup(s) read back when `otp backup` wrote them",
+                    l.checked
+                )
+            } else if l.ok {
                 format!("ok, {} backup(s) checked", l.checked)
             } else {
                 format!("FAILED: {}", l.problems.join("; "))
@@ -205,7 +267,7 @@ pub fn status_text(ctx: &Ctx) -> String {
 }
 
 /// `otp status --json`: `last_verify` (`time`, `age_seconds`, `ok`,
-/// `checked`, `problems`, or null).
+/// `checked`, `problems`, `at_write`, or null).
 pub fn status_json(ctx: &Ctx) -> serde_json::Value {
     match last(ctx) {
         None => serde_json::Value::Null,
@@ -215,6 +277,7 @@ pub fn status_json(ctx: &Ctx) -> serde_json::Value {
             "ok": l.ok,
             "checked": l.checked,
             "problems": l.problems,
+            "at_write": l.at_write,
         }),
     }
 }
