@@ -281,7 +281,10 @@ fn verify_tells_a_stale_backup_from_a_damaged_one_and_status_keeps_the_check_mad
         "{out}"
     );
     assert!(!out.contains("BAD\t"), "{out}");
-    assert!(err.contains("run `otp backup`") && err.contains("nothing is damaged"), "{err}");
+    assert!(
+        err.contains("run `otp backup`") && err.contains("nothing is damaged"),
+        "{err}"
+    );
     assert!(!err.contains("check the disk"), "{err}");
     let s = status_json(&env);
     assert_eq!(s["last_verify"]["ok"], false);

@@ -57,7 +57,7 @@ fn forged_from(env: &TestEnv, real: &Path) -> Vec<u8> {
     let text = decrypt(env, real);
     let (_, body) = otp::model::auth::split(&text).unwrap();
     let wrong = otp::model::auth::AuthKey::from_bytes([7; 32]);
-    let sealed = otp::model::auth::seal_in(otp::model::auth::BACKUP_DOMAIN, &wrong, &body);
+    let sealed = otp::model::auth::seal_in(otp::model::auth::BACKUP_DOMAIN, &wrong, body);
     let to = otp::vault::keys::parse_recipients(&[public_key(env)]).unwrap();
     otp::vault::keys::encrypt(sealed.as_bytes(), &to, true).unwrap()
 }
