@@ -251,7 +251,7 @@ fn verify_says_what_the_newest_backup_misses() {
     );
 }
 
-/// Issue #32 item 8: a backup that is merely older than the vault is
+/// A backup that is merely older than the vault is
 /// STALE (run `otp backup`), not BAD (damaged: check the disk); and the
 /// read-back `otp backup` makes of what it wrote is the check `otp status`
 /// shows, not "never".
