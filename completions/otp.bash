@@ -370,7 +370,7 @@ _otp() {
             return 0
             ;;
         otp__subcmd__add)
-            opts="-i -h -V --issuer --uri --uri-stdin --qr --screen --secret-stdin --secret --hotp --counter --steam --algorithm --digits --period --note --vault --config --identity --passphrase-file --color --help --version"
+            opts="-i -h -V --issuer --uri --uri-stdin --qr --screen --secret-stdin --secret --hotp --counter --steam --yandex --motp --pin-file --pin-stdin --algorithm --digits --period --note --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +393,10 @@ _otp() {
                     return 0
                     ;;
                 --counter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

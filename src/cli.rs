@@ -320,6 +320,18 @@ pub struct AddArgs {
     /// Steam Guard (5 characters)
     #[arg(long)]
     pub steam: bool,
+    /// Yandex.Key (8 letters from the secret and a PIN; the secret in either of Yandex's forms)
+    #[arg(long, conflicts_with_all = ["hotp", "steam", "motp"])]
+    pub yandex: bool,
+    /// Mobile-OTP (6 hex digits from the secret and a PIN; the secret in hex)
+    #[arg(long, conflicts_with_all = ["hotp", "steam"])]
+    pub motp: bool,
+    /// Read the --yandex/--motp PIN from this file (otherwise stdin with --pin-stdin, or a prompt without echo)
+    #[arg(long, value_name = "FILE", conflicts_with = "pin_stdin")]
+    pub pin_file: Option<PathBuf>,
+    /// Read the --yandex/--motp PIN from stdin (the secret then comes from the prompt or --secret)
+    #[arg(long, conflicts_with_all = ["secret_stdin", "uri_stdin"])]
+    pub pin_stdin: bool,
     /// HMAC algorithm
     #[arg(long, value_enum, value_name = "ALG", ignore_case = true)]
     pub algorithm: Option<AlgorithmArg>,

@@ -279,6 +279,7 @@ fn entry_from(p: &proto::OtpParameters) -> Result<Entry, Skipped> {
         period: DEFAULT_PERIOD,
         counter,
         secret: Secret::new(p.secret.clone()),
+        pin: None,
     };
     token.validate().map_err(|e| skip(e.to_string()))?;
     Ok(Entry::new(issuer, name, token))
@@ -493,6 +494,16 @@ fn to_params(e: &Entry) -> Result<proto::OtpParameters, String> {
     let (kind, counter) = match t.kind {
         Kind::Steam => {
             return Err("left out: Google Authenticator cannot hold Steam Guard accounts".into());
+        }
+        Kind::Yandex | Kind::Motp => {
+            return Err(format!(
+                "left out: Google Authenticator cannot hold {} accounts (they need a PIN)",
+                if t.kind == Kind::Yandex {
+                    "Yandex.Key"
+                } else {
+                    "mOTP"
+                }
+            ));
         }
         Kind::Totp if t.period != DEFAULT_PERIOD => {
             return Err(format!(

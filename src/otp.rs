@@ -51,10 +51,15 @@ fn truncate(mac: &[u8]) -> u32 {
 
 /// The code for an explicit moving factor (HOTP counter or TOTP time step).
 pub fn generate_at_counter(token: &Token, counter: u64) -> String {
-    let value = truncate(&sign(token, counter));
+    let pin = token
+        .pin
+        .as_ref()
+        .map_or(&b""[..], |p| p.as_str().as_bytes());
     match token.kind {
+        Kind::Yandex => yandex::code_at_counter(token.secret.bytes(), pin, counter),
+        Kind::Motp => motp::code_at_counter(token.secret.bytes(), pin, counter),
         Kind::Steam => {
-            let mut v = value as usize;
+            let mut v = truncate(&sign(token, counter)) as usize;
             (0..STEAM_DIGITS)
                 .map(|_| {
                     let c = STEAM_ALPHABET[v % STEAM_ALPHABET.len()];
@@ -64,6 +69,7 @@ pub fn generate_at_counter(token: &Token, counter: u64) -> String {
                 .collect()
         }
         Kind::Totp | Kind::Hotp => {
+            let value = truncate(&sign(token, counter));
             let digits = usize::from(token.digits);
             // 10^10 exceeds any 31-bit value: from 10 digits on, no modulus.
             let value = match 10u64.checked_pow(u32::from(token.digits)) {
@@ -86,7 +92,7 @@ fn period(token: &Token) -> u64 {
 pub fn counter_at(token: &Token, unix_seconds: u64) -> u64 {
     match token.kind {
         Kind::Hotp => token.counter,
-        Kind::Totp | Kind::Steam => unix_seconds / period(token),
+        Kind::Totp | Kind::Steam | Kind::Yandex | Kind::Motp => unix_seconds / period(token),
     }
 }
 
@@ -101,7 +107,9 @@ pub fn generate(token: &Token, unix_seconds: u64) -> String {
 pub fn remaining(token: &Token, unix_seconds: u64) -> u64 {
     match token.kind {
         Kind::Hotp => 0,
-        Kind::Totp | Kind::Steam => period(token) - unix_seconds % period(token),
+        Kind::Totp | Kind::Steam | Kind::Yandex | Kind::Motp => {
+            period(token) - unix_seconds % period(token)
+        }
     }
 }
 
@@ -110,7 +118,9 @@ pub fn remaining(token: &Token, unix_seconds: u64) -> u64 {
 pub fn period_start(token: &Token, unix_seconds: u64) -> u64 {
     match token.kind {
         Kind::Hotp => unix_seconds,
-        Kind::Totp | Kind::Steam => unix_seconds - unix_seconds % period(token),
+        Kind::Totp | Kind::Steam | Kind::Yandex | Kind::Motp => {
+            unix_seconds - unix_seconds % period(token)
+        }
     }
 }
 
@@ -136,6 +146,7 @@ mod tests {
             period,
             counter: 0,
             secret,
+            pin: None,
         }
     }
 
@@ -334,7 +345,7 @@ mod tests {
             bytes in proptest::collection::vec(any::<u8>(), 1..64),
         ) -> Token {
             let (alg, digits) = if kind == Kind::Steam { (Algorithm::SHA1, 5) } else { (alg, digits) };
-            Token { kind, algorithm: alg, digits, period, counter, secret: Secret::new(bytes) }
+            Token { kind, algorithm: alg, digits, period, counter, secret: Secret::new(bytes), pin: None }
         }
     }
 

@@ -304,6 +304,7 @@ pub fn parse(uri: &str) -> Result<Entry, UriError> {
         period,
         counter,
         secret,
+        pin: None,
     };
     token.validate()?;
     Ok(Entry::new(issuer, name, token))
@@ -328,8 +329,14 @@ fn enc(text: &str) -> String {
 /// start of a name that follows an issuer). Accounts: `format(&a.to_entry())`.
 pub fn format(entry: &Entry) -> String {
     let token = &entry.token;
+    if token.kind == Kind::Motp {
+        return format_motp(entry);
+    }
     let mut uri = String::from(SCHEME);
-    uri.push_str(token.kind.as_str());
+    uri.push_str(match token.kind {
+        Kind::Yandex => "yaotp",
+        other => other.as_str(),
+    });
     uri.push('/');
     if !entry.issuer.is_empty() {
         uri.push_str(&enc(&entry.issuer));
@@ -350,8 +357,38 @@ pub fn format(entry: &Entry) -> String {
     uri.push_str(&format!("&digits={}", token.digits));
     match token.kind {
         Kind::Hotp => uri.push_str(&format!("&counter={}", token.counter)),
-        Kind::Totp | Kind::Steam => uri.push_str(&format!("&period={}", token.period)),
+        Kind::Totp | Kind::Steam | Kind::Yandex | Kind::Motp => {
+            uri.push_str(&format!("&period={}", token.period))
+        }
     }
+    push_pin(&mut uri, token);
+    uri
+}
+
+/// Aegis's `pin` parameter: the PIN's UTF-8 bytes in base32.
+fn push_pin(uri: &mut String, token: &Token) {
+    if let Some(pin) = &token.pin {
+        uri.push_str("&pin=");
+        uri.push_str(&data_encoding::BASE32_NOPAD.encode(pin.as_str().as_bytes()));
+    }
+}
+
+/// mOTP as Aegis writes it: `motp://LABEL?secret=HEX`, and the PIN (which
+/// Aegis leaves out, and ignores when reading) so that nothing is lost.
+fn format_motp(entry: &Entry) -> String {
+    let mut uri = String::from("motp://");
+    if !entry.issuer.is_empty() {
+        uri.push_str(&enc(&entry.issuer));
+        uri.push(':');
+    }
+    uri.push_str(&enc(&entry.name));
+    uri.push_str("?secret=");
+    uri.push_str(&data_encoding::HEXLOWER.encode(entry.token.secret.bytes()));
+    if !entry.issuer.is_empty() {
+        uri.push_str("&issuer=");
+        uri.push_str(&enc(&entry.issuer));
+    }
+    push_pin(&mut uri, &entry.token);
     uri
 }
 
@@ -667,7 +704,7 @@ mod tests {
             let (alg, digits) = if kind == Kind::Steam { (Algorithm::SHA1, 5) } else { (alg, digits) };
             let period = if kind == Kind::Hotp { DEFAULT_PERIOD } else { period };
             let counter = if kind == Kind::Hotp { counter } else { 0 };
-            let token = Token { kind, algorithm: alg, digits, period, counter, secret: Secret::new(bytes) };
+            let token = Token { kind, algorithm: alg, digits, period, counter, secret: Secret::new(bytes), pin: None };
             // Leading spaces after "issuer:" are optional padding in the format.
             let name = if issuer.is_empty() { name } else { name.trim_start_matches(' ').to_string() };
             let issuer = if issuer.is_empty() && name.is_empty() { "x".into() } else { issuer };

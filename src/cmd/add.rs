@@ -10,7 +10,7 @@ use crate::cli::{AddArgs, AlgorithmArg};
 use crate::cmd::{Ctx, import, now, random8};
 use crate::error::{Code, Fail};
 use crate::import::plan::{Action, plan};
-use crate::model::{Account, Algorithm, Entry, Kind, STEAM_DIGITS, Secret, Token};
+use crate::model::{Account, Algorithm, Entry, Kind, Pin, STEAM_DIGITS, Secret, Token};
 use crate::term;
 use crate::text::sanitize;
 
@@ -49,8 +49,9 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
         e.note = args.note.clone();
         e
     } else {
+        let pin = read_pin(&args)?;
         let secret = read_secret(&args)?;
-        entry_from_flags(&args, secret)?
+        entry_from_flags(&args, secret, pin)?
     };
     // The message is printed only once the vault is saved.
     let message = ctx.update(|vault, _| {
@@ -91,6 +92,10 @@ fn reject_parameters(args: &AddArgs, source: &str) -> Result<()> {
         (args.algorithm.is_some(), "--algorithm"),
         (args.digits.is_some(), "--digits"),
         (args.period.is_some(), "--period"),
+        (args.yandex, "--yandex"),
+        (args.motp, "--motp"),
+        (args.pin_file.is_some(), "--pin-file"),
+        (args.pin_stdin, "--pin-stdin"),
     ];
     if let Some((_, flag)) = given.iter().find(|(on, _)| *on) {
         return Err(Fail::new(
@@ -139,6 +144,53 @@ fn read_uri() -> Result<Zeroizing<String>> {
     }
 }
 
+/// The PIN of a --yandex/--motp account: from --pin-file, --pin-stdin or a
+/// prompt without echo; never from the command line. The first line, without
+/// its line ending. No PIN for the other kinds (a PIN flag alone is an error).
+fn read_pin(args: &AddArgs) -> Result<Option<Pin>> {
+    if !args.yandex && !args.motp {
+        if args.pin_file.is_some() || args.pin_stdin {
+            return Err(Fail::new(
+                Code::Usage,
+                "--pin-file and --pin-stdin are for --yandex and --motp accounts",
+            )
+            .into());
+        }
+        return Ok(None);
+    }
+    let text: Zeroizing<String> = if let Some(f) = &args.pin_file {
+        let bytes = Zeroizing::new(
+            std::fs::read(f)
+                .with_context(|| format!("cannot read the PIN file {}", crate::text::path(f)))?,
+        );
+        Zeroizing::new(
+            std::str::from_utf8(&bytes)
+                .map_err(|_| Fail::error("the PIN file is not UTF-8 text"))?
+                .to_string(),
+        )
+    } else if args.pin_stdin {
+        let mut buf = Zeroizing::new(String::new());
+        std::io::stdin()
+            .take(4096)
+            .read_to_string(&mut buf)
+            .context("cannot read the PIN from stdin")?;
+        buf
+    } else if term::stdin_is_tty() {
+        term::prompt_hidden("PIN: ")?
+    } else {
+        return Err(
+            Fail::error("no PIN given, and stdin is not a terminal to ask for one")
+                .hint("use --pin-file FILE or --pin-stdin")
+                .into(),
+        );
+    };
+    let pin = text.lines().next().unwrap_or("").trim_end_matches('\r');
+    if pin.is_empty() {
+        return Err(Fail::error("the PIN is empty").into());
+    }
+    Ok(Some(Pin::new(pin.to_string())))
+}
+
 fn read_secret(args: &AddArgs) -> Result<Secret> {
     let text: Zeroizing<String> = if let Some(s) = &args.secret {
         Zeroizing::new(s.to_string())
@@ -149,23 +201,64 @@ fn read_secret(args: &AddArgs) -> Result<Secret> {
             .context("cannot read the secret from stdin")?;
         buf
     } else if term::stdin_is_tty() {
-        term::prompt_hidden("Secret (base32): ")?
+        term::prompt_hidden(if args.motp {
+            "Secret (hex): "
+        } else {
+            "Secret (base32): "
+        })?
     } else {
         return Err(Fail::error("no secret given, and stdin is not a terminal to ask for one")
             .hint("use --secret-stdin (e.g. `otp add NAME --secret-stdin < file`), --uri-stdin or --qr IMAGE")
             .into());
     };
+    if args.motp {
+        return match data_encoding::HEXLOWER_PERMISSIVE.decode(text.trim().as_bytes()) {
+            Ok(bytes) if !bytes.is_empty() => Ok(Secret::new(bytes)),
+            _ => Err(Fail::error(
+                "an mOTP secret is hexadecimal (0-9, a-f), an even number of digits",
+            )
+            .into()),
+        };
+    }
     Secret::from_base32(text.trim()).map_err(|e| Fail::error(e.to_string()).into())
 }
 
 /// Builds an entry from the command-line flags. Pure.
-pub fn entry_from_flags(args: &AddArgs, secret: Secret) -> Result<Entry> {
+pub fn entry_from_flags(args: &AddArgs, secret: Secret, pin: Option<Pin>) -> Result<Entry> {
     if args.name.is_none() && args.issuer.is_none() {
         return Err(Fail::new(
             Code::Usage,
             "give the account a NAME (and usually --issuer)",
         )
         .into());
+    }
+    if let (true, Some(pin)) = (args.yandex || args.motp, pin) {
+        let fixed = [
+            (args.algorithm.is_some(), "--algorithm"),
+            (args.digits.is_some(), "--digits"),
+            (args.period.is_some(), "--period"),
+        ];
+        if let Some((_, flag)) = fixed.iter().find(|(on, _)| *on) {
+            return Err(Fail::new(
+                Code::Usage,
+                format!("{flag} cannot be combined with --yandex or --motp: the scheme fixes it"),
+            )
+            .into());
+        }
+        let token = if args.yandex {
+            crate::otp::yandex::token(secret.bytes(), pin)
+                .map_err(|e| Fail::error(e.to_string()))?
+        } else {
+            Token::motp(secret, pin)
+        };
+        token.validate().map_err(|e| Fail::error(e.to_string()))?;
+        let mut entry = Entry::new(
+            args.issuer.clone().unwrap_or_default(),
+            args.name.clone().unwrap_or_default(),
+            token,
+        );
+        entry.note = args.note.clone();
+        return Ok(entry);
     }
     let kind = match (args.hotp, args.steam) {
         (true, _) => Kind::Hotp,

@@ -54,6 +54,10 @@ struct Info {
     period: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     counter: Option<u64>,
+    /// Yandex.Key and mOTP, as Aegis's `YandexInfo`/`MotpInfo` write it;
+    /// wiped when dropped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pin: Option<Zeroizing<String>>,
 }
 
 #[derive(Serialize)]
@@ -120,10 +124,19 @@ fn entry(a: &Account, fill: Fill<'_>) -> AegisEntry {
         icon: None,
         info: Info {
             secret: Zeroizing::new(a.secret.to_base32()),
-            algo: a.algorithm.as_str(),
+            // Aegis names mOTP's hash MD5; otp stores an unused SHA1.
+            algo: if a.kind == Kind::Motp {
+                "MD5"
+            } else {
+                a.algorithm.as_str()
+            },
             digits: a.digits,
             period: (!hotp).then_some(a.period),
             counter: hotp.then_some(a.counter),
+            pin: a
+                .pin
+                .as_ref()
+                .map(|p| Zeroizing::new(p.as_str().to_string())),
         },
     }
 }

@@ -331,6 +331,14 @@ fn params(a: &Account) -> String {
             "Steam Guard · {}&nbsp;characters · every {}&nbsp;s",
             a.digits, a.period
         ),
+        Kind::Yandex => format!(
+            "Yandex.Key · {}&nbsp;letters · every {}&nbsp;s · needs its PIN",
+            a.digits, a.period
+        ),
+        Kind::Motp => format!(
+            "mOTP · {}&nbsp;hex digits · every {}&nbsp;s · needs its PIN",
+            a.digits, a.period
+        ),
     }
 }
 

@@ -14,7 +14,7 @@ use super::shared::crypto;
 use super::shared::entry::{self, RawParams};
 use super::shared::json;
 use super::{Format, ImportError, Passwords};
-use crate::model::{Entry, Kind, Parsed};
+use crate::model::{Entry, Kind, Parsed, Pin, Secret, Token};
 
 pub const FORMAT: Format = Format {
     name: "aegis",
@@ -244,8 +244,8 @@ fn entry(raw: &RawEntry, groups: &[Group]) -> Result<Entry, String> {
         "totp" => Kind::Totp,
         "hotp" => Kind::Hotp,
         "steam" => Kind::Steam,
-        "motp" => return Err(entry::unsupported_kind("mOTP")),
-        "yandex" => return Err(entry::unsupported_kind("Yandex")),
+        "motp" => Kind::Motp,
+        "yandex" => Kind::Yandex,
         other => return Err(entry::unsupported_kind(&format!("'{other}'"))),
     };
     let info = &raw.info;
@@ -270,7 +270,11 @@ fn entry(raw: &RawEntry, groups: &[Group]) -> Result<Entry, String> {
         counter: number("counter")?,
     };
     let secret = entry::secret_value(info.get("secret"))?;
-    let token = entry::token(kind, &params, secret)?;
+    let token = if kind.has_pin() {
+        pinned(kind, &params, secret, info.get("pin"))?
+    } else {
+        entry::token(kind, &params, secret)?
+    };
     let mut entry = Entry::new(raw.issuer.clone(), raw.name.clone(), token);
     entry.note = raw.note.clone().filter(|n| !n.is_empty());
     if let Some(group) = raw.group.as_ref().filter(|g| !g.is_empty()) {
@@ -285,12 +289,95 @@ fn entry(raw: &RawEntry, groups: &[Group]) -> Result<Entry, String> {
     Ok(entry)
 }
 
+/// A Yandex.Key or mOTP token as Aegis's `YandexInfo`/`MotpInfo` write it:
+/// the key in base32 (Yandex: either form, the checksum checked), the PIN
+/// in `pin`, and the scheme's own fixed digits, period and hash, which must
+/// be what the file says when it says anything.
+fn pinned(
+    kind: Kind,
+    params: &RawParams<'_>,
+    secret: Secret,
+    pin: Option<&Value>,
+) -> Result<Token, String> {
+    let pin = match pin {
+        Some(Value::String(p)) if !p.is_empty() => Pin::new(p.clone()),
+        _ => return Err("the entry has no PIN, which its codes need".into()),
+    };
+    let token = match kind {
+        Kind::Yandex => {
+            crate::otp::yandex::token(secret.bytes(), pin).map_err(|e| e.to_string())?
+        }
+        _ => Token::motp(secret, pin),
+    };
+    let algorithm_matches = params.algorithm.is_none_or(|a| {
+        let expected = if kind == Kind::Motp { "MD5" } else { "SHA256" };
+        a.eq_ignore_ascii_case(expected)
+    });
+    if !algorithm_matches
+        || params.digits.is_some_and(|d| d != u64::from(token.digits))
+        || params.period.is_some_and(|p| p != token.period)
+    {
+        return Err(format!(
+            "its parameters are not {}'s ({} characters, {} s)",
+            if kind == Kind::Yandex {
+                "Yandex.Key"
+            } else {
+                "mOTP"
+            },
+            token.digits,
+            token.period
+        ));
+    }
+    token.validate().map_err(|e| e.to_string())?;
+    Ok(token)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
     use super::*;
     use crate::import::shared::testkit::*;
+
+    #[test]
+    fn yandex_and_motp_entries_come_with_their_pin() {
+        let db = |entries: &str| {
+            format!(
+                r#"{{"version":1,"header":{{"slots":null,"params":null}},"db":{{"version":3,"entries":[{entries}]}}}}"#
+            )
+        };
+        let e = |t: &str, info: &str| {
+            format!(
+                r#"{{"type":"{t}","uuid":"u","name":"n","issuer":"{t}","note":"","favorite":false,"icon":null,"info":{info}}}"#
+            )
+        };
+        let good = db(&[
+            e("yandex", r#"{"secret":"LA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI","algo":"SHA256","digits":8,"period":30,"pin":"7586"}"#),
+            e("motp", r#"{"secret":"XOYZCK5VYUK34","algo":"MD5","digits":6,"period":10,"pin":"9999"}"#),
+            e("yandex", r#"{"secret":"MA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI","algo":"SHA256","digits":8,"period":30,"pin":"7586"}"#),
+            e("motp", r#"{"secret":"XOYZCK5VYUK34","algo":"MD5","digits":6,"period":10}"#),
+            e("motp", r#"{"secret":"XOYZCK5VYUK34","algo":"MD5","digits":8,"period":10,"pin":"1"}"#),
+        ].join(","));
+        let p = parse(good.as_bytes(), &mut no_password).unwrap();
+        assert_eq!(p.entries.len(), 2, "{:?}", p.skipped);
+        assert_eq!(
+            crate::otp::generate(&p.entries[0].token, 1581064020),
+            "oactmacq"
+        );
+        assert_eq!(
+            crate::otp::generate(&p.entries[1].token, 1659540020),
+            "ced7b1"
+        );
+        let reasons: Vec<&str> = p.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert!(reasons[0].contains("checksum"), "{reasons:?}");
+        assert!(reasons[1].contains("PIN"), "{reasons:?}");
+        assert!(reasons[2].contains("parameters"), "{reasons:?}");
+        assert!(
+            !reasons
+                .iter()
+                .any(|r| r.contains("7586") || r.contains("LA2V"))
+        );
+    }
 
     #[test]
     fn plain_vault_imports_the_canonical_entries() {
@@ -357,7 +444,7 @@ mod tests {
     }
 
     #[test]
-    fn stratum_vaults_skip_motp_and_yandex_with_a_reason() {
+    fn stratum_vaults_bring_motp_and_yandex_with_their_pin() {
         let plain = parse(
             &fixture("imp1/stratum/aegis.unencrypted.json"),
             &mut no_password,
@@ -368,16 +455,28 @@ mod tests {
             &mut pw("test"),
         )
         .unwrap();
-        for parsed in [plain, encrypted] {
+        for mut parsed in [plain, encrypted] {
+            assert!(parsed.skipped.is_empty(), "{:?}", parsed.skipped);
+            // Stratum's mOTP and Yandex entries, with codes from our Python
+            // (tests/fixtures/otp/vectors.py) and Aegis's YAOTPTest.
+            let (pinned, rest): (Vec<Entry>, Vec<Entry>) = parsed
+                .entries
+                .into_iter()
+                .partition(|e| e.token.kind.has_pin());
+            parsed.entries = rest;
+            let code = |issuer: &str, at: u64| {
+                let e = pinned.iter().find(|e| e.issuer == issuer).unwrap();
+                crate::otp::generate(&e.token, at)
+            };
+            assert_eq!(pinned.len(), 2);
+            assert_eq!(code("Motp", 1_234_567_890), "705db7");
+            assert_eq!(code("Yandex", 1_581_064_020), "oactmacq");
             // CCCC… is 29 base32 characters: 18 bytes, with non-zero trailing bits.
             let mut want = stratum_expected();
             let steam = parsed.entries.iter().find(|e| e.issuer == "Steam").unwrap();
             want[8].secret = Box::leak(steam.token.secret.to_base32().into_boxed_str());
             assert_eq!(steam.token.secret.bytes().len(), 18);
             assert_entries(&parsed, &want);
-            let labels: Vec<_> = parsed.skipped.iter().map(|s| s.label.as_str()).collect();
-            assert_eq!(labels, ["Motp:Motp", "Yandex:Yandex"]);
-            assert!(parsed.skipped[0].reason.contains("mOTP"));
             let grouped = parsed
                 .entries
                 .iter()

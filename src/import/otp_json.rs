@@ -100,12 +100,15 @@ fn account(a: JsonAccount) -> Result<Account, String> {
     let kind: Kind = a.kind.parse().map_err(|e| format!("{e}"))?;
     let algorithm = match &a.algorithm {
         Some(s) => s.parse::<Algorithm>().map_err(|e| format!("{e}"))?,
+        None if kind == Kind::Yandex => Algorithm::SHA256,
         None => Algorithm::SHA1,
     };
-    let default_digits = if kind == Kind::Steam {
-        STEAM_DIGITS
-    } else {
-        DEFAULT_DIGITS
+    // Absent fields take the kind's own values (as `otp export` writes them all).
+    let (default_digits, default_period) = match kind {
+        Kind::Steam => (STEAM_DIGITS, DEFAULT_PERIOD),
+        Kind::Yandex => (crate::model::YANDEX_DIGITS, crate::model::YANDEX_PERIOD),
+        Kind::Motp => (crate::model::MOTP_DIGITS, crate::model::MOTP_PERIOD),
+        Kind::Totp | Kind::Hotp => (DEFAULT_DIGITS, DEFAULT_PERIOD),
     };
     let digits = match a.digits {
         None => default_digits,
@@ -116,9 +119,13 @@ fn account(a: JsonAccount) -> Result<Account, String> {
         kind,
         algorithm,
         digits,
-        period: a.period.unwrap_or(DEFAULT_PERIOD),
+        period: a.period.unwrap_or(default_period),
         counter: a.counter.unwrap_or(0),
         secret,
+        pin: a
+            .pin
+            .as_ref()
+            .map(|p| crate::model::Pin::new(p.to_string())),
     };
     token.validate().map_err(|e| format!("{e}"))?;
     let mut recovery_codes = Vec::new();
@@ -228,10 +235,7 @@ mod tests {
                 r#""type":"totp","secret":"JBSWY3DPEHPK3PXP","period":0"#,
                 "period",
             ),
-            (
-                r#""type":"motp","secret":"JBSWY3DPEHPK3PXP""#,
-                "unknown OTP type",
-            ),
+            (r#""type":"motp","secret":"JBSWY3DPEHPK3PXP""#, "need a PIN"),
             (r#""type":"totp","secret":"JBSW!Y3DPEHPK3PXP""#, "base32"),
         ] {
             let text = format!(r#"{{"format":"otp-json","version":1,"accounts":[{{{bad}}}]}}"#);

@@ -93,6 +93,49 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+/// The PIN that Yandex.Key and mOTP mix into every code: a secret like
+/// the key. Kept only inside the vault; wiped when dropped; `Debug` is
+/// redacted; compared in constant time (for a given length).
+#[derive(Clone)]
+pub struct Pin(Zeroizing<String>);
+
+impl Pin {
+    pub fn new(pin: String) -> Self {
+        Pin(Zeroizing::new(pin))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq for Pin {
+    fn eq(&self, other: &Self) -> bool {
+        use subtle::ConstantTimeEq;
+        self.0.as_bytes().ct_eq(other.0.as_bytes()).into()
+    }
+}
+
+impl Eq for Pin {}
+
+impl fmt::Debug for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pin(redacted)")
+    }
+}
+
+impl Serialize for Pin {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Pin {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Pin(Zeroizing::new(String::deserialize(d)?)))
+    }
+}
+
 /// Errors in account parameters. Messages never contain secret material.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModelError {
@@ -103,6 +146,9 @@ pub enum ModelError {
     Digits(u32),
     Period(u64),
     Steam(&'static str),
+    /// Yandex.Key or mOTP parameters that are not the scheme's (fixed digits,
+    /// period, key length, a PIN).
+    Pinned(&'static str, String),
 }
 
 impl fmt::Display for ModelError {
@@ -117,13 +163,17 @@ impl fmt::Display for ModelError {
                 write!(f, "unknown algorithm '{a}' (use SHA1, SHA256 or SHA512)")
             }
             ModelError::UnknownKind(k) => {
-                write!(f, "unknown OTP type '{k}' (use totp, hotp or steam)")
+                write!(
+                    f,
+                    "unknown OTP type '{k}' (use totp, hotp, steam, yandex or motp)"
+                )
             }
             ModelError::Digits(d) => write!(f, "{d} digits is out of range (6 to 10)"),
             ModelError::Period(p) => {
                 write!(f, "a period of {p} seconds is invalid (must be at least 1)")
             }
             ModelError::Steam(what) => write!(f, "Steam Guard accounts {what}"),
+            ModelError::Pinned(kind, what) => write!(f, "{kind} accounts {what}"),
         }
     }
 }
@@ -136,14 +186,30 @@ pub enum Kind {
     Totp,
     Hotp,
     Steam,
+    /// Yandex.Key: 8 letters from the key and a PIN, every 30 s.
+    Yandex,
+    /// Mobile-OTP: 6 hex digits from the key and a PIN, every 10 s.
+    Motp,
 }
 
 impl Kind {
+    /// Kinds whose codes mix in a PIN.
+    pub fn has_pin(self) -> bool {
+        matches!(self, Kind::Yandex | Kind::Motp)
+    }
+
+    /// Kinds whose code changes with the time (all but HOTP).
+    pub fn is_timed(self) -> bool {
+        self != Kind::Hotp
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Totp => "totp",
             Kind::Hotp => "hotp",
             Kind::Steam => "steam",
+            Kind::Yandex => "yandex",
+            Kind::Motp => "motp",
         }
     }
 }
@@ -155,6 +221,8 @@ impl FromStr for Kind {
             "totp" => Ok(Kind::Totp),
             "hotp" => Ok(Kind::Hotp),
             "steam" => Ok(Kind::Steam),
+            "yandex" => Ok(Kind::Yandex),
+            "motp" => Ok(Kind::Motp),
             _ => Err(ModelError::UnknownKind(s.to_string())),
         }
     }
@@ -206,6 +274,13 @@ impl fmt::Display for Algorithm {
 }
 
 pub const STEAM_DIGITS: u8 = 5;
+/// Yandex.Key: letters per code, seconds per code, the key's bytes.
+pub const YANDEX_DIGITS: u8 = 8;
+pub const YANDEX_PERIOD: u64 = 30;
+pub const YANDEX_KEY_LEN: usize = 16;
+/// mOTP: hex digits per code, seconds per code.
+pub const MOTP_DIGITS: u8 = 6;
+pub const MOTP_PERIOD: u64 = 10;
 pub const DEFAULT_PERIOD: u64 = 30;
 pub const DEFAULT_DIGITS: u8 = 6;
 
@@ -220,6 +295,8 @@ pub struct Token {
     /// Next counter value to use (HOTP); 0 otherwise.
     pub counter: u64,
     pub secret: Secret,
+    /// Yandex.Key and mOTP only.
+    pub pin: Option<Pin>,
 }
 
 impl Token {
@@ -232,6 +309,20 @@ impl Token {
             period: DEFAULT_PERIOD,
             counter: 0,
             secret,
+            pin: None,
+        }
+    }
+
+    /// An mOTP token: the key's bytes (users see them as hex) and the PIN.
+    pub fn motp(secret: Secret, pin: Pin) -> Self {
+        Token {
+            kind: Kind::Motp,
+            algorithm: Algorithm::SHA1,
+            digits: MOTP_DIGITS,
+            period: MOTP_PERIOD,
+            counter: 0,
+            secret,
+            pin: Some(pin),
         }
     }
 
@@ -253,6 +344,7 @@ impl Token {
                     return Err(ModelError::Period(0));
                 }
             }
+            Kind::Yandex | Kind::Motp => return self.validate_pinned(),
             Kind::Totp | Kind::Hotp => {
                 if !(6..=10).contains(&self.digits) {
                     return Err(ModelError::Digits(self.digits.into()));
@@ -262,7 +354,44 @@ impl Token {
                 }
             }
         }
+        if self.pin.is_some() {
+            return Err(ModelError::Pinned(
+                "only Yandex.Key and mOTP",
+                "have a PIN".into(),
+            ));
+        }
         Ok(())
+    }
+
+    /// Yandex.Key and mOTP fix every parameter but the key and the PIN:
+    /// anything else would give codes the service does not expect.
+    fn validate_pinned(&self) -> Result<(), ModelError> {
+        let (title, digits, period, algorithm) = match self.kind {
+            Kind::Yandex => (
+                "Yandex.Key",
+                YANDEX_DIGITS,
+                YANDEX_PERIOD,
+                Algorithm::SHA256,
+            ),
+            _ => ("mOTP", MOTP_DIGITS, MOTP_PERIOD, Algorithm::SHA1),
+        };
+        let bad = |what: String| Err(ModelError::Pinned(title, what));
+        if self.digits != digits {
+            return bad(format!("always have {digits} characters"));
+        }
+        if self.period != period {
+            return bad(format!("always change every {period} seconds"));
+        }
+        if self.algorithm != algorithm {
+            return bad(format!("are stored with {algorithm}"));
+        }
+        if self.kind == Kind::Yandex && self.secret.bytes().len() != YANDEX_KEY_LEN {
+            return bad("have a 16-byte key".into());
+        }
+        match &self.pin {
+            Some(pin) if !pin.as_str().is_empty() => Ok(()),
+            _ => bad("need a PIN (the one the service gave with the secret)".into()),
+        }
     }
 
     /// Its key and way of computing codes, as a hash key ([`Generator`]).
@@ -273,6 +402,7 @@ impl Token {
             self.digits,
             self.period,
             self.secret.bytes(),
+            self.pin.as_ref(),
         )
     }
 
@@ -283,6 +413,7 @@ impl Token {
             && self.digits == other.digits
             && (self.kind == Kind::Hotp || self.period == other.period)
             && self.secret == other.secret
+            && self.pin == other.pin
     }
 }
 
@@ -298,6 +429,7 @@ pub struct Generator<'a> {
     /// 0 for HOTP, whose period does not count.
     period: u64,
     secret: &'a [u8],
+    pin: Option<&'a str>,
 }
 
 impl fmt::Debug for Generator<'_> {
@@ -307,13 +439,21 @@ impl fmt::Debug for Generator<'_> {
 }
 
 impl<'a> Generator<'a> {
-    fn new(kind: Kind, algorithm: Algorithm, digits: u8, period: u64, secret: &'a [u8]) -> Self {
+    fn new(
+        kind: Kind,
+        algorithm: Algorithm,
+        digits: u8,
+        period: u64,
+        secret: &'a [u8],
+        pin: Option<&'a Pin>,
+    ) -> Self {
         Generator {
             kind,
             algorithm,
             digits,
             period: if kind == Kind::Hotp { 0 } else { period },
             secret,
+            pin: pin.map(Pin::as_str),
         }
     }
 }
@@ -399,6 +539,9 @@ pub struct Account {
     pub period: u64,
     #[serde(default)]
     pub counter: u64,
+    /// Yandex.Key and mOTP only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<Pin>,
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -431,6 +574,7 @@ impl Account {
             digits: token.digits,
             period: token.period,
             counter: token.counter,
+            pin: token.pin,
             created: now,
             updated: now,
             note,
@@ -447,6 +591,7 @@ impl Account {
             self.digits,
             self.period,
             self.secret.bytes(),
+            self.pin.as_ref(),
         )
     }
 
@@ -458,6 +603,7 @@ impl Account {
             period: self.period,
             counter: self.counter,
             secret: self.secret.clone(),
+            pin: self.pin.clone(),
         }
     }
 
@@ -547,6 +693,7 @@ mod tests {
                 period,
                 counter,
                 secret: Secret::new(secret),
+                pin: None,
             };
             let (a, b) = (token(a), token(b));
             proptest::prop_assert_eq!(a.same_generator(&b), a.generator() == b.generator());

@@ -23,8 +23,9 @@ pub mod query;
 mod vault;
 
 pub use account::{
-    Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Generator, Kind, ModelError,
-    RecoveryCode, STEAM_DIGITS, Secret, Token, label,
+    Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Generator, Kind, MOTP_DIGITS,
+    MOTP_PERIOD, ModelError, Pin, RecoveryCode, STEAM_DIGITS, Secret, Token, YANDEX_DIGITS,
+    YANDEX_KEY_LEN, YANDEX_PERIOD, label,
 };
 pub use parsed::{Parsed, Skipped};
 pub use vault::{

@@ -68,6 +68,9 @@ pub struct JsonAccount {
     pub counter: Option<u64>,
     /// Base32; wiped when dropped.
     pub secret: Zeroizing<String>,
+    /// Yandex.Key and mOTP only; wiped when dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<Zeroizing<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +110,10 @@ impl JsonAccount {
             period: Some(a.period),
             counter: Some(a.counter),
             secret: Zeroizing::new(a.secret.to_base32()),
+            pin: a
+                .pin
+                .as_ref()
+                .map(|p| Zeroizing::new(p.as_str().to_string())),
             created: Some(rfc3339(a.created)),
             updated: Some(rfc3339(a.updated)),
             note: a.note.clone(),

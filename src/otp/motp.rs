@@ -10,9 +10,9 @@ use md5::{Digest, Md5};
 use zeroize::Zeroizing;
 
 /// Hex digits in a code.
-pub const DIGITS: u8 = 6;
+pub const DIGITS: u8 = crate::model::MOTP_DIGITS;
 /// Seconds per code.
-pub const PERIOD: u64 = 10;
+pub const PERIOD: u64 = crate::model::MOTP_PERIOD;
 
 /// The code at this time for a secret (its bytes, shown to users as hex)
 /// and a PIN.

@@ -16,12 +16,14 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::model::{Algorithm, Kind, Pin, Secret, Token};
+
 /// Letters in a code.
-pub const DIGITS: u8 = 8;
+pub const DIGITS: u8 = crate::model::YANDEX_DIGITS;
 /// Seconds per code.
-pub const PERIOD: u64 = 30;
+pub const PERIOD: u64 = crate::model::YANDEX_PERIOD;
 /// The key's length.
-pub const KEY_LEN: usize = 16;
+pub const KEY_LEN: usize = crate::model::YANDEX_KEY_LEN;
 /// The length of Yandex's form with a checksum.
 pub const FULL_LEN: usize = 26;
 
@@ -60,6 +62,21 @@ pub fn key_from_secret(secret: &[u8]) -> Result<Zeroizing<Vec<u8>>, SecretError>
         FULL_LEN => Err(SecretError::Checksum),
         n => Err(SecretError::Length(n)),
     }
+}
+
+/// A Yandex.Key token from a secret in either of Yandex's forms (the
+/// 26-byte form's checksum checked) and the PIN.
+pub fn token(secret: &[u8], pin: Pin) -> Result<Token, SecretError> {
+    let key = key_from_secret(secret)?;
+    Ok(Token {
+        kind: Kind::Yandex,
+        algorithm: Algorithm::SHA256,
+        digits: DIGITS,
+        period: PERIOD,
+        counter: 0,
+        secret: Secret::new(key.to_vec()),
+        pin: Some(pin),
+    })
 }
 
 /// The 12-bit checksum of the 26-byte form: the first 196 bits reduced by
@@ -133,7 +150,6 @@ pub fn code_at_counter(key: &[u8], pin: &[u8], counter: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Secret;
     use serde_json::Value;
 
     const VECTORS: &str = include_str!(concat!(

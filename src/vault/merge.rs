@@ -717,6 +717,7 @@ fn merge_account(
         algorithm: field!(algorithm, "algorithm"),
         digits: field!(digits, "digits"),
         period: field!(period, "period"),
+        pin: field!(pin, "pin"),
         note: field!(note, "note"),
         counter: ours.counter.max(theirs.counter),
         created: pick(base.map(|b| &b.created), &ours.created, &theirs.created)

@@ -93,6 +93,7 @@ impl Params {
                 0
             },
             secret: Secret::new(secret),
+            pin: None,
         };
         token.validate().map_err(|e| e.to_string())?;
         Ok(Entry::new(issuer.trim(), name.trim(), token))
@@ -194,6 +195,7 @@ pub(crate) fn token(kind: Kind, params: &RawParams<'_>, secret: Secret) -> Resul
             0
         },
         secret,
+        pin: None,
     };
     token.validate().map_err(|e| e.to_string())?;
     Ok(token)

@@ -292,6 +292,7 @@ fn token(
         period,
         counter,
         secret: Secret::from_base32(b32).unwrap(),
+        pin: None,
     }
 }
 

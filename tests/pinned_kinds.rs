@@ -1,0 +1,258 @@
+//! Yandex.Key and mOTP accounts end to end: `otp add --yandex/--motp` with
+//! the PIN from a file or stdin (never argv), codes that match the other
+//! apps' test vectors, a PIN that never reaches stderr or `show`, and the
+//! exports that can and cannot hold them.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+/// Aegis's YAOTPTest and Stratum's YandexOtpTest: the 26-byte form.
+const YANDEX_SECRET: &str = "LA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI";
+const YANDEX_PIN: &str = "7586";
+/// Aegis's MOTPTest.
+const MOTP_SECRET: &str = "bbb1912bb5c515be";
+const MOTP_PIN: &str = "9999";
+
+fn add_yandex(env: &TestEnv) {
+    let pin = env.write("pin.txt", format!("{YANDEX_PIN}\n"));
+    env.otp()
+        .args([
+            "add",
+            "alice",
+            "--issuer",
+            "Yandex",
+            "--yandex",
+            "--secret-stdin",
+        ])
+        .arg("--pin-file")
+        .arg(&pin)
+        .write_stdin(YANDEX_SECRET)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(YANDEX_PIN).not());
+}
+
+fn add_motp(env: &TestEnv) {
+    env.otp()
+        .args([
+            "add",
+            "bob",
+            "--issuer",
+            "Corp",
+            "--motp",
+            "--pin-stdin",
+            "--secret",
+            MOTP_SECRET,
+        ])
+        .write_stdin(format!("{MOTP_PIN}\n"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(MOTP_PIN).not());
+}
+
+#[test]
+fn codes_match_aegis_and_stratum_vectors() {
+    let env = TestEnv::with_vault();
+    add_yandex(&env);
+    add_motp(&env);
+    for (at, code) in [("1581064020", "oactmacq"), ("1581090810", "wemdwrix")] {
+        assert_eq!(
+            env.stdout(&["code", "Yandex:alice", "--at", at]),
+            format!("{code}\n")
+        );
+    }
+    for (at, code) in [("1659540020", "ced7b1"), ("1659539878", "1a14f8")] {
+        assert_eq!(
+            env.stdout(&["code", "Corp:bob", "--at", at]),
+            format!("{code}\n")
+        );
+    }
+    // --next is the code 30 s (Yandex) / 10 s (mOTP) later.
+    assert_eq!(
+        env.stdout(&["code", "Corp:bob", "--at", "1659539868", "--next"]),
+        "1a14f8\n"
+    );
+    let json = env.stdout(&["code", "Yandex:alice", "--at", "1581064020", "--json"]);
+    assert!(json.contains("oactmacq"), "{json}");
+    let listed = env.stdout(&["list", "--codes"]);
+    assert!(
+        listed.contains("Yandex:alice") && listed.contains("Corp:bob"),
+        "{listed}"
+    );
+}
+
+#[test]
+fn the_pin_is_a_secret() {
+    let env = TestEnv::with_vault();
+    add_yandex(&env);
+    add_motp(&env);
+    for q in ["Yandex:alice", "Corp:bob"] {
+        let out = env.otp().args(["show", q]).output().unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{all}");
+        assert!(
+            !all.contains(YANDEX_PIN) && !all.contains(MOTP_PIN),
+            "{all}"
+        );
+    }
+    // Only inside the vault, which is encrypted.
+    assert!(!String::from_utf8_lossy(&env.vault_bytes()).contains(YANDEX_PIN));
+    assert!(env.plaintext().contains(&format!("pin = \"{YANDEX_PIN}\"")));
+}
+
+#[test]
+fn careless_input_is_refused_and_the_vault_unchanged() {
+    let env = TestEnv::with_vault();
+    let before = env.vault_bytes();
+    let pin = env.write("pin.txt", "1234\n");
+    // One mistyped character: the checksum catches it, naming neither secret nor PIN.
+    let typo = YANDEX_SECRET.replacen('L', "M", 1);
+    env.otp()
+        .args(["add", "x", "--yandex", "--secret-stdin", "--pin-file"])
+        .arg(&pin)
+        .write_stdin(typo.clone())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("checksum").and(predicate::str::contains(&typo[..8]).not()),
+        );
+    // No PIN and no terminal to ask on.
+    env.otp()
+        .args(["add", "x", "--motp", "--secret", MOTP_SECRET])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--pin-file"));
+    // A PIN for a kind that has none, parameters the scheme fixes, an empty PIN.
+    env.otp()
+        .args(["add", "x", "--secret", "JBSWY3DPEHPK3PXP", "--pin-file"])
+        .arg(&pin)
+        .assert()
+        .code(2);
+    env.otp()
+        .args([
+            "add",
+            "x",
+            "--motp",
+            "--digits",
+            "8",
+            "--secret",
+            MOTP_SECRET,
+            "--pin-file",
+        ])
+        .arg(&pin)
+        .assert()
+        .code(2);
+    env.otp()
+        .args(["add", "x", "--motp", "--pin-stdin", "--secret", MOTP_SECRET])
+        .write_stdin("\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("PIN is empty"));
+    env.otp()
+        .args(["add", "x", "--motp", "--secret", "not-hex", "--pin-file"])
+        .arg(&pin)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("hexadecimal"));
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn exports_carry_them_or_say_why_not() {
+    let env = TestEnv::with_vault();
+    add_yandex(&env);
+    add_motp(&env);
+    // otp's JSON keeps the PIN and comes back whole into another vault.
+    let json = env.stdout(&["export", "--format", "json", "--plaintext"]);
+    assert!(
+        json.contains("\"type\": \"yandex\"") || json.contains("\"type\":\"yandex\""),
+        "{json}"
+    );
+    let other = TestEnv::with_vault();
+    let file = other.write("export.json", &json);
+    other.otp().arg("import").arg(&file).assert().success();
+    assert_eq!(
+        other.stdout(&["code", "Yandex:alice", "--at", "1581090810"]),
+        "wemdwrix\n"
+    );
+    assert_eq!(
+        other.stdout(&["code", "Corp:bob", "--at", "1659540020"]),
+        "ced7b1\n"
+    );
+    // URIs in Aegis's forms.
+    let uris = env.stdout(&["export", "--format", "uris", "--plaintext"]);
+    assert!(uris.contains("otpauth://yaotp/Yandex:alice?"), "{uris}");
+    assert!(
+        uris.contains(&format!("motp://Corp:bob?secret={MOTP_SECRET}")),
+        "{uris}"
+    );
+    // Google Authenticator's migration QR cannot hold them: named, not dropped.
+    let out = env
+        .otp()
+        .args(["export", "--format", "google-qr", "--plaintext", "-o"])
+        .arg(env.path("g.png"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("Yandex:alice") && err.contains("Corp:bob"),
+        "{err}"
+    );
+}
+
+#[test]
+fn aegis_export_writes_them_as_aegis_does() {
+    let env = TestEnv::with_vault();
+    add_yandex(&env);
+    add_motp(&env);
+    let text = env.stdout(&["export", "--format", "aegis", "--plaintext"]);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = doc["db"]["entries"].as_array().unwrap();
+    let by_type = |t: &str| {
+        entries
+            .iter()
+            .find(|e| e["type"] == t)
+            .unwrap_or_else(|| panic!("{t} in {text}"))
+    };
+    let y = &by_type("yandex")["info"];
+    assert_eq!(
+        (
+            y["algo"].as_str(),
+            y["digits"].as_u64(),
+            y["period"].as_u64()
+        ),
+        (Some("SHA256"), Some(8), Some(30))
+    );
+    assert_eq!(y["pin"], YANDEX_PIN);
+    // The 16-byte key (Aegis keeps the key without Yandex's checksum).
+    assert_eq!(y["secret"], &YANDEX_SECRET[..26]);
+    let m = &by_type("motp")["info"];
+    assert_eq!(
+        (
+            m["algo"].as_str(),
+            m["digits"].as_u64(),
+            m["period"].as_u64()
+        ),
+        (Some("MD5"), Some(6), Some(10))
+    );
+    assert_eq!(m["pin"], MOTP_PIN);
+    // And back: otp reads Aegis's form of both.
+    let other = TestEnv::with_vault();
+    let file = other.write("aegis.json", &text);
+    other.otp().arg("import").arg(&file).assert().success();
+    assert_eq!(
+        other.stdout(&["code", "Yandex:alice", "--at", "1581064020"]),
+        "oactmacq\n"
+    );
+    assert_eq!(
+        other.stdout(&["code", "Corp:bob", "--at", "1659539870"]),
+        "1a14f8\n"
+    );
+}
