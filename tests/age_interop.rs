@@ -2,6 +2,7 @@
 //! the same identity, or with the same passphrase through the key file.
 
 mod common;
+mod tty;
 
 use common::*;
 
@@ -24,7 +25,7 @@ fn age_cli_decrypts_an_identity_vault() {
 
 #[test]
 fn age_cli_decrypts_a_passphrase_vault_through_its_key_file() {
-    if !require("age") || !require("python3") {
+    if !require("age") {
         return;
     }
     let env = TestEnv::with_passphrase_vault("hunter2 hunter2");
@@ -34,37 +35,16 @@ fn age_cli_decrypts_a_passphrase_vault_through_its_key_file() {
         .assert()
         .success();
     // age reads passphrases only from a terminal: drive it through a pty.
-    let script = r#"
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp("age", ["age", "-d", "-i", sys.argv[1], sys.argv[2]])
-out = b""
-sent = False
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-    if not sent and b"assphrase" in out:
-        os.write(fd, sys.argv[3].encode() + b"\n")
-        sent = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(out)
-sys.exit(os.waitstatus_to_exitcode(status))
-"#;
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
+    let mut cmd = std::process::Command::new("age");
+    cmd.arg("-d")
+        .arg("-i")
         .arg(env.path("data/otp/vault.identity.age"))
-        .arg(env.vault())
-        .arg("hunter2 hunter2")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
+        .arg(env.vault());
+    let mut tty = tty::Tty::spawn(cmd, None, std::time::Duration::from_secs(60));
+    tty.expect("assphrase");
+    tty.line("hunter2 hunter2");
+    let (status, text) = tty.finish();
+    assert_eq!(status, 0, "{text}");
     assert!(text.contains("issuer = \"Bank\""), "{text}");
 }
 

@@ -3,6 +3,7 @@
 //! ends ([`World`]'s Drop), so none outlives the test run.
 
 mod common;
+mod tty;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -552,46 +553,11 @@ sys.stdout.write("reply:" + repr(data))
     assert_eq!(other, "reply:b''");
 }
 
-/// Types the passphrase at otp's prompt on a real pty (argv[1] = the
-/// passphrase, the rest = the command), echoes what otp wrote, exits with
-/// its status; killed after 60 s.
-const TYPE_AT_PROMPT: &str = r#"
-import os, pty, select, signal, sys, time
-secret = sys.argv[1]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[2], sys.argv[2:])
-out, typed, start = b"", False, time.time()
-while True:
-    if time.time() - start > 60:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        sys.stdout.buffer.write(out)
-        sys.exit(124)
-    r, _, _ = select.select([fd], [], [], 0.05)
-    if r:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            data = b""
-        if not data:
-            break
-        out += data
-        if not typed and b"passphrase:" in out:
-            os.write(fd, secret.encode() + b"\n")
-            typed = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(out)
-sys.exit(os.waitstatus_to_exitcode(status))
-"#;
 
 /// agent = "auto": a passphrase typed at a prompt stays with the agent, so
 /// the next command needs none; a passphrase from a file does not.
 #[test]
 fn a_passphrase_typed_at_the_prompt_is_kept_by_default() {
-    if !common::require("python3") {
-        return;
-    }
     let w = World::new();
     // From a file: no agent is started.
     w.otp()
@@ -602,28 +568,14 @@ fn a_passphrase_typed_at_the_prompt_is_kept_by_default() {
         .success();
     assert!(w.agents().is_empty());
     // Typed at the prompt: kept.
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(TYPE_AT_PROMPT)
-        .arg(PASS)
-        .arg(assert_cmd::cargo::cargo_bin("otp"))
-        .args(["code", "github", "--at", SECRET_CODE_AT.0])
-        .env_remove("OTP_IDENTITY")
-        .env_remove("OTP_PASSPHRASE")
-        .env_remove("OTP_PASSPHRASE_FILE")
-        .env_remove("OTP_CONFIG")
-        .env("HOME", w.env.dir.path())
-        .env("XDG_DATA_HOME", w.env.path("data"))
-        .env("XDG_CONFIG_HOME", w.env.path("config"))
-        .env("XDG_CACHE_HOME", w.env.path("cache"))
-        .env("XDG_RUNTIME_DIR", w.env.path("run"))
-        .env("OTP_VAULT", w.env.vault())
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{text}");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("otp"));
+    w.env.isolate(&mut cmd);
+    cmd.args(["code", "github", "--at", SECRET_CODE_AT.0]);
+    let mut tty = tty::Tty::spawn(cmd, None, Duration::from_secs(60));
+    tty.expect("passphrase:");
+    tty.line(PASS);
+    let (status, text) = tty.finish();
+    assert_eq!(status, 0, "{text}");
     assert!(text.contains(SECRET_CODE_AT.1), "{text}");
     assert!(
         text.contains("The agent keeps this vault unlocked"),

@@ -1,65 +1,30 @@
-//! Running `otp` on a real pseudo-terminal (through python3's `pty`), or
+//! Running `otp` on a real pseudo-terminal (through the `rexpect` crate), or
 //! with no terminal at all (`setsid`), for behaviour that depends on one:
-//! colour, OSC 52, "never prompt".
+//! colour, OSC 52, "never prompt", and prompts typed by a user.
+//!
+//! The pty is the child's controlling terminal (`/dev/tty`) and, unless a
+//! test gives it other stdin, its stdin, stdout and stderr: what a user at a
+//! terminal has. rexpect turns the terminal's echo off, as a password prompt
+//! does; otp's prompts turn it off themselves anyway.
 
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use crate::common::{TestEnv, require};
 
-/// Runs argv[1:] on a new pty (stdin, stdout and stderr all the terminal,
-/// and the controlling terminal), echoes everything it wrote, and exits
-/// with its status; after PTY_TIMEOUT seconds it is killed (exit 124).
-const SCRIPT: &str = r#"
-import os, pty, select, signal, sys, time
-limit = float(os.environ.get("PTY_TIMEOUT", "20"))
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
-out, start = b"", time.time()
-while True:
-    if time.time() - start > limit:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        sys.stdout.buffer.write(out)
-        sys.exit(124)
-    r, _, _ = select.select([fd], [], [], 0.05)
-    if r:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            data = b""
-        if not data:
-            break
-        out += data
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(out)
-sys.exit(os.waitstatus_to_exitcode(status))
-"#;
+/// How long a pty session may wait for one thing (a prompt, the end).
+const WAIT: Duration = Duration::from_secs(30);
 
-/// `program` with the same isolated environment as `TestEnv::otp()`.
-fn isolated(env: &TestEnv, program: &str) -> Command {
+/// `program` with the same isolated environment as `TestEnv::otp()`, on a
+/// terminal (TERM set, colour left to otp).
+pub fn isolated(env: &TestEnv, program: &str) -> Command {
     let mut cmd = Command::new(program);
-    for var in [
-        "OTP_VAULT",
-        "OTP_CONFIG",
-        "OTP_IDENTITY",
-        "OTP_PASSPHRASE",
-        "OTP_PASSPHRASE_FILE",
-        "DISPLAY",
-        "WAYLAND_DISPLAY",
-        "NO_COLOR",
-        "COMPLETE",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("HOME", env.dir.path())
-        .env("XDG_DATA_HOME", env.path("data"))
-        .env("XDG_CONFIG_HOME", env.path("config"))
-        .env("XDG_CACHE_HOME", env.path("cache"))
-        .env("XDG_RUNTIME_DIR", env.path("run"))
-        .env("OTP_VAULT", env.vault())
+    env.isolate(&mut cmd);
+    cmd.env_remove("NO_COLOR")
+        .env_remove("COMPLETE")
         .env("TERM", "xterm");
     if env.identity().exists() {
         cmd.env("OTP_IDENTITY", env.identity());
@@ -67,30 +32,123 @@ fn isolated(env: &TestEnv, program: &str) -> Command {
     cmd
 }
 
-/// The output of `otp ARGS` on a terminal (stdout and stderr mixed, as a
-/// user sees them) and its exit code; None when python3 is missing locally.
-pub fn otp_on_tty(
-    env: &TestEnv,
-    args: &[&str],
-    extra_env: &[(&str, &str)],
-) -> Option<(i32, String)> {
-    if !require("python3") {
-        return None;
+/// `otp ARGS` on a terminal, with the isolated environment (an identity
+/// vault unlocks with its identity file; a passphrase vault prompts).
+pub fn otp_command(env: &TestEnv, args: &[&str]) -> Command {
+    let mut cmd = isolated(env, assert_cmd::cargo::cargo_bin("otp").to_str().unwrap());
+    cmd.args(args);
+    cmd
+}
+
+/// A program running on a pty, read and typed at like a user would.
+pub struct Tty {
+    session: rexpect::session::PtySession,
+    /// Everything read so far, as the terminal showed it.
+    seen: Vec<u8>,
+}
+
+/// rexpect hands each byte over as the char of the same number; put the
+/// bytes back together so UTF-8 output reads as it was written.
+fn bytes(s: &str) -> Vec<u8> {
+    s.chars().map(|c| c as u32 as u8).collect()
+}
+
+impl Tty {
+    /// Starts `cmd` on a new pty. Its stdin stays the terminal unless the
+    /// command set another; `piped` (when given) is written to a pipe that
+    /// becomes its stdin instead, as in `echo … | otp …`.
+    pub fn spawn(mut cmd: Command, piped: Option<&[u8]>, limit: Duration) -> Tty {
+        if let Some(data) = piped {
+            let (reader, mut writer) = std::io::pipe().expect("pipe");
+            writer.write_all(data).expect("fill the pipe");
+            drop(writer);
+            cmd.stdin(Stdio::from(reader));
+        }
+        let session = rexpect::session::spawn_command(cmd, Some(limit.as_millis() as u64))
+            .expect("start a program on a pty");
+        Tty {
+            session,
+            seen: Vec::new(),
+        }
     }
-    let mut cmd = isolated(env, "python3");
-    cmd.arg("-c")
-        .arg(SCRIPT)
-        .arg(assert_cmd::cargo::cargo_bin("otp"))
-        .args(args)
-        .stdin(Stdio::null());
+
+    /// `otp ARGS` on a new pty with the test's isolated environment.
+    pub fn otp(env: &TestEnv, args: &[&str], piped: Option<&[u8]>) -> Tty {
+        Tty::spawn(otp_command(env, args), piped, WAIT)
+    }
+
+    /// Waits until the program wrote `needle`; panics with what it wrote
+    /// when it ends or times out first.
+    pub fn expect(&mut self, needle: &str) {
+        // Search for the needle byte by byte, as the session sees it.
+        let raw: String = needle.bytes().map(char::from).collect();
+        match self.session.exp_string(&raw) {
+            Ok(before) => {
+                self.seen.extend(bytes(&before));
+                self.seen.extend(needle.as_bytes());
+            }
+            Err(e) => panic!(
+                "waited for {needle:?}; the terminal showed:\n{}\n({e})",
+                self.text()
+            ),
+        }
+    }
+
+    /// Types `line` and Enter.
+    pub fn line(&mut self, line: &str) {
+        self.session.send_line(line).expect("type at the pty");
+    }
+
+    /// Types `text` as is (no Enter); control characters included.
+    pub fn send(&mut self, text: &str) {
+        self.session.send(text).expect("type at the pty");
+        self.session.flush().expect("type at the pty");
+    }
+
+    /// Everything the terminal showed so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.seen).into_owned()
+    }
+
+    /// Waits for the program to end: its exit code (124 when it had to be
+    /// killed after the time limit, 128+N on signal N) and everything the
+    /// terminal showed.
+    pub fn finish(mut self) -> (i32, String) {
+        use nix::sys::wait::WaitStatus;
+        match self.session.exp_eof() {
+            Ok(rest) => self.seen.extend(bytes(&rest)),
+            Err(rexpect::error::Error::Timeout { got, .. }) => {
+                self.seen.extend(bytes(&got));
+                let _ = self
+                    .session
+                    .process_mut()
+                    .kill(nix::sys::signal::Signal::SIGKILL);
+                return (124, self.text());
+            }
+            Err(e) => panic!("reading the pty: {e}\n{}", self.text()),
+        }
+        let code = match self.session.process().wait().expect("wait for the program") {
+            WaitStatus::Exited(_, code) => code,
+            WaitStatus::Signaled(_, signal, _) => 128 + signal as i32,
+            other => panic!("unexpected status {other:?}"),
+        };
+        (code, self.text())
+    }
+}
+
+/// The output of `otp ARGS` on a terminal (stdout and stderr mixed, as a
+/// user sees them) and its exit code; after PTY_TIMEOUT seconds (from
+/// `extra_env`, 20 by default) it is killed (exit 124).
+pub fn otp_on_tty(env: &TestEnv, args: &[&str], extra_env: &[(&str, &str)]) -> (i32, String) {
+    let mut cmd = otp_command(env, args);
+    let mut limit = Duration::from_secs(20);
     for (k, v) in extra_env {
         cmd.env(k, v);
+        if *k == "PTY_TIMEOUT" {
+            limit = Duration::from_secs(v.parse().expect("PTY_TIMEOUT in seconds"));
+        }
     }
-    let out = cmd.output().expect("run python3");
-    Some((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    ))
+    Tty::spawn(cmd, None, limit).finish()
 }
 
 /// `otp ARGS` in a new session, so it has no controlling terminal even when
