@@ -11,6 +11,11 @@ use serde::Deserialize;
 pub struct Config {
     /// Command whose first line of output is the passphrase, e.g. `["pass", "show", "otp"]`.
     pub passphrase_command: Option<Vec<String>>,
+    /// Ask for a passphrase on the controlling terminal (`/dev/tty`) when
+    /// stdin is not one (`echo SECRET | otp add … --secret-stdin`), as ssh
+    /// and gpg do. Off by default: the contract says a command whose stdin
+    /// is not a terminal never prompts.
+    pub prompt_from_tty: bool,
     /// Where `otp backup` writes (default `<data dir>/backups`).
     pub backup_dir: Option<PathBuf>,
     /// More folders `otp backup` writes to, each written, checked and
@@ -64,6 +69,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             passphrase_command: None,
+            prompt_from_tty: false,
             backup_dir: None,
             backup_dirs: None,
             drill_interval_days: 90,

@@ -1,7 +1,7 @@
 //! The terminal: TTY checks, colour, no-echo prompts, confirmations, and
 //! the lines `otp` writes to stderr (made safe by `crate::text`).
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anstyle::{AnsiColor, Color, Style};
@@ -169,10 +169,42 @@ pub fn stderr_is_tty() -> bool {
     io::stderr().is_terminal()
 }
 
-/// Reads a secret from the terminal without echo. Only call when stdin is a TTY.
+/// Whether this process has a terminal to ask on: its controlling terminal
+/// (`/dev/tty`) opens for reading and writing. True with stdin a pipe
+/// (`echo SECRET | otp add …`) when a user sits at the terminal, as ssh,
+/// gpg and pass ask there; false under cron, `setsid` or a service.
+pub fn has_tty() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok()
+}
+
+/// Reads a secret without echo from the controlling terminal (`/dev/tty`,
+/// whatever stdin is), the prompt written there too. Only call when
+/// [`has_tty`].
 pub fn prompt_hidden(prompt: &str) -> io::Result<Zeroizing<String>> {
     let line = rpassword::prompt_password(prompt)?;
     Ok(Zeroizing::new(line))
+}
+
+/// Asks a yes/no question on the controlling terminal (`/dev/tty`, whatever
+/// stdin is); anything but y/yes is no. Only call when [`has_tty`].
+pub fn confirm_tty(question: &str) -> io::Result<bool> {
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")?;
+    let mut out = &tty;
+    write!(out, "{question} [y/N] ")?;
+    out.flush()?;
+    let mut answer = String::new();
+    io::BufReader::new(&tty).read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }
 
 /// Asks a yes/no question on the terminal; anything but y/yes is no.

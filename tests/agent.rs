@@ -553,7 +553,6 @@ sys.stdout.write("reply:" + repr(data))
     assert_eq!(other, "reply:b''");
 }
 
-
 /// agent = "auto": a passphrase typed at a prompt stays with the agent, so
 /// the next command needs none; a passphrase from a file does not.
 #[test]

@@ -71,7 +71,8 @@ impl Ctx {
                 .filter(|p| !p.is_empty())
                 .map(Zeroizing::new),
             command: self.config.passphrase_command.clone(),
-            interactive: crate::term::stdin_is_tty(),
+            interactive: crate::term::stdin_is_tty()
+                || (self.config.prompt_from_tty && crate::term::has_tty()),
         }
     }
 
@@ -320,8 +321,9 @@ fn unseal(
     data: &[u8],
     key_file: &Path,
 ) -> Result<(Unlocked, Zeroizing<Vec<u8>>)> {
-    let (pass, source) = passphrases.get("vault passphrase")?;
-    let inner = keys::decrypt_with_passphrase(data, pass)?;
+    let (inner, source) = passphrases.open_with("vault passphrase", |pass| {
+        keys::decrypt_with_passphrase(data, pass)
+    })?;
     let mut unlocked = keys::parse_identity_text(&inner, key_file)?;
     unlocked.method = keys::Method::Passphrase(source);
     Ok((unlocked, inner))

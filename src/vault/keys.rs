@@ -297,7 +297,7 @@ fn open_payload<'a>(
     let decryptor = age::Decryptor::new_buffered(input).map_err(damaged)?;
     let stream = decryptor.decrypt(identities.iter().map(|i| i.as_ref())).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => {
-            Fail::error("wrong passphrase or identity: this key cannot open the file; nothing was changed")
+            Fail::error(format!("{WRONG_KEY}: this key cannot open the file; nothing was changed"))
                 .hint("check --identity / OTP_IDENTITY or the passphrase source")
                 .into()
         }
@@ -313,6 +313,16 @@ fn open_payload<'a>(
         other => damaged(other),
     })?;
     Ok(Box::new(stream))
+}
+
+/// The start of the error for a key that cannot open a file.
+const WRONG_KEY: &str = "wrong passphrase or identity";
+
+/// Whether `e` says the key was wrong (not that the file is damaged or
+/// unreadable): the one failure worth asking a passphrase again for.
+pub fn is_wrong_key(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<Fail>()
+        .is_some_and(|f| f.message.starts_with(WRONG_KEY))
 }
 
 /// The right key could not be had: an identity that stood for it (the
