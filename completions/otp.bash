@@ -2006,12 +2006,20 @@ _otp() {
             return 0
             ;;
         otp__subcmd__recovery__subcmd__key__subcmd__add)
-            opts="-i -h -V --qr --vault --config --identity --passphrase-file --color --help --version"
+            opts="-o -i -h -V --qr --output --force --vault --config --identity --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

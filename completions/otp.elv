@@ -398,6 +398,8 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'otp;recovery-key;add'= {
+            cand -o 'Write the key to FILE (created 0600; an existing file only with --force) instead of stdout'
+            cand --output 'Write the key to FILE (created 0600; an existing file only with --force) instead of stdout'
             cand --vault 'Vault file [default: <data dir>/vault.age]'
             cand --config 'Config file [default: <config dir>/config.toml]'
             cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
@@ -405,6 +407,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --color 'When to use colour on the terminal'
             cand --qr 'Also draw the key as a QR code'
+            cand --force 'With -o: replace FILE if it exists'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

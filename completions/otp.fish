@@ -328,6 +328,7 @@ complete -c otp -n "__fish_otp_using_subcommand recovery-key; and not __fish_see
 complete -c otp -n "__fish_otp_using_subcommand recovery-key; and not __fish_seen_subcommand_from add remove help" -f -a "add" -d 'Create a recovery key, add it to the vault and print it once'
 complete -c otp -n "__fish_otp_using_subcommand recovery-key; and not __fish_seen_subcommand_from add remove help" -f -a "remove" -d 'Revoke the recovery key (older backups stay readable with it)'
 complete -c otp -n "__fish_otp_using_subcommand recovery-key; and not __fish_seen_subcommand_from add remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c otp -n "__fish_otp_using_subcommand recovery-key; and __fish_seen_subcommand_from add" -s o -l output -d 'Write the key to FILE (created 0600; an existing file only with --force) instead of stdout' -r -F
 complete -c otp -n "__fish_otp_using_subcommand recovery-key; and __fish_seen_subcommand_from add" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand recovery-key; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand recovery-key; and __fish_seen_subcommand_from add" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
@@ -336,6 +337,7 @@ complete -c otp -n "__fish_otp_using_subcommand recovery-key; and __fish_seen_su
 always\t''
 never\t''"
 complete -c otp -n "__fish_otp_using_subcommand recovery-key; and __fish_seen_subcommand_from add" -l qr -d 'Also draw the key as a QR code'
+complete -c otp -n "__fish_otp_using_subcommand recovery-key; and __fish_seen_subcommand_from add" -l force -d 'With -o: replace FILE if it exists'
 complete -c otp -n "__fish_otp_using_subcommand recovery-key; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c otp -n "__fish_otp_using_subcommand recovery-key; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c otp -n "__fish_otp_using_subcommand recovery-key; and __fish_seen_subcommand_from remove" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F

@@ -594,12 +594,18 @@ pub struct PasswdArgs {
 pub enum RecoveryKeyCommand {
     /// Create a recovery key, add it to the vault and print it once
     #[command(
-        after_help = "Example:\n  otp recovery-key add --qr   # print it, and draw it to photograph"
+        after_help = "Examples:\n  otp recovery-key add --qr   # print it, and draw it to photograph\n  otp recovery-key add -o /media/usb/otp-recovery.txt   # a new file, mode 0600"
     )]
     Add {
         /// Also draw the key as a QR code
         #[arg(long)]
         qr: bool,
+        /// Write the key to FILE (created 0600; an existing file only with --force) instead of stdout
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// With -o: replace FILE if it exists
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// Revoke the recovery key (older backups stay readable with it)
     #[command(after_help = "Example:\n  otp recovery-key remove")]

@@ -59,7 +59,12 @@ fn main() -> ExitCode {
                         .try_get_matches_from(args)
                         .and_then(|mut m| Cli::from_arg_matches_mut(&mut m))
                 }
-                Err(e) => Err(e),
+                Err(e) => {
+                    if otp::cli::no_command(&e) {
+                        otp::cmd::note_no_vault(&command);
+                    }
+                    Err(e)
+                }
             }
             .unwrap_or_else(|e| e.format(&mut command).exit());
             term::init_color(cli.global.color);

@@ -157,10 +157,13 @@ fn add_valid(
     apply(ctx, valid, &skipped, dry_run)
 }
 
+/// Up to how many accounts an import names one by one.
+const NAMED: usize = 20;
+
 /// Plans `entries` against the vault and adds them (unless `dry_run`);
 /// then the rule for entries left out ([`left_out`]): exit 7, each listed.
 pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool) -> Result<()> {
-    let (added, duplicates, snapshot) = ctx.update(|vault, unlocked| {
+    let (added, names, duplicates, snapshot) = ctx.update(|vault, unlocked| {
         let actions = plan(&vault.accounts, &entries);
         if dry_run {
             let mut text = String::new();
@@ -212,6 +215,7 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
         let adds = !dry_run && actions.contains(&Action::Add);
         let snapshot = if adds { Some(crate::cmd::backup::snapshot(ctx, vault, unlocked, "import")?) } else { None };
         let added = actions.iter().filter(|a| **a == Action::Add).count();
+        let mut names = Vec::new();
         if !dry_run {
             let mut ids = vault.new_ids(added, random8).into_iter();
             let at = now();
@@ -219,12 +223,20 @@ pub fn apply(ctx: &Ctx, entries: Vec<Entry>, skipped: &[Skipped], dry_run: bool)
                 if a == Action::Add
                     && let Some(id) = ids.next()
                 {
+                    names.push(format!("Added {} ({id})", sanitize(&e.label())));
                     vault.accounts.push(Account::from_entry(e, id, at));
                 }
             }
         }
-        Ok((added, duplicates, snapshot))
+        Ok((added, names, duplicates, snapshot))
     })?;
+    // Each account added is named, as `otp add` names its one; a long
+    // import is summed up (`otp list` shows them).
+    if names.len() <= NAMED {
+        for name in &names {
+            term::note(name);
+        }
+    }
     let verb = if dry_run { "would be added" } else { "added" };
     term::note(&format!(
         "{added} {verb}, {duplicates} duplicates, {} skipped",
@@ -369,8 +381,17 @@ fn read_one(
                 format.title
             )),
             ImportError::Malformed(m) => {
-                Fail::error(format!("{shown} is not a valid {} file: {m}", format.title))
-                    .hint("if it is another kind of file, name its format with --format")
+                // `otp add --qr` and `import --format` chose the format: no
+                // --format to suggest (`add` has none).
+                match forced {
+                    Some(_) => {
+                        Fail::error(format!("{shown} is not a valid {} file: {m}", format.title))
+                    }
+                    None => {
+                        Fail::error(format!("{shown} is not a valid {} file: {m}", format.title))
+                            .hint("if it is another kind of file, name its format with --format")
+                    }
+                }
             }
             ImportError::Unsupported(m) => Fail::error(format!("{shown} ({}): {m}", format.title)),
         };

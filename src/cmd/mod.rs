@@ -41,6 +41,31 @@ use crate::cli::{Cli, Command, Global};
 use crate::error::Fail;
 
 /// Runs one parsed command line.
+/// `otp` alone in a script prints the usage; with no vault yet, a new user
+/// first reads what to do (`otp init`) instead of 48 lines of help.
+pub fn note_no_vault(command: &clap::Command) {
+    use clap::FromArgMatches;
+    let Ok(matches) = command
+        .clone()
+        .subcommand_required(false)
+        .arg_required_else_help(false)
+        .try_get_matches()
+    else {
+        return;
+    };
+    let Ok(global) = Global::from_arg_matches(&matches) else {
+        return;
+    };
+    if let Ok(ctx) = Ctx::new(global)
+        && !ctx.vault_path.exists()
+    {
+        crate::term::note(&format!(
+            "no vault yet: `otp init` makes one at {} (or `otp recover BACKUP` restores one)",
+            ctx.vault_path.display()
+        ));
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     // Generating completions needs no config (a typo in it must not keep a
     // shell from completing): it runs before the config is read.

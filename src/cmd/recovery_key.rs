@@ -22,13 +22,20 @@ use crate::vault::keys;
 
 pub fn run(ctx: &Ctx, command: RecoveryKeyCommand) -> Result<()> {
     match command {
-        RecoveryKeyCommand::Add { qr } => {
-            // A missing vault is reported before any prompt; the key is
+        RecoveryKeyCommand::Add { qr, output, force } => {
+            // A missing vault, or a file -o would overwrite, is reported
+            // before any prompt and before the vault changes; the key is
             // asked for once, for the change and for the backup after it.
             ctx.open_vault_file()?;
+            let to = output.as_deref().map(|path| Output { path, force });
+            if let Some(to) = &to
+                && !to.force
+            {
+                crate::cmd::export::refuse_existing(to.path)?;
+            }
             let unlocked = ctx.unlock()?;
             let key = ctx.update_with(&unlocked, |vault, _| attach(vault))?;
-            reveal(&key, &ctx.vault_path, qr)?;
+            reveal_to(&key, &ctx.vault_path, qr, to.as_ref())?;
             fresh_backup(ctx, &unlocked);
             Ok(())
         }
@@ -96,6 +103,23 @@ pub fn attach(vault: &mut Vault) -> Result<NewKey> {
 /// gives a file `age -d -i` and `otp --identity` take), with `qr` also as a
 /// QR code of the secret line; the instructions go to stderr.
 pub fn reveal(key: &NewKey, vault_path: &std::path::Path, qr: bool) -> Result<()> {
+    reveal_to(key, vault_path, qr, None)
+}
+
+/// Where `recovery-key add -o FILE` writes the key.
+pub struct Output<'a> {
+    pub path: &'a std::path::Path,
+    pub force: bool,
+}
+
+/// [`reveal`] to stdout, or into a new file (0600, as every file holding a
+/// secret) with `-o`.
+fn reveal_to(
+    key: &NewKey,
+    vault_path: &std::path::Path,
+    qr: bool,
+    to: Option<&Output<'_>>,
+) -> Result<()> {
     let created = now().format(&time::format_description::well_known::Rfc3339)?;
     let mut text = format!("# otp recovery key for {}\n", vault_path.display());
     text.push_str(&keys::identity_file_text(
@@ -107,16 +131,36 @@ pub fn reveal(key: &NewKey, vault_path: &std::path::Path, qr: bool) -> Result<()
         text.push('\n');
         text.push_str(&draw_qr(key.secret.expose_secret())?);
     }
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .map_err(|_| {
-            Fail::error(
-                "could not write the recovery key to stdout, so nobody has seen it, yet the vault lists it",
-            )
+    let text = zeroize::Zeroizing::new(text);
+    if let Some(to) = to {
+        let written = if to.force {
+            crate::vault::store::write_atomic(to.path, text.as_bytes())
+        } else {
+            crate::vault::store::write_new(to.path, text.as_bytes())
+        };
+        written.map_err(|e| {
+            Fail::error(format!(
+                "could not write the recovery key to {} ({e:#}), so nobody has it, yet the vault lists it",
+                crate::text::path(to.path)
+            ))
             .hint("run `otp recovery-key remove`, then `otp recovery-key add` again")
         })?;
+        term::note(&format!(
+            "Wrote the recovery key to {} (mode 0600)",
+            crate::text::path(to.path)
+        ));
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|_| stdout.flush())
+            .map_err(|_| {
+                Fail::error(
+                    "could not write the recovery key to stdout, so nobody has seen it, yet the vault lists it",
+                )
+                .hint("run `otp recovery-key remove`, then `otp recovery-key add` again")
+            })?;
+    }
     // Fixed text with a style of its own: not through `note`'s sanitizing.
     term::err_line(&format!(
         "{} This recovery key is shown only now. It alone opens the vault and its backups:\n\

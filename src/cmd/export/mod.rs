@@ -19,7 +19,8 @@ use crate::export::{self, aegis, json};
 use crate::term;
 use crate::vault::keys::Method;
 use crate::vault::store;
-use output::{exists_error, refuse_existing};
+use output::exists_error;
+pub use output::refuse_existing;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let password = aegis_password(&args)?;
