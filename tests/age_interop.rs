@@ -1,10 +1,8 @@
 //! The vault is a standard age file: the Debian `age` CLI must read it with
 //! the same identity, or with the same passphrase through the key file.
 
-mod common;
-mod tty;
-
-use common::*;
+use crate::common::*;
+use crate::tty;
 
 #[test]
 fn age_cli_decrypts_an_identity_vault() {

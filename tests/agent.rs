@@ -2,13 +2,13 @@
 //! temp XDG_RUNTIME_DIR. Every test kills the agents of its world when it
 //! ends ([`World`]'s Drop), so none outlives the test run.
 
-mod common;
-mod tty;
+use crate::common;
+use crate::tty;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{SECRET, SECRET_CODE_AT, TestEnv};
+use crate::common::{SECRET, SECRET_CODE_AT, TestEnv};
 use otp::agent::{self, Paths};
 use predicates::prelude::*;
 

@@ -2,11 +2,9 @@
 //! when written, checked on demand (`otp backup --verify`), and the
 //! recovery drill (`otp drill`).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 const S2: &str = "GEZDGNBVGY3TQOJQ";

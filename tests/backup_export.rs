@@ -2,11 +2,9 @@
 //! `recover`) unchanged, the backup opens with the `age` CLI, URIs give the
 //! same codes in pyotp, and plaintext is never written by accident.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 const TIMES: [u64; 3] = [0, 1_234_567_890, 1_700_000_000];

@@ -6,13 +6,11 @@
 //! record planted or altered by someone without the vault's key makes no
 //! forged file count.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 const S2: &str = "GEZDGNBVGY3TQOJQ";
 

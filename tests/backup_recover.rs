@@ -2,11 +2,9 @@
 //! restore that would clobber accounts, `--skip-existing`, and undoing a
 //! change with its safety-net snapshot.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 const S2: &str = "GEZDGNBVGY3TQOJQ";

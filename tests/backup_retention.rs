@@ -1,11 +1,9 @@
 //! `otp backup` over time: freshness in `otp status` and after changes,
 //! retention that never drops the last good backup, and `auto_backup`.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 const S2: &str = "GEZDGNBVGY3TQOJQ";

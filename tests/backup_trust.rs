@@ -4,11 +4,9 @@
 //! `otp drill`, `otp status` and `otp recover` must never take such a file
 //! for a backup of this vault.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 const S2: &str = "GEZDGNBVGY3TQOJQ";

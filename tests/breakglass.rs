@@ -2,10 +2,8 @@
 //! `passwd`, other devices' recipients and the services' recovery codes.
 //! Passphrase tests cost ~0.7 s per scrypt: only the first two use one.
 
-mod common;
-
+use crate::common::*;
 use age::secrecy::ExposeSecret;
-use common::*;
 use predicates::prelude::*;
 
 /// `init --recovery-key` on an identity vault; the printed key saved as

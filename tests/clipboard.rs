@@ -2,14 +2,12 @@
 //! back with xclip, cleared (or not) after a short `clipboard_clear_seconds`;
 //! OSC 52 on a pseudo-terminal; clear errors where there is no clipboard.
 
-mod common;
-mod tty;
-
+use crate::tty;
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 /// RFC 4226's secret; its HOTP code at counter 0.

@@ -2,13 +2,11 @@
 //! protocol (`COMPLETE=<shell> otp -- WORDS`), including a real bash
 //! running the registered completion function.
 
-mod common;
-mod tty;
-
+use crate::tty;
 use std::process::Command;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 fn world() -> TestEnv {
     let env = TestEnv::with_vault();

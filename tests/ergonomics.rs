@@ -2,10 +2,8 @@
 //! seconds in `list --codes`, `code --wait`, and ambiguity candidates the
 //! user can paste back.
 
-mod common;
-mod tty;
-
-use common::*;
+use crate::common::*;
+use crate::tty;
 use predicates::prelude::*;
 
 fn unix_now() -> u64 {

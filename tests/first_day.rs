@@ -3,12 +3,10 @@
 //! test is one user session through the real binary, with the documented
 //! commands.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::*;
+use crate::common::*;
 
 const PASS: &str = "correct horse battery staple";
 const AT: &str = "1700000000";

@@ -3,12 +3,10 @@
 //! about a flag the command does not have, and the recovery key written
 //! straight into a private file.
 
-mod common;
-mod tty;
-
+use crate::tty;
 use std::os::unix::fs::PermissionsExt;
 
-use common::*;
+use crate::common::*;
 
 const PASS: &str = "correct horse battery staple";
 

@@ -6,7 +6,7 @@
 //! The seeds come from `tests/fixtures/` (importer files, URIs, migration
 //! links, QR images, and vaults otp writes holding the fixtures' accounts)
 //! and from `fuzz/seeds/TARGET/` (hostile cases and past findings, one
-//! file each). `OTP_WRITE_SEEDS=1 cargo test --test fuzz_corpus` also
+//! file each). `OTP_WRITE_SEEDS=1 cargo test --test integration fuzz_corpus::` also
 //! writes them to `fuzz/corpus/TARGET/`, where `cargo fuzz run` starts.
 
 use std::path::{Path, PathBuf};

@@ -2,14 +2,12 @@
 //! snapshots in tests/snapshots/ (every command's `--help`, the main error
 //! messages with their exit codes) are the binary's own output, committed.
 //! These tests fail when they drift from the CLI; regenerate them all with
-//! `OTP_UPDATE_GENERATED=1 cargo test --test generated` and review the diff.
-
-mod common;
+//! `OTP_UPDATE_GENERATED=1 cargo test --test integration generated::` and review the diff.
 
 use std::path::Path;
 
+use crate::common::*;
 use clap::CommandFactory;
-use common::*;
 
 use otp::cli::Shell;
 use otp::docs;
@@ -55,7 +53,7 @@ fn completions_and_man_pages_are_up_to_date() {
     }
     assert!(
         stale.is_empty(),
-        "generated files are stale: {stale:?}\nrun: OTP_UPDATE_GENERATED=1 cargo test --test generated"
+        "generated files are stale: {stale:?}\nrun: OTP_UPDATE_GENERATED=1 cargo test --test integration generated::"
     );
 }
 
@@ -74,7 +72,7 @@ fn one_man_page_per_subcommand() {
 }
 
 const REGEN: &str =
-    "run: OTP_UPDATE_GENERATED=1 cargo test --test generated (then review the diff)";
+    "run: OTP_UPDATE_GENERATED=1 cargo test --test integration generated:: (then review the diff)";
 
 #[test]
 fn docs_cli_md_command_reference_is_up_to_date() {

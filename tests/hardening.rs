@@ -3,9 +3,7 @@
 //! passphrase, saves that fail, closed output streams, the end of time,
 //! huge imports, hostile file names, secrets in Debug output.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const PASSPHRASE: &str = "correct horse battery staple";
 

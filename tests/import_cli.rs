@@ -1,9 +1,7 @@
 //! `otp import` end to end: real app exports through the binary, with the
 //! contract's password, duplicate, conflict and dry-run rules.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 const AEGIS_PLAIN: &str = "imp1/aegis_plain.json";

@@ -5,9 +5,8 @@
 //! that holds one label twice with two secrets is refused by `recover` as
 //! by `import`. Every refusal leaves the vault byte for byte as it was.
 
-mod common;
-
-use common::{SECRET, TestEnv};
+use crate::common;
+use crate::common::{SECRET, TestEnv};
 use predicates::prelude::*;
 
 /// Another secret than `SECRET`.

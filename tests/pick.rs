@@ -3,15 +3,13 @@
 //! is read with `capture-pane`. Each pane has its own tmux server on a
 //! private socket, killed when the test ends (pass or fail).
 
-mod common;
-
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::*;
+use crate::common::*;
 
 /// RFC 4226's secret; its HOTP code at counter 0.
 const HOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";

@@ -3,9 +3,7 @@
 //! apps' test vectors, a PIN that never reaches stderr or `show`, and the
 //! exports that can and cannot hold them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 /// Aegis's YAOTPTest and Stratum's YandexOtpTest: the 26-byte form.

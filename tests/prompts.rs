@@ -2,11 +2,9 @@
 //! every session runs `otp` on a real pseudo-terminal (tests/tty) and types
 //! at its prompts.
 
-mod common;
-mod tty;
-
-use common::*;
-use tty::Tty;
+use crate::common::*;
+use crate::tty;
+use crate::tty::Tty;
 
 const PASS: &str = "correct horse battery staple";
 const AT: &str = "1700000000";

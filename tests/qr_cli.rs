@@ -1,9 +1,7 @@
 //! QR codes through the binary: accounts in from screenshots and Google
 //! Authenticator exports (one image or several), accounts out to a phone.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 fn qr(name: &str) -> std::path::PathBuf {

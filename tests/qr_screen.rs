@@ -2,13 +2,11 @@
 //! server per test, QR codes shown in windows by ImageMagick's `display`
 //! (as a browser would show a sign-up page's code), read off the screen.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use image::{GrayImage, Luma};
 use predicates::prelude::*;
 use qrcode::{Color, EcLevel, QrCode};

@@ -5,10 +5,8 @@
 //! codes against the vault and records the result for `otp status`.
 //! tests/sheet_print.rs prints real pages and reads them back.
 
-mod common;
-mod tty;
-
-use common::*;
+use crate::common::*;
+use crate::tty;
 use predicates::prelude::*;
 
 fn vault() -> TestEnv {

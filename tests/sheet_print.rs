@@ -13,13 +13,11 @@
 //! `OTP_SHEET_EXAMPLE=PATH` writes the first page of a small throwaway
 //! vault's sheet as a PNG (docs/sheet-example.png).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use common::*;
+use crate::common::*;
 
 /// The time codes are compared at.
 const AT: &str = "1700000000";
@@ -413,8 +411,7 @@ fn a_hundred_and_fifty_accounts_on_letter_read_back_at_150_dpi() {
     }
 }
 
-/// `OTP_SHEET_EXAMPLE=docs/sheet-example.png cargo test --test sheet_print
-/// example`: the first page of a throwaway vault's sheet, at 100 dpi.
+/// `OTP_SHEET_EXAMPLE=docs/sheet-example.png cargo test --test integration sheet_print::example`: the first page of a throwaway vault's sheet, at 100 dpi.
 #[test]
 fn example_page_for_the_docs() {
     let Some(dest) = std::env::var_os("OTP_SHEET_EXAMPLE") else {

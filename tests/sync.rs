@@ -1,12 +1,11 @@
 //! `otp sync` against real git: two machines (two temp HOMEs) and a bare
 //! repository on local disk as the remote.
 
-mod common;
-
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{SECRET, TestEnv, git_env};
+use crate::common::{SECRET, TestEnv, git_env};
 use tempfile::TempDir;
 
 const OTHER_SECRET: &str = "GEZDGNBVGY3TQOJQ";

@@ -1,9 +1,7 @@
 //! End-to-end tests of the vault and the everyday commands, through the
 //! real binary on temporary vaults.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 #[test]
