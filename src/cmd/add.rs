@@ -251,14 +251,7 @@ pub fn entry_from_flags(args: &AddArgs, secret: Secret, pin: Option<Pin>) -> Res
         } else {
             Token::motp(secret, pin)
         };
-        token.validate().map_err(|e| Fail::error(e.to_string()))?;
-        let mut entry = Entry::new(
-            args.issuer.clone().unwrap_or_default(),
-            args.name.clone().unwrap_or_default(),
-            token,
-        );
-        entry.note = args.note.clone();
-        return Ok(entry);
+        return entry_of(args, token);
     }
     let kind = match (args.hotp, args.steam) {
         (true, _) => Kind::Hotp,
@@ -287,6 +280,11 @@ pub fn entry_from_flags(args: &AddArgs, secret: Secret, pin: Option<Pin>) -> Res
     if let Some(p) = args.period {
         token.period = p;
     }
+    entry_of(args, token)
+}
+
+/// The account `args` describe around a checked `token`.
+fn entry_of(args: &AddArgs, token: Token) -> Result<Entry> {
     token.validate().map_err(|e| Fail::error(e.to_string()))?;
     let mut entry = Entry::new(
         args.issuer.clone().unwrap_or_default(),
