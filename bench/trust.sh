@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Before and after authentication (issue 25): the commands whose path the
+# Before and after the vault, backups and syncs were authenticated: the commands whose path the
 # tags and checks touch, on a 1,000-account vault synced with a bare git
 # remote on local disk, with 30 backups in the backup folder.
 #
