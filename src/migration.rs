@@ -530,6 +530,7 @@ fn to_params(e: &Entry) -> Result<proto::OtpParameters, String> {
         Algorithm::SHA1 => 1,
         Algorithm::SHA256 => 2,
         Algorithm::SHA512 => 3,
+        Algorithm::MD5 => return Err("left out: Google Authenticator knows no MD5".into()),
     };
     // Google Authenticator displays `name`, so it carries the issuer too.
     Ok(proto::OtpParameters {

@@ -25,6 +25,9 @@ fn sign(token: &Token, counter: u64) -> Vec<u8> {
         Algorithm::SHA1 => totp_rs::Algorithm::SHA1,
         Algorithm::SHA256 => totp_rs::Algorithm::SHA256,
         Algorithm::SHA512 => totp_rs::Algorithm::SHA512,
+        // mOTP's MD5 is no HMAC and never reaches here (its codes are
+        // `motp`'s); validate() refuses it for the HMAC kinds.
+        Algorithm::MD5 => totp_rs::Algorithm::SHA1,
     };
     // Steam's HMAC is plain SHA1 whatever the token says; validate() insists on it anyway.
     let algorithm = if token.kind == Kind::Steam {
@@ -315,6 +318,7 @@ mod tests {
             Algorithm::SHA1 => mac::<Hmac<sha1::Sha1>>(key, &msg),
             Algorithm::SHA256 => mac::<Hmac<sha2::Sha256>>(key, &msg),
             Algorithm::SHA512 => mac::<Hmac<sha2::Sha512>>(key, &msg),
+            Algorithm::MD5 => unreachable!("the property's tokens use the HMACs"),
         };
         let o = (h[h.len() - 1] & 0xf) as usize;
         let bin = ((h[o] as u64 & 0x7f) << 24)

@@ -254,3 +254,28 @@ fn aegis_export_writes_them_as_aegis_does() {
         "1a14f8\n"
     );
 }
+
+/// mOTP's hash is MD5. A vault written before it was named so holds
+/// `algorithm = "SHA1"` on its mOTP accounts (a value no code ever used):
+/// such a vault opens, gives the same codes, says MD5, and is written back
+/// with MD5 at its next change.
+#[test]
+fn an_old_vault_with_sha1_on_an_motp_account_still_opens() {
+    let env = TestEnv::with_vault();
+    add_motp(&env);
+    let text = env.plaintext();
+    assert_eq!(text.matches("algorithm = \"MD5\"").count(), 1, "{text}");
+    assert!(!text.contains("SHA1"), "{text}");
+    env.write_plaintext(&text.replace("algorithm = \"MD5\"", "algorithm = \"SHA1\""));
+    assert_eq!(
+        env.stdout(&["code", "Corp:bob", "--at", "1659540020"]),
+        "ced7b1\n"
+    );
+    let list: serde_json::Value = serde_json::from_str(&env.stdout(&["list", "--json"])).unwrap();
+    assert_eq!(list[0]["algorithm"], "MD5", "{list}");
+    assert!(env.stdout(&["show", "Corp:bob"]).contains("MD5"));
+    env.add("Other", "carol", "JBSWY3DPEHPK3PXP");
+    let text = env.plaintext();
+    assert_eq!(text.matches("algorithm = \"MD5\"").count(), 1, "{text}");
+    assert_eq!(text.matches("algorithm = \"SHA1\"").count(), 1, "{text}");
+}

@@ -32,15 +32,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     row("name:", &sanitize(&a.name));
     row("id:", &a.id);
     row("type:", a.kind.as_str());
-    // mOTP is MD5 whatever the stored (unused) algorithm says.
-    row(
-        "algorithm:",
-        if a.kind == Kind::Motp {
-            "MD5"
-        } else {
-            a.algorithm.as_str()
-        },
-    );
+    row("algorithm:", a.algorithm.as_str());
     row("digits:", &a.digits.to_string());
     match a.kind {
         Kind::Hotp => row("counter:", &a.counter.to_string()),

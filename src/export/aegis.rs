@@ -124,12 +124,8 @@ fn entry(a: &Account, fill: Fill<'_>) -> AegisEntry {
         icon: None,
         info: Info {
             secret: Zeroizing::new(a.secret.to_base32()),
-            // Aegis names mOTP's hash MD5; otp stores an unused SHA1.
-            algo: if a.kind == Kind::Motp {
-                "MD5"
-            } else {
-                a.algorithm.as_str()
-            },
+            // mOTP's is MD5, as Aegis names it too.
+            algo: a.algorithm.as_str(),
             digits: a.digits,
             period: (!hotp).then_some(a.period),
             counter: hotp.then_some(a.counter),

@@ -98,10 +98,14 @@ fn time_field(value: Option<&str>, what: &str) -> Result<OffsetDateTime, String>
 
 fn account(a: JsonAccount) -> Result<Account, String> {
     let kind: Kind = a.kind.parse().map_err(|e| format!("{e}"))?;
-    let algorithm = match &a.algorithm {
-        Some(s) => s.parse::<Algorithm>().map_err(|e| format!("{e}"))?,
-        None if kind == Kind::Yandex => Algorithm::SHA256,
-        None => Algorithm::SHA1,
+    let algorithm = match (&a.algorithm, kind) {
+        // mOTP's hash is MD5; exports written before it was named so say
+        // SHA1, which never took part in its codes.
+        (None, Kind::Motp) => Algorithm::MD5,
+        (Some(s), Kind::Motp) if s.eq_ignore_ascii_case("MD5") || s == "SHA1" => Algorithm::MD5,
+        (Some(s), _) => s.parse::<Algorithm>().map_err(|e| format!("{e}"))?,
+        (None, Kind::Yandex) => Algorithm::SHA256,
+        (None, _) => Algorithm::SHA1,
     };
     // Absent fields take the kind's own values (as `otp export` writes them all).
     let (default_digits, default_period) = match kind {

@@ -228,12 +228,20 @@ impl FromStr for Kind {
     }
 }
 
+/// The hash a token's codes come from. TOTP and HOTP choose one of the
+/// three HMACs; the other kinds fix it: Steam Guard SHA1, Yandex.Key
+/// SHA256, mOTP MD5 (plain MD5 of time, key and PIN, the scheme's own;
+/// nothing else may use it).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Algorithm {
     #[default]
     SHA1,
     SHA256,
     SHA512,
+    /// mOTP only: [`Token::validate`] refuses it for every other kind, and
+    /// [`Algorithm::from_str`] never reads it (a file's `algorithm` field
+    /// chooses an HMAC; mOTP's hash comes with the kind).
+    MD5,
 }
 
 impl Algorithm {
@@ -242,13 +250,15 @@ impl Algorithm {
             Algorithm::SHA1 => "SHA1",
             Algorithm::SHA256 => "SHA256",
             Algorithm::SHA512 => "SHA512",
+            Algorithm::MD5 => "MD5",
         }
     }
 }
 
 impl FromStr for Algorithm {
     type Err = ModelError;
-    /// Accepts `SHA1`, `sha-256`, `HmacSHA512` and the like; anything else is an error.
+    /// Accepts `SHA1`, `sha-256`, `HmacSHA512` and the like; anything else
+    /// (`MD5` too: it is no HMAC a TOTP/HOTP account can choose) is an error.
     fn from_str(s: &str) -> Result<Self, ModelError> {
         let norm: String = s
             .trim()
@@ -317,7 +327,7 @@ impl Token {
     pub fn motp(secret: Secret, pin: Pin) -> Self {
         Token {
             kind: Kind::Motp,
-            algorithm: Algorithm::SHA1,
+            algorithm: Algorithm::MD5,
             digits: MOTP_DIGITS,
             period: MOTP_PERIOD,
             counter: 0,
@@ -346,6 +356,9 @@ impl Token {
             }
             Kind::Yandex | Kind::Motp => return self.validate_pinned(),
             Kind::Totp | Kind::Hotp => {
+                if self.algorithm == Algorithm::MD5 {
+                    return Err(ModelError::UnknownAlgorithm("MD5".into()));
+                }
                 if !(6..=10).contains(&self.digits) {
                     return Err(ModelError::Digits(self.digits.into()));
                 }
@@ -373,7 +386,7 @@ impl Token {
                 YANDEX_PERIOD,
                 Algorithm::SHA256,
             ),
-            _ => ("mOTP", MOTP_DIGITS, MOTP_PERIOD, Algorithm::SHA1),
+            _ => ("mOTP", MOTP_DIGITS, MOTP_PERIOD, Algorithm::MD5),
         };
         let bad = |what: String| Err(ModelError::Pinned(title, what));
         if self.digits != digits {
@@ -523,7 +536,12 @@ impl fmt::Debug for RecoveryCode {
 }
 
 /// An account as stored in the vault (schema version 1).
+///
+/// Read through [`StoredAccount`]: an mOTP account written before mOTP's
+/// hash was named MD5 carries `algorithm = "SHA1"`, which never took part in
+/// its codes; it is read as MD5, so such a vault opens as it always did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredAccount")]
 pub struct Account {
     pub id: String,
     #[serde(default)]
@@ -552,6 +570,64 @@ pub struct Account {
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recovery_codes: Vec<RecoveryCode>,
+}
+
+/// [`Account`] as the vault's TOML holds it, before the one rewrite
+/// reading makes (mOTP's unused `SHA1` becomes its `MD5`).
+#[derive(Deserialize)]
+struct StoredAccount {
+    id: String,
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    name: String,
+    secret: Secret,
+    #[serde(rename = "type")]
+    kind: Kind,
+    #[serde(default)]
+    algorithm: Algorithm,
+    digits: u8,
+    period: u64,
+    #[serde(default)]
+    counter: u64,
+    #[serde(default)]
+    pin: Option<Pin>,
+    #[serde(with = "time::serde::rfc3339")]
+    created: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    updated: OffsetDateTime,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    recovery_codes: Vec<RecoveryCode>,
+}
+
+impl From<StoredAccount> for Account {
+    fn from(s: StoredAccount) -> Self {
+        let algorithm = match (s.kind, s.algorithm) {
+            (Kind::Motp, Algorithm::SHA1) => Algorithm::MD5,
+            (_, algorithm) => algorithm,
+        };
+        Account {
+            id: s.id,
+            issuer: s.issuer,
+            name: s.name,
+            secret: s.secret,
+            kind: s.kind,
+            algorithm,
+            digits: s.digits,
+            period: s.period,
+            counter: s.counter,
+            pin: s.pin,
+            created: s.created,
+            updated: s.updated,
+            note: s.note,
+            tags: s.tags,
+            recovery_codes: s.recovery_codes,
+        }
+    }
 }
 
 impl Account {
@@ -723,6 +799,46 @@ mod tests {
         assert_eq!(t.validate(), Err(ModelError::Period(0)));
         t.kind = Kind::Hotp;
         assert!(t.validate().is_ok());
+    }
+
+    #[test]
+    fn md5_is_motp_s_alone() {
+        let mut t = Token::motp(Secret::new(vec![1; 8]), Pin::new("1234".into()));
+        assert_eq!(t.algorithm, Algorithm::MD5);
+        assert!(t.validate().is_ok());
+        t.algorithm = Algorithm::SHA1;
+        assert!(t.validate().is_err());
+        for kind in [Kind::Totp, Kind::Hotp, Kind::Steam] {
+            let mut t = Token::totp(Secret::new(vec![1; 10]));
+            t.kind = kind;
+            t.digits = if kind == Kind::Steam { STEAM_DIGITS } else { 6 };
+            assert!(t.validate().is_ok());
+            t.algorithm = Algorithm::MD5;
+            assert!(t.validate().is_err(), "{kind:?}");
+        }
+        assert!("MD5".parse::<Algorithm>().is_err());
+    }
+
+    #[test]
+    fn an_motp_account_stored_with_sha1_is_read_as_md5() {
+        let stored = |kind: &str, algorithm: &str| {
+            toml::from_str::<Account>(&format!(
+                "id = \"a\"\nsecret = \"JBSWY3DPEHPK3PXP\"\ntype = \"{kind}\"\n\
+                 algorithm = \"{algorithm}\"\ndigits = 6\nperiod = 10\npin = \"1234\"\n\
+                 created = \"2026-01-01T00:00:00Z\"\nupdated = \"2026-01-01T00:00:00Z\"\n"
+            ))
+            .unwrap()
+        };
+        for algorithm in ["SHA1", "MD5"] {
+            let a = stored("motp", algorithm);
+            assert_eq!(a.algorithm, Algorithm::MD5, "{algorithm}");
+            assert!(a.token().validate().is_ok());
+            let written = toml::to_string(&a).unwrap();
+            assert!(written.contains("algorithm = \"MD5\""), "{written}");
+        }
+        // Nothing else is rewritten.
+        assert_eq!(stored("totp", "SHA1").algorithm, Algorithm::SHA1);
+        assert_eq!(stored("totp", "SHA256").algorithm, Algorithm::SHA256);
     }
 
     #[test]
