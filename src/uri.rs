@@ -12,6 +12,16 @@
 //! - `#` is not a fragment: real exporters put raw `#` in labels.
 //! - Issuer `Steam` alone does not make a Steam token; `otpauth://steam/...`
 //!   and `encoder=steam` do.
+//! - Yandex.Key and mOTP, in every form the apps write them:
+//!   `otpauth://yaotp/…` (Aegis, Stratum, otp) or `otpauth://yandex/…`
+//!   (cotp) with a base32 key in either of Yandex's forms (the checksum
+//!   checked); `motp://LABEL?secret=HEX` (otp, Stratum), `motp:/LABEL?…`
+//!   (Aegis) or `otpauth://motp/…` (andOTP, cotp) with a lower-case hex key.
+//!   The PIN is `pin=`, the PIN's UTF-8 bytes in base32 (Aegis's form, which
+//!   otp writes). Stratum, andOTP and cotp write no PIN (Stratum says
+//!   `pin_length=`): such a URI parses only with a PIN from elsewhere
+//!   ([`parse_with_pin`]), never with a guessed one. Parameters, when given,
+//!   must be the scheme's (Yandex.Key: SHA256, 8, 30 s; mOTP: MD5, 6, 10 s).
 //! - Unknown parameters are ignored; known ones are strict (an unknown
 //!   algorithm, bad digits or period 0 are errors, never defaults).
 //! - HOTP ignores `period` (the token keeps the default) and TOTP ignores
@@ -26,10 +36,13 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use zeroize::Zeroizing;
 
 use crate::model::{
-    Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Kind, ModelError, STEAM_DIGITS, Secret, Token,
+    Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, Entry, Kind, MOTP_DIGITS, MOTP_PERIOD, ModelError,
+    Pin, STEAM_DIGITS, Secret, Token, YANDEX_DIGITS,
 };
 
 const SCHEME: &str = "otpauth://";
+/// mOTP's own scheme, as Aegis, Stratum and otp write it.
+const MOTP_SCHEME: &str = "motp:";
 
 /// Why a string is not a usable `otpauth://` URI. Never holds secret material.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,11 +53,15 @@ pub enum UriError {
     MissingType,
     /// A type other than totp, hotp or steam (shown only when short and plain).
     UnknownType(Option<String>),
-    /// A real OTP scheme `otp` cannot compute (Yandex, mOTP).
-    Unsupported {
+    /// A Yandex.Key or mOTP URI without a PIN (and none given with it).
+    NoPin {
         kind: &'static str,
         label: String,
     },
+    /// A PIN given for a URI that holds its own.
+    TwoPins,
+    /// A `pin=` that is not base32 of UTF-8 text.
+    BadPin,
     /// Neither a label nor an `issuer=` parameter.
     MissingLabel,
     MissingSecret,
@@ -59,6 +76,8 @@ pub enum UriError {
     /// A numeric parameter that is not a plain decimal number.
     NotANumber(&'static str),
     UnknownAlgorithm,
+    /// A Yandex.Key secret of the wrong length or with a wrong checksum.
+    Yandex(String),
     /// The parameters decode but do not make a valid token.
     Invalid(ModelError),
 }
@@ -72,10 +91,23 @@ impl fmt::Display for UriError {
                 "the URI has no OTP type (otpauth://totp/... or otpauth://hotp/...)"
             ),
             UriError::UnknownType(Some(t)) => {
-                write!(f, "unknown OTP type '{t}' (use totp, hotp or steam)")
+                write!(
+                    f,
+                    "unknown OTP type '{t}' (use totp, hotp, steam, yaotp or motp)"
+                )
             }
-            UriError::UnknownType(None) => write!(f, "unknown OTP type (use totp, hotp or steam)"),
-            UriError::Unsupported { kind, .. } => write!(f, "{kind} tokens are not supported"),
+            UriError::UnknownType(None) => {
+                write!(f, "unknown OTP type (use totp, hotp, steam, yaotp or motp)")
+            }
+            UriError::NoPin { kind, .. } => write!(
+                f,
+                "the {kind} URI holds no PIN (pin=), which its codes need: add it with `otp add --uri-stdin --pin-file FILE` (or `otp add --uri URI`, which asks for the PIN)"
+            ),
+            UriError::TwoPins => write!(f, "the URI holds a PIN already; give none with it"),
+            UriError::BadPin => write!(
+                f,
+                "the pin= parameter is not a PIN in base32 (the PIN's UTF-8 bytes, as Aegis writes it)"
+            ),
             UriError::MissingLabel => write!(f, "the URI has no account name or issuer"),
             UriError::MissingSecret => write!(f, "the URI has no secret= parameter"),
             UriError::MissingCounter => write!(
@@ -99,6 +131,7 @@ impl fmt::Display for UriError {
             UriError::Invalid(ModelError::UnknownAlgorithm(_)) => {
                 write!(f, "unknown algorithm= value (use SHA1, SHA256 or SHA512)")
             }
+            UriError::Yandex(e) => write!(f, "{e}"),
             UriError::Invalid(e) => write!(f, "{e}"),
         }
     }
@@ -122,6 +155,7 @@ struct Params<'a> {
     period: Option<&'a str>,
     counter: Option<&'a str>,
     encoder: Option<&'a str>,
+    pin: Option<&'a str>,
 }
 
 impl<'a> Params<'a> {
@@ -137,6 +171,7 @@ impl<'a> Params<'a> {
                 "period" => (&mut p.period, "period"),
                 "counter" => (&mut p.counter, "counter"),
                 "encoder" => (&mut p.encoder, "encoder"),
+                "pin" => (&mut p.pin, "pin"),
                 _ => continue,
             };
             match slot {
@@ -202,26 +237,37 @@ fn split_label(label: &str, issuer_param: Option<String>) -> (String, String) {
     }
 }
 
-/// Parses one `otpauth://` URI into an entry whose token passes `validate()`.
+/// Parses one `otpauth://` (or `motp:`) URI into an entry whose token
+/// passes `validate()`.
 pub fn parse(uri: &str) -> Result<Entry, UriError> {
+    parse_with_pin(uri, None)
+}
+
+/// [`parse`], with the PIN of a Yandex.Key or mOTP URI that holds none
+/// (as Stratum, andOTP and cotp write them, and Yandex's own QR codes). A
+/// PIN given for a URI that holds one, or for another kind, is an error.
+pub fn parse_with_pin(uri: &str, given_pin: Option<Pin>) -> Result<Entry, UriError> {
     let uri = uri.trim();
-    let rest = match uri.get(..SCHEME.len()) {
-        Some(s) if s.eq_ignore_ascii_case(SCHEME) => &uri[SCHEME.len()..],
-        _ => {
-            if uri
-                .get(..7)
-                .is_some_and(|s| s.eq_ignore_ascii_case("motp://"))
-            {
-                return Err(UriError::Unsupported {
-                    kind: "mOTP",
-                    label: String::new(),
-                });
+    let (scheme_kind, rest) = match uri.get(..SCHEME.len()) {
+        Some(s) if s.eq_ignore_ascii_case(SCHEME) => (None, &uri[SCHEME.len()..]),
+        _ => match uri.get(..MOTP_SCHEME.len()) {
+            // `motp://LABEL` (otp, Stratum) and `motp:/LABEL` (Aegis).
+            Some(s) if s.eq_ignore_ascii_case(MOTP_SCHEME) => {
+                let rest = &uri[MOTP_SCHEME.len()..];
+                let rest = rest
+                    .strip_prefix("//")
+                    .or_else(|| rest.strip_prefix('/'))
+                    .unwrap_or(rest);
+                (Some(Kind::Motp), rest)
             }
-            return Err(UriError::NotOtpauth);
-        }
+            _ => return Err(UriError::NotOtpauth),
+        },
     };
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let (kind_text, raw_label) = path.split_once('/').unwrap_or((path, ""));
+    let (kind_text, raw_label) = match scheme_kind {
+        Some(_) => ("motp", path),
+        None => path.split_once('/').unwrap_or((path, "")),
+    };
     if kind_text.is_empty() {
         return Err(UriError::MissingType);
     }
@@ -248,14 +294,8 @@ pub fn parse(uri: &str) -> Result<Entry, UriError> {
         "totp" => Kind::Totp,
         "hotp" => Kind::Hotp,
         "steam" => Kind::Steam,
-        "yaotp" => {
-            let (issuer, name) = split_label(&label, issuer_param);
-            let label = crate::model::label(&issuer, &name);
-            return Err(UriError::Unsupported {
-                kind: "Yandex",
-                label,
-            });
-        }
+        "yaotp" | "yandex" => Kind::Yandex,
+        "motp" => Kind::Motp,
         _ => return Err(UriError::UnknownType(shown_type(kind_text))),
     };
     let (issuer, name) = split_label(&label, issuer_param);
@@ -268,18 +308,32 @@ pub fn parse(uri: &str) -> Result<Entry, UriError> {
     if secret_text.trim().is_empty() {
         return Err(UriError::MissingSecret);
     }
-    let secret = Secret::from_base32(&secret_text)?;
+    let secret = match kind {
+        Kind::Motp => Secret::from_motp_hex(&secret_text)?,
+        // Either of Yandex's forms to its 16-byte key, the checksum checked.
+        Kind::Yandex => {
+            let secret = Secret::from_base32(&secret_text)?;
+            let key = crate::otp::yandex::key_from_secret(secret.bytes())
+                .map_err(|e| UriError::Yandex(e.to_string()))?;
+            Secret::new(key.to_vec())
+        }
+        _ => Secret::from_base32(&secret_text)?,
+    };
 
-    let algorithm = match params.algorithm {
-        Some(a) => decode(a, "algorithm")?
+    let algorithm = match (kind, params.algorithm) {
+        (Kind::Motp, Some(a)) if a.eq_ignore_ascii_case("MD5") => Algorithm::MD5,
+        (_, Some(a)) => decode(a, "algorithm")?
             .parse::<Algorithm>()
             .map_err(|_| UriError::UnknownAlgorithm)?,
-        None => Algorithm::SHA1,
+        (Kind::Yandex, None) => Algorithm::SHA256,
+        (Kind::Motp, None) => Algorithm::MD5,
+        (_, None) => Algorithm::SHA1,
     };
-    let default_digits = if kind == Kind::Steam {
-        STEAM_DIGITS
-    } else {
-        DEFAULT_DIGITS
+    let default_digits = match kind {
+        Kind::Steam => STEAM_DIGITS,
+        Kind::Yandex => YANDEX_DIGITS,
+        Kind::Motp => MOTP_DIGITS,
+        Kind::Totp | Kind::Hotp => DEFAULT_DIGITS,
     };
     let digits = match params.digits {
         Some(d) => {
@@ -289,13 +343,30 @@ pub fn parse(uri: &str) -> Result<Entry, UriError> {
         None => default_digits,
     };
     let period = match (kind, params.period) {
-        (Kind::Hotp, _) | (_, None) => DEFAULT_PERIOD,
+        (Kind::Hotp, _) => DEFAULT_PERIOD,
+        (Kind::Motp, None) => MOTP_PERIOD,
+        (_, None) => DEFAULT_PERIOD,
         (_, Some(p)) => number::<u64>(p, "period")?,
     };
     let counter = match (kind, params.counter) {
         (Kind::Hotp, Some(c)) => number::<u64>(c, "counter")?,
         (Kind::Hotp, None) => return Err(UriError::MissingCounter),
         _ => 0,
+    };
+    let pin = match (read_pin(params.pin)?, given_pin) {
+        (Some(_), Some(_)) => return Err(UriError::TwoPins),
+        (Some(pin), None) | (None, Some(pin)) => Some(pin),
+        (None, None) if kind.has_pin() => {
+            return Err(UriError::NoPin {
+                kind: if kind == Kind::Yandex {
+                    "Yandex.Key"
+                } else {
+                    "mOTP"
+                },
+                label: crate::model::label(&issuer, &name),
+            });
+        }
+        (None, None) => None,
     };
     let token = Token {
         kind,
@@ -304,10 +375,22 @@ pub fn parse(uri: &str) -> Result<Entry, UriError> {
         period,
         counter,
         secret,
-        pin: None,
+        pin,
     };
     token.validate()?;
     Ok(Entry::new(issuer, name, token))
+}
+
+/// `pin=`: the PIN's UTF-8 bytes in base32 (Aegis's form); empty is none.
+fn read_pin(raw: Option<&str>) -> Result<Option<Pin>, UriError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let text = Zeroizing::new(decode(raw, "pin").map_err(|_| UriError::BadPin)?);
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let bytes = Secret::from_base32(&text).map_err(|_| UriError::BadPin)?;
+    let pin = std::str::from_utf8(bytes.bytes()).map_err(|_| UriError::BadPin)?;
+    Ok(Some(Pin::new(pin.to_string())))
 }
 
 /// Characters left as they are: RFC 3986 unreserved, plus `@` (legal in
@@ -373,12 +456,14 @@ fn push_pin(uri: &mut String, token: &Token) {
     }
 }
 
-/// mOTP as Aegis writes it: `motp://LABEL?secret=HEX`, and the PIN (which
-/// Aegis leaves out, and ignores when reading) so that nothing is lost.
+/// mOTP as Aegis and Stratum write it: `motp://LABEL?secret=HEX`, and the
+/// PIN (which they leave out) so that nothing is lost.
 fn format_motp(entry: &Entry) -> String {
     let mut uri = String::from("motp://");
     if !entry.issuer.is_empty() {
         uri.push_str(&enc(&entry.issuer));
+        uri.push(':');
+    } else if entry.name.contains(':') {
         uri.push(':');
     }
     uri.push_str(&enc(&entry.name));
@@ -428,15 +513,16 @@ mod tests {
             "otpauth://hotp/issuer?secret=ABCDEFG" => Err(UriError::MissingCounter),
             // Issuer "Steam" alone keeps the declared type.
             "otpauth://totp/Steam:username?secret=ABCDEFG" => Ok(("Steam", "username", Kind::Totp)),
+            // Stratum's forms, without the PIN (it asks for one).
             "otpauth://yaotp/username?secret=ORSXG5DJNZTXIZLTORUW4ZZRGI&pin_length=4" => {
-                Err(UriError::Unsupported {
-                    kind: "Yandex",
+                Err(UriError::NoPin {
+                    kind: "Yandex.Key",
                     label: "username".into(),
                 })
             }
-            "motp://motp:username?secret=30edcc8edae50a60" => Err(UriError::Unsupported {
+            "motp://motp:username?secret=30edcc8edae50a60" => Err(UriError::NoPin {
                 kind: "mOTP",
-                label: String::new(),
+                label: "motp:username".into(),
             }),
             _ => return None,
         })
@@ -657,6 +743,168 @@ mod tests {
         }
     }
 
+    /// The PIN-carrying kinds in every form otp and the other apps write
+    /// them: each gives the account and the codes of Aegis's and Stratum's
+    /// test vectors (tests/fixtures/otp/).
+    #[test]
+    fn yandex_and_motp_in_every_app_s_form() {
+        let pin = |p: &str| Some(Pin::new(p.into()));
+        let yandex = [
+            // otp's own (`format`), with the PIN as Aegis writes it.
+            (
+                "otpauth://yaotp/Yandex:alice?secret=LA2V6KMCGYMWWVEW64RNP3JA3I&issuer=Yandex&algorithm=SHA256&digits=8&period=30&pin=G42TQNQ",
+                None,
+            ),
+            // Aegis: Android's Uri.Builder (':' in the label escaped, '=' too).
+            (
+                "otpauth://yaotp/Yandex%3Aalice?period=30&digits=8&algorithm=SHA256&secret=LA2V6KMCGYMWWVEW64RNP3JA3I&pin=G42TQNQ%3D&issuer=Yandex",
+                None,
+            ),
+            // The 26-byte form with its checksum.
+            (
+                "otpauth://yaotp/Yandex:alice?secret=LA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI&pin=G42TQNQ",
+                None,
+            ),
+            // Stratum: no PIN (`pin_length` only), digits left out.
+            (
+                "otpauth://yaotp/Yandex%3Aalice?secret=LA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI&issuer=Yandex&pin_length=4",
+                pin("7586"),
+            ),
+            // cotp: type `yandex`, every parameter, no PIN.
+            (
+                "otpauth://yandex/Yandex:alice?secret=LA2V6KMCGYMWWVEW64RNP3JA3I&algorithm=SHA256&digits=8&period=30&lock=false",
+                pin("7586"),
+            ),
+        ];
+        for (uri, given) in yandex {
+            let e = parse_with_pin(uri, given).unwrap_or_else(|e| panic!("{uri}: {e}"));
+            assert_eq!(
+                (e.issuer.as_str(), e.name.as_str()),
+                ("Yandex", "alice"),
+                "{uri}"
+            );
+            assert_eq!(
+                crate::otp::generate(&e.token, 1_581_064_020),
+                "oactmacq",
+                "{uri}"
+            );
+            assert_eq!(parse(&format(&e)), Ok(e), "{uri}");
+        }
+        let motp = [
+            (
+                "motp://Corp:bob?secret=bbb1912bb5c515be&issuer=Corp&pin=HE4TSOI",
+                None,
+            ),
+            // Aegis: `motp:` and an absolute path, no PIN.
+            (
+                "motp:/Corp%3Abob?secret=bbb1912bb5c515be&issuer=Corp",
+                pin("9999"),
+            ),
+            // Stratum: the label unescaped, no PIN.
+            ("motp://Corp:bob?secret=bbb1912bb5c515be", pin("9999")),
+            // andOTP: otpauth with type motp, the issuer apart.
+            (
+                "otpauth://motp/bob?secret=bbb1912bb5c515be&issuer=Corp",
+                pin("9999"),
+            ),
+            // cotp.
+            (
+                "otpauth://motp/Corp:bob?secret=bbb1912bb5c515be&algorithm=MD5&digits=6&period=10&lock=false",
+                pin("9999"),
+            ),
+        ];
+        for (uri, given) in motp {
+            let e = parse_with_pin(uri, given).unwrap_or_else(|e| panic!("{uri}: {e}"));
+            assert_eq!(
+                (e.issuer.as_str(), e.name.as_str()),
+                ("Corp", "bob"),
+                "{uri}"
+            );
+            assert_eq!(
+                (
+                    e.token.kind,
+                    e.token.algorithm,
+                    e.token.digits,
+                    e.token.period
+                ),
+                (Kind::Motp, Algorithm::MD5, 6, 10)
+            );
+            assert_eq!(
+                crate::otp::generate(&e.token, 1_659_540_020),
+                "ced7b1",
+                "{uri}"
+            );
+            assert_eq!(parse(&format(&e)), Ok(e), "{uri}");
+        }
+        // A PIN that is not ASCII survives the round trip.
+        let e = parse("motp://x?secret=00ff&pin=2C75BOGQXU").unwrap();
+        assert_eq!(e.token.pin.as_ref().map(Pin::as_str), Some("пин"));
+        assert_eq!(parse(&format(&e)), Ok(e));
+    }
+
+    #[test]
+    fn a_yandex_or_motp_uri_that_cannot_give_the_right_codes_is_refused() {
+        use UriError::*;
+        let with = |uri: &str, p: &str| parse_with_pin(uri, Some(Pin::new(p.into())));
+        assert_eq!(
+            parse("otpauth://yaotp/Yandex:alice?secret=LA2V6KMCGYMWWVEW64RNP3JA3I"),
+            Err(NoPin {
+                kind: "Yandex.Key",
+                label: "Yandex:alice".into()
+            })
+        );
+        assert_eq!(
+            parse("motp:/Corp%3Abob?secret=bbb1912bb5c515be"),
+            Err(NoPin {
+                kind: "mOTP",
+                label: "Corp:bob".into()
+            })
+        );
+        assert_eq!(
+            with("motp://x?secret=bbb1912bb5c515be&pin=HE4TSOI", "1"),
+            Err(TwoPins)
+        );
+        assert_eq!(parse("motp://x?secret=bbb1912bb5c515be&pin=1"), Err(BadPin));
+        // A PIN with a kind that has none.
+        assert!(with("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", "1").is_err());
+        let refused = [
+            // A mistyped character: the checksum catches it.
+            "otpauth://yaotp/a?secret=MA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI&pin=G42TQNQ",
+            // Neither of Yandex's lengths.
+            "otpauth://yaotp/a?secret=LA2V6KMCGYMWWVEW64RNP3JA&pin=G42TQNQ",
+            // Not the scheme's parameters.
+            "otpauth://yaotp/a?secret=LA2V6KMCGYMWWVEW64RNP3JA3I&pin=G42TQNQ&digits=6",
+            "otpauth://yaotp/a?secret=LA2V6KMCGYMWWVEW64RNP3JA3I&pin=G42TQNQ&algorithm=SHA1",
+            "otpauth://motp/a?secret=bbb1912bb5c515be&pin=HE4TSOI&period=30",
+            "otpauth://motp/a?secret=bbb1912bb5c515be&pin=HE4TSOI&algorithm=SHA1",
+            // Upper case (an app that hashes it as written would differ), odd
+            // length, not hex.
+            "motp://a?secret=BBB1912BB5C515BE&pin=HE4TSOI",
+            "motp://a?secret=bbb1912bb5c515b&pin=HE4TSOI",
+            "motp://a?secret=asdasddasadsadsadsads2133&pin=HE4TSOI",
+        ];
+        for uri in refused {
+            let text = parse(uri).expect_err(uri).to_string();
+            for secret in [
+                "A2V6K", "bbb1912", "BBB1912", "asdasd", "7586", "9999", "HE4TSOI",
+            ] {
+                assert!(!text.contains(secret), "{uri}: {text}");
+            }
+        }
+        assert!(
+            parse(refused[0])
+                .unwrap_err()
+                .to_string()
+                .contains("checksum")
+        );
+        assert!(
+            parse(refused[6])
+                .unwrap_err()
+                .to_string()
+                .contains("lower-case")
+        );
+    }
+
     #[test]
     fn format_is_canonical() {
         let secret = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
@@ -692,7 +940,8 @@ mod tests {
 
     prop_compose! {
         fn entry()(
-            kind in prop_oneof![Just(Kind::Totp), Just(Kind::Hotp), Just(Kind::Steam)],
+            kind in prop_oneof![Just(Kind::Totp), Just(Kind::Hotp), Just(Kind::Steam), Just(Kind::Yandex), Just(Kind::Motp)],
+            pin in "[0-9a-zA-Zé😀 %&=+]{1,10}",
             alg in prop_oneof![Just(Algorithm::SHA1), Just(Algorithm::SHA256), Just(Algorithm::SHA512)],
             digits in 6u8..=10,
             period in 1u64..=u64::MAX,
@@ -701,10 +950,19 @@ mod tests {
             issuer in text(),
             name in text(),
         ) -> Entry {
-            let (alg, digits) = if kind == Kind::Steam { (Algorithm::SHA1, 5) } else { (alg, digits) };
-            let period = if kind == Kind::Hotp { DEFAULT_PERIOD } else { period };
+            let (alg, digits, period, mut bytes) = match kind {
+                Kind::Steam => (Algorithm::SHA1, 5, period, bytes),
+                Kind::Hotp => (alg, digits, DEFAULT_PERIOD, bytes),
+                Kind::Yandex => (Algorithm::SHA256, 8, 30, bytes),
+                Kind::Motp => (Algorithm::MD5, 6, 10, bytes),
+                Kind::Totp => (alg, digits, period, bytes),
+            };
+            if kind == Kind::Yandex {
+                bytes.resize(16, 7);
+            }
             let counter = if kind == Kind::Hotp { counter } else { 0 };
-            let token = Token { kind, algorithm: alg, digits, period, counter, secret: Secret::new(bytes), pin: None };
+            let pin = kind.has_pin().then(|| Pin::new(pin));
+            let token = Token { kind, algorithm: alg, digits, period, counter, secret: Secret::new(bytes), pin };
             // Leading spaces after "issuer:" are optional padding in the format.
             let name = if issuer.is_empty() { name } else { name.trim_start_matches(' ').to_string() };
             let issuer = if issuer.is_empty() && name.is_empty() { "x".into() } else { issuer };

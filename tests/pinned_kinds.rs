@@ -279,3 +279,95 @@ fn an_old_vault_with_sha1_on_an_motp_account_still_opens() {
     assert_eq!(text.matches("algorithm = \"MD5\"").count(), 1, "{text}");
     assert_eq!(text.matches("algorithm = \"SHA1\"").count(), 1, "{text}");
 }
+
+/// `otp export --format uris` and back: every account, with its PIN, gives
+/// the same codes in another vault, through `otp import` and `otp add --uri-stdin`.
+#[test]
+fn their_uris_come_back_with_the_same_codes() {
+    let env = TestEnv::with_vault();
+    add_yandex(&env);
+    add_motp(&env);
+    let uris = env.stdout(&["export", "--format", "uris", "--plaintext"]);
+    let check = |other: &TestEnv| {
+        for (q, at, code) in [
+            ("Yandex:alice", "1581090810", "wemdwrix"),
+            ("Corp:bob", "1659539870", "1a14f8"),
+        ] {
+            assert_eq!(other.stdout(&["code", q, "--at", at]), format!("{code}\n"));
+        }
+    };
+    let imported = TestEnv::with_vault();
+    let file = imported.write("uris.txt", &uris);
+    imported.otp().arg("import").arg(&file).assert().success();
+    check(&imported);
+    let added = TestEnv::with_vault();
+    for line in uris.lines() {
+        added
+            .otp()
+            .args(["add", "--uri-stdin"])
+            .write_stdin(line)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(MOTP_PIN).not());
+    }
+    check(&added);
+}
+
+/// Stratum, andOTP, cotp (and Yandex's own QR codes) write these URIs
+/// without the PIN: `otp add --uri` takes it from --pin-file or --pin-stdin;
+/// without one, or with one the URI does not need, nothing is added.
+#[test]
+fn a_uri_without_its_pin_is_added_with_one_given() {
+    let env = TestEnv::with_vault();
+    let before = env.vault_bytes();
+    let stratum =
+        format!("otpauth://yaotp/Yandex%3Aalice?secret={YANDEX_SECRET}&issuer=Yandex&pin_length=4");
+    let aegis = format!("motp:/Corp%3Abob?secret={MOTP_SECRET}&issuer=Corp");
+    // No PIN, and no terminal to ask on.
+    let err = env.assert_refused(["add", "--uri", &stratum], 1, "--pin-file");
+    assert!(!err.contains(YANDEX_SECRET), "{err}");
+    // A PIN for a URI that needs none.
+    let pin = env.write("pin.txt", format!("{YANDEX_PIN}\n"));
+    env.assert_refused(
+        [
+            "add",
+            "--uri",
+            "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP",
+            "--pin-file",
+            pin.to_str().unwrap(),
+        ],
+        2,
+        "Yandex.Key and mOTP",
+    );
+    // A pinless link in a list is left out, named, with exit 7; the rest is imported.
+    let list = env.write(
+        "list.txt",
+        format!("{stratum}\notpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP\n"),
+    );
+    env.otp()
+        .arg("import")
+        .arg(&list)
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains("Yandex:alice").and(predicate::str::contains("no PIN")));
+    assert_ne!(env.vault_bytes(), before);
+    env.otp()
+        .args(["add", "--uri-stdin", "--pin-file"])
+        .arg(&pin)
+        .write_stdin(stratum)
+        .assert()
+        .success();
+    env.otp()
+        .args(["add", "--uri", &aegis, "--pin-stdin"])
+        .write_stdin(format!("{MOTP_PIN}\n"))
+        .assert()
+        .success();
+    assert_eq!(
+        env.stdout(&["code", "Yandex:alice", "--at", "1581064020"]),
+        "oactmacq\n"
+    );
+    assert_eq!(
+        env.stdout(&["code", "Corp:bob", "--at", "1659540020"]),
+        "ced7b1\n"
+    );
+}

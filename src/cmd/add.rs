@@ -38,8 +38,7 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
     };
     let entry = if let Some((uri, flag)) = uri {
         reject_parameters(&args, flag)?;
-        let mut e =
-            crate::uri::parse(uri).map_err(|e| Fail::error(format!("invalid otpauth URI: {e}")))?;
+        let mut e = entry_from_uri(&args, uri)?;
         if let Some(name) = &args.name {
             e.name = name.clone();
         }
@@ -82,9 +81,37 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
     Ok(())
 }
 
+/// The account of a URI. A Yandex.Key or mOTP URI without a PIN (as Stratum,
+/// andOTP, cotp and Yandex's own QR codes write them) takes the PIN from
+/// --pin-file, --pin-stdin or a prompt without echo; a PIN flag for a URI
+/// that needs none is an error, never ignored.
+fn entry_from_uri(args: &AddArgs, uri: &str) -> Result<Entry> {
+    let invalid = |e: crate::uri::UriError| Fail::error(format!("invalid otpauth URI: {e}"));
+    let pin_given = args.pin_file.is_some() || args.pin_stdin;
+    match crate::uri::parse(uri) {
+        // (clap refuses --pin-stdin with --uri-stdin: stdin holds the URI.)
+        Err(crate::uri::UriError::NoPin { .. }) => {
+            let pin = read_pin_text(args)?;
+            Ok(crate::uri::parse_with_pin(uri, Some(pin)).map_err(invalid)?)
+        }
+        Ok(e) if pin_given => Err(Fail::new(
+            Code::Usage,
+            if e.token.kind.has_pin() {
+                "--pin-file and --pin-stdin: the URI holds its own PIN (pin=)"
+            } else {
+                "--pin-file and --pin-stdin are for Yandex.Key and mOTP accounts"
+            },
+        )
+        .into()),
+        result => Ok(result.map_err(invalid)?),
+    }
+}
+
 /// With --uri, --qr or --screen the parameters come from the source; a flag
-/// that would be silently ignored is an error instead.
+/// that would be silently ignored is an error instead (a PIN is read for a
+/// Yandex.Key or mOTP URI that holds none).
 fn reject_parameters(args: &AddArgs, source: &str) -> Result<()> {
+    let uri = source.starts_with("--uri");
     let given = [
         (args.hotp, "--hotp"),
         (args.steam, "--steam"),
@@ -94,8 +121,8 @@ fn reject_parameters(args: &AddArgs, source: &str) -> Result<()> {
         (args.period.is_some(), "--period"),
         (args.yandex, "--yandex"),
         (args.motp, "--motp"),
-        (args.pin_file.is_some(), "--pin-file"),
-        (args.pin_stdin, "--pin-stdin"),
+        (args.pin_file.is_some() && !uri, "--pin-file"),
+        (args.pin_stdin && !uri, "--pin-stdin"),
     ];
     if let Some((_, flag)) = given.iter().find(|(on, _)| *on) {
         return Err(Fail::new(
@@ -107,7 +134,7 @@ fn reject_parameters(args: &AddArgs, source: &str) -> Result<()> {
         )
         .into());
     }
-    if !source.starts_with("--uri") && (args.name.is_some() || args.issuer.is_some()) {
+    if !uri && (args.name.is_some() || args.issuer.is_some()) {
         let what = if source == "--qr" {
             "an image"
         } else {
@@ -158,6 +185,12 @@ fn read_pin(args: &AddArgs) -> Result<Option<Pin>> {
         }
         return Ok(None);
     }
+    read_pin_text(args).map(Some)
+}
+
+/// The PIN from --pin-file, --pin-stdin or a prompt without echo (only on a
+/// terminal): the first line, without its line ending; never empty.
+fn read_pin_text(args: &AddArgs) -> Result<Pin> {
     let text: Zeroizing<String> = if let Some(f) = &args.pin_file {
         let bytes = Zeroizing::new(
             std::fs::read(f)
@@ -188,7 +221,7 @@ fn read_pin(args: &AddArgs) -> Result<Option<Pin>> {
     if pin.is_empty() {
         return Err(Fail::error("the PIN is empty").into());
     }
-    Ok(Some(Pin::new(pin.to_string())))
+    Ok(Pin::new(pin.to_string()))
 }
 
 fn read_secret(args: &AddArgs) -> Result<Secret> {

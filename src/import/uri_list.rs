@@ -139,21 +139,26 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_kinds_are_skipped_with_their_label() {
-        let data = b"\xef\xbb\xbfotpauth://totp/Acme:a?secret=AA\notpauth://yaotp/Yandex:bob?secret=AA\nmotp://x?secret=00\n";
+    fn pinless_yandex_and_motp_links_are_skipped_with_their_label() {
+        let data = b"\xef\xbb\xbfotpauth://totp/Acme:a?secret=AA\notpauth://yaotp/Yandex:bob?secret=LA2V6KMCGYMWWVEW64RNP3JA3I\nmotp://x?secret=00\nmotp://y?secret=00&pin=HE4TSOI\n";
         assert!(detect(data));
         let p = run(data).unwrap();
-        assert_eq!(p.entries.len(), 1);
+        assert_eq!(p.entries.len(), 2);
         let skipped: Vec<_> = p
             .skipped
             .iter()
             .map(|s| (s.label.as_str(), s.reason.as_str()))
             .collect();
+        let no_pin = |kind: &str| {
+            format!(
+                "the {kind} URI holds no PIN (pin=), which its codes need: add it with `otp add --uri-stdin --pin-file FILE` (or `otp add --uri URI`, which asks for the PIN)"
+            )
+        };
         assert_eq!(
             skipped,
             [
-                ("Yandex:bob", "Yandex tokens are not supported"),
-                ("line 3", "mOTP tokens are not supported")
+                ("Yandex:bob", no_pin("Yandex.Key").as_str()),
+                ("x", no_pin("mOTP").as_str())
             ]
         );
     }

@@ -73,6 +73,34 @@ impl Secret {
     }
 }
 
+impl Secret {
+    /// An mOTP key as apps write it: lower-case hex digits, an even number
+    /// of them. Its codes hash this text (otp keeps the bytes and writes
+    /// them back in lower case), so upper case is refused rather than read:
+    /// the app that wrote it may hash the upper-case text, and the codes
+    /// would differ. Odd lengths and other characters are refused too.
+    pub fn from_motp_hex(text: &str) -> Result<Self, ModelError> {
+        let text = text.trim();
+        let bad = |what: &str| Err(ModelError::Pinned("mOTP", what.into()));
+        if text.is_empty() {
+            return Err(ModelError::EmptySecret);
+        }
+        if text.bytes().any(|b| b.is_ascii_uppercase())
+            && data_encoding::HEXLOWER_PERMISSIVE
+                .decode(text.as_bytes())
+                .is_ok()
+        {
+            return bad(
+                "need their secret in lower-case hex: its codes hash the text, and an app that writes it in upper case hashes that, so otp's codes would differ (if the service gave it in lower case, add it with `otp add --motp`)",
+            );
+        }
+        match data_encoding::HEXLOWER.decode(text.as_bytes()) {
+            Ok(bytes) => Ok(Secret::new(bytes)),
+            Err(_) => bad("need a secret of hex digits (0-9, a-f), an even number of them"),
+        }
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(redacted)")
@@ -396,7 +424,7 @@ impl Token {
             return bad(format!("always change every {period} seconds"));
         }
         if self.algorithm != algorithm {
-            return bad(format!("are stored with {algorithm}"));
+            return bad(format!("always use {algorithm}"));
         }
         if self.kind == Kind::Yandex && self.secret.bytes().len() != YANDEX_KEY_LEN {
             return bad("have a 16-byte key".into());

@@ -49,14 +49,15 @@ pub(crate) fn starts_with_ignore_case(line: &[u8], prefix: &str) -> bool {
 pub(crate) fn add_uri(parsed: &mut Parsed, link: &str, place: &str) -> Result<(), ImportError> {
     match uri::parse(link) {
         Ok(entry) => parsed.entries.push(entry),
-        Err(UriError::Unsupported { kind, label }) => parsed.skipped.push(Skipped {
-            label: if label.is_empty() {
-                place.to_string()
-            } else {
-                label
-            },
-            reason: format!("{kind} tokens are not supported"),
-        }),
+        Err(e @ UriError::NoPin { .. }) => {
+            let UriError::NoPin { label, .. } = &e else {
+                unreachable!()
+            };
+            parsed.skipped.push(Skipped {
+                label: label.clone(),
+                reason: e.to_string(),
+            })
+        }
         Err(e @ UriError::NotOtpauth) => {
             return Err(ImportError::malformed(format!("{place}: {e}")));
         }
@@ -104,6 +105,7 @@ mod tests {
         .unwrap();
         add_uri(&mut p, "motp://x?secret=00", "line 2").unwrap();
         add_uri(&mut p, "otpauth://yaotp/Yandex:bob?secret=AA", "line 3").unwrap();
+        add_uri(&mut p, "motp://y?secret=00&pin=HE4TSOI", "line 3").unwrap();
         add_uri(
             &mut p,
             "otpauth://totp/c?secret=JBSWY3DPEHPK3PX1",
@@ -115,9 +117,16 @@ mod tests {
             .to_string();
         assert!(err.starts_with("malformed file: line 5: "), "{err}");
         assert!(!err.contains("JBSWY3DP"), "{err}");
-        assert_eq!(p.entries.len(), 1);
+        assert_eq!(p.entries.len(), 2);
+        // A Yandex.Key or mOTP link without a PIN is named by its label.
         let skipped: Vec<_> = p.skipped.iter().map(|s| s.label.as_str()).collect();
-        assert_eq!(skipped, ["line 2", "Yandex:bob", "QR code 4"]);
+        assert_eq!(skipped, ["x", "line 3", "QR code 4"]);
+        assert!(p.skipped[0].reason.contains("no PIN"), "{:?}", p.skipped[0]);
+        assert!(
+            p.skipped[1].reason.contains("Yandex.Key"),
+            "{:?}",
+            p.skipped[1]
+        );
         assert!(
             !p.skipped[2].reason.contains("JBSWY3DP"),
             "{:?}",

@@ -40,13 +40,12 @@ pub(crate) fn totp_field(field: &str, issuer: &str, name: &str) -> Result<Entry,
                 }
                 Ok(entry)
             }
-            Err(UriError::Unsupported { kind, label }) => Err(Skipped {
-                label: if label.is_empty() {
-                    model::label(issuer, name)
-                } else {
-                    label
+            Err(e @ UriError::NoPin { .. }) => Err(Skipped {
+                label: match &e {
+                    UriError::NoPin { label, .. } if !label.is_empty() => label.clone(),
+                    _ => model::label(issuer, name),
                 },
-                reason: entry::unsupported_kind(kind),
+                reason: e.to_string(),
             }),
             Err(e) => Err(skip(e.to_string())),
         };
@@ -106,13 +105,11 @@ pub(crate) fn form_encoded_lines(data: &[u8], what: &str) -> Result<Parsed, Impo
         }
         match uri::parse(&uri) {
             Ok(entry) => out.push(entry.label(), Ok(entry)),
-            Err(UriError::Unsupported { kind, label }) => {
-                let label = if label.is_empty() {
-                    format!("line {n}")
-                } else {
-                    label
+            Err(e @ UriError::NoPin { .. }) => {
+                let UriError::NoPin { label, .. } = &e else {
+                    unreachable!()
                 };
-                out.skip(label, format!("{kind} tokens are not supported"));
+                out.skip(label.clone(), e.to_string());
             }
             Err(e) => out.skip(format!("line {n}"), e.to_string()),
         }
