@@ -669,6 +669,11 @@ pub enum SyncCommand {
         #[arg(long)]
         keep_both: bool,
     },
+    /// Take the vault at its path as it is, after you put it there on purpose (an older version restored, a vault made elsewhere)
+    #[command(
+        after_help = "Every command refuses a vault this machine did not write or accept (exit 6: forged, rolled back) and any change over another machine's version made in parallel (exit 5). When you put that vault there yourself, this takes it as it is: it is saved as a new version written here, and trusted from then on.\n\nExample:\n  cp ~/old/vault.age ~/Sync/otp/vault.age   # an older version, on purpose\n  otp sync accept\n\nSee docs/trust.md."
+    )]
+    Accept,
     /// The git merge driver (`git pull` runs it; registered by `otp sync init`)
     #[command(hide = true)]
     MergeDriver {

@@ -146,6 +146,13 @@ fn labels(words: &[String], which: Which) -> Result<Vec<(String, String)>> {
     let unlocked = unlock_quietly(&ctx)?;
     let plain = keys::decrypt(&data, &unlocked.identities)?;
     let text = crate::cmd::vault_text(plain)?;
+    let vault = Vault::parse(&text)?;
+    // A vault this machine would refuse (src/cmd/trust.rs) completes no
+    // names: its labels are not yours.
+    let seen = crate::model::record::Seen::of(&vault, &text);
+    if crate::model::record::judge(ctx.read_record().as_ref(), &seen).is_err() {
+        return Ok(Vec::new());
+    }
     let pair =
         |id: &str, issuer: &str, name: &str| (crate::model::label(issuer, name), id.to_string());
     if let Which::Accounts = which
@@ -156,7 +163,6 @@ fn labels(words: &[String], which: Which) -> Result<Vec<(String, String)>> {
             .map(|h| pair(h.id, h.issuer, h.name))
             .collect());
     }
-    let vault = Vault::parse(&text)?;
     Ok(match which {
         Which::Accounts => vault
             .accounts

@@ -14,7 +14,7 @@ use crate::model::Vault;
 use crate::model::{Account, Kind, Token};
 use crate::term;
 use crate::text;
-use crate::vault::index;
+use crate::vault::checked;
 use crate::vault::keys::{self, Unlocked};
 
 pub fn run(ctx: &Ctx, args: CodeArgs) -> Result<()> {
@@ -137,8 +137,9 @@ fn copy(ctx: &Ctx, copier: Copier, account: &Account, code: &str) -> Result<()> 
 }
 
 /// The account QUERY selects, by the fast path when the vault allows it:
-/// the vault is scanned as it is decrypted, one piece at a time, and only
-/// the chosen account is parsed (see `index::find_streaming`).
+/// the vault is scanned and its tag computed as it is decrypted, one piece
+/// at a time, and only the chosen account is parsed (see
+/// `checked::find_recorded`).
 fn find(ctx: &Ctx, query: &str) -> Result<(Account, Unlocked)> {
     let file = ctx.open_vault_file()?;
     let (mut unlocked, agent_lost) = ctx.unlock_fast()?;
@@ -150,13 +151,20 @@ fn find(ctx: &Ctx, query: &str) -> Result<(Account, Unlocked)> {
         }
         other => other?,
     };
-    if let Some(account) = index::find_streaming(stream, size, query).map_err(keys::damaged)? {
+    // Only the version this machine's record names answers here.
+    let record = ctx.read_record();
+    if let Some(account) =
+        checked::find_recorded(stream, size, query, record.as_ref()).map_err(keys::damaged)?
+    {
         return Ok((account, unlocked));
     }
-    // No single match, or a text not in otp's own layout: the full parse
-    // (same key, no second prompt) reports damage, words a miss or answers.
+    // No single match, a text not in otp's own layout, or a vault that is
+    // not the recorded version: the full parse (same key, no second prompt)
+    // reports damage, checks the vault against the record (refuses, warns
+    // or moves the record), words a miss or answers.
     let text = Ctx::plaintext_of(ctx.open_vault_file()?, &unlocked)?;
     let vault = Vault::parse(&text)?;
+    ctx.vet_local(&text, &vault, crate::cmd::Open::Read)?;
     let i = vault.find(query)?;
     Ok((vault.accounts[i].clone(), unlocked))
 }

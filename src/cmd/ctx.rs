@@ -243,10 +243,13 @@ impl Ctx {
         vault_text(plain)
     }
 
-    /// The whole vault, read-only.
+    /// The whole vault, read-only, checked against this machine's record
+    /// of it ([`Ctx::vet_local`]).
     pub fn load(&self) -> Result<(Vault, Unlocked)> {
         let (text, unlocked) = self.read_plaintext()?;
-        Ok((Vault::parse(&text)?, unlocked))
+        let vault = Vault::parse(&text)?;
+        self.vet_local(&text, &vault, crate::cmd::Open::Read)?;
+        Ok((vault, unlocked))
     }
 
     /// Gives a vault from before authentication its key

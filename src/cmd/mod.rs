@@ -27,10 +27,12 @@ pub mod show;
 pub mod status;
 pub mod sync;
 pub mod trash;
+pub mod trust;
 pub mod unlock;
 mod write;
 
 pub use ctx::Ctx;
+pub use trust::Open;
 pub use write::{After, Locked};
 
 use anyhow::{Context, Result};

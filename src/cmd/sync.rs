@@ -58,6 +58,7 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> Result<()> {
         Some(SyncCommand::Init { remote }) => init(ctx, remote.as_deref()),
         Some(SyncCommand::Clone { remote }) => clone(ctx, &remote),
         Some(SyncCommand::Merge { file, keep_both }) => merge_file(ctx, &file, keep_both),
+        Some(SyncCommand::Accept) => crate::cmd::trust::accept(ctx),
         Some(SyncCommand::MergeDriver { base, ours, theirs }) => {
             merge_driver(ctx, &base, &ours, &theirs)
         }

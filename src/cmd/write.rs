@@ -24,7 +24,11 @@
 //!    unlocked with could not open the result ([`Locked::save_opening`]),
 //!    and a vault with no recipients is never written.
 //! 5. Each save is a new version written here (its writer id and tag,
-//!    [`Ctx::seal`]), so other machines and backups can tell it apart.
+//!    [`Ctx::seal`]), so other machines and backups can tell it apart, and
+//!    is recorded in this machine's data folder as the version it last
+//!    wrote ([`Ctx::write_record`]). Every open checks the vault against
+//!    that record first ([`Ctx::vet_local`], src/cmd/trust.rs): a vault
+//!    someone else put at the path, or an older one, is never written over.
 //! 6. After a save, in this order ([`Locked::after_save`]): the change is
 //!    committed to git when the vault's folder syncs, then the automatic
 //!    backup is written (or the reminder shown). Both only warn when they
@@ -33,7 +37,8 @@
 
 use anyhow::Result;
 
-use crate::cmd::{Ctx, backup, random8, random16, recipients, sync};
+use crate::cmd::{Ctx, Open, backup, random8, random16, recipients, sync};
+use crate::model::record::How;
 use crate::error::Fail;
 use crate::model::Vault;
 use crate::vault::keys::{self, Unlocked};
@@ -74,7 +79,17 @@ impl Ctx {
     /// vault; if anything changed, the change counter is bumped and the vault
     /// re-encrypted and replaced atomically. An error leaves the file as it was.
     pub fn update<T>(&self, change: impl FnOnce(&mut Vault, &Unlocked) -> Result<T>) -> Result<T> {
-        self.update_inner(None, change)
+        self.update_inner(None, Open::Write, change)
+    }
+
+    /// [`Ctx::update`] for a change that folds another version in (`otp
+    /// sync merge FILE`): a vault diverged from this machine's record is
+    /// not refused, since the merge is what mends it.
+    pub fn update_merging<T>(
+        &self,
+        change: impl FnOnce(&mut Vault, &Unlocked) -> Result<T>,
+    ) -> Result<T> {
+        self.update_inner(None, Open::Merge, change)
     }
 
     /// [`Ctx::update`] with a key already unlocked in this run, so a
@@ -84,12 +99,13 @@ impl Ctx {
         unlocked: &Unlocked,
         change: impl FnOnce(&mut Vault, &Unlocked) -> Result<T>,
     ) -> Result<T> {
-        self.update_inner(Some(unlocked), change)
+        self.update_inner(Some(unlocked), Open::Write, change)
     }
 
     fn update_inner<T>(
         &self,
         unlocked: Option<&Unlocked>,
+        open: Open,
         change: impl FnOnce(&mut Vault, &Unlocked) -> Result<T>,
     ) -> Result<T> {
         let locked = self.lock()?;
@@ -103,7 +119,10 @@ impl Ctx {
                 &fresh
             }
         };
-        let mut vault = Vault::parse(&Ctx::plaintext_of(file, unlocked)?)?;
+        let text = Ctx::plaintext_of(file, unlocked)?;
+        let mut vault = Vault::parse(&text)?;
+        self.vet_local(&text, &vault, open)?;
+        drop(text);
         // A vault from before vault ids gets one now, so snapshots taken by
         // `change` carry it; it is saved with the change (alone, it is none).
         vault.ensure_id(random16);
@@ -152,10 +171,14 @@ impl Ctx {
 }
 
 impl Locked<'_> {
-    /// The vault as it is now, under the lock.
+    /// The vault as it is now, under the lock, checked against this
+    /// machine's record of it for a change ([`Ctx::vet_local`]).
     pub fn open(&self, unlocked: &Unlocked) -> Result<Vault> {
         let file = self.ctx.open_vault_file()?;
-        Vault::parse(&Ctx::plaintext_of(file, unlocked)?)
+        let text = Ctx::plaintext_of(file, unlocked)?;
+        let vault = Vault::parse(&text)?;
+        self.ctx.vet_local(&text, &vault, Open::Write)?;
+        Ok(vault)
     }
 
     /// [`Locked::save`], refused when the key this command unlocked with
@@ -170,18 +193,23 @@ impl Locked<'_> {
     /// next version written here ([`Ctx::seal`]).
     pub fn save(&self, vault: &mut Vault) -> Result<()> {
         let data = self.encrypt(vault)?;
-        self.replace(&data)
+        self.replace(&data)?;
+        self.ctx.write_record(vault, How::Written);
+        Ok(())
     }
 
     /// Writes a new vault where there is none (`otp init`, `otp recover`
     /// on a new machine): never over an existing file.
     pub fn create(&self, vault: &mut Vault) -> Result<()> {
         let data = self.encrypt(vault)?;
-        store::write_new(&self.ctx.vault_path, &data)
+        store::write_new(&self.ctx.vault_path, &data)?;
+        self.ctx.write_record(vault, How::Written);
+        Ok(())
     }
 
     /// Replaces the vault with `data`, an encrypted vault already checked
-    /// by the caller (`otp sync` taking the remote's version).
+    /// by the caller (`otp sync` taking the remote's version, which then
+    /// records it with [`Ctx::write_record`]).
     pub fn replace(&self, data: &[u8]) -> Result<()> {
         store::write_atomic(&self.ctx.vault_path, data)?;
         // Under the lock, after a save that worked: what an otp killed

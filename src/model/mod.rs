@@ -7,6 +7,8 @@
 //!   plaintext of `vault.age`, and its ids;
 //! - [`auth`]: proof that a version of the vault came from one of the
 //!   user's machines (its tag), and which of two versions is newer;
+//! - [`record`]: which version of the vault at its own path this machine
+//!   last wrote or accepted, and the check every open makes against it;
 //! - `parsed`: what reading a file of accounts yields (`Parsed`,
 //!   `Skipped`);
 //! - [`label`](mod@label): label identity, when two labels are the same;
@@ -20,6 +22,7 @@ pub mod label;
 pub mod otp_json;
 mod parsed;
 pub mod query;
+pub mod record;
 mod vault;
 
 pub use account::{

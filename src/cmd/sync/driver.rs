@@ -63,7 +63,7 @@ pub(super) fn merge_file(ctx: &Ctx, file: &Path, keep_both: bool) -> Result<()> 
     let data = crate::vault::read::read_capped(file, crate::vault::read::MAX_DOCUMENT)
         .with_context(|| format!("cannot read {}", file.display()))?;
     let shown = file.display().to_string();
-    let merged = ctx.update(|vault, keys| {
+    let merged = ctx.update_merging(|vault, keys| {
         let (copy, text) = open_text(&data, keys, &shown)?;
         if let (Some(a), Some(b)) = (&vault.vault_id, &copy.vault_id)
             && a != b

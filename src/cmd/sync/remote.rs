@@ -93,7 +93,14 @@ pub(super) fn fast_forward(
     // This machine's version may not open here (a machine whose own key
     // was just added on the other one): it has no change of its own then,
     // and nothing to check the remote's with (trust on first use).
-    let here = open(&ctx.read_vault_file()?, keys, "this machine's vault").ok();
+    let here = open_text(&ctx.read_vault_file()?, keys, "this machine's vault").ok();
+    let here = match here {
+        Some((vault, text)) => {
+            ctx.vet_local(&text, &vault, crate::cmd::Open::Merge)?;
+            Some(vault)
+        }
+        None => None,
+    };
     let vetted = vet_remote(repo, here.as_ref(), theirs, keys)?;
     let remote = vetted.vault;
     if let Some(here) = &here
@@ -122,6 +129,7 @@ pub(super) fn fast_forward(
         head,
     ])?;
     repo.git.run(["reset", "-q"])?;
+    ctx.write_record(&remote, crate::model::record::How::Accepted);
     locked.after_save(&remote, Some(keys), After::Backup);
     Ok(())
 }
@@ -137,7 +145,9 @@ pub(super) fn merge_remote(
     keep_both: bool,
     keys: &Unlocked,
 ) -> Result<()> {
-    let ours = open(&ctx.read_vault_file()?, keys, "this machine's vault")?;
+    let (ours, text) = open_text(&ctx.read_vault_file()?, keys, "this machine's vault")?;
+    ctx.vet_local(&text, &ours, crate::cmd::Open::Merge)?;
+    drop(text);
     let vetted = vet_remote(repo, Some(&ours), theirs, keys)?;
     let first_use = vetted.first_use;
     let remote = vetted.vault;
