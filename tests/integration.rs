@@ -20,6 +20,7 @@ mod completion;
 mod ergonomics;
 mod first_day;
 mod first_day_messages;
+mod folder_sync;
 mod fuzz_corpus;
 mod generated;
 mod hardening;
