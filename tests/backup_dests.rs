@@ -488,7 +488,7 @@ fn a_backup_that_does_not_read_back_is_set_aside() {
         })
         .map(|l| l + "\n")
         .collect();
-    env.write_plaintext(&edited);
+    env.write_sealed(&edited);
     let out = env.otp().arg("backup").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);

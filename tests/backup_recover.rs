@@ -525,7 +525,7 @@ fn a_vault_from_before_ids_gets_one_on_its_next_save_only() {
         .map(|l| format!("{l}\n"))
         .collect();
     assert_ne!(old, text);
-    env.write_plaintext(&old);
+    env.write_sealed(&old);
     let before = env.vault_bytes();
     // Reading saves nothing.
     env.stdout(&["list"]);

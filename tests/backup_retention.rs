@@ -276,7 +276,7 @@ fn a_vault_from_before_ids_gets_one_when_backed_up() {
         .filter(|l| !l.starts_with("vault_id = "))
         .map(|l| format!("{l}\n"))
         .collect();
-    env.write_plaintext(&old);
+    env.write_sealed(&old);
     let path = env.stdout(&["backup"]);
     let text = env.plaintext();
     let id = text

@@ -520,7 +520,7 @@ fn a_hand_edit_dropping_the_own_key_is_not_saved() {
     let plain = env.plaintext();
     let edited = plain.replace(&format!("\"{own}\""), &format!("\"{other}\""));
     assert_ne!(edited, plain, "the own recipient is in the plaintext");
-    env.write_plaintext(&edited);
+    env.write_sealed(&edited);
     let before = env.vault_bytes();
 
     // `passwd` (unlocked with an identity: a new key file) first saves the

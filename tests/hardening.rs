@@ -452,7 +452,7 @@ fn a_change_counter_at_its_maximum_saturates() {
     let text = plaintext();
     let start = text.find("changes = ").expect("a change counter");
     let end = start + text[start..].find('\n').unwrap();
-    env.write_plaintext(&format!(
+    env.write_sealed(&format!(
         "{}changes = 18446744073709551615{}",
         &text[..start],
         &text[end..]

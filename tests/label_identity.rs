@@ -193,7 +193,7 @@ fn a_query_finds_look_alikes_on_a_hand_edited_vault_too() {
     let class = &CLASSES[3];
     let env = vault_with(class);
     let text = env.plaintext().replace("changes = ", "#\nchanges = ");
-    env.write_plaintext(&text);
+    env.write_sealed(&text);
     env.otp()
         .args(["code", class.query, "--at", common::SECRET_CODE_AT.0])
         .assert()
@@ -294,7 +294,7 @@ fn rename_refuses_a_look_alike_of_another_account() {
     let text = env
         .plaintext()
         .replace("name = \"BOB\"", "name = \"ALICE\"");
-    env.write_plaintext(&text);
+    env.write_sealed(&text);
     let id = |line: &str| {
         line.rsplit_once('(')
             .unwrap()

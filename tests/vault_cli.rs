@@ -259,7 +259,7 @@ fn code_answers_as_the_full_parse_on_hand_edited_vaults() {
         )
     };
     // B's hidden `name = "alice"` would beat A's partial match.
-    env.write_plaintext(&in_bob("name = \"alice\""));
+    env.write_sealed(&in_bob("name = \"alice\""));
     env.otp()
         .args(["code", "alice", "--at", at])
         .assert()
@@ -823,12 +823,22 @@ fn a_symlinked_vault_stays_a_link_and_its_target_is_saved() {
         .filter(|n| n.starts_with("vault.age"))
         .collect();
     beside.sort();
-    // Beside the link: only the link, and this machine's writer id
-    // (never shared, so it stays on this side of the link).
+    // Beside the link: only the link, this machine's writer id and its
+    // record of the vault (never shared, so they stay on this side of the
+    // link).
+    assert_eq!(beside.len(), 3, "{beside:?}");
     assert_eq!(
-        beside,
-        vec!["vault.age".to_string(), "vault.age.writer".to_string()],
+        [&beside[0], &beside[2]],
+        ["vault.age", "vault.age.writer"],
         "{beside:?}"
+    );
+    assert!(beside[1].ends_with(".trust"), "{beside:?}");
+    assert!(
+        std::fs::read_dir(synced.parent().unwrap())
+            .unwrap()
+            .flatten()
+            .all(|e| !e.file_name().to_string_lossy().ends_with(".trust")),
+        "a record in the synced folder"
     );
     assert!(!env.path("Sync/otp/vault.age.writer").exists());
     assert!(env.path("Sync/otp/vault.age.lock").exists());
@@ -875,7 +885,7 @@ fn changes_are_saved_and_no_ops_write_nothing() {
         .filter(|l| !l.starts_with("vault_id = "))
         .map(|l| format!("{l}\n"))
         .collect();
-    env.write_plaintext(&old);
+    env.write_sealed(&old);
     let bytes = env.vault_bytes();
     for no_op in [
         &["recovery-codes", "add", "alice"][..],

@@ -183,12 +183,49 @@ impl TestEnv {
     }
 
     /// Replaces the vault with `text`, encrypted to the identity file: a
-    /// hand edit, another TOML writer, or damage inside the encryption.
+    /// hand edit, another TOML writer, or damage inside the encryption,
+    /// made without the vault's authentication key (otp refuses it unless
+    /// it is untagged and keyless on a machine with no record).
     pub fn write_plaintext(&self, text: &str) {
         let recipient = self.age_identity().to_public();
         let data = otp::vault::keys::encrypt(text.as_bytes(), &[Box::new(recipient)], false)
             .expect("encrypt the vault");
         std::fs::write(self.vault(), data).expect("write the vault");
+    }
+
+    /// Replaces the vault with `text` as otp itself would have written it
+    /// on this machine: tagged with the authentication key the text holds
+    /// (if any), and recorded in this machine's data folder as the version
+    /// it last wrote (src/model/record.rs). For tests of layouts and old
+    /// vaults that otp reads; [`TestEnv::write_plaintext`] is the hand edit
+    /// otp refuses.
+    pub fn write_sealed(&self, text: &str) {
+        use otp::model::auth;
+        use otp::model::record::{How, Record};
+        let body = auth::split(text).map_or(text, |(_, body)| body);
+        let key = body.lines().find_map(|l| {
+            let hex = l.strip_prefix("auth_key = \"")?.strip_suffix('"')?;
+            let bytes: [u8; 32] = data_encoding::HEXLOWER
+                .decode(hex.as_bytes())
+                .ok()?
+                .try_into()
+                .ok()?;
+            Some(auth::AuthKey::from_bytes(bytes))
+        });
+        let sealed = match &key {
+            Some(key) => auth::seal(key, body).to_string(),
+            None => body.to_string(),
+        };
+        self.write_plaintext(&sealed);
+        let vault = otp::model::Vault::parse(&sealed).expect("a vault otp reads");
+        for entry in std::fs::read_dir(self.path("data/otp")).expect("a data folder") {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|x| x == "trust") {
+                let old = Record::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let record = Record::of(&vault, &old.vault, How::Written, old.at);
+                std::fs::write(&path, record.to_toml()).unwrap();
+            }
+        }
     }
 
     fn age_identity(&self) -> age::x25519::Identity {
