@@ -541,6 +541,24 @@ fn status_shows_the_sync_state() {
     assert!(text.contains("0 ahead, 0 behind"), "{text}");
 }
 
+/// Another machine that shares `a`'s vault through a synced folder: its
+/// own HOME (data folder, writer id, record), `a`'s identity.
+fn folder_peer(a: &TestEnv) -> TestEnv {
+    let b = TestEnv::new();
+    std::fs::copy(a.identity(), b.identity()).unwrap();
+    b
+}
+
+/// `otp ARGS` on `peer`, opening `a`'s vault.
+fn on_peer(peer: &TestEnv, a: &TestEnv, args: &[&str], stdin: &str) {
+    peer.otp()
+        .env("OTP_VAULT", a.vault())
+        .args(args)
+        .write_stdin(stdin)
+        .assert()
+        .success();
+}
+
 #[test]
 fn a_syncthing_conflict_copy_is_found_and_merged() {
     let a = TestEnv::with_vault();
@@ -548,7 +566,8 @@ fn a_syncthing_conflict_copy_is_found_and_merged() {
     let before_other = a.vault_bytes();
     // The other machine added an account; file sync kept its version as a
     // conflict copy and this machine's as the vault.
-    a.add("Other", "added-there", OTHER_SECRET);
+    let b = folder_peer(&a);
+    on_peer(&b, &a, &["add", "added-there", "--issuer", "Other", "--secret-stdin"], OTHER_SECRET);
     let copy = repo_dir(&a).join("vault.sync-conflict-20260101-120000-ABCDEFG.age");
     std::fs::write(&copy, a.vault_bytes()).unwrap();
     std::fs::write(a.vault(), &before_other).unwrap();
@@ -580,10 +599,7 @@ fn a_conflict_copy_that_differs_in_a_field_is_listed_not_written() {
     // The other machine renamed it one way (its version became the copy),
     // this machine, from the same version, another way.
     let base = a.vault_bytes();
-    a.otp()
-        .args(["rename", "github", "there"])
-        .assert()
-        .success();
+    on_peer(&folder_peer(&a), &a, &["rename", "github", "there"], "");
     let copy = a.write("copy (conflicted copy 2026-01-01).age", a.vault_bytes());
     std::fs::write(a.vault(), &base).unwrap();
     a.otp()
@@ -917,8 +933,9 @@ fn a_conflict_copy_with_the_same_account_added_settles_it_too() {
     // and its vault is a conflict copy beside this one.
     let a = TestEnv::with_vault();
     let empty = a.vault_bytes();
-    a.add("GitHub", "alice", SECRET);
-    a.add("Bank", "bob", OTHER_SECRET);
+    let b = folder_peer(&a);
+    on_peer(&b, &a, &["add", "alice", "--issuer", "GitHub", "--secret-stdin"], SECRET);
+    on_peer(&b, &a, &["add", "bob", "--issuer", "Bank", "--secret-stdin"], OTHER_SECRET);
     let copy = a.write(
         "vault.sync-conflict-20260101-120000-ABCDEFG.age",
         a.vault_bytes(),
