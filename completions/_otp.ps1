@@ -640,6 +640,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make the vault''s folder a git repository (and push it to REMOTE)')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Set this machine up from a remote (refuses if a vault exists here)')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault')
+            [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Take the vault at its path as it is, after you put it there on purpose (an older version restored, a vault made elsewhere)')
             [CompletionResult]::new('merge-driver', 'merge-driver', [CompletionResultType]::ParameterValue, 'The git merge driver (`git pull` runs it; registered by `otp sync init`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -684,6 +685,19 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'otp;sync;accept' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'otp;sync;merge-driver' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: <data dir>/vault.age]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/config.toml]')
@@ -701,6 +715,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make the vault''s folder a git repository (and push it to REMOTE)')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Set this machine up from a remote (refuses if a vault exists here)')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault')
+            [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Take the vault at its path as it is, after you put it there on purpose (an older version restored, a vault made elsewhere)')
             [CompletionResult]::new('merge-driver', 'merge-driver', [CompletionResultType]::ParameterValue, 'The git merge driver (`git pull` runs it; registered by `otp sync init`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -712,6 +727,9 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             break
         }
         'otp;sync;help;merge' {
+            break
+        }
+        'otp;sync;help;accept' {
             break
         }
         'otp;sync;help;merge-driver' {
@@ -873,6 +891,7 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make the vault''s folder a git repository (and push it to REMOTE)')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Set this machine up from a remote (refuses if a vault exists here)')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault')
+            [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Take the vault at its path as it is, after you put it there on purpose (an older version restored, a vault made elsewhere)')
             [CompletionResult]::new('merge-driver', 'merge-driver', [CompletionResultType]::ParameterValue, 'The git merge driver (`git pull` runs it; registered by `otp sync init`)')
             break
         }
@@ -883,6 +902,9 @@ Register-ArgumentCompleter -Native -CommandName 'otp' -ScriptBlock {
             break
         }
         'otp;help;sync;merge' {
+            break
+        }
+        'otp;help;sync;accept' {
             break
         }
         'otp;help;sync;merge-driver' {

@@ -184,6 +184,9 @@ _otp() {
             otp__subcmd__help__subcmd__recovery__subcmd__key,remove)
                 cmd="otp__subcmd__help__subcmd__recovery__subcmd__key__subcmd__remove"
                 ;;
+            otp__subcmd__help__subcmd__sync,accept)
+                cmd="otp__subcmd__help__subcmd__sync__subcmd__accept"
+                ;;
             otp__subcmd__help__subcmd__sync,clone)
                 cmd="otp__subcmd__help__subcmd__sync__subcmd__clone"
                 ;;
@@ -271,6 +274,9 @@ _otp() {
             otp__subcmd__recovery__subcmd__key__subcmd__help,remove)
                 cmd="otp__subcmd__recovery__subcmd__key__subcmd__help__subcmd__remove"
                 ;;
+            otp__subcmd__sync,accept)
+                cmd="otp__subcmd__sync__subcmd__accept"
+                ;;
             otp__subcmd__sync,clone)
                 cmd="otp__subcmd__sync__subcmd__clone"
                 ;;
@@ -285,6 +291,9 @@ _otp() {
                 ;;
             otp__subcmd__sync,merge-driver)
                 cmd="otp__subcmd__sync__subcmd__merge__subcmd__driver"
+                ;;
+            otp__subcmd__sync__subcmd__help,accept)
+                cmd="otp__subcmd__sync__subcmd__help__subcmd__accept"
                 ;;
             otp__subcmd__sync__subcmd__help,clone)
                 cmd="otp__subcmd__sync__subcmd__help__subcmd__clone"
@@ -1098,8 +1107,22 @@ _otp() {
             return 0
             ;;
         otp__subcmd__help__subcmd__sync)
-            opts="init clone merge merge-driver"
+            opts="init clone merge accept merge-driver"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__help__subcmd__sync__subcmd__accept)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2302,8 +2325,46 @@ _otp() {
             return 0
             ;;
         otp__subcmd__sync)
-            opts="-i -h -V --keep-both --push-local --vault --config --identity --passphrase-file --color --help --version init clone merge merge-driver help"
+            opts="-i -h -V --keep-both --push-local --vault --config --identity --passphrase-file --color --help --version init clone merge accept merge-driver help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__accept)
+            opts="-i -h -V --vault --config --identity --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2378,8 +2439,22 @@ _otp() {
             return 0
             ;;
         otp__subcmd__sync__subcmd__help)
-            opts="init clone merge merge-driver help"
+            opts="init clone merge accept merge-driver help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        otp__subcmd__sync__subcmd__help__subcmd__accept)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

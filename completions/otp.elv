@@ -585,6 +585,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand init 'Make the vault''s folder a git repository (and push it to REMOTE)'
             cand clone 'Set this machine up from a remote (refuses if a vault exists here)'
             cand merge 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+            cand accept 'Take the vault at its path as it is, after you put it there on purpose (an older version restored, a vault made elsewhere)'
             cand merge-driver 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -625,6 +626,18 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'otp;sync;accept'= {
+            cand --vault 'Vault file [default: <data dir>/vault.age]'
+            cand --config 'Config file [default: <config dir>/config.toml]'
+            cand -i 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --identity 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --color 'When to use colour on the terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'otp;sync;merge-driver'= {
             cand --vault 'Vault file [default: <data dir>/vault.age]'
             cand --config 'Config file [default: <config dir>/config.toml]'
@@ -641,6 +654,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand init 'Make the vault''s folder a git repository (and push it to REMOTE)'
             cand clone 'Set this machine up from a remote (refuses if a vault exists here)'
             cand merge 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+            cand accept 'Take the vault at its path as it is, after you put it there on purpose (an older version restored, a vault made elsewhere)'
             cand merge-driver 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -649,6 +663,8 @@ set edit:completion:arg-completer[otp] = {|@words|
         &'otp;sync;help;clone'= {
         }
         &'otp;sync;help;merge'= {
+        }
+        &'otp;sync;help;accept'= {
         }
         &'otp;sync;help;merge-driver'= {
         }
@@ -773,6 +789,7 @@ set edit:completion:arg-completer[otp] = {|@words|
             cand init 'Make the vault''s folder a git repository (and push it to REMOTE)'
             cand clone 'Set this machine up from a remote (refuses if a vault exists here)'
             cand merge 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+            cand accept 'Take the vault at its path as it is, after you put it there on purpose (an older version restored, a vault made elsewhere)'
             cand merge-driver 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
         }
         &'otp;help;sync;init'= {
@@ -780,6 +797,8 @@ set edit:completion:arg-completer[otp] = {|@words|
         &'otp;help;sync;clone'= {
         }
         &'otp;help;sync;merge'= {
+        }
+        &'otp;help;sync;accept'= {
         }
         &'otp;help;sync;merge-driver'= {
         }

@@ -441,22 +441,23 @@ complete -c otp -n "__fish_otp_using_subcommand recovery-codes; and __fish_seen_
 complete -c otp -n "__fish_otp_using_subcommand recovery-codes; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print an account\'s recovery codes'
 complete -c otp -n "__fish_otp_using_subcommand recovery-codes; and __fish_seen_subcommand_from help" -f -a "use" -d 'Mark a recovery code as used'
 complete -c otp -n "__fish_otp_using_subcommand recovery-codes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l keep-both -d 'When both machines changed the same field of an account, keep both versions as separate accounts'
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -l push-local -d 'After a refused remote (exit 6): put this machine\'s vault back on the remote, on top of the bad commit'
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -s h -l help -d 'Print help'
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -s V -l version -d 'Print version'
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "init" -d 'Make the vault\'s folder a git repository (and push it to REMOTE)'
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "clone" -d 'Set this machine up from a remote (refuses if a vault exists here)'
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "merge" -d 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "merge-driver" -d 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
-complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge merge-driver help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -l keep-both -d 'When both machines changed the same field of an account, keep both versions as separate accounts'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -l push-local -d 'After a refused remote (exit 6): put this machine\'s vault back on the remote, on top of the bad commit'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -s h -l help -d 'Print help'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -s V -l version -d 'Print version'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -f -a "init" -d 'Make the vault\'s folder a git repository (and push it to REMOTE)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -f -a "clone" -d 'Set this machine up from a remote (refuses if a vault exists here)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -f -a "merge" -d 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -f -a "accept" -d 'Take the vault at its path as it is, after you put it there on purpose (an older version restored, a vault made elsewhere)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -f -a "merge-driver" -d 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
+complete -c otp -n "__fish_otp_using_subcommand sync; and not __fish_seen_subcommand_from init clone merge accept merge-driver help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from init" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from init" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
@@ -485,6 +486,15 @@ never\t''"
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -l keep-both -d 'When the copy and the vault differ in the same field, keep both versions as separate accounts'
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help'
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge" -s V -l version -d 'Print version'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from accept" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from accept" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from accept" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from accept" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from accept" -l color -d 'When to use colour on the terminal' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from accept" -s h -l help -d 'Print help'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from accept" -s V -l version -d 'Print version'
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge-driver" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge-driver" -l config -d 'Config file [default: <config dir>/config.toml]' -r -F
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from merge-driver" -s i -l identity -d 'Unlock with this age identity file (X25519, passphrase-protected, or SSH key)' -r -F
@@ -497,6 +507,7 @@ complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "init" -d 'Make the vault\'s folder a git repository (and push it to REMOTE)'
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "clone" -d 'Set this machine up from a remote (refuses if a vault exists here)'
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "accept" -d 'Take the vault at its path as it is, after you put it there on purpose (an older version restored, a vault made elsewhere)'
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "merge-driver" -d 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
 complete -c otp -n "__fish_otp_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c otp -n "__fish_otp_using_subcommand drill" -l recovery-key -d 'The recovery key\'s identity file (`-`: paste it, or pipe it in)' -r -F
@@ -548,4 +559,5 @@ complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand
 complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "init" -d 'Make the vault\'s folder a git repository (and push it to REMOTE)'
 complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "clone" -d 'Set this machine up from a remote (refuses if a vault exists here)'
 complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "merge" -d 'Fold a file-sync conflict copy (Syncthing, Dropbox, …) into the vault'
+complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "accept" -d 'Take the vault at its path as it is, after you put it there on purpose (an older version restored, a vault made elsewhere)'
 complete -c otp -n "__fish_otp_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "merge-driver" -d 'The git merge driver (`git pull` runs it; registered by `otp sync init`)'
