@@ -173,7 +173,12 @@ fn a_forged_vault_with_another_recipient_is_refused_everywhere() {
     folder.put(&forged_for(&public_key(&a)));
     let forged = folder.bytes();
     // Nothing is re-encrypted to the attacker's key, no forged code shown.
-    a.refused(&["add", "bob", "--issuer", "Bank", "--secret-stdin"], OTHER_SECRET, 6, "forged");
+    a.refused(
+        &["add", "bob", "--issuer", "Bank", "--secret-stdin"],
+        OTHER_SECRET,
+        6,
+        "forged",
+    );
     a.refused(&["code", "github", "--at", "1257894000"], "", 6, "forged");
     a.refused(&["list"], "", 6, "forged");
     a.refused(&["recipients", "list"], "", 6, "forged");
@@ -197,7 +202,10 @@ fn a_forged_vault_with_another_recipient_is_refused_everywhere() {
     assert!(out.status.success(), "{said}");
     assert!(said.contains("prove"), "{said}");
     assert_eq!(a.labels(), ["Evil:planted", "GitHub:alice"]);
-    assert_eq!(String::from_utf8_lossy(&code_of(&a, "github").stdout), "528064\n");
+    assert_eq!(
+        String::from_utf8_lossy(&code_of(&a, "github").stdout),
+        "528064\n"
+    );
 }
 
 #[test]
@@ -209,8 +217,18 @@ fn an_older_version_copied_back_is_refused_as_a_rollback() {
     folder.put(&old);
     let said = a.refused(&["code", "bob"], "", 6, "rolled back");
     assert!(said.contains("otp sync accept"), "{said}");
-    a.refused(&["code", "github", "--at", "1257894000"], "", 6, "rolled back");
-    a.refused(&["add", "carol", "--secret-stdin"], THIRD_SECRET, 6, "rolled back");
+    a.refused(
+        &["code", "github", "--at", "1257894000"],
+        "",
+        6,
+        "rolled back",
+    );
+    a.refused(
+        &["add", "carol", "--secret-stdin"],
+        THIRD_SECRET,
+        6,
+        "rolled back",
+    );
     // B saw the newer one through the folder, then the old one came back.
     folder.put(&new);
     assert_eq!(b.labels(), ["Bank:bob", "GitHub:alice"]);
@@ -219,7 +237,11 @@ fn an_older_version_copied_back_is_refused_as_a_rollback() {
     // Put back on purpose: `otp sync accept` takes it, as a version newer
     // than everything this machine saw, and the other machine takes it too.
     let out = a.otp().args(["sync", "accept"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(a.labels(), ["GitHub:alice"]);
     assert_eq!(b.labels(), ["GitHub:alice"]);
     a.add("Bank", "dave", THIRD_SECRET);
@@ -233,8 +255,16 @@ fn a_newer_version_from_the_other_machine_is_accepted() {
     // A's next open takes it (fast path declines, the full path moves the
     // record), and A's changes continue from it.
     let out = code_of(&a, "bob");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     a.add("Shop", "carol", THIRD_SECRET);
     assert_eq!(b.labels(), ["Bank:bob", "GitHub:alice", "Shop:carol"]);
     // The records are in each machine's own data folder, never in the
@@ -242,7 +272,10 @@ fn a_newer_version_from_the_other_machine_is_accepted() {
     assert_eq!(a.records().len(), 1);
     assert_eq!(b.records().len(), 1);
     assert!(
-        folder.names().iter().all(|n| n == "vault.age" || n == "vault.age.lock"),
+        folder
+            .names()
+            .iter()
+            .all(|n| n == "vault.age" || n == "vault.age.lock"),
         "{:?}",
         folder.names()
     );
@@ -272,12 +305,21 @@ fn a_diverged_version_is_read_but_not_written_over_until_this_machines_is_merged
     assert!(said.contains("another machine's version"), "{said}");
     assert!(said.contains("conflict copy"), "{said}");
     // A change would bury this machine's version: refused, nothing written.
-    let said = a.refused(&["add", "eve", "--secret-stdin"], SECRET, 5, "another machine's version");
+    let said = a.refused(
+        &["add", "eve", "--secret-stdin"],
+        SECRET,
+        5,
+        "another machine's version",
+    );
     assert!(said.contains("otp sync merge"), "{said}");
     let status = a.ok(&["status"]);
     assert!(status.contains("sync-conflict-20260101"), "{status}");
     // Merging the copy mends it: everything from both, on both machines.
-    a.otp().args(["sync", "merge"]).arg(&copy).assert().success();
+    a.otp()
+        .args(["sync", "merge"])
+        .arg(&copy)
+        .assert()
+        .success();
     assert_eq!(a.labels(), ["GitHub:alice", "Mine:here", "Theirs:there"]);
     a.add("Shop", "eve", SECRET);
     assert_eq!(
@@ -302,7 +344,10 @@ fn without_a_record_the_vault_is_trusted_on_first_use_and_written_down() {
     assert_eq!(records.len(), 1);
     let text = std::fs::read_to_string(&records[0]).unwrap();
     assert!(text.contains("how = \"first-use\""), "{text}");
-    assert!(text.contains(&folder.vault().display().to_string()), "{text}");
+    assert!(
+        text.contains(&folder.vault().display().to_string()),
+        "{text}"
+    );
     // From then on it is checked: the older version is refused.
     folder.put(&old);
     a.refused(&["list"], "", 6, "rolled back");
@@ -314,7 +359,9 @@ fn a_vault_changed_without_its_key_is_refused_until_accepted() {
     a.add("GitHub", "alice", SECRET);
     // The tag line kept, the content changed (a hand edit, or a forger who
     // kept the old tag).
-    let text = a.plaintext().replace("name = \"alice\"", "name = \"mallory\"");
+    let text = a
+        .plaintext()
+        .replace("name = \"alice\"", "name = \"mallory\"");
     a.write_plaintext(&text);
     a.assert_refused(["code", "mallory"], 6, "authentication tag");
     a.assert_refused(["list"], 6, "authentication tag");
@@ -334,7 +381,11 @@ fn a_vault_changed_without_its_key_is_refused_until_accepted() {
     // by the fast path again.
     a.write_plaintext(&text);
     let out = a.otp().args(["sync", "accept"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(a.stdout(&["list"]), "GitHub:mallory\n");
     let out = a.otp().args(["code", "mallory"]).output().unwrap();
     assert!(out.status.success());
@@ -360,7 +411,11 @@ fn two_vaults_of_one_name_keep_a_record_each() {
     let env = TestEnv::with_vault();
     let other = env.path("elsewhere/vault.age");
     std::fs::create_dir_all(other.parent().unwrap()).unwrap();
-    env.otp().env("OTP_VAULT", &other).arg("init").assert().success();
+    env.otp()
+        .env("OTP_VAULT", &other)
+        .arg("init")
+        .assert()
+        .success();
     env.add("GitHub", "alice", SECRET);
     env.otp()
         .env("OTP_VAULT", &other)
@@ -369,7 +424,16 @@ fn two_vaults_of_one_name_keep_a_record_each() {
         .assert()
         .success();
     assert_eq!(env.stdout(&["list"]), "GitHub:alice\n");
-    let out = env.otp().env("OTP_VAULT", &other).arg("list").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = env
+        .otp()
+        .env("OTP_VAULT", &other)
+        .arg("list")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "bob\n");
 }

@@ -567,7 +567,12 @@ fn a_syncthing_conflict_copy_is_found_and_merged() {
     // The other machine added an account; file sync kept its version as a
     // conflict copy and this machine's as the vault.
     let b = folder_peer(&a);
-    on_peer(&b, &a, &["add", "added-there", "--issuer", "Other", "--secret-stdin"], OTHER_SECRET);
+    on_peer(
+        &b,
+        &a,
+        &["add", "added-there", "--issuer", "Other", "--secret-stdin"],
+        OTHER_SECRET,
+    );
     let copy = repo_dir(&a).join("vault.sync-conflict-20260101-120000-ABCDEFG.age");
     std::fs::write(&copy, a.vault_bytes()).unwrap();
     std::fs::write(a.vault(), &before_other).unwrap();
@@ -934,8 +939,18 @@ fn a_conflict_copy_with_the_same_account_added_settles_it_too() {
     let a = TestEnv::with_vault();
     let empty = a.vault_bytes();
     let b = folder_peer(&a);
-    on_peer(&b, &a, &["add", "alice", "--issuer", "GitHub", "--secret-stdin"], SECRET);
-    on_peer(&b, &a, &["add", "bob", "--issuer", "Bank", "--secret-stdin"], OTHER_SECRET);
+    on_peer(
+        &b,
+        &a,
+        &["add", "alice", "--issuer", "GitHub", "--secret-stdin"],
+        SECRET,
+    );
+    on_peer(
+        &b,
+        &a,
+        &["add", "bob", "--issuer", "Bank", "--secret-stdin"],
+        OTHER_SECRET,
+    );
     let copy = a.write(
         "vault.sync-conflict-20260101-120000-ABCDEFG.age",
         a.vault_bytes(),

@@ -46,7 +46,10 @@ impl Ctx {
             .file_name()
             .map(|n| n.to_os_string())
             .unwrap_or_default();
-        name.push(format!(".{}.trust", &auth::file_hash(self.record_key().as_bytes())[..16]));
+        name.push(format!(
+            ".{}.trust",
+            &auth::file_hash(self.record_key().as_bytes())[..16]
+        ));
         self.data_dir.join(name)
     }
 
@@ -189,7 +192,10 @@ fn refusal(path: &Path, wrong: Wrong, record: Option<&Record>, vault: &Vault) ->
     };
     Fail::new(
         Code::Unproven,
-        format!("the vault at {} {what}; nothing was written", sanitize(&shown)),
+        format!(
+            "the vault at {} {what}; nothing was written",
+            sanitize(&shown)
+        ),
     )
     .hint(way_out)
     .into()

@@ -38,9 +38,9 @@
 use anyhow::Result;
 
 use crate::cmd::{Ctx, Open, backup, random8, random16, recipients, sync};
-use crate::model::record::How;
 use crate::error::Fail;
 use crate::model::Vault;
+use crate::model::record::How;
 use crate::vault::keys::{self, Unlocked};
 use crate::vault::store;
 

@@ -215,7 +215,11 @@ mod tests {
         assert!(fast(&text, "svc123", &rec, vec![1, 7, 4096]).is_some());
         // No record: the full path decides (first use).
         let input = std::io::Cursor::new(text.as_bytes());
-        assert!(find_recorded(input, text.len(), "svc123", None).unwrap().is_none());
+        assert!(
+            find_recorded(input, text.len(), "svc123", None)
+                .unwrap()
+                .is_none()
+        );
         // Newer (another machine's), older, forged with another key,
         // changed without the key, untagged: no answer here.
         let mut newer = v.clone();
