@@ -90,6 +90,70 @@ pub fn vault_fast_path(data: &[u8]) {
             assert_eq!(account, vault.accounts[i], "another account for {query:?}");
         }
     }
+    recorded_fast_path(data, full.as_ref(), &queries);
+}
+
+/// The fast path checked against this machine's record of the vault
+/// ([`otp::vault::checked::find_recorded`]), on any text: with a record of
+/// the text's own fields, and with records of another key, another
+/// version and another vault, it answers only where the full path's check
+/// ([`otp::model::record::judge`] on the full parse) says "the recorded
+/// version", and then with what the unchecked fast path gives (and
+/// there, whenever the unchecked one answers).
+fn recorded_fast_path(data: &[u8], full: Option<&Vault>, queries: &[String]) {
+    use otp::model::record::{Record, Seen, Verdict, judge, key_print};
+    use otp::vault::checked::find_recorded;
+    let blank = Record::parse(
+        "vault = \"/v\"\nchanges = 0\nhow = \"written\"\nat = \"1970-01-01T00:00:00Z\"\n",
+    )
+    .expect("a record");
+    let mut records = vec![blank.clone()];
+    if let Some(vault) = full {
+        let own = Record {
+            vault_id: vault.vault_id.clone(),
+            key: vault.auth_key.as_ref().map(key_print),
+            changes: vault.changes,
+            change_id: vault.change_id.clone(),
+            versions: vault.versions.clone(),
+            ..blank.clone()
+        };
+        let mut other_key = own.clone();
+        other_key.key = Some("0".repeat(64));
+        let mut newer = own.clone();
+        newer.versions = otp::model::auth::bump(&own.versions, "fuzz");
+        let mut other_vault = own.clone();
+        other_vault.vault_id = Some("f".repeat(32));
+        records.extend([own, other_key, newer, other_vault]);
+    }
+    let text = std::str::from_utf8(data).ok();
+    for record in &records {
+        let full_says = match (full, text) {
+            (Some(vault), Some(text)) => Some(judge(Some(record), &Seen::of(vault, text))),
+            _ => None,
+        };
+        for query in queries.iter().take(8) {
+            let found =
+                find_recorded(Chunks::new(data), 0, query, Some(record)).expect("in memory");
+            if let Some(account) = found {
+                assert_eq!(
+                    full_says,
+                    Some(Ok(Verdict::Same)),
+                    "the checked fast path answered where the full check does not pass"
+                );
+                let unchecked = index::find_streaming(Chunks::new(data), 0, query)
+                    .expect("in memory")
+                    .expect("an answer the unchecked path gives too");
+                assert_eq!(account, unchecked);
+            } else if full_says == Some(Ok(Verdict::Same)) {
+                assert!(
+                    index::find_streaming(Chunks::new(data), 0, query)
+                        .expect("in memory")
+                        .is_none(),
+                    "no answer from the checked fast path on the recorded version"
+                );
+            }
+        }
+    }
 }
 
 /// A reader that hands out its bytes in pieces of changing sizes, as a
