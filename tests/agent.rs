@@ -771,6 +771,15 @@ fn diverged_copy(w: &World) -> PathBuf {
         .success();
     let copy = w.env.write("elsewhere/copy.age", w.env.vault_bytes());
     std::fs::write(w.env.vault(), &before).unwrap();
+    // As on a machine that never saw the copy's version: without this
+    // machine's record of it, the older vault is not refused as a rollback
+    // (it is trusted on first use).
+    for entry in std::fs::read_dir(w.env.path("data/otp")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "trust") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
     copy
 }
 
