@@ -265,7 +265,13 @@ fn a_newer_version_from_the_other_machine_is_accepted() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let status = a.ok(&["status"]);
+    assert!(
+        status.contains("trusted:    written by another of your machines, accepted"),
+        "{status}"
+    );
     a.add("Shop", "carol", THIRD_SECRET);
+    assert!(a.ok(&["status"]).contains("trusted:    written here"));
     assert_eq!(b.labels(), ["Bank:bob", "GitHub:alice", "Shop:carol"]);
     // The records are in each machine's own data folder, never in the
     // synced folder.
@@ -348,6 +354,8 @@ fn without_a_record_the_vault_is_trusted_on_first_use_and_written_down() {
         text.contains(&folder.vault().display().to_string()),
         "{text}"
     );
+    let json: serde_json::Value = serde_json::from_str(&a.ok(&["status", "--json"])).unwrap();
+    assert_eq!(json["trusted"]["how"], "trusted on first use");
     // From then on it is checked: the older version is refused.
     folder.put(&old);
     a.refused(&["list"], "", 6, "rolled back");

@@ -19,6 +19,16 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         .collect();
     let revoked = vault.roles.recovery_revoked.map(|t| t.date().to_string());
     let copies = sync::copies::find(&ctx.vault_path);
+    // How this machine came to trust the vault (src/cmd/trust.rs): `load`
+    // checked it against the record, and moved the record if it had to.
+    let record = ctx.read_record();
+    let trusted = record.as_ref().map(|r| {
+        (
+            r.how.says(),
+            r.at.date().to_string(),
+            ctx.record_path().display().to_string(),
+        )
+    });
     // Accounts a QUERY cannot tell apart (two machines each added one).
     let look_alikes: Vec<Vec<(String, String)>> = merge::look_alikes(&vault.accounts)
         .iter()
@@ -37,6 +47,9 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
             "recovery_key_revoked": revoked,
             "at_risk": at_risk,
             "agent": agent_json(ctx),
+            "trusted": trusted.as_ref().map(|(how, since, record)| serde_json::json!({
+                "how": how, "at": since, "record": record,
+            })),
         });
         if let Some(map) = value.as_object_mut() {
             map.extend(backup::status_json(ctx, &vault, &unlocked));
@@ -67,6 +80,9 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         vault.recipients.len(),
         vault.changes,
     );
+    if let Some((how, since, _)) = &trusted {
+        text.push_str(&format!("trusted:    {how} ({since})\n"));
+    }
     if let Some(line) = agent_text(ctx) {
         text.push_str(&line);
     }
