@@ -158,7 +158,8 @@ fn a_bad_line_is_left_out_naming_its_number_not_its_secret_exit_7() {
 #[test]
 fn an_export_with_entries_left_out_exits_7_listing_each() {
     // Stratum's andOTP backup holds an mOTP entry, which the andOTP reader
-    // leaves out (Aegis exports bring them: tests/pinned_kinds.rs).
+    // leaves out: andOTP keeps no mOTP PIN (Aegis, Stratum and cotp exports
+    // bring them: tests/pinned_kinds.rs).
     let env = TestEnv::with_vault();
     let import = || {
         let mut cmd = env.otp();
@@ -171,7 +172,10 @@ fn an_export_with_entries_left_out_exits_7_listing_each() {
     let out = import().arg("--dry-run").output().unwrap();
     assert_eq!(out.status.code(), Some(7));
     let plan = String::from_utf8(out.stdout).unwrap();
-    assert!(plan.contains("left-out\tMotp:motp\t(mOTP"), "{plan}");
+    assert!(
+        plan.contains("left-out\tMotp:motp\t(andOTP keeps no mOTP PIN"),
+        "{plan}"
+    );
     assert!(plan.contains("add\t"), "{plan}");
     assert_eq!(env.vault_bytes(), before);
 
@@ -185,7 +189,7 @@ fn an_export_with_entries_left_out_exits_7_listing_each() {
         "{err}"
     );
     assert!(
-        err.contains("  Motp:motp: mOTP entries are not supported"),
+        err.contains("  Motp:motp: andOTP keeps no mOTP PIN"),
         "{err}"
     );
     let list = env.stdout(&["list"]);

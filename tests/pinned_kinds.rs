@@ -371,3 +371,37 @@ fn a_uri_without_its_pin_is_added_with_one_given() {
         "ced7b1\n"
     );
 }
+
+/// Stratum's and cotp's exports bring both kinds with their PIN; an entry
+/// that cannot give the service's codes is left out, named, with exit 7,
+/// and no secret or PIN is printed.
+#[test]
+fn stratum_and_cotp_exports_bring_them_with_their_pin() {
+    for f in [
+        "imp3/stratum/pinned.authpro",
+        "imp3/stratum/pinned.db",
+        "imp3/cotp/pinned.cotp",
+    ] {
+        let env = TestEnv::with_vault();
+        let out = env.otp().arg("import").arg(fixture(f)).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(7), "{f}: {err}");
+        assert!(
+            err.contains("Corp:no-pin") && err.contains("Corp:upper"),
+            "{f}: {err}"
+        );
+        for secret in ["bbb1912", "BBB1912", "A2V6K", YANDEX_PIN, MOTP_PIN] {
+            assert!(!err.contains(secret), "{f}: {err}");
+        }
+        assert_eq!(
+            env.stdout(&["code", "Yandex:alice", "--at", "1581064020"]),
+            "oactmacq\n",
+            "{f}"
+        );
+        assert_eq!(
+            env.stdout(&["code", "Corp:bob", "--at", "1659540020"]),
+            "ced7b1\n",
+            "{f}"
+        );
+    }
+}

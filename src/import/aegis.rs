@@ -14,7 +14,7 @@ use super::shared::crypto;
 use super::shared::entry::{self, RawParams};
 use super::shared::json;
 use super::{Format, ImportError, Passwords};
-use crate::model::{Entry, Kind, Parsed, Pin, Secret, Token};
+use crate::model::{Entry, Kind, Parsed, Secret, Token};
 
 pub const FORMAT: Format = Format {
     name: "aegis",
@@ -300,36 +300,10 @@ fn pinned(
     pin: Option<&Value>,
 ) -> Result<Token, String> {
     let pin = match pin {
-        Some(Value::String(p)) if !p.is_empty() => Pin::new(p.clone()),
-        _ => return Err("the entry has no PIN, which its codes need".into()),
+        Some(Value::String(p)) => Some(p.as_str()),
+        _ => None,
     };
-    let token = match kind {
-        Kind::Yandex => {
-            crate::otp::yandex::token(secret.bytes(), pin).map_err(|e| e.to_string())?
-        }
-        _ => Token::motp(secret, pin),
-    };
-    let algorithm_matches = params.algorithm.is_none_or(|a| {
-        let expected = if kind == Kind::Motp { "MD5" } else { "SHA256" };
-        a.eq_ignore_ascii_case(expected)
-    });
-    if !algorithm_matches
-        || params.digits.is_some_and(|d| d != u64::from(token.digits))
-        || params.period.is_some_and(|p| p != token.period)
-    {
-        return Err(format!(
-            "its parameters are not {}'s ({} characters, {} s)",
-            if kind == Kind::Yandex {
-                "Yandex.Key"
-            } else {
-                "mOTP"
-            },
-            token.digits,
-            token.period
-        ));
-    }
-    token.validate().map_err(|e| e.to_string())?;
-    Ok(token)
+    entry::pinned(kind, secret, pin, params)
 }
 
 #[cfg(test)]

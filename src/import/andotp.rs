@@ -83,6 +83,18 @@ struct RawEntry {
     counter: Option<u64>,
     #[serde(default)]
     tags: Vec<String>,
+    /// Only cotp writes this key (its andOTP export and its own backups,
+    /// see `cotp`): `null`, or the PIN of a YANDEX or MOTP entry. andOTP
+    /// itself never keeps an mOTP PIN (it asks for it at every code).
+    #[serde(default, deserialize_with = "present")]
+    pin: Option<Option<Zeroizing<String>>>,
+}
+
+/// A key that is present (`Some`), even as `null` (`Some(None)`).
+fn present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<Zeroizing<String>>>, D::Error> {
+    Option::<String>::deserialize(d).map(|p| Some(p.map(Zeroizing::new)))
 }
 
 fn parse(data: &[u8], passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
@@ -135,7 +147,8 @@ fn decrypt_old(data: &[u8], password: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>
     crypto::aes256_gcm_open(&key, nonce, b"", sealed)
 }
 
-fn entries(items: &json::Entries<'_>) -> Parsed {
+/// The entries of an andOTP backup, or of cotp's, which share their shape.
+pub(super) fn entries(items: &json::Entries<'_>) -> Parsed {
     let mut parsed = Parsed::default();
     for (index, raw) in json::entries::<RawEntry>(items).enumerate() {
         match raw {
@@ -168,7 +181,7 @@ fn entry(raw: &RawEntry, issuer: String, name: String) -> Result<Entry, String> 
         "TOTP" => Kind::Totp,
         "HOTP" => Kind::Hotp,
         "STEAM" => Kind::Steam,
-        "MOTP" => return Err(entry::unsupported_kind("mOTP")),
+        "MOTP" | "YANDEX" => return pinned(raw, issuer, name),
         other => return Err(entry::unsupported_kind(&format!("'{other}'"))),
     };
     let params = RawParams {
@@ -179,6 +192,38 @@ fn entry(raw: &RawEntry, issuer: String, name: String) -> Result<Entry, String> 
     };
     let secret = entry::secret_text(raw.secret.text()?)?;
     let mut entry = Entry::new(issuer, name, entry::token(kind, &params, secret)?);
+    entry.tags = raw.tags.clone();
+    Ok(entry)
+}
+
+/// An mOTP or Yandex.Key entry. andOTP writes mOTP entries with the key's
+/// text (the hex digits the user typed) in base32 and no PIN, which it
+/// never keeps: those are left out, saying so. cotp writes both kinds with
+/// a `pin` key: mOTP's key as its lower-case hex text, Yandex's in base32.
+/// cotp's mOTP codes ignore the entry's algorithm, so only its digits and
+/// period are checked.
+fn pinned(raw: &RawEntry, issuer: String, name: String) -> Result<Entry, String> {
+    let Some(pin) = &raw.pin else {
+        return Err(
+            "andOTP keeps no mOTP PIN (it asks for it at every code): add this account with `otp add --motp`, its secret from andOTP and your PIN"
+                .into(),
+        );
+    };
+    let yandex = raw.kind == "YANDEX";
+    let params = RawParams {
+        algorithm: raw.algorithm.as_deref().filter(|_| yandex),
+        digits: raw.digits,
+        period: raw.period,
+        counter: None,
+    };
+    let text = raw.secret.text()?;
+    let (kind, secret) = if yandex {
+        (Kind::Yandex, entry::secret_text(text)?)
+    } else {
+        (Kind::Motp, entry::motp_hex(text)?)
+    };
+    let token = entry::pinned(kind, secret, pin.as_deref().map(|p| p.as_str()), &params)?;
+    let mut entry = Entry::new(issuer, name, token);
     entry.tags = raw.tags.clone();
     Ok(entry)
 }
@@ -280,6 +325,13 @@ mod tests {
             assert_entries(&parsed, &want);
             assert_eq!(parsed.skipped.len(), 1);
             assert_eq!(parsed.skipped[0].label, "Motp:motp");
+            assert!(
+                parsed.skipped[0]
+                    .reason
+                    .contains("andOTP keeps no mOTP PIN"),
+                "{:?}",
+                parsed.skipped[0]
+            );
             let tagged: Vec<_> = parsed
                 .entries
                 .iter()
@@ -288,6 +340,21 @@ mod tests {
                 .collect();
             assert_eq!(tagged, ["NoIssuer", "Steam:Steam"]);
         }
+    }
+
+    /// cotp's andOTP export is its elements as a list: Yandex.Key and mOTP
+    /// entries with their PIN read as from cotp's own backup.
+    #[test]
+    fn cotp_s_andotp_export_brings_yandex_and_motp() {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&fixture("imp3/cotp/pinned.cotp")).unwrap();
+        let list = serde_json::to_vec(&doc["elements"]).unwrap();
+        assert!((FORMAT.detect)(&list));
+        let as_andotp = parse(&list, &mut no_password).unwrap();
+        let as_cotp = parse_ok(&crate::import::cotp::FORMAT, "imp3/cotp/pinned.cotp", &[]);
+        assert_same(&as_andotp.entries, &as_cotp.entries);
+        assert_eq!(as_andotp.entries.len(), 2);
+        assert_eq!(as_andotp.skipped, as_cotp.skipped);
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod authenticator_plus;
 pub mod authy;
 pub mod battlenet;
 pub mod bitwarden;
+pub mod cotp;
 pub mod duo;
 pub mod ente;
 pub mod freeotp;
@@ -113,6 +114,7 @@ pub static FORMATS: &[Format] = &[
     winauth::FORMAT,
     ente::FORMAT,
     lastpass::FORMAT,
+    cotp::FORMAT,
     // Loose sniffs (binary andOTP by its iteration count, TOTP
     // Authenticator by base64 of whole AES blocks): after every exact one.
     andotp::FORMAT,

@@ -8,15 +8,22 @@
 //! SQLite database has the same fields in its `authenticator` table.
 //! Type: 1 HOTP, 2 TOTP, 3 mOTP, 4 Steam, 5 Yandex; Algorithm: 0 SHA1,
 //! 1 SHA256, 2 SHA512.
+//!
+//! mOTP and Yandex.Key accounts keep their PIN in `Pin` (the database's
+//! `pin` column), the mOTP key as the hex text the user typed (its codes
+//! hash that text: it must be lower-case hex, see `Secret::from_motp_hex`),
+//! the Yandex key in base32. Stratum fixes their digits and ignores their
+//! `Algorithm` and `Period` (its mOTP shows the same codes, refreshed every
+//! 30 s); only the digits are checked, and otp gives the scheme's codes.
 
 use zeroize::Zeroizing;
 
 use super::shared::crypto::{Hash, aes_cbc_pkcs7, aes_gcm, pbkdf2};
-use super::shared::entry::{Collector, Params, base32, digits, period};
+use super::shared::entry::{self, Collector, Params, RawParams, base32, digits, period};
 use super::shared::json::{self, Object, array, object, opt_i64, opt_str};
 use super::shared::sqlite::{self, damaged, int, text};
 use super::{Format, ImportError, Passwords};
-use crate::model::{Algorithm, Kind, Parsed, label};
+use crate::model::{Algorithm, Entry, Kind, Parsed, label};
 
 pub const FORMAT: Format = Format {
     name: "stratum",
@@ -132,9 +139,17 @@ fn from_db(data: &[u8]) -> Result<Parsed, ImportError> {
             )));
         }
     }
+    // Databases of versions before mOTP and Yandex.Key have no `pin`.
+    let has_pin = sqlite::columns(&conn, "authenticator")
+        .map_err(damaged(what))?
+        .is_some_and(|cols| cols.iter().any(|k| k.eq_ignore_ascii_case("pin")));
+    let pin = if has_pin { "pin" } else { "NULL AS pin" };
+    let select = format!(
+        "SELECT type, issuer, username, secret, algorithm, digits, period, counter, {pin} FROM authenticator"
+    );
     let mut stmt = conn
-        .prepare("SELECT type, issuer, username, secret, algorithm, digits, period, counter FROM authenticator ORDER BY ranking")
-        .or_else(|_| conn.prepare("SELECT type, issuer, username, secret, algorithm, digits, period, counter FROM authenticator"))
+        .prepare(&format!("{select} ORDER BY ranking"))
+        .or_else(|_| conn.prepare(&select))
         .map_err(damaged(what))?;
     let rows = stmt
         .query_map([], |r| {
@@ -147,6 +162,7 @@ fn from_db(data: &[u8]) -> Result<Parsed, ImportError> {
                 digits: int(r, "digits")?,
                 period: int(r, "period")?,
                 counter: int(r, "counter")?,
+                pin: text(r, "pin")?.map(Zeroizing::new),
             })
         })
         .map_err(damaged(what))?;
@@ -167,6 +183,7 @@ struct Row {
     digits: Option<i64>,
     period: Option<i64>,
     counter: Option<i64>,
+    pin: Option<Zeroizing<String>>,
 }
 
 impl Row {
@@ -180,6 +197,7 @@ impl Row {
             digits: opt_i64(o, "Digits")?,
             period: opt_i64(o, "Period")?,
             counter: opt_i64(o, "Counter")?,
+            pin: opt_str(o, "Pin")?.map(|p| Zeroizing::new(p.to_string())),
         })
     }
 
@@ -189,11 +207,31 @@ impl Row {
             Some(1) => Kind::Hotp,
             Some(2) => Kind::Totp,
             Some(4) => Kind::Steam,
-            Some(3) => return out.skip(shown, "mOTP accounts are not supported"),
-            Some(5) => return out.skip(shown, "Yandex accounts are not supported"),
+            Some(3) => Kind::Motp,
+            Some(5) => Kind::Yandex,
             Some(t) => return out.skip(shown, format!("unknown authenticator type {t}")),
             None => return out.skip(shown, "the authenticator type is missing"),
         };
+        if kind.has_pin() {
+            let entry = (|| {
+                let params = RawParams {
+                    digits: self.digits.map(|d| u64::try_from(d).unwrap_or(u64::MAX)),
+                    ..RawParams::default()
+                };
+                let secret = match kind {
+                    Kind::Motp => entry::motp_hex(&self.secret)?,
+                    _ => entry::secret_text(&self.secret)?,
+                };
+                let token = entry::pinned(
+                    kind,
+                    secret,
+                    self.pin.as_deref().map(|p| p.as_str()),
+                    &params,
+                )?;
+                Ok(Entry::new(self.issuer.trim(), self.username.trim(), token))
+            })();
+            return out.push(shown, entry);
+        }
         let entry = (|| {
             let mut p = if kind == Kind::Steam {
                 Params::steam()
@@ -303,6 +341,63 @@ mod tests {
         assert_same(&plain.entries, &enc.entries);
         let steam = plain.entries.iter().find(|e| e.issuer == "Steam").unwrap();
         assert_eq!((steam.token.kind, steam.token.digits), (Kind::Steam, 5));
+    }
+
+    /// A backup and a database made from Stratum's format (its test data
+    /// holds no such accounts with their PIN): each account comes with the
+    /// codes of Aegis's and Stratum's vectors, or is left out, named, with
+    /// why, and never the secret or PIN.
+    #[test]
+    fn yandex_and_motp_come_with_their_pin() {
+        for f in ["imp3/stratum/pinned.authpro", "imp3/stratum/pinned.db"] {
+            let p = parse_ok(&FORMAT, f, &[]);
+            let codes: Vec<_> = p
+                .entries
+                .iter()
+                .map(|e| {
+                    let at = match e.token.kind {
+                        Kind::Yandex => 1_581_064_020,
+                        _ => 1_659_540_020,
+                    };
+                    (e.label(), crate::otp::generate(&e.token, at))
+                })
+                .collect();
+            assert_eq!(
+                codes,
+                [
+                    ("Yandex:alice".to_string(), "oactmacq".to_string()),
+                    ("Corp:bob".to_string(), "ced7b1".to_string()),
+                    (
+                        "Plain:totp".to_string(),
+                        crate::otp::generate(&p.entries[2].token, 1_659_540_020)
+                    ),
+                ],
+                "{f}"
+            );
+            assert_eq!(
+                p.entries[1].token.period, 10,
+                "the scheme's, not Stratum's 30"
+            );
+            let skipped: Vec<_> = p
+                .skipped
+                .iter()
+                .map(|s| (s.label.as_str(), s.reason.as_str()))
+                .collect();
+            assert_eq!(skipped.len(), 3, "{f}: {skipped:?}");
+            assert_eq!(skipped[0].0, "Corp:no-pin");
+            assert!(skipped[0].1.contains("no PIN"), "{}", skipped[0].1);
+            assert_eq!(skipped[1].0, "Yandex:typo");
+            assert!(skipped[1].1.contains("checksum"), "{}", skipped[1].1);
+            assert_eq!(skipped[2].0, "Corp:upper");
+            assert!(skipped[2].1.contains("lower-case"), "{}", skipped[2].1);
+            for s in &p.skipped {
+                for secret in ["bbb1912", "BBB1912", "A2V6K", "7586", "9999", "7ac61d"] {
+                    assert!(!s.reason.contains(secret), "{s:?}");
+                }
+            }
+        }
+        assert!(detect(&fixture("imp3/stratum/pinned.db")));
+        assert!(detect(&fixture("imp3/stratum/pinned.authpro")));
     }
 
     #[test]

@@ -201,6 +201,54 @@ pub(crate) fn token(kind: Kind, params: &RawParams<'_>, secret: Secret) -> Resul
     Ok(token)
 }
 
+/// A Yandex.Key or mOTP token from a file: the key (Yandex: either of
+/// Yandex's forms, the checksum checked; mOTP: its bytes), the PIN (absent
+/// or empty: an error, never a guess) and the parameters the file states,
+/// which must be the scheme's (Yandex.Key: SHA256, 8, 30 s; mOTP: MD5, 6,
+/// 10 s) when given. An app whose codes ignore a field passes `None` for it.
+pub(crate) fn pinned(
+    kind: Kind,
+    secret: Secret,
+    pin: Option<&str>,
+    params: &RawParams<'_>,
+) -> Result<Token, String> {
+    let pin = match pin {
+        Some(p) if !p.is_empty() => model::Pin::new(p.to_string()),
+        _ => return Err("the entry has no PIN, which its codes need".into()),
+    };
+    let token = match kind {
+        Kind::Yandex => {
+            crate::otp::yandex::token(secret.bytes(), pin).map_err(|e| e.to_string())?
+        }
+        _ => Token::motp(secret, pin),
+    };
+    if params
+        .algorithm
+        .is_some_and(|a| !a.eq_ignore_ascii_case(token.algorithm.as_str()))
+        || params.digits.is_some_and(|d| d != u64::from(token.digits))
+        || params.period.is_some_and(|p| p != token.period)
+    {
+        return Err(format!(
+            "its parameters are not {}'s ({}, {} characters, {} s)",
+            if kind == Kind::Yandex {
+                "Yandex.Key"
+            } else {
+                "mOTP"
+            },
+            token.algorithm,
+            token.digits,
+            token.period
+        ));
+    }
+    token.validate().map_err(|e| e.to_string())?;
+    Ok(token)
+}
+
+/// An mOTP key as apps write it: lower-case hex (see [`Secret::from_motp_hex`]).
+pub(crate) fn motp_hex(text: &str) -> Result<Secret, String> {
+    Secret::from_motp_hex(text).map_err(|e| e.to_string())
+}
+
 /// A base32 secret held in a JSON value (which must be a string).
 pub(crate) fn secret_value(value: Option<&Value>) -> Result<Secret, String> {
     match value {
