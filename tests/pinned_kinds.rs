@@ -266,7 +266,7 @@ fn an_old_vault_with_sha1_on_an_motp_account_still_opens() {
     let text = env.plaintext();
     assert_eq!(text.matches("algorithm = \"MD5\"").count(), 1, "{text}");
     assert!(!text.contains("SHA1"), "{text}");
-    env.write_plaintext(&text.replace("algorithm = \"MD5\"", "algorithm = \"SHA1\""));
+    env.write_sealed(&text.replace("algorithm = \"MD5\"", "algorithm = \"SHA1\""));
     assert_eq!(
         env.stdout(&["code", "Corp:bob", "--at", "1659540020"]),
         "ced7b1\n"
