@@ -445,3 +445,27 @@ fn two_vaults_of_one_name_keep_a_record_each() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "bob\n");
 }
+
+/// Diverged with no conflict copy left (deleted, or never made): `otp sync
+/// accept` takes the other machine's version, without this machine's last
+/// change — the user's explicit choice — and both machines go on from it.
+#[test]
+fn a_diverged_version_without_its_copy_is_taken_only_when_accepted() {
+    let (folder, a, b) = two_machines();
+    let base = folder.bytes();
+    a.add("Mine", "here", OTHER_SECRET);
+    folder.put(&base);
+    b.add("Theirs", "there", THIRD_SECRET);
+    a.refused(
+        &["remove", "github", "--yes"],
+        "",
+        5,
+        "another machine's version",
+    );
+    let out = a.otp().args(["sync", "accept"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("without this machine's last one"), "{said}");
+    a.add("Shop", "eve", SECRET);
+    assert_eq!(b.labels(), ["GitHub:alice", "Shop:eve", "Theirs:there"]);
+}

@@ -222,9 +222,9 @@ pub fn accept(ctx: &Ctx) -> Result<()> {
     let mut vault = Vault::parse(&text)?;
     let record = ctx.read_record();
     let verdict = record::judge(record.as_ref(), &Seen::of(&vault, &text));
-    if let Ok(Verdict::Same | Verdict::Ahead | Verdict::Unkeyed) = verdict {
+    if let Ok(Verdict::Same | Verdict::Ahead | Verdict::Unkeyed | Verdict::FirstUse) = verdict {
         if verdict != Ok(Verdict::Same) {
-            ctx.write_record(&vault, How::Accepted);
+            ctx.write_record(&vault, How::AcceptedByYou);
         }
         term::note(&format!(
             "the vault at {} is already trusted here: nothing to accept",
@@ -238,8 +238,7 @@ pub fn accept(ctx: &Ctx) -> Result<()> {
         Err(Wrong::OtherKey) => "made with another authentication key",
         Err(Wrong::OtherVault) => "another vault",
         Err(Wrong::RolledBack) => "an older version",
-        Ok(Verdict::Diverged) => "another machine's version, without this machine's last one",
-        _ => "not yet recorded",
+        _ => "another machine's version, without this machine's last one",
     };
     // Newer than everything recorded here: other machines that saw those
     // versions take this one as newer too.
