@@ -536,4 +536,21 @@ fn lastpass_export_imports_with_its_codes_and_a_bad_one_changes_nothing() {
         let stderr = env.assert_refused([&"import".into(), &file], 1, says);
         assert!(stderr.contains("LastPass"), "{text}: {stderr}");
     }
+    // A password-protected export that is not JSON at all: named as such
+    // with --format lastpass, with what to do, and nothing imported.
+    let file = env.write("lastpass.bin", b"\x00\x9f\x13 ciphertext \xff");
+    let stderr = env.assert_refused(
+        [
+            std::ffi::OsStr::new("import"),
+            "--format".as_ref(),
+            "lastpass".as_ref(),
+            file.as_os_str(),
+        ],
+        1,
+        "password-protected LastPass Authenticator export",
+    );
+    assert!(
+        stderr.contains("export again from LastPass Authenticator without a password"),
+        "{stderr}"
+    );
 }

@@ -13,8 +13,11 @@
 //! imported; another version, a missing `accounts` list or broken JSON is
 //! an error naming the problem; an account whose secret or parameters are
 //! wrong is listed as not imported, with the reason and never the secret.
-//! LastPass can also write a password-encrypted export; no public source we
-//! could read documents its layout, so it is refused with that reason.
+//! LastPass can also write a password-protected export; no public source
+//! documents its layout (no other authenticator reads it either), so it is
+//! refused, saying to export again without a password: a JSON export
+//! without its `accounts` list, or, with `--format lastpass`, a file that is
+//! not JSON at all.
 
 use serde_json::Value;
 
@@ -55,7 +58,16 @@ fn encrypted_shape(map: &serde_json::Map<String, Value>) -> bool {
             .any(|(k, v)| !DEVICE_KEYS.contains(&k.as_str()) && k != "version" && v.is_string())
 }
 
+/// The refusal of a password-protected export, and what to do instead.
+const PROTECTED: &str = "otp cannot read a password-protected LastPass Authenticator export (its format is not published); export again from LastPass Authenticator without a password, import that file, then delete it";
+
 fn parse(data: &[u8], _passwords: &mut Passwords<'_>) -> Result<Parsed, ImportError> {
+    // Not even the start of a JSON document (broken JSON is malformed).
+    if !matches!(json::trim_start(data).first(), Some(b'{' | b'[')) {
+        return Err(ImportError::Unsupported(format!(
+            "not a plain (JSON) {WHAT}: {PROTECTED}"
+        )));
+    }
     let root = json::parse(data, WHAT)?;
     let bad = |m: String| ImportError::malformed(format!("{WHAT}: {m}"));
     let o = object(&root, "the export").map_err(bad)?;
@@ -70,7 +82,7 @@ fn parse(data: &[u8], _passwords: &mut Passwords<'_>) -> Result<Parsed, ImportEr
     }
     let Some(accounts) = o.get("accounts") else {
         return Err(ImportError::Unsupported(format!(
-            "{WHAT} without an \"accounts\" list: an encrypted export, whose format is not published; export again without a password"
+            "{WHAT} without an \"accounts\" list, as a password-protected one: {PROTECTED}"
         )));
     };
     let accounts = array(accounts, "\"accounts\"").map_err(bad)?;
@@ -195,9 +207,18 @@ mod tests {
         assert!(
             unsupported(br#"{"version":2,"deviceName":"x","accounts":[]}"#).contains("version 2")
         );
-        assert!(
-            unsupported(br#"{"version":3,"deviceName":"x","data":"AAAA"}"#).contains("encrypted")
-        );
+        for protected in [
+            &br#"{"version":3,"deviceName":"x","data":"AAAA"}"#[..],
+            b"U2FsdGVkX1+abcdefghijklmnop==",
+            b"\x00\x9f\x13binary",
+            b"",
+        ] {
+            let m = unsupported(protected);
+            assert!(
+                m.contains("password-protected") && m.contains("without a password"),
+                "{m}"
+            );
+        }
         for data in [
             &br#"{"version":3,"deviceName":"x","accounts":{}}"#[..],
             br#"{"deviceName":"x","accounts":[]}"#,

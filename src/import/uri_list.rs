@@ -3,8 +3,8 @@
 //!
 //! Blank lines and `#` comments are ignored. A list that also holds
 //! `otpauth-migration://` lines is handed whole to the migration importer.
-//! URIs of kinds `otp` cannot compute (Yandex, mOTP), and `otpauth://`
-//! URIs that do not make a valid account, come back as skipped entries
+//! Yandex.Key and mOTP URIs without their PIN, and `otpauth://` URIs that
+//! do not make a valid account, come back as skipped entries
 //! with the reason (the import then exits 7). A line that is not an
 //! `otpauth://` URI at all fails the whole file, naming the line but never
 //! quoting it: the line may hold a secret.

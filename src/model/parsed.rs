@@ -12,7 +12,9 @@ pub struct Parsed {
     pub skipped: Vec<Skipped>,
 }
 
-/// An entry the file holds but `otp` cannot compute (mOTP, Yandex, …).
+/// An entry the file holds that `otp` does not import: a kind it cannot
+/// compute (a push-only account, …), or one that would not give the
+/// service's codes (no PIN, parameters not the scheme's, a bad secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
     /// `issuer:name` as the file has it.

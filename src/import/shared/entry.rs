@@ -275,7 +275,9 @@ pub(crate) fn push(parsed: &mut Parsed, issuer: &str, name: &str, result: Result
 
 /// A skipped entry of a kind `otp` cannot compute codes for.
 pub(crate) fn unsupported_kind(kind: &str) -> String {
-    format!("{kind} entries are not supported (otp computes TOTP, HOTP and Steam codes)")
+    format!(
+        "{kind} entries are not supported (otp computes TOTP, HOTP, Steam, Yandex.Key and mOTP codes)"
+    )
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! Text files of links, one per line (the `uris` and `google-migration`
 //! formats), and the step every link takes, from a text line or a QR code:
-//! an `otpauth://` URI becomes an account; one of a kind `otp` cannot
-//! compute (Yandex, mOTP) or that does not make a valid account (no secret,
-//! bad parameters) a skipped entry, named by its label or place (line or
-//! code) with the reason, never quoting the link: it may hold a secret.
+//! an `otpauth://` URI becomes an account; one that does not make a valid
+//! account (no secret, bad parameters, a Yandex.Key or mOTP link without its
+//! PIN) a skipped entry, named by its label or place (line or code) with
+//! the reason, never quoting the link: it may hold a secret.
 //! Anything that is not a link at all is an error naming the place.
 
 use crate::import::ImportError;
