@@ -225,3 +225,83 @@ fn a_scripted_weak_passphrase_is_warned_about_never_blocked() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("weak"));
 }
+
+/// An identity vault whose identity file is sealed with a passphrase
+/// (`age -p key.txt`): the file's passphrase typed wrong at the terminal is
+/// asked again, as the vault passphrase is, and what was typed before it
+/// (the secret of `otp add`) is kept; three wrong ones end the command
+/// with the vault unchanged; from a file it is tried once.
+#[test]
+fn a_protected_identity_file_gets_three_tries_at_the_terminal() {
+    let env = TestEnv::new();
+    let (secret, recipient) = otp::vault::keys::generate_identity();
+    let text = otp::vault::keys::identity_file_text(&secret, &recipient, "2026-01-01T00:00:00Z");
+    let sealed = otp::vault::keys::encrypt_with_passphrase(
+        text.as_bytes(),
+        age::secrecy::SecretString::from(PASS.to_string()),
+    )
+    .unwrap();
+    let key = env.write("key.age", sealed);
+    let key = key.to_str().unwrap();
+    let init = env
+        .bare()
+        .env("OTP_PASSPHRASE", PASS)
+        .args(["--identity", key, "init"])
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{init:?}");
+
+    let mut tty = Tty::otp(
+        &env,
+        &["--identity", key, "add", "alice", "--issuer", "GitHub"],
+        None,
+    );
+    tty.expect("Secret (base32): ");
+    tty.line(SECRET);
+    tty.expect("passphrase for ");
+    tty.line("correct horse battery stable");
+    tty.expect("wrong passphrase; try again (2 of 3)");
+    tty.expect("passphrase for ");
+    tty.line(PASS);
+    let (status, shown) = tty.finish();
+    assert_eq!(status, 0, "{shown}");
+    assert!(shown.contains("Added GitHub:alice"), "{shown}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    let listed = env
+        .bare()
+        .env("OTP_PASSPHRASE", PASS)
+        .args(["--identity", key, "list"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "GitHub:alice\n");
+
+    let before = env.vault_bytes();
+    let mut tty = Tty::otp(
+        &env,
+        &["--identity", key, "remove", "github", "--yes"],
+        None,
+    );
+    for (i, wrong) in ["one", "two", "three"].iter().enumerate() {
+        tty.expect("passphrase for ");
+        tty.line(wrong);
+        if i < 2 {
+            tty.expect(&format!("try again ({} of 3)", i + 2));
+        }
+    }
+    let (status, shown) = tty.finish();
+    assert_eq!(status, 1, "{shown}");
+    assert_eq!(shown.matches("passphrase for ").count(), 3, "{shown}");
+    assert_eq!(env.vault_bytes(), before);
+
+    // A passphrase file is a script's: one try, no prompt.
+    let wrong = env.write("wrong.txt", "not it\n");
+    let out = env
+        .bare()
+        .arg("--passphrase-file")
+        .arg(&wrong)
+        .args(["--identity", key, "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("try again"));
+}

@@ -178,8 +178,14 @@ pub fn weakness(passphrase: &str) -> Option<String> {
 }
 
 impl keys::AskPassphrase for PassphraseSources {
-    fn passphrase(&self, what: &str) -> Result<SecretString> {
-        Ok(self.get(what)?.0)
+    /// An identity file's passphrase gets the same tries at the prompt as
+    /// the vault's ([`PassphraseSources::open_with`]).
+    fn open_with_passphrase(
+        &self,
+        what: &str,
+        open: &mut dyn FnMut(SecretString) -> Result<Zeroizing<Vec<u8>>>,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        Ok(self.open_with(what, open)?.0)
     }
 }
 

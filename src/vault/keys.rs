@@ -67,8 +67,15 @@ impl std::fmt::Display for Method {
 /// (cmd/passphrase.rs: a passphrase file, `OTP_PASSPHRASE`,
 /// `passphrase_command`, the terminal); the vault layer never prompts.
 pub trait AskPassphrase {
-    /// The passphrase of an existing key; `what` names it, as a prompt would.
-    fn passphrase(&self, what: &str) -> Result<SecretString>;
+    /// Opens an existing key with its passphrase: `open` is tried with the
+    /// passphrase from the sources (`what` names the key, as a prompt
+    /// would); a source may try again after a wrong one (the terminal
+    /// does, as for the vault's own passphrase).
+    fn open_with_passphrase(
+        &self,
+        what: &str,
+        open: &mut dyn FnMut(SecretString) -> Result<Zeroizing<Vec<u8>>>,
+    ) -> Result<Zeroizing<Vec<u8>>>;
 }
 
 /// The key file of a passphrase vault: `vault.age` → `vault.identity.age`.
@@ -140,8 +147,10 @@ pub fn load_identity_file(path: &Path, passphrases: &dyn AskPassphrase) -> Resul
         return load_ssh(path, &data, method);
     }
     if is_age_file(&data) {
-        let pass = passphrases.passphrase(&format!("passphrase for {}", path.display()))?;
-        let inner = decrypt_with_passphrase(&data, pass)?;
+        let inner = passphrases
+            .open_with_passphrase(&format!("passphrase for {}", path.display()), &mut |pass| {
+                decrypt_with_passphrase(&data, pass)
+            })?;
         let mut unlocked = parse_identity_text(&inner, path)?;
         unlocked.method = method;
         return Ok(unlocked);

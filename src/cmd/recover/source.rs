@@ -126,10 +126,13 @@ fn open(ctx: &Ctx, path: &Path, data: &[u8], exists: bool) -> Result<(Zeroizing<
             .with_context(|| format!("cannot read the identity file {}", id.display()))?
             .to_vec();
         if keys::is_age_file(&raw) {
-            let (pass, _) = ctx
+            // Typed at the terminal, a wrong passphrase is asked again.
+            let (inner, _) = ctx
                 .passphrases()
-                .get(&format!("passphrase for {}", id.display()))?;
-            return with_key_file(data, id, raw, pass);
+                .open_with(&format!("passphrase for {}", id.display()), |pass| {
+                    keys::decrypt_with_passphrase(&raw, pass)
+                })?;
+            return with_opened_key_file(data, id, raw, &inner);
         }
         let unlocked = keys::load_identity_file(id, &ctx.passphrases())?;
         let plain = keys::decrypt(data, &unlocked.identities)?;
@@ -181,7 +184,17 @@ fn with_key_file(
     pass: SecretString,
 ) -> Result<(Zeroizing<Vec<u8>>, Key)> {
     let inner = keys::decrypt_with_passphrase(&raw, pass)?;
-    let unlocked = keys::parse_identity_text(&inner, path)?;
+    with_opened_key_file(data, path, raw, &inner)
+}
+
+/// [`with_key_file`] once the key file at `path` (`raw`) is open (`inner`).
+fn with_opened_key_file(
+    data: &[u8],
+    path: &Path,
+    raw: Vec<u8>,
+    inner: &[u8],
+) -> Result<(Zeroizing<Vec<u8>>, Key)> {
+    let unlocked = keys::parse_identity_text(inner, path)?;
     let plain = keys::decrypt(data, &unlocked.identities)?;
     term::note(&format!("Opened the backup with {}", path.display()));
     Ok((
