@@ -16,7 +16,12 @@
 //! Without a display, the code goes to the terminal as an OSC 52 escape,
 //! which most terminal emulators (and tmux with `set-clipboard on`) turn
 //! into a clipboard write, also over SSH. The terminal cannot be asked what
-//! its clipboard holds, so an OSC 52 copy is never cleared automatically.
+//! its clipboard holds, so an OSC 52 copy is never cleared automatically,
+//! and otp says that it sent the code, not that the code arrived.
+//!
+//! Inside tmux or GNU screen an OSC 52 escape is not a copy otp can vouch
+//! for: tmux's own paste buffer is used instead, and screen gets nothing
+//! (`tmux`).
 
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::process::{Child, Stdio};
@@ -28,6 +33,9 @@ use zeroize::Zeroizing;
 
 use crate::config::ClipboardMode;
 use crate::error::Fail;
+
+pub mod tmux;
+use tmux::Mux;
 
 /// The first argument that turns `otp` into the clipboard-serving child.
 pub const SERVE_ARG: &str = "__clipboard-serve";
@@ -42,12 +50,27 @@ pub enum Plan {
     System { fallback: bool },
     /// An OSC 52 escape written to the terminal.
     Osc52,
+    /// tmux's paste buffer (inside tmux, where OSC 52 is tmux's to drop).
+    Tmux,
 }
 
 /// Picks where a copy goes from the config and what this session has.
 /// `display`: DISPLAY or WAYLAND_DISPLAY is set; `terminal`: a terminal is
-/// reachable for OSC 52.
-pub fn plan(mode: ClipboardMode, display: bool, terminal: bool) -> Result<Plan, Fail> {
+/// reachable for OSC 52; `mux`: the multiplexer otp runs in. Inside tmux
+/// the terminal's part goes to tmux's buffer; inside GNU screen it cannot
+/// be done at all.
+pub fn plan(
+    mode: ClipboardMode,
+    display: bool,
+    terminal: bool,
+    mux: Option<Mux>,
+) -> Result<Plan, Fail> {
+    let terminal_plan = |fail: Fail| match mux {
+        Some(Mux::Tmux) => Ok(Plan::Tmux),
+        Some(Mux::Screen) => Err(tmux::screen_refusal()),
+        None if terminal => Ok(Plan::Osc52),
+        None => Err(fail),
+    };
     match mode {
         ClipboardMode::None => Err(Fail::error(
             "copying is turned off (clipboard = \"none\" in the config)",
@@ -63,11 +86,17 @@ pub fn plan(mode: ClipboardMode, display: bool, terminal: bool) -> Result<Plan, 
             "over SSH or in a terminal-only session, set clipboard = \"osc52\" (or \"auto\") \
              in the config, or print the code without --copy",
         )),
-        ClipboardMode::Osc52 if terminal => Ok(Plan::Osc52),
-        ClipboardMode::Osc52 => Err(no_terminal("clipboard = \"osc52\" needs a terminal")),
-        ClipboardMode::Auto if display => Ok(Plan::System { fallback: terminal }),
-        ClipboardMode::Auto if terminal => Ok(Plan::Osc52),
-        ClipboardMode::Auto => Err(no_terminal(
+        ClipboardMode::Osc52 => {
+            terminal_plan(no_terminal("clipboard = \"osc52\" needs a terminal"))
+        }
+        ClipboardMode::Auto if display => Ok(Plan::System {
+            fallback: match mux {
+                Some(Mux::Tmux) => true,
+                Some(Mux::Screen) => false,
+                None => terminal,
+            },
+        }),
+        ClipboardMode::Auto => terminal_plan(no_terminal(
             "there is no clipboard to copy to: no display (DISPLAY and WAYLAND_DISPLAY are unset) \
              and no terminal for OSC 52",
         )),
@@ -87,7 +116,7 @@ pub fn osc52(text: &str) -> String {
 }
 
 /// What the user hears after a copy (the code itself is never shown).
-pub fn copied_message(label: &str, how: Copied, clear_seconds: u64) -> String {
+pub fn copied_message(label: &str, how: &Copied, clear_seconds: u64) -> String {
     match how {
         Copied::System if clear_seconds == 0 => {
             format!("copied the code for {label}; it stays until something else is copied")
@@ -96,17 +125,20 @@ pub fn copied_message(label: &str, how: Copied, clear_seconds: u64) -> String {
             format!("copied the code for {label}; clears in {clear_seconds} s")
         }
         Copied::Osc52 => format!(
-            "copied the code for {label} through the terminal (OSC 52); \
-             it is not cleared automatically"
+            "sent the code for {label} to the terminal (OSC 52): a terminal that supports OSC 52 \
+             puts it on its clipboard, which otp cannot check; it is not cleared automatically"
         ),
+        Copied::Tmux(copied) => tmux::message(label, copied, clear_seconds),
     }
 }
 
 /// How a copy was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Copied {
     System,
     Osc52,
+    /// Into tmux's paste buffer, read back.
+    Tmux(tmux::Copied),
 }
 
 /// A copy in preparation: decided and, for the system clipboard, with the
@@ -115,6 +147,9 @@ pub enum Copied {
 pub struct Copier {
     plan: Plan,
     child: Option<Result<Child, String>>,
+    /// The tmux server, asked before anything moves (Plan::Tmux).
+    tmux: Option<tmux::Server>,
+    clear_seconds: u64,
 }
 
 impl Copier {
@@ -124,19 +159,40 @@ impl Copier {
         let display = ["DISPLAY", "WAYLAND_DISPLAY"]
             .iter()
             .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()));
-        let plan = plan(mode, display, terminal_available())?;
+        let mux = tmux::from_env();
+        let plan = plan(mode, display, terminal_available(), mux)?;
         let child = match plan {
             Plan::System { .. } => Some(spawn_server(clear_seconds)),
-            Plan::Osc52 => None,
+            Plan::Osc52 | Plan::Tmux => None,
         };
-        Ok(Copier { plan, child })
+        // A tmux that cannot be reached fails here, before a HOTP counter moves.
+        let tmux = match plan {
+            Plan::Tmux => Some(tmux::probe()?),
+            _ => None,
+        };
+        Ok(Copier {
+            plan,
+            child,
+            tmux,
+            clear_seconds,
+        })
     }
 
     /// Puts `code` on the clipboard.
     pub fn copy(self, code: &str) -> Result<Copied> {
-        let Plan::System { fallback } = self.plan else {
-            write_osc52(code)?;
-            return Ok(Copied::Osc52);
+        let fallback = match self.plan {
+            Plan::Osc52 => {
+                write_osc52(code)?;
+                return Ok(Copied::Osc52);
+            }
+            Plan::Tmux => {
+                let server = match self.tmux {
+                    Some(s) => s,
+                    None => tmux::probe()?,
+                };
+                return copy_tmux(code, server, self.clear_seconds);
+            }
+            Plan::System { fallback } => fallback,
         };
         let outcome = match self.child {
             Some(Ok(child)) => hand_over(child, code),
@@ -145,6 +201,12 @@ impl Copier {
         };
         match outcome {
             Ok(()) => Ok(Copied::System),
+            Err(reason) if fallback && tmux::from_env() == Some(Mux::Tmux) => {
+                crate::term::warn(&format!(
+                    "the system clipboard is not available ({reason}); using tmux's paste buffer instead"
+                ));
+                copy_tmux(code, tmux::probe()?, self.clear_seconds)
+            }
             Err(reason) if fallback => {
                 crate::term::warn(&format!(
                     "the system clipboard is not available ({reason}); using the terminal instead"
@@ -162,6 +224,21 @@ impl Copier {
             .into()),
         }
     }
+}
+
+/// Copies into tmux's paste buffer, read back, and starts the child that
+/// clears it after `clear_seconds` (0: never).
+fn copy_tmux(code: &str, server: tmux::Server, clear_seconds: u64) -> Result<Copied> {
+    let copied = tmux::copy(code, server)?;
+    if clear_seconds > 0
+        && let Err(why) = tmux::spawn_clearer(&copied.buffer, code, clear_seconds)
+    {
+        crate::term::warn(&format!(
+            "tmux's paste buffer {} will not be cleared: {why}; delete it with `tmux delete-buffer -b {}`",
+            copied.buffer, copied.buffer
+        ));
+    }
+    Ok(Copied::Tmux(copied))
 }
 
 fn spawn_server(clear_seconds: u64) -> Result<Child, String> {
@@ -264,6 +341,9 @@ fn explain(e: &arboard::Error) -> String {
 /// the code from stdin, own the clipboard, answer "ok", then clear the
 /// clipboard after SECONDS if it still holds the code. Returns the exit code.
 pub fn serve(args: &[String]) -> u8 {
+    if args.first().map(String::as_str) == Some(tmux::SERVE_TMUX) {
+        return tmux::serve(&args[1..]);
+    }
     // Detach from the terminal's session so closing the terminal or pressing
     // Ctrl-C in it does not end the clipboard early. It fails only when this
     // process already leads a process group, and then it is detached enough.
@@ -367,43 +447,73 @@ mod tests {
     #[test]
     fn plans() {
         use ClipboardMode::*;
+        let plan3 = |mode, display, terminal| plan(mode, display, terminal, Option::None);
         assert_eq!(
-            plan(Auto, true, true).unwrap(),
+            plan3(Auto, true, true).unwrap(),
             Plan::System { fallback: true }
         );
         assert_eq!(
-            plan(Auto, true, false).unwrap(),
+            plan3(Auto, true, false).unwrap(),
             Plan::System { fallback: false }
         );
-        assert_eq!(plan(Auto, false, true).unwrap(), Plan::Osc52);
+        assert_eq!(plan3(Auto, false, true).unwrap(), Plan::Osc52);
         assert_eq!(
-            plan(System, true, true).unwrap(),
+            plan3(System, true, true).unwrap(),
             Plan::System { fallback: false }
         );
-        assert_eq!(plan(Osc52, true, true).unwrap(), Plan::Osc52);
-        let no_clip = plan(Auto, false, false).unwrap_err();
+        assert_eq!(plan3(Osc52, true, true).unwrap(), Plan::Osc52);
+        let no_clip = plan3(Auto, false, false).unwrap_err();
         assert!(no_clip.hint.unwrap().contains("clipboard = \"osc52\""));
         assert!(
-            plan(System, false, true)
+            plan3(System, false, true)
                 .unwrap_err()
                 .hint
                 .unwrap()
                 .contains("osc52")
         );
-        assert!(plan(Osc52, true, false).is_err());
+        assert!(plan3(Osc52, true, false).is_err());
         assert!(
-            plan(None, true, true)
+            plan3(None, true, true)
                 .unwrap_err()
                 .message
                 .contains("\"none\"")
+        );
+        // Inside tmux the terminal's part is tmux's buffer; inside screen
+        // nothing is copied; the system clipboard comes first either way.
+        let tmux = Some(Mux::Tmux);
+        let screen = Some(Mux::Screen);
+        assert_eq!(plan(Auto, false, true, tmux).unwrap(), Plan::Tmux);
+        assert_eq!(plan(Osc52, false, true, tmux).unwrap(), Plan::Tmux);
+        assert_eq!(
+            plan(Auto, true, false, tmux).unwrap(),
+            Plan::System { fallback: true }
+        );
+        assert!(
+            plan(Auto, false, true, screen)
+                .unwrap_err()
+                .message
+                .contains("nothing was copied")
+        );
+        assert!(plan(Osc52, false, true, screen).is_err());
+        assert_eq!(
+            plan(Auto, true, true, screen).unwrap(),
+            Plan::System { fallback: false }
         );
     }
 
     #[test]
     fn messages_never_hold_the_code() {
-        let m = copied_message("GitHub:alice", Copied::System, 20);
+        let m = copied_message("GitHub:alice", &Copied::System, 20);
         assert_eq!(m, "copied the code for GitHub:alice; clears in 20 s");
-        assert!(copied_message("x", Copied::Osc52, 20).contains("not cleared"));
-        assert!(copied_message("x", Copied::System, 0).contains("stays"));
+        let osc = copied_message("x", &Copied::Osc52, 20);
+        assert!(
+            osc.contains("not cleared") && osc.contains("cannot check"),
+            "{osc}"
+        );
+        assert!(
+            !osc.starts_with("copied"),
+            "an OSC 52 copy cannot be confirmed: {osc}"
+        );
+        assert!(copied_message("x", &Copied::System, 0).contains("stays"));
     }
 }

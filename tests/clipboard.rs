@@ -292,3 +292,179 @@ fn clipboard_modes_from_the_config() {
         .assert()
         .code(2);
 }
+
+/// A private tmux server whose one pane runs `otp ARGS`, then records its
+/// exit status and stays open; killed when dropped.
+struct TmuxPane {
+    socket: std::path::PathBuf,
+    status: std::path::PathBuf,
+}
+
+impl TmuxPane {
+    /// None (skipped) without tmux outside CI. `conf`: tmux.conf lines.
+    fn start(env: &TestEnv, conf: &str, args: &[&str]) -> Option<TmuxPane> {
+        if !require("tmux") {
+            return None;
+        }
+        let dir = env.path("tmux");
+        std::fs::create_dir_all(&dir).unwrap();
+        let conf_path = env.write("tmux/tmux.conf", format!("set -g status off\n{conf}"));
+        let run = env.write(
+            "tmux/run.sh",
+            "out=$1; shift\n\"$@\"\necho $? >\"$out/status.tmp\"\nmv \"$out/status.tmp\" \"$out/status\"\nexec sleep 600\n",
+        );
+        let pane = TmuxPane {
+            socket: dir.join("tmux.sock"),
+            status: dir.join("status"),
+        };
+        let mut cmd = Command::new("tmux");
+        cmd.arg("-S")
+            .arg(&pane.socket)
+            .arg("-f")
+            .arg(&conf_path)
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                "200",
+                "-y",
+                "30",
+                "--",
+                "sh",
+            ])
+            .arg(&run)
+            .arg(&dir)
+            .arg(otp_path())
+            .args(args);
+        env.isolate(&mut cmd);
+        cmd.env("OTP_IDENTITY", env.identity());
+        assert!(cmd.status().expect("run tmux").success());
+        Some(pane)
+    }
+
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    /// otp's exit status and what the pane shows (wrapped lines joined).
+    fn finish(&self) -> (i32, String) {
+        let start = Instant::now();
+        while !self.status.exists() {
+            assert!(start.elapsed() < Duration::from_secs(60), "otp did not end");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let status = std::fs::read_to_string(&self.status).unwrap();
+        let screen = self.tmux(&["capture-pane", "-p", "-J", "-t", "t"]);
+        (
+            status.trim().parse().unwrap(),
+            String::from_utf8_lossy(&screen.stdout).into_owned(),
+        )
+    }
+
+    /// The names of tmux's paste buffers, newest first.
+    fn buffers(&self) -> Vec<String> {
+        let out = self.tmux(&["list-buffers", "-F", "#{buffer_name}"]);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+impl Drop for TmuxPane {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+/// Inside tmux, where tmux's default `set-clipboard external` drops an OSC
+/// 52 escape from a pane, the code goes into tmux's own paste buffer, read
+/// back before otp says so; the message says where it did not go and which
+/// setting decides; the buffer is deleted after the delay, and a buffer
+/// the user copied meanwhile is left alone.
+#[test]
+fn inside_tmux_the_code_goes_to_tmux_s_buffer_and_the_message_says_what_reached_where() {
+    let env = world("");
+    let (at, code) = SECRET_CODE_AT;
+    let Some(pane) = TmuxPane::start(&env, "", &["code", "github", "-c", "--at", at]) else {
+        return;
+    };
+    let (status, screen) = pane.finish();
+    assert_eq!(status, 0, "{screen}");
+    assert!(
+        screen.contains("copied the code for GitHub:alice into tmux's paste buffer"),
+        "{screen}"
+    );
+    // A detached session has no terminal for tmux to pass it on to.
+    assert!(screen.contains("no terminal is attached"), "{screen}");
+    assert!(
+        !screen.contains(code),
+        "the code itself is never shown:\n{screen}"
+    );
+    let buffers = pane.buffers();
+    assert_eq!(buffers.len(), 1, "{buffers:?}");
+    let held = pane.tmux(&["show-buffer", "-b", &buffers[0]]);
+    assert_eq!(String::from_utf8_lossy(&held.stdout), code);
+    // The user copies something else; after the 2 s delay only otp's
+    // buffer is gone.
+    let mine = pane.tmux(&["set-buffer", "-b", "mine", "something else"]);
+    assert!(mine.status.success());
+    let start = Instant::now();
+    while pane.buffers().contains(&buffers[0]) {
+        assert!(start.elapsed() < Duration::from_secs(60), "not cleared");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(pane.buffers(), ["mine"]);
+}
+
+/// With tmux's set-clipboard off, nothing can leave tmux: the message names
+/// the setting that would let it. The HOTP counter is saved as for any copy.
+#[test]
+fn inside_tmux_with_set_clipboard_off_the_message_names_the_setting() {
+    let env = world("clipboard = \"osc52\"\n");
+    let Some(pane) = TmuxPane::start(&env, "set -g set-clipboard off\n", &["code", "bank", "-c"])
+    else {
+        return;
+    };
+    let (status, screen) = pane.finish();
+    assert_eq!(status, 0, "{screen}");
+    assert!(screen.contains("tmux's set-clipboard is off"), "{screen}");
+    assert!(screen.contains("set -g set-clipboard external"), "{screen}");
+    assert!(
+        !screen.contains("\x1b]52"),
+        "no OSC 52 escape for tmux to drop"
+    );
+    let buffers = pane.buffers();
+    let held = pane.tmux(&["show-buffer", "-b", &buffers[0]]);
+    assert_eq!(String::from_utf8_lossy(&held.stdout), HOTP_CODE_0);
+    let json: serde_json::Value =
+        serde_json::from_str(&env.stdout(&["list", "bank", "--json"])).unwrap();
+    assert_eq!(json[0]["counter"], 1);
+}
+
+/// Inside GNU screen an OSC 52 copy cannot reach the terminal: nothing is
+/// copied, otp says so (exit 1), writes no escape, and a HOTP counter does
+/// not move.
+#[test]
+fn inside_screen_nothing_is_copied_and_otp_says_so() {
+    let env = world("");
+    let (at, _) = SECRET_CODE_AT;
+    let sty = [("STY", "4242.pts-0.host")];
+    let (status, out) = tty::otp_on_tty(&env, &["code", "github", "-c", "--at", at], &sty);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("GNU screen"), "{out}");
+    assert!(out.contains("nothing was copied"), "{out}");
+    assert!(!out.contains("\x1b]52"), "{out:?}");
+    let (status, out) = tty::otp_on_tty(&env, &["code", "bank", "-c"], &sty);
+    assert_eq!(status, 1, "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.stdout(&["list", "bank", "--json"])).unwrap();
+    assert_eq!(json[0]["counter"], 0);
+}

@@ -130,7 +130,7 @@ fn copy(ctx: &Ctx, copier: Copier, account: &Account, code: &str) -> Result<()> 
     let how = copier.copy(code)?;
     term::note(&clipboard::copied_message(
         &text::sanitize(&account.label()),
-        how,
+        &how,
         ctx.config.clipboard_clear_seconds,
     ));
     Ok(())

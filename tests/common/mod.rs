@@ -93,6 +93,11 @@ impl TestEnv {
             "OTP_PASSPHRASE_FILE",
             "DISPLAY",
             "WAYLAND_DISPLAY",
+            // A test run inside tmux or screen must not copy into the
+            // user's multiplexer.
+            "TMUX",
+            "TMUX_PANE",
+            "STY",
         ]
         .into_iter()
         .map(|var| (var, None))
