@@ -10,6 +10,7 @@ mod age_interop;
 mod agent;
 mod backup_dests;
 mod backup_export;
+mod backup_keyless;
 mod backup_proven;
 mod backup_recover;
 mod backup_retention;

@@ -37,7 +37,8 @@ pub mod dests;
 
 mod auto;
 mod examine;
-mod freshness;
+pub mod freshness;
+pub mod keyless;
 mod proven;
 mod verify;
 mod write;
@@ -49,12 +50,19 @@ pub use examine::{Found, Opened, examine, list, open_backup};
 pub use freshness::{
     Freshness, LastBackup, age, freshness, record, reminder, state_path, status_json, status_text,
 };
+pub use verify::{status_json as verify_status_json, status_text as verify_status_text};
 pub use write::{
     encrypted_backup, read_back, sealed_key, snapshot, undo_note, write_backup, write_checked,
 };
 
 pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
+    // A passphrase vault under cron: copy it as it is, never ask.
+    if keyless::no_key_at_hand(ctx) {
+        return keyless::run(ctx, &args);
+    }
     let (mut vault, unlocked) = ctx.load()?;
+    // Key-less copies made while no key was at hand are proven first.
+    keyless::verify_pending(ctx, &vault, &unlocked);
     if args.verify {
         let dests = match &args.dir {
             Some(dir) => vec![Destination {

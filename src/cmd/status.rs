@@ -7,10 +7,31 @@ use crate::cli::StatusArgs;
 use crate::cmd::{Ctx, backup, drill, out, recipients, recovery_codes, sync};
 use crate::config::AgentMode;
 use crate::duration::human;
+use crate::error::{Code, Fail};
 use crate::text::sanitize;
 use crate::vault::merge;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// What `otp status` cannot tell without the vault's key.
+const LOCKED: &[&str] = &[
+    "accounts",
+    "trash",
+    "changes",
+    "recipients",
+    "recovery key",
+    "accounts at risk",
+    "look-alike labels",
+    "last drill",
+    "emergency sheet",
+    "backups' contents",
+];
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<()> {
+    // No key at hand (cron, a script, no agent): what the files say.
+    if backup::keyless::no_key_at_hand(ctx) {
+        return locked(ctx, &args);
+    }
     let (vault, unlocked) = ctx.load()?;
     let method = unlocked.method.to_string();
     let at_risk: Vec<String> = recovery_codes::at_risk(&vault)
@@ -215,4 +236,116 @@ fn agent_json(ctx: &Ctx) -> serde_json::Value {
         Some(Ok(None)) => serde_json::json!({ "holds_key": false }),
         Some(Err(why)) => serde_json::json!({ "holds_key": false, "state": why }),
     }
+}
+
+/// `otp status` of a passphrase vault with no key at hand: what the files
+/// and records beside it say (the last backup, key-less copies, the last
+/// check, sync, the agent, conflict copies), the rest marked locked. Exit
+/// 7 (partly done): what needs the key was not shown.
+fn locked(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
+    let file = std::fs::metadata(&ctx.vault_path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            anyhow::Error::from(
+                Fail::error(format!("no vault at {}", ctx.vault_path.display())).hint(
+                    "create one with `otp init`, or restore a backup with `otp recover BACKUP`",
+                ),
+            )
+        } else {
+            anyhow::Error::from(e).context(format!("cannot read {}", ctx.vault_path.display()))
+        }
+    })?;
+    let written: Option<OffsetDateTime> = file.modified().ok().map(OffsetDateTime::from);
+    let last = backup::freshness::last_recorded(ctx);
+    let missing = last
+        .as_ref()
+        .is_some_and(|l| l.path != "stdout" && !std::path::Path::new(&l.path).exists());
+    // Without the key the change counter is out of reach: the vault file's
+    // own time says whether it was written since the last backup.
+    let written_since = match (&last, written) {
+        (Some(l), Some(w)) => Some(w > l.time),
+        _ => None,
+    };
+    let copies = sync::copies::find(&ctx.vault_path);
+    let unlock = "passphrase: LOCKED (no passphrase source, no terminal to ask on, no agent holding the key)";
+    if args.json {
+        let value = serde_json::json!({
+            "vault": ctx.vault_path,
+            "locked": true,
+            "locked_fields": LOCKED,
+            "unlock": unlock,
+            "vault_written": written.map(|w| w.format(&Rfc3339).unwrap_or_default()),
+            "agent": agent_json(ctx),
+            "backup_dir": backup::backup_dir(ctx),
+            "last_backup": last.as_ref().map(|l| serde_json::json!({
+                "time": l.time.format(&Rfc3339).unwrap_or_default(),
+                "age_seconds": (crate::cmd::now() - l.time).whole_seconds().max(0),
+                "path": l.path,
+                "exists": !missing,
+                "changes": l.changes,
+                "accounts": l.accounts,
+            })),
+            "vault_written_since_backup": written_since,
+            "keyless_copies": backup::keyless::status_json(ctx),
+            "last_verify": backup::verify_status_json(ctx),
+            "sync": sync::status(ctx),
+            "conflict_copies": copies,
+        });
+        out(&format!(
+            "{}\n",
+            crate::text::json_safe(&serde_json::to_string_pretty(&value)?)
+        ))?;
+    } else {
+        let now = crate::cmd::now();
+        let mut text = format!(
+            "vault:      {}\nunlock:     {unlock}\n",
+            ctx.vault_path.display()
+        );
+        if let Some(line) = agent_text(ctx) {
+            text.push_str(&line);
+        }
+        text.push_str(&match &last {
+            None => "backup:     never\n".to_string(),
+            Some(l) => format!(
+                "backup:     {} ({} ago) {}{}\n",
+                l.time.format(&Rfc3339).unwrap_or_default(),
+                backup::age(l.time, now),
+                l.path,
+                if missing { " (missing!)" } else { "" }
+            ),
+        });
+        text.push_str(&match (written_since, missing) {
+            (_, true) | (None, _) => "freshness:  OUT OF DATE: run `otp backup`\n".to_string(),
+            (Some(true), false) => format!(
+                "freshness:  the vault file was written since ({}): it may hold changes not backed up (the change count is locked)\n",
+                written.map(|w| w.format(&Rfc3339).unwrap_or_default()).unwrap_or_default()
+            ),
+            (Some(false), false) => {
+                "freshness:  the vault file has not been written since this backup\n".to_string()
+            }
+        });
+        text.push_str(&format!(
+            "backup dir: {}\n",
+            backup::backup_dir(ctx).display()
+        ));
+        text.push_str(&backup::verify_status_text(ctx));
+        text.push_str(&backup::keyless::status_text(ctx));
+        text.push_str(&sync_text(ctx));
+        if !copies.is_empty() {
+            text.push_str(&format!(
+                "conflict copies: {} beside the vault — accounts may exist only there; fold each in with `otp sync merge FILE`\n",
+                copies.len()
+            ));
+            for c in &copies {
+                text.push_str(&format!("  {}\n", sanitize(&c.display().to_string())));
+            }
+        }
+        text.push_str(&format!("locked:     {}\n", LOCKED.join(", ")));
+        out(&text)?;
+    }
+    Err(Fail::new(
+        Code::PartlyDone,
+        "the vault is locked: what needs its key is marked locked above",
+    )
+    .hint("run `otp status` on a terminal (it asks for the passphrase), or after `otp unlock`")
+    .into())
 }

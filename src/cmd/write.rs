@@ -219,7 +219,20 @@ impl Locked<'_> {
     }
 
     fn encrypt(&self, vault: &mut Vault) -> Result<Vec<u8>> {
-        let recipients = keys::parse_recipients(&vault.recipients)?;
+        let mut recipients = keys::parse_recipients(&vault.recipients)?;
+        // A passphrase vault carries its sealed key file in its header, as
+        // its backups do (src/export/sealed.rs): a copy of the file made
+        // without the key (a scheduled `otp backup`) restores on a new
+        // machine with the passphrase alone.
+        if !recipients.is_empty()
+            && let Some(sealed) = backup::sealed_key(self.ctx)
+        {
+            let inner = recipients.remove(0);
+            recipients.insert(
+                0,
+                Box::new(crate::export::sealed::Carrier { inner, sealed }),
+            );
+        }
         if recipients.is_empty() {
             return Err(Fail::error(
                 "the vault lists no recipients to encrypt to; nothing was changed",

@@ -35,14 +35,17 @@ pub struct BackupName {
 const STAMP: &[time::format_description::FormatItem<'static>] =
     format_description!("[year][month][day]T[hour][minute][second]Z");
 
+/// `20250102T030405Z`: a time as backup file names carry it (UTC).
+pub fn stamp(time: OffsetDateTime) -> String {
+    time.to_offset(time::UtcOffset::UTC)
+        .format(STAMP)
+        .unwrap_or_else(|_| "00000000T000000Z".into())
+}
+
 impl BackupName {
     /// The file name for this backup of vault `stem`.
     pub fn file_name(&self, stem: &str) -> String {
-        let stamp = self
-            .time
-            .to_offset(time::UtcOffset::UTC)
-            .format(STAMP)
-            .unwrap_or_else(|_| "00000000T000000Z".into());
+        let stamp = stamp(self.time);
         let mut name = format!("{stem}-{stamp}-c{}-a{}", self.changes, self.accounts);
         if let Some(tag) = &self.vault {
             name.push_str("-v");

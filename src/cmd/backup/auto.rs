@@ -35,6 +35,10 @@ pub fn backup_everywhere(ctx: &Ctx, vault: &Vault, unlocked: &Unlocked) -> Vec<P
 }
 
 pub fn after_change(ctx: &Ctx, vault: &Vault, unlocked: Option<&Unlocked>) {
+    // The key is at hand: key-less copies made without it are proven now.
+    if let Some(u) = unlocked {
+        keyless::verify_pending(ctx, vault, u);
+    }
     if ctx.config.auto_backup {
         let fresh;
         let unlocked = match unlocked {

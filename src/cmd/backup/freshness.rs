@@ -48,10 +48,15 @@ pub struct Freshness {
     pub out_of_date: bool,
 }
 
-pub fn freshness(ctx: &Ctx, vault: &Vault) -> Freshness {
-    let last: Option<LastBackup> = std::fs::read_to_string(state_path(ctx))
+/// The last backup recorded beside the vault (no key needed).
+pub fn last_recorded(ctx: &Ctx) -> Option<LastBackup> {
+    std::fs::read_to_string(state_path(ctx))
         .ok()
-        .and_then(|t| toml::from_str(&t).ok());
+        .and_then(|t| toml::from_str(&t).ok())
+}
+
+pub fn freshness(ctx: &Ctx, vault: &Vault) -> Freshness {
+    let last = last_recorded(ctx);
     let missing = last
         .as_ref()
         .is_some_and(|l| l.path != "stdout" && !Path::new(&l.path).exists());
@@ -132,6 +137,7 @@ pub fn status_json(
         vault,
     ));
     map.insert("last_verify".into(), verify::status_json(ctx));
+    map.insert("keyless_copies".into(), keyless::status_json(ctx));
     map
 }
 
@@ -160,6 +166,7 @@ pub fn status_text(ctx: &Ctx, vault: &Vault, unlocked: &Unlocked) -> String {
         backup_dir(ctx).display()
     );
     text.push_str(&verify::status_text(ctx));
+    text.push_str(&keyless::status_text(ctx));
     let statuses = dests::statuses(ctx, vault, &unlocked.identities);
     if statuses.len() > 1
         || dests::all_on_vault_disk(&statuses)

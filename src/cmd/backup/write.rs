@@ -70,6 +70,32 @@ pub fn write_checked(
     snapshot: Option<&str>,
 ) -> Result<Result<Written, Fail>> {
     let at = now().replace_nanosecond(0).unwrap_or_else(|_| now());
+    write_checked_at(
+        ctx,
+        vault,
+        unlocked,
+        dir,
+        force,
+        snapshot,
+        at,
+        snapshot.is_none(),
+    )
+}
+
+/// [`write_checked`] of `vault` as it was at `at` (a key-less copy made
+/// then, proven now: [`super::keyless`]); `record_last`: record it as the
+/// last backup for `otp status`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_checked_at(
+    ctx: &Ctx,
+    vault: &Vault,
+    unlocked: &Unlocked,
+    dir: &Path,
+    force: bool,
+    snapshot: Option<&str>,
+    at: OffsetDateTime,
+    record_last: bool,
+) -> Result<Result<Written, Fail>> {
     store::create_private_dir(dir)?;
     let stem = stem(ctx);
     let all = list(dir, &stem);
@@ -162,7 +188,7 @@ pub fn write_checked(
             )),
         }
     }
-    if snapshot.is_none() {
+    if record_last {
         record(ctx, vault, at, &path.display().to_string());
     }
     Ok(Ok(Written {
