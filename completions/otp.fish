@@ -74,7 +74,7 @@ complete -c otp -n "__fish_otp_using_subcommand add" -l uri -d 'An otpauth:// UR
 complete -c otp -n "__fish_otp_using_subcommand add" -l qr -d 'A QR image: screenshot, photo or Google Authenticator export' -r -F
 complete -c otp -n "__fish_otp_using_subcommand add" -l secret -d 'The base32 secret (visible in your shell history and `ps`; prefer --secret-stdin)' -r
 complete -c otp -n "__fish_otp_using_subcommand add" -l counter -d 'Initial HOTP counter' -r
-complete -c otp -n "__fish_otp_using_subcommand add" -l pin-file -d 'Read the PIN of a --yandex/--motp account, or of a Yandex.Key/mOTP URI that holds none, from this file (otherwise stdin with --pin-stdin, or a prompt without echo)' -r -F
+complete -c otp -n "__fish_otp_using_subcommand add" -l pin-file -d 'Read the PIN of a --yandex/--motp account, or of a Yandex.Key/mOTP URI or QR code that holds none, from this file (otherwise stdin with --pin-stdin, or a prompt without echo)' -r -F
 complete -c otp -n "__fish_otp_using_subcommand add" -l algorithm -d 'HMAC algorithm' -r -f -a "SHA1\t''
 SHA256\t''
 SHA512\t''"
@@ -95,7 +95,7 @@ complete -c otp -n "__fish_otp_using_subcommand add" -l hotp -d 'Counter-based (
 complete -c otp -n "__fish_otp_using_subcommand add" -l steam -d 'Steam Guard (5 characters)'
 complete -c otp -n "__fish_otp_using_subcommand add" -l yandex -d 'Yandex.Key (8 letters from the secret and a PIN; the secret in either of Yandex\'s forms)'
 complete -c otp -n "__fish_otp_using_subcommand add" -l motp -d 'Mobile-OTP (6 hex digits from the secret and a PIN; the secret in hex)'
-complete -c otp -n "__fish_otp_using_subcommand add" -l pin-stdin -d 'Read the --yandex/--motp (or --uri) PIN from stdin (the secret then comes from the prompt or --secret)'
+complete -c otp -n "__fish_otp_using_subcommand add" -l pin-stdin -d 'Read the --yandex/--motp (or --uri, --qr) PIN from stdin (the secret then comes from the prompt or --secret)'
 complete -c otp -n "__fish_otp_using_subcommand add" -s h -l help -d 'Print help'
 complete -c otp -n "__fish_otp_using_subcommand add" -s V -l version -d 'Print version'
 complete -c otp -n "__fish_otp_using_subcommand list" -l vault -d 'Vault file [default: <data dir>/vault.age]' -r -F

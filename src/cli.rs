@@ -326,10 +326,10 @@ pub struct AddArgs {
     /// Mobile-OTP (6 hex digits from the secret and a PIN; the secret in hex)
     #[arg(long, conflicts_with_all = ["hotp", "steam"])]
     pub motp: bool,
-    /// Read the PIN of a --yandex/--motp account, or of a Yandex.Key/mOTP URI that holds none, from this file (otherwise stdin with --pin-stdin, or a prompt without echo)
+    /// Read the PIN of a --yandex/--motp account, or of a Yandex.Key/mOTP URI or QR code that holds none, from this file (otherwise stdin with --pin-stdin, or a prompt without echo)
     #[arg(long, value_name = "FILE", conflicts_with = "pin_stdin")]
     pub pin_file: Option<PathBuf>,
-    /// Read the --yandex/--motp (or --uri) PIN from stdin (the secret then comes from the prompt or --secret)
+    /// Read the --yandex/--motp (or --uri, --qr) PIN from stdin (the secret then comes from the prompt or --secret)
     #[arg(long, conflicts_with_all = ["secret_stdin", "uri_stdin"])]
     pub pin_stdin: bool,
     /// HMAC algorithm

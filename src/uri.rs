@@ -101,7 +101,7 @@ impl fmt::Display for UriError {
             }
             UriError::NoPin { kind, .. } => write!(
                 f,
-                "the {kind} URI holds no PIN (pin=), which its codes need: add it with `otp add --uri-stdin --pin-file FILE` (or `otp add --uri URI`, which asks for the PIN)"
+                "the {kind} URI holds no PIN (pin=), which its codes need: add it with the PIN given apart (`otp add --uri-stdin --pin-file FILE`, or `--qr IMAGE --pin-file FILE` for its QR code)"
             ),
             UriError::TwoPins => write!(f, "the URI holds a PIN already; give none with it"),
             UriError::BadPin => write!(

@@ -405,3 +405,37 @@ fn stratum_and_cotp_exports_bring_them_with_their_pin() {
         );
     }
 }
+
+/// Yandex's own QR code holds no PIN: `otp add --qr` leaves it out, named,
+/// saying what to do; with --pin-file it adds the account.
+#[test]
+fn a_qr_code_without_its_pin_is_added_with_one_given() {
+    let env = TestEnv::with_vault();
+    let uri = format!(
+        "otpauth://yaotp/alice?secret={}&name=alice&pin_length=4",
+        &YANDEX_SECRET[..26]
+    );
+    let image = env.write("yandex.png", otp::qr::to_png(&uri).unwrap());
+    env.otp()
+        .arg("add")
+        .arg("--qr")
+        .arg(&image)
+        .assert()
+        .code(7)
+        .stderr(
+            predicate::str::contains("alice")
+                .and(predicate::str::contains("--qr IMAGE --pin-file")),
+        );
+    let pin = env.write("pin.txt", format!("{YANDEX_PIN}\n"));
+    env.otp()
+        .args(["add", "--issuer", "Yandex", "--qr"])
+        .arg(&image)
+        .arg("--pin-file")
+        .arg(&pin)
+        .assert()
+        .success();
+    assert_eq!(
+        env.stdout(&["code", "Yandex:alice", "--at", "1581064020"]),
+        "oactmacq\n"
+    );
+}

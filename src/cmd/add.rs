@@ -15,22 +15,31 @@ use crate::term;
 use crate::text::sanitize;
 
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
+    let pin_given = args.pin_file.is_some() || args.pin_stdin;
+    let mut qr_uri: Option<Zeroizing<String>> = None;
     if let Some(image) = &args.qr {
-        reject_parameters(&args, "--qr")?;
-        return import::import_paths(
-            ctx,
-            std::slice::from_ref(image),
-            Some("qr-image"),
-            None,
-            false,
-        );
+        if !pin_given {
+            reject_parameters(&args, "--qr")?;
+            return import::import_paths(
+                ctx,
+                std::slice::from_ref(image),
+                Some("qr-image"),
+                None,
+                false,
+            );
+        }
+        // A Yandex.Key or mOTP QR code without its PIN (Yandex's own, or
+        // Stratum's): one account, added as from --uri with the PIN given.
+        qr_uri = Some(one_link(image)?);
     }
     if args.screen {
         reject_parameters(&args, "--screen")?;
         return import::import_screen(ctx, false);
     }
     let stdin_uri;
-    let uri = if args.uri_stdin {
+    let uri = if let Some(link) = &qr_uri {
+        Some((link.as_str(), "--qr"))
+    } else if args.uri_stdin {
         stdin_uri = read_uri()?;
         Some((stdin_uri.as_str(), "--uri-stdin"))
     } else {
@@ -107,11 +116,34 @@ fn entry_from_uri(args: &AddArgs, uri: &str) -> Result<Entry> {
     }
 }
 
+/// The one link of a QR image, for `--qr IMAGE --pin-file FILE`.
+fn one_link(image: &std::path::Path) -> Result<Zeroizing<String>> {
+    let shown = crate::text::path(image);
+    let data = Zeroizing::new(
+        std::fs::read(image).with_context(|| format!("cannot read the image {shown}"))?,
+    );
+    let decoded = crate::qr::decode_image_all(&data, &mut |_| {})
+        .map_err(|e| Fail::error(format!("{shown}: {e}")))?;
+    match decoded.links.as_slice() {
+        [link] => Ok(Zeroizing::new(link.clone())),
+        links => Err(Fail::new(
+            Code::Usage,
+            format!(
+                "--pin-file and --pin-stdin with --qr take an image of one account's QR code; {shown} holds {}",
+                links.len()
+            ),
+        )
+        .hint("without a PIN flag, `otp add --qr IMAGE` adds every account the image holds")
+        .into()),
+    }
+}
+
 /// With --uri, --qr or --screen the parameters come from the source; a flag
 /// that would be silently ignored is an error instead (a PIN is read for a
-/// Yandex.Key or mOTP URI that holds none).
+/// Yandex.Key or mOTP URI, or one account's QR code, that holds none).
 fn reject_parameters(args: &AddArgs, source: &str) -> Result<()> {
-    let uri = source.starts_with("--uri");
+    let uri = source.starts_with("--uri")
+        || (source == "--qr" && (args.pin_file.is_some() || args.pin_stdin));
     let given = [
         (args.hotp, "--hotp"),
         (args.steam, "--steam"),

@@ -151,7 +151,7 @@ mod tests {
             .collect();
         let no_pin = |kind: &str| {
             format!(
-                "the {kind} URI holds no PIN (pin=), which its codes need: add it with `otp add --uri-stdin --pin-file FILE` (or `otp add --uri URI`, which asks for the PIN)"
+                "the {kind} URI holds no PIN (pin=), which its codes need: add it with the PIN given apart (`otp add --uri-stdin --pin-file FILE`, or `--qr IMAGE --pin-file FILE` for its QR code)"
             )
         };
         assert_eq!(
