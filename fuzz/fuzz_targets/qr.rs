@@ -1,4 +1,4 @@
-//! The QR decoder (src/qr) on any bytes as an image.
+//! The QR decoder (crates/qr, through src/qr.rs) on any bytes as an image.
 //! The check is `otp_fuzz::qr` (fuzz/checks.rs).
 #![no_main]
 

@@ -1,8 +1,16 @@
-//! QR codes: reading OTP links out of images ([`decode_image`]) and drawing
-//! links as codes for a phone to scan ([`to_terminal`], [`to_png`],
+//! QR codes for otp: reading OTP links out of images ([`decode_image`]) and
+//! drawing links as codes for a phone to scan ([`to_terminal`], [`to_png`],
 //! [`to_svg`]).
+//!
+//! A crate of its own so that a debug build (the tests' build) can compile
+//! this pixel-by-pixel code optimised (`[profile.dev.package.otp-qr]` in the
+//! workspace's Cargo.toml), as it does rqrr and image: unoptimised, reading
+//! one test image takes seconds. otp uses it through its `qr` module
+//! (src/qr.rs), which tells it how to recognise one part of a
+//! Google Authenticator export split over several codes ([`PartOf`]).
 
 mod binarize;
+pub mod contain;
 mod decode;
 mod encode;
 mod finder;
@@ -11,13 +19,13 @@ mod modules;
 mod picture;
 mod sample;
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;
 
 use std::fmt;
 
 pub use decode::{
-    Decoded, decode_image, decode_image_all, decode_image_traced, decode_luma, decode_luma_all,
-    is_otp,
+    Decoded, Part, PartOf, decode_image, decode_image_all, decode_image_traced, decode_luma,
+    decode_luma_all, is_otp,
 };
 pub use encode::{to_png, to_svg, to_terminal};
 

@@ -352,8 +352,8 @@ fn group(three: [Finder; 3], invert: bool) -> Option<(f64, Located)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qr::encode::render;
-    use crate::qr::tests::URI;
+    use crate::encode::render;
+    use crate::tests::URI;
 
     fn bitmap(img: &image::GrayImage) -> Vec<bool> {
         img.as_raw().iter().map(|&v| v < 128).collect()

@@ -378,22 +378,28 @@ fn correlation(pairs: &[(f64, f64)]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qr::encode::render;
-    use crate::qr::finder;
-    use crate::qr::tests::{URI, perspective};
+    use crate::encode::render;
+    use crate::finder;
+    use crate::tests::{URI, perspective};
     use proptest::prelude::*;
 
-    /// A Google Authenticator export of ten accounts, denser than the
-    /// benchmark's: 125 modules (version 27), 22 alignment patterns.
+    /// A link the size and alphabet of a Google Authenticator export of ten
+    /// accounts (base64 in the link), denser than the benchmark's: 125
+    /// modules (version 27), 22 alignment patterns.
     fn dense_text() -> String {
-        let entries: Vec<_> = (0..10u8)
-            .map(|i| {
-                let t = crate::model::Token::totp(crate::model::Secret::new(vec![i; 20]));
-                crate::model::Entry::new("Example Corp", format!("someone{i}@example.com"), t)
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut x: u64 = 123_456;
+        let data: String = (0..DENSE_DATA)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(ALPHABET[(x % 62) as usize])
             })
             .collect();
-        crate::migration::encode(&entries, 10, 123_456).0.remove(0)
+        format!("otpauth-migration://offline?data={data}")
     }
+    const DENSE_DATA: usize = 1050;
 
     /// Locates `img`'s code from its finder patterns alone (a plain
     /// threshold; no rqrr) and reads it with the sampler.
@@ -425,6 +431,7 @@ mod tests {
         // carry the perspective there.
         let text = dense_text();
         let code = render(&text, 4).unwrap();
+        assert_eq!(code.width(), (125 + 8) * 4, "version 27, quiet zone");
         for t in [0.25, 0.4] {
             let quad = [
                 (t / 2.0, 0.2 * t),

@@ -55,26 +55,47 @@ impl Decoded {
     }
 }
 
+/// One code of a payload split over several codes (a Google Authenticator
+/// export of many accounts): its batch, its place in the batch, and how
+/// many codes the batch has. While a batch seen in an image is missing
+/// parts, the search goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    pub batch: i32,
+    pub index: i32,
+    pub size: i32,
+}
+
+/// Tells a payload that is one [`Part`] of several from a whole one (None).
+/// otp passes its Google Authenticator export parser (src/qr.rs); a
+/// caller that has none passes `|_| None`.
+pub type PartOf = fn(&str) -> Option<Part>;
+
 /// Every distinct `otpauth://` and `otpauth-migration://` payload found in
 /// the image (PNG, JPEG, WebP, GIF or BMP), in the order found.
-pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, QrError> {
-    decode_image_traced(bytes, &mut |_| {})
+pub fn decode_image(bytes: &[u8], part_of: PartOf) -> Result<Vec<String>, QrError> {
+    decode_image_traced(bytes, part_of, &mut |_| {})
 }
 
 /// [`decode_image`], telling `trace` which stage ran and what it found (for
 /// `--verbose` output and benchmarks). Trace lines never contain payloads.
 pub fn decode_image_traced(
     bytes: &[u8],
+    part_of: PartOf,
     trace: &mut dyn FnMut(&str),
 ) -> Result<Vec<String>, QrError> {
-    decode_image_all(bytes, trace).map(|d| d.links)
+    decode_image_all(bytes, part_of, trace).map(|d| d.links)
 }
 
 /// [`decode_image_traced`], also saying how many codes were seen but not
 /// read ([`Decoded`]).
-pub fn decode_image_all(bytes: &[u8], trace: &mut dyn FnMut(&str)) -> Result<Decoded, QrError> {
+pub fn decode_image_all(
+    bytes: &[u8],
+    part_of: PartOf,
+    trace: &mut dyn FnMut(&str),
+) -> Result<Decoded, QrError> {
     let img = load(bytes)?;
-    decode_luma_traced(&img, false, trace)
+    decode_luma_traced(&img, false, part_of, trace)
 }
 
 /// Every OTP link in pixels already in memory (a screen capture,
@@ -82,23 +103,25 @@ pub fn decode_image_all(bytes: &[u8], trace: &mut dyn FnMut(&str)) -> Result<Dec
 /// link (and every part of an export it has seen), this searches again,
 /// with the codes read painted over, until a whole search finds nothing
 /// new: a screen may show several unrelated codes.
-pub fn decode_luma(img: &GrayImage) -> Result<Vec<String>, QrError> {
-    decode_luma_all(img).map(|d| d.links)
+pub fn decode_luma(img: &GrayImage, part_of: PartOf) -> Result<Vec<String>, QrError> {
+    decode_luma_all(img, part_of).map(|d| d.links)
 }
 
 /// [`decode_luma`], also saying how many codes were seen but not read.
-pub fn decode_luma_all(img: &GrayImage) -> Result<Decoded, QrError> {
-    decode_luma_traced(img, true, &mut |_| {})
+pub fn decode_luma_all(img: &GrayImage, part_of: PartOf) -> Result<Decoded, QrError> {
+    decode_luma_traced(img, true, part_of, &mut |_| {})
 }
 
 fn decode_luma_traced(
     img: &GrayImage,
     every: bool,
+    part_of: PartOf,
     trace: &mut dyn FnMut(&str),
 ) -> Result<Decoded, QrError> {
     trace(&format!("image {}x{}", img.width(), img.height()));
     let mut scan = Scan {
         original: img,
+        part_of,
         round_start: 0,
         texts: Vec::new(),
         seen: Vec::new(),
@@ -163,6 +186,8 @@ enum Pass {
 
 struct Scan<'t> {
     original: &'t GrayImage,
+    /// Which payloads are one part of several ([`PartOf`]).
+    part_of: PartOf,
     /// Payloads found before this search round (see [`decode_luma`]).
     round_start: usize,
     texts: Vec<String>,
@@ -202,8 +227,8 @@ impl Scan<'_> {
         let any = self.texts[self.round_start..].iter().any(|t| is_otp(t));
         let mut parts: Vec<(i32, i32, i32)> = Vec::new();
         for t in self.texts.iter().filter(|t| is_otp(t)) {
-            if let Ok(b) = crate::migration::parse(t) {
-                parts.push((b.batch_id, b.batch_index, b.batch_size));
+            if let Some(p) = (self.part_of)(t) {
+                parts.push((p.batch, p.index, p.size));
             }
         }
         any && parts.iter().all(|&(id, _, size)| {
