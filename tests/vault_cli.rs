@@ -942,3 +942,39 @@ fn changes_are_saved_and_no_ops_write_nothing() {
         .collect();
     assert_eq!(without_used, old_lines);
 }
+
+/// The scrypt work factor of the passphrase key file `otp init` wrote.
+fn key_file_log_n(env: &TestEnv) -> u8 {
+    let armored = std::fs::read_to_string(env.path("data/otp/vault.identity.age")).unwrap();
+    let b64: String = armored
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let binary = data_encoding::BASE64.decode(b64.as_bytes()).unwrap();
+    let header = String::from_utf8_lossy(&binary);
+    let stanza = header
+        .lines()
+        .find(|l| l.starts_with("-> scrypt "))
+        .unwrap();
+    stanza.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+/// The tests' cheap scrypt (OTP_TEST_SCRYPT_LOG_N, set by tests/common) is
+/// a debug-build hook: the shipped binary (`.ci/run` runs this file against
+/// the static dist build) seals key files at age's default, 18, whatever
+/// the environment says.
+#[test]
+fn only_a_debug_build_seals_key_files_with_the_tests_cheap_scrypt() {
+    let shipped = otp_path().components().any(|c| c.as_os_str() == "dist");
+    let env = TestEnv::with_passphrase_vault("correct horse battery staple");
+    assert_eq!(key_file_log_n(&env), if shipped { 18 } else { 12 });
+    let plain = TestEnv::new();
+    plain
+        .bare()
+        .arg("init")
+        .env("OTP_PASSPHRASE", "correct horse battery staple")
+        .env_remove("OTP_TEST_SCRYPT_LOG_N")
+        .assert()
+        .success();
+    assert_eq!(key_file_log_n(&plain), 18);
+}

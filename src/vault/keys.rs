@@ -242,6 +242,26 @@ pub fn is_age_file(data: &[u8]) -> bool {
             .starts_with("-----BEGIN AGE ENCRYPTED FILE-----")
 }
 
+/// The work factor of a new passphrase-sealed file: [`SCRYPT_LOG_N`].
+#[cfg(not(debug_assertions))]
+fn work_factor() -> u8 {
+    SCRYPT_LOG_N
+}
+
+/// Debug builds only (the tests' binary; a release build has no such
+/// code): `OTP_TEST_SCRYPT_LOG_N=N` (10 to [`SCRYPT_LOG_N`]) seals new key
+/// files with a cheaper scrypt, so that the CLI tests do not spend most of
+/// a second and 256 MiB on every unlock of a passphrase vault
+/// (tests/common sets it). Opening files is unchanged.
+#[cfg(debug_assertions)]
+fn work_factor() -> u8 {
+    std::env::var("OTP_TEST_SCRYPT_LOG_N")
+        .ok()
+        .and_then(|v| v.parse::<u8>().ok())
+        .filter(|n| (10..=SCRYPT_LOG_N).contains(n))
+        .unwrap_or(SCRYPT_LOG_N)
+}
+
 /// Decrypts an age file made with a passphrase.
 pub fn decrypt_with_passphrase(data: &[u8], pass: SecretString) -> Result<Zeroizing<Vec<u8>>> {
     let mut identity = age::scrypt::Identity::new(pass);
@@ -252,7 +272,7 @@ pub fn decrypt_with_passphrase(data: &[u8], pass: SecretString) -> Result<Zeroiz
 /// Encrypts `data` with a passphrase (scrypt at [`SCRYPT_LOG_N`]), armored.
 pub fn encrypt_with_passphrase(data: &[u8], pass: SecretString) -> Result<Vec<u8>> {
     let mut recipient = age::scrypt::Recipient::new(pass);
-    recipient.set_work_factor(SCRYPT_LOG_N);
+    recipient.set_work_factor(work_factor());
     encrypt(
         data,
         &[Box::new(recipient) as Box<dyn age::Recipient + Send>],

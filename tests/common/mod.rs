@@ -110,6 +110,9 @@ impl TestEnv {
             // The agent's socket folder: never the user's own agent.
             ("XDG_RUNTIME_DIR", self.path("run")),
             ("NO_COLOR", "1".into()),
+            // Passphrase key files sealed with a cheap scrypt (debug
+            // builds only: src/vault/keys.rs); the shipped binary ignores it.
+            ("OTP_TEST_SCRYPT_LOG_N", "12".into()),
             ("OTP_VAULT", self.vault()),
         ] {
             out.push((var, Some(value.into_os_string())));
