@@ -34,3 +34,24 @@ pub use parsed::{Parsed, Skipped};
 pub use vault::{
     Roles, SCHEMA_VERSION, Trashed, Vault, id_from_bytes, same_label, vault_id_from_bytes,
 };
+
+/// Vaults for unit tests of the version checks (model::record and the
+/// sync's vetting): keyed with `key`, one version written by "aa".
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::Vault;
+
+    pub(crate) fn vault(key: u8) -> Vault {
+        let mut v = Vault::new(vec!["age1a".into()]);
+        v.ensure_id(|| [1; 16]);
+        v.ensure_auth_key(|| [key; 32]);
+        v.next_version("aa", [1; 8]);
+        v
+    }
+
+    /// `v` sealed (tag line first) and read back, with its text.
+    pub(crate) fn sealed(v: &Vault) -> (Vault, String) {
+        let text = v.to_sealed_toml().to_string();
+        (Vault::parse(&text).unwrap(), text)
+    }
+}

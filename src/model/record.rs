@@ -233,19 +233,7 @@ pub fn judge(record: Option<&Record>, seen: &Seen<'_>) -> Result<Verdict, Wrong>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn vault(key: u8) -> Vault {
-        let mut v = Vault::new(vec!["age1a".into()]);
-        v.ensure_id(|| [1; 16]);
-        v.ensure_auth_key(|| [key; 32]);
-        v.next_version("aa", [1; 8]);
-        v
-    }
-
-    fn sealed(v: &Vault) -> (Vault, String) {
-        let text = v.to_sealed_toml().to_string();
-        (Vault::parse(&text).unwrap(), text)
-    }
+    use crate::model::fixtures::{sealed, vault};
 
     fn at() -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap()

@@ -173,19 +173,7 @@ pub fn key_file_named(theirs: &Vault, data: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn vault(key: u8) -> Vault {
-        let mut v = Vault::new(vec!["age1a".into()]);
-        v.ensure_id(|| [1; 16]);
-        v.ensure_auth_key(|| [key; 32]);
-        v.next_version("aa", [1; 8]);
-        v
-    }
-
-    fn sealed(v: &Vault) -> (Vault, String) {
-        let text = v.to_sealed_toml().to_string();
-        (Vault::parse(&text).unwrap(), text)
-    }
+    use crate::model::fixtures::{sealed, vault};
 
     #[test]
     fn only_newer_or_parallel_versions_tagged_with_our_key_pass() {
